@@ -1,0 +1,219 @@
+"""Who is asking, and what they may do: current user, permissions, guards.
+
+Every route declares its access explicitly: a guard from this module, or
+``opt=PUBLIC``. :func:`unguarded_routes` finds routes that do neither, and
+the application refuses to start with one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from balai.tables import RoleGrant, User
+from balai.tenants import City, current_city_or_none
+from balai.types import Permission, Role
+
+PUBLIC: dict[str, Any] = {"public": True}
+CITY_ADMIN = "city_admin"
+_USER_KEY = "balai.user"
+
+
+def session_key(city: City) -> str:
+    """The session entry holding the logged-in user id for ``city``."""
+    return f"user:{city.slug}"
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """The logged-in account, with the roles and permissions it holds here."""
+
+    id: int
+    name: str
+    email: str | None
+    phone: str | None
+    roles: frozenset[str]
+    permissions: frozenset[str]
+
+    @property
+    def display_name(self) -> str:
+        """The name to show."""
+        return self.name
+
+    @property
+    def login(self) -> str:
+        """The email, or the phone when there is no email."""
+        return self.email or self.phone or ""
+
+    @property
+    def is_officer(self) -> bool:
+        """Whether the user holds any role (and so may open ``/kelola/``)."""
+        return bool(self.roles)
+
+    def can(self, permission: str) -> bool:
+        """Whether the user holds ``permission`` in this city."""
+        return permission in self.permissions
+
+
+class AccessRules:
+    """Permissions and roles declared by the core and the plugins."""
+
+    def __init__(self, permissions: Iterable[Permission], roles: Iterable[Role]) -> None:
+        self.permissions: dict[str, Permission] = {}
+        for perm in permissions:
+            if perm.name in self.permissions:
+                raise ValueError(f"Permission {perm.name!r} is declared twice")
+            self.permissions[perm.name] = perm
+        self.roles: dict[str, Role] = {}
+        for role in roles:
+            unknown = [p for p in role.permissions if p not in self.permissions]
+            if unknown:
+                raise ValueError(f"Role {role.name!r} grants undeclared permissions {unknown}")
+            self.roles[role.name] = role
+
+    def permissions_of(self, role_names: Iterable[str], city: City) -> frozenset[str]:
+        """The permissions granted by ``role_names`` in ``city``."""
+        granted: set[str] = set()
+        for name in role_names:
+            if name == CITY_ADMIN:
+                return frozenset(
+                    p for p in self.permissions if _plugin_of(p) in (*city.plugins, "core")
+                )
+            role = self.roles.get(name)
+            if role is not None:  # roles of removed plugins are skipped, not fatal
+                granted.update(role.permissions)
+        return frozenset(granted)
+
+    def roles_for(self, city: City) -> list[Role]:
+        """Roles that make sense in ``city`` (core's and its enabled plugins')."""
+        return [r for r in self.roles.values() if _plugin_of(r.name) in (*city.plugins, "core")]
+
+
+def _plugin_of(name: str) -> str:
+    return name.split(".", 1)[0] if "." in name else "core"
+
+
+async def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser | None:
+    """The logged-in user of this request's city, loaded once per request."""
+    scope = connection.scope
+    if _USER_KEY in scope:
+        return scope[_USER_KEY]  # type: ignore[literal-required]
+    user: CurrentUser | None = None
+    city = current_city_or_none()
+    if city is not None and "session" in scope:
+        user_id = (connection.session or {}).get(session_key(city))
+        if isinstance(user_id, int):
+            user = await load_user(connection.app.state.access, city, user_id)
+    scope[_USER_KEY] = user  # type: ignore[literal-required]
+    return user
+
+
+async def load_user(access: AccessRules, city: City, user_id: int) -> CurrentUser | None:
+    """Load an active user of ``city`` with their roles (inside the city's scope)."""
+    row = await User.select(User.id, User.name, User.email, User.phone, User.is_active).where(
+        User.id == user_id
+    ).first()
+    if row is None or not row["is_active"]:
+        return None
+    grants = await RoleGrant.select(RoleGrant.role).where(RoleGrant.user == user_id)
+    roles = frozenset(g["role"] for g in grants)
+    return CurrentUser(
+        id=row["id"],
+        name=row["name"],
+        email=row["email"],
+        phone=row["phone"],
+        roles=roles,
+        permissions=access.permissions_of(roles, city),
+    )
+
+
+def forget_user(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    """Drop the cached user of this request (after login or logout)."""
+    connection.scope.pop(_USER_KEY, None)  # type: ignore[misc]
+
+
+# --- guards ------------------------------------------------------------------
+
+
+async def require_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard: the visitor must be logged in to this city."""
+    if await current_user(connection) is None:
+        raise NotAuthorizedException("login required")
+
+
+async def require_officer(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard: the visitor must hold at least one role in this city."""
+    user = await current_user(connection)
+    if user is None:
+        raise NotAuthorizedException("login required")
+    if not user.is_officer:
+        raise PermissionDeniedException("officers only")
+
+
+def require_permission(permission: str) -> Any:
+    """Guard factory: the visitor must hold ``permission`` in this city."""
+
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        user = await current_user(connection)
+        if user is None:
+            raise NotAuthorizedException("login required")
+        if not user.can(permission):
+            raise PermissionDeniedException(f"needs {permission}")
+
+    guard.permission = permission  # type: ignore[attr-defined]
+    guard.__name__ = f"require_permission[{permission}]"
+    return guard
+
+
+async def city_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """App-wide guard: a plugin's routes exist only where a city enabled it.
+
+    Routes that work without a city carry ``opt={"cityless": True}``.
+    """
+    opts = handler.opt
+    city = current_city_or_none()
+    if city is None:
+        if not opts.get("cityless"):
+            raise NotFoundException()
+        return
+    plugin = opts.get("plugin")
+    if plugin and not city.enables(plugin):
+        raise NotFoundException()
+
+
+def unguarded_routes(app: Any, app_guards: Iterable[Any]) -> list[str]:
+    """Paths of handlers with neither their own guard nor ``opt=PUBLIC``.
+
+    Office routes (``opt["office"]``) need a permission guard of their own.
+    """
+    skip = set(app_guards)
+    bad: list[str] = []
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if getattr(handler.fn, "__name__", "") == "options_handler":
+                continue  # litestar's automatic CORS preflight answer
+            opts = handler.opt
+            own = [g for g in handler.resolve_guards() if g not in skip]
+            if opts.get("office"):
+                if not any(getattr(g, "permission", None) for g in own):
+                    bad.append(f"{route.path} (office route without require_permission)")
+            elif not own and not opts.get("public"):
+                bad.append(route.path)
+    return sorted(set(bad))
+
+
+def undeclared_permissions(app: Any, access: AccessRules) -> list[str]:
+    """Permissions named by guards but declared by no plugin."""
+    names = set()
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            for guard in handler.resolve_guards():
+                perm = getattr(guard, "permission", None)
+                if perm and perm not in access.permissions:
+                    names.add(perm)
+    return sorted(names)

@@ -1,0 +1,124 @@
+"""Creating accounts, checking credentials, granting roles."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from balai.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
+from balai.i18n import gettext as _
+from balai.tables import RoleGrant, User
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+
+
+def normalise_phone(raw: str) -> str | None:
+    """An Indonesian mobile number as ``+628…``, or ``None`` when it is not one."""
+    digits = re.sub(r"[\s\-().]", "", raw)
+    if digits.startswith("+62"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("62"):
+        digits = "0" + digits[2:]
+    if not re.fullmatch(r"08\d{7,12}", digits):
+        return None
+    return "+62" + digits[1:]
+
+
+def normalise_email(raw: str) -> str | None:
+    """A lower-cased email address, or ``None`` when it is not one."""
+    email = raw.strip().lower()
+    return email if _EMAIL.match(email) and len(email) <= 254 else None
+
+
+@dataclass
+class AccountForm:
+    """A registration or officer form, checked field by field."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    password: str = ""
+    password_confirm: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    async def check(self) -> bool:
+        """Validate every field (translated messages in ``errors``); True when valid."""
+        self.name = " ".join(self.name.split())
+        if not 2 <= len(self.name) <= 120:
+            self.errors["name"] = _("Enter your name (2 to 120 characters).")
+        email = phone = None
+        if self.email.strip():
+            email = normalise_email(self.email)
+            if email is None:
+                self.errors["email"] = _("Enter a valid email address, like nama@contoh.id.")
+        if self.phone.strip():
+            phone = normalise_phone(self.phone)
+            if phone is None:
+                self.errors["phone"] = _("Enter an Indonesian mobile number, like 0812 3456 7890.")
+        if not self.email.strip() and not self.phone.strip():
+            self.errors["email"] = _("Enter an email address or a mobile number.")
+        problem = password_problem(self.password, name=self.name, login=self.email or self.phone)
+        if problem:
+            self.errors["password"] = problem
+        elif self.password_confirm is not None and self.password_confirm != self.password:
+            self.errors["password_confirm"] = _("The two passwords differ.")
+        if email and await User.exists().where(User.email == email):
+            self.errors["email"] = _("An account with this email already exists.")
+        if phone and await User.exists().where(User.phone == phone):
+            self.errors["phone"] = _("An account with this number already exists.")
+        self.email, self.phone = email or "", phone or ""
+        return not self.errors
+
+
+async def create_user(
+    *, name: str, password: str, email: str | None = None, phone: str | None = None,
+    roles: tuple[str, ...] = (),
+) -> int:
+    """Create an account in the current city; returns its id."""
+    now = datetime.now(UTC)
+    rows = await User.insert(
+        User(
+            name=name,
+            email=email or None,
+            phone=phone or None,
+            password_hash=hash_password(password),
+            created_at=now,
+        )
+    )
+    user_id = rows[0]["id"]
+    for role in roles:
+        await grant_role(user_id, role)
+    return user_id
+
+
+async def grant_role(user_id: int, role: str) -> None:
+    """Give ``role`` to a user of the current city (no-op when held)."""
+    if not await RoleGrant.exists().where((RoleGrant.user == user_id) & (RoleGrant.role == role)):
+        await RoleGrant.insert(RoleGrant(user=user_id, role=role, granted_at=datetime.now(UTC)))
+
+
+async def find_login(login: str) -> dict | None:
+    """The active account whose email or phone is ``login``."""
+    email = normalise_email(login)
+    phone = normalise_phone(login)
+    if email:
+        where = User.email == email
+    elif phone:
+        where = User.phone == phone
+    else:
+        return None
+    return await User.select(User.id, User.password_hash, User.is_active).where(where).first()
+
+
+async def authenticate(login: str, password: str) -> int | None:
+    """The id of the account ``login`` if ``password`` is right, else ``None``."""
+    row = await find_login(login)
+    ok = verify_password(row["password_hash"] if row else None, password)
+    if not row or not ok or not row["is_active"]:
+        return None
+    values: dict = {User.last_login_at: datetime.now(UTC)}
+    if needs_rehash(row["password_hash"]):
+        values[User.password_hash] = hash_password(password)
+    await User.update(values).where(User.id == row["id"])
+    return row["id"]

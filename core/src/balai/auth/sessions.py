@@ -1,0 +1,126 @@
+"""Server-side sessions: stored in the database, or in Redis when configured.
+
+The session id is renewed at login (:func:`rotate_session`) so that an id
+planted before login is worthless afterwards, and the data is deleted at
+logout. Cookies are HttpOnly, SameSite=Lax, and Secure outside development.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.middleware.session.server_side import (
+    ServerSideSessionBackend,
+    ServerSideSessionConfig,
+)
+from litestar.stores.base import Store
+from litestar.types import Message, ScopeSession
+
+from balai.tables import SessionRecord
+
+_ROTATE = "balai.rotate_session"
+_NEW_ID = "balai.new_session_id"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class DatabaseStore(Store):
+    """A litestar :class:`Store` kept in the ``balai_session`` table."""
+
+    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
+        """Store ``value`` under ``key``, replacing what was there."""
+        data = value.encode() if isinstance(value, str) else value
+        if isinstance(expires_in, int):
+            expires_in = timedelta(seconds=expires_in)
+        expires_at = _now() + expires_in if expires_in else None
+        updated = await SessionRecord.update(
+            {SessionRecord.data: data, SessionRecord.expires_at: expires_at}
+        ).where(SessionRecord.key == key).returning(SessionRecord.id)
+        if not updated:
+            await SessionRecord.insert(SessionRecord(key=key, data=data, expires_at=expires_at))
+
+    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        """The value under ``key``, or ``None`` when missing or expired."""
+        row = await SessionRecord.select(SessionRecord.data, SessionRecord.expires_at).where(
+            SessionRecord.key == key
+        ).first()
+        if row is None:
+            return None
+        expires_at = row["expires_at"]
+        if expires_at is not None and expires_at.replace(tzinfo=expires_at.tzinfo or UTC) <= _now():
+            await self.delete(key)
+            return None
+        if renew_for and expires_at is not None:
+            if isinstance(renew_for, int):
+                renew_for = timedelta(seconds=renew_for)
+            await SessionRecord.update({SessionRecord.expires_at: _now() + renew_for}).where(
+                SessionRecord.key == key
+            )
+        return bytes(row["data"])
+
+    async def delete(self, key: str) -> None:
+        """Forget ``key``."""
+        await SessionRecord.delete().where(SessionRecord.key == key)
+
+    async def delete_all(self) -> None:
+        """Forget every session."""
+        await SessionRecord.delete(force=True)
+
+    async def delete_expired(self) -> int:
+        """Remove expired sessions; returns how many."""
+        gone = await SessionRecord.delete().where(SessionRecord.expires_at <= _now()).returning(
+            SessionRecord.id
+        )
+        return len(gone)
+
+    async def exists(self, key: str) -> bool:
+        """Whether an unexpired value is stored under ``key``."""
+        return await self.get(key) is not None
+
+    async def expires_in(self, key: str) -> int | None:
+        """Seconds until ``key`` expires, or ``None``."""
+        row = await SessionRecord.select(SessionRecord.expires_at).where(
+            SessionRecord.key == key
+        ).first()
+        if row is None or row["expires_at"] is None:
+            return None
+        return max(0, int((row["expires_at"] - _now()).total_seconds()))
+
+
+class RotatingSessionBackend(ServerSideSessionBackend):
+    """Server-side sessions whose id can be renewed during a request."""
+
+    def get_session_id(self, connection: ASGIConnection) -> str:
+        """The id to store under: a fresh one when the request asked to rotate."""
+        if connection.scope.get(_ROTATE):
+            new_id = connection.scope.get(_NEW_ID)
+            if new_id is None:
+                new_id = self.generate_session_id()
+                connection.scope[_NEW_ID] = new_id  # type: ignore[typeddict-unknown-key]
+            return new_id
+        return super().get_session_id(connection)
+
+    async def store_in_message(
+        self, scope_session: ScopeSession, message: Message, connection: ASGIConnection
+    ) -> None:
+        """Write the session, deleting the old record first when rotating."""
+        if connection.scope.get(_ROTATE):
+            old_id = connection.cookies.get(self.config.key)
+            if old_id:
+                await self.delete(old_id, store=self.config.get_store_from_app(connection.scope["app"]))
+        await super().store_in_message(scope_session, message, connection)
+
+
+class SessionConfig(ServerSideSessionConfig):
+    """Session configuration using :class:`RotatingSessionBackend`."""
+
+    _backend_class = RotatingSessionBackend
+
+
+def rotate_session(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    """Give this browser a new session id when the response is sent (call at login)."""
+    connection.scope[_ROTATE] = True  # type: ignore[typeddict-unknown-key]

@@ -1,0 +1,255 @@
+"""The instance configuration: one TOML file, secrets from the environment.
+
+A file looks like ``examples/demo.toml``. :func:`load_config` checks it whole
+and raises :class:`ConfigError` naming the key path and the reason; plugin
+settings are checked against each plugin's schema in :func:`bind_plugins`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import msgspec
+
+from balai.plugins import PluginRegistry
+from balai.tenants import City
+
+LOCALES = ("id", "en")
+_SLUG = re.compile(r"^[a-z][a-z0-9-]{1,38}$")
+
+
+class ConfigError(ValueError):
+    """The instance configuration is invalid."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class _CityFile(msgspec.Struct, forbid_unknown_fields=True):
+    name: str
+    hosts: list[str] = []
+    locale: str = "id"
+    timezone: str = "Asia/Jakarta"
+    theme: str = "default"
+    plugins: list[str] = []
+    region_code: str = ""
+    settings: dict[str, dict[str, Any]] = {}
+
+
+class _InstanceFile(msgspec.Struct, forbid_unknown_fields=True):
+    data_dir: str = "balai-data"
+    path_prefix: bool = True
+    development: bool = False
+    strict: bool = False
+    max_body_bytes: int = 10 * 1024 * 1024
+    workers: int = 2
+
+
+class _File(msgspec.Struct, forbid_unknown_fields=True):
+    cities: dict[str, _CityFile]
+    instance: _InstanceFile = msgspec.field(default_factory=_InstanceFile)
+
+
+@dataclass
+class Config:
+    """A checked instance configuration.
+
+    Attributes:
+        cities: Cities by slug, in file order.
+        data_dir: Folder for the SQLite database, uploads and generated secrets.
+        path_prefix: Serve each city at ``/<slug>/`` as well as on its hosts.
+        development: Local development: no HSTS, cookies without ``Secure``.
+        strict: Any plugin that fails to load stops start-up.
+        database_url: From ``DATABASE_URL``; SQLite in ``data_dir`` by default.
+        redis_url: From ``REDIS_URL``; sessions, throttling and jobs use it when set.
+        secret_key: From ``BALAI_SECRET_KEY``.
+        source: The file the configuration came from.
+    """
+
+    cities: dict[str, City]
+    data_dir: Path
+    path_prefix: bool = True
+    development: bool = False
+    strict: bool = False
+    max_body_bytes: int = 10 * 1024 * 1024
+    workers: int = 2
+    database_url: str = ""
+    redis_url: str | None = None
+    secret_key: str = ""
+    source: Path | None = None
+    raw_settings: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+
+    def city_for_host(self, host: str) -> City | None:
+        """The city served on ``host`` (port ignored), if any."""
+        name = host.split(":", 1)[0].lower()
+        for city in self.cities.values():
+            if name in city.hosts:
+                return city
+        return None
+
+
+def _path_of(exc: msgspec.ValidationError) -> tuple[str, str]:
+    text = str(exc)
+    match = re.search(r" - at `\$(.*)`$", text)
+    if not match:
+        return "(file)", text
+    return match.group(1).lstrip(".") or "(file)", text[: match.start()]
+
+
+def load_config(
+    path: str | Path,
+    *,
+    environ: dict[str, str] | None = None,
+    available_themes: set[str] | None = None,
+) -> Config:
+    """Read and check an instance file, taking secrets from ``environ``.
+
+    Raises:
+        ConfigError: naming the key path and the reason.
+    """
+    env = os.environ if environ is None else environ
+    source = Path(path)
+    try:
+        raw = source.read_bytes()
+    except OSError as exc:
+        raise ConfigError(str(source), f"cannot read the file ({exc.strerror})") from exc
+    try:
+        parsed = msgspec.toml.decode(raw, type=_File)
+    except msgspec.ValidationError as exc:
+        key, reason = _path_of(exc)
+        raise ConfigError(key, reason) from exc
+    except msgspec.DecodeError as exc:
+        raise ConfigError(str(source), f"not valid TOML: {exc}") from exc
+    return _check(parsed, env, source, available_themes)
+
+
+def _check(
+    parsed: _File, env: Any, source: Path | None, available_themes: set[str] | None
+) -> Config:
+    if not parsed.cities:
+        raise ConfigError("cities", "at least one city is needed")
+    cities: dict[str, City] = {}
+    seen_hosts: dict[str, str] = {}
+    raw_settings: dict[str, dict[str, dict[str, Any]]] = {}
+    for slug, c in parsed.cities.items():
+        where = f"cities.{slug}"
+        if not _SLUG.match(slug):
+            raise ConfigError(where, "a city slug is 2-39 lower-case letters, digits or dashes")
+        if c.locale not in LOCALES:
+            raise ConfigError(f"{where}.locale", f"must be one of {', '.join(LOCALES)}")
+        try:
+            ZoneInfo(c.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(f"{where}.timezone", f"unknown time zone {c.timezone!r}") from exc
+        if available_themes is not None and c.theme not in available_themes:
+            raise ConfigError(
+                f"{where}.theme",
+                f"no theme {c.theme!r} (have: {', '.join(sorted(available_themes))})",
+            )
+        for host in c.hosts:
+            host_l = host.lower()
+            if host_l in seen_hosts:
+                raise ConfigError(f"{where}.hosts", f"{host!r} is already used by {seen_hosts[host_l]}")
+            seen_hosts[host_l] = slug
+        if len(set(c.plugins)) != len(c.plugins):
+            raise ConfigError(f"{where}.plugins", "a plugin is listed twice")
+        for name in c.settings:
+            if name not in c.plugins:
+                raise ConfigError(f"{where}.settings.{name}", "settings for a plugin the city does not enable")
+        raw_settings[slug] = c.settings
+        cities[slug] = City(
+            slug=slug,
+            name=c.name,
+            hosts=tuple(h.lower() for h in c.hosts),
+            locale=c.locale,
+            timezone=c.timezone,
+            theme=c.theme,
+            plugins=tuple(c.plugins),
+            region_code=c.region_code,
+        )
+    base = source.parent if source else Path.cwd()
+    data_dir = Path(parsed.instance.data_dir)
+    if not data_dir.is_absolute():
+        data_dir = (Path.cwd() / data_dir).resolve()
+    del base
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'balai.db'}"
+    return Config(
+        cities=cities,
+        data_dir=data_dir,
+        path_prefix=parsed.instance.path_prefix,
+        development=parsed.instance.development,
+        strict=parsed.instance.strict,
+        max_body_bytes=parsed.instance.max_body_bytes,
+        workers=parsed.instance.workers,
+        database_url=database_url,
+        redis_url=env.get("REDIS_URL") or None,
+        secret_key=env.get("BALAI_SECRET_KEY", ""),
+        source=source,
+        raw_settings=raw_settings,
+    )
+
+
+def ensure_secret(config: Config) -> Config:
+    """Give a development instance a secret kept in its data folder.
+
+    Production (``development = false``) must set ``BALAI_SECRET_KEY``.
+
+    Raises:
+        ConfigError: when production runs without a secret.
+    """
+    if config.secret_key:
+        if len(config.secret_key) < 32:
+            raise ConfigError("BALAI_SECRET_KEY", "must be at least 32 characters")
+        return config
+    if not config.development:
+        raise ConfigError("BALAI_SECRET_KEY", "set this environment variable (32+ random characters)")
+    key_file = config.data_dir / "secret.key"
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return replace(config, secret_key=key_file.read_text().strip())
+
+
+def bind_plugins(config: Config, registry: PluginRegistry) -> Config:
+    """Check each city's plugins against what is installed and validate settings.
+
+    A plugin that failed to load stops start-up when a city enables it (or
+    always, in strict mode).
+
+    Raises:
+        ConfigError: naming the city, the plugin and the cause.
+    """
+    if config.strict and registry.failed:
+        first = next(iter(registry.failed.values()))
+        raise ConfigError(f"plugins.{first.slug}", first.cause)
+    cities: dict[str, City] = {}
+    for slug, city in config.cities.items():
+        settings: dict[str, Any] = {}
+        for plugin in city.plugins:
+            where = f"cities.{slug}.plugins"
+            if plugin in registry.failed:
+                raise ConfigError(where, registry.failed[plugin].args[0])
+            loaded = registry.plugins.get(plugin)
+            if loaded is None:
+                raise ConfigError(where, f"plugin {plugin!r} is not installed")
+            raw = config.raw_settings.get(slug, {}).get(plugin, {})
+            if loaded.settings_schema is None:
+                if raw:
+                    raise ConfigError(f"cities.{slug}.settings.{plugin}", "this plugin takes no settings")
+                continue
+            try:
+                settings[plugin] = msgspec.convert(raw, loaded.settings_schema, strict=False)
+            except msgspec.ValidationError as exc:
+                key, reason = _path_of(exc)
+                raise ConfigError(f"cities.{slug}.settings.{plugin}.{key}".rstrip("."), reason) from exc
+        cities[slug] = replace(city, settings=settings)
+    return replace(config, cities=cities)

@@ -1,0 +1,58 @@
+"""The core's own features, registered as the plugin ``core`` through the same hooks."""
+
+from __future__ import annotations
+
+from balai import __version__
+from balai.auth import officers, pages
+from balai.hookimpl import hookimpl
+from balai.types import Dimension, NavItem, Permission, PluginInfo, Role, Routes
+from balai.web import pages as web_pages
+
+
+@hookimpl
+def plugin_info() -> PluginInfo:
+    """The core."""
+    return PluginInfo(
+        slug="core",
+        title="Balai",
+        dimension=Dimension.GOVERNANCE,
+        version=__version__,
+        description="Accounts, cities, navigation and the back office.",
+    )
+
+
+@hookimpl
+def piccolo_apps():
+    """Accounts, sessions, throttling."""
+    return ["balai.piccolo_app"]
+
+
+@hookimpl
+def register_routes() -> Routes:
+    """Home, search, language, accounts and the officer pages."""
+    return Routes(pages=[*web_pages.ROUTES, *pages.ROUTES, *officers.ROUTES])
+
+
+@hookimpl
+def permissions():
+    """Permissions of the core."""
+    return [Permission(officers.MANAGE_USERS, "Create officer accounts and grant roles")]
+
+
+@hookimpl
+def roles():
+    """The city administrator role is built in; the core adds a user manager."""
+    return [
+        Role(
+            "core.user_manager",
+            "User manager",
+            (officers.MANAGE_USERS,),
+            department="Diskominfo",
+        )
+    ]
+
+
+@hookimpl
+def office_nav_items(request):
+    """Officer accounts, for those who may manage them."""
+    return [NavItem("Officer accounts", "/kelola/pengguna", 900, officers.MANAGE_USERS)]

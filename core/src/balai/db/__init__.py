@@ -1,0 +1,1 @@
+"""Database access: engines, city-scoped tables and migrations."""

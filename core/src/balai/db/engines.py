@@ -1,0 +1,121 @@
+"""Database engines: SQLite kept open per event loop, PostgreSQL pooled.
+
+Piccolo's stock SQLite engine opens a new connection for every query, which
+costs more than the query itself on a typical page. :class:`KeptSQLiteEngine`
+keeps one connection per event loop (WAL, foreign keys on) and serialises
+statements on it; transactions still get their own connection, as in Piccolo.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import weakref
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiosqlite
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+_BUSY_TIMEOUT_SECONDS = 30
+
+
+def _dict_factory(cursor: sqlite3.Cursor, row: tuple) -> dict[str, Any]:
+    return {col[0]: row[i] for i, col in enumerate(cursor.description)}
+
+
+class KeptSQLiteEngine(SQLiteEngine):
+    """A SQLite engine that keeps its connection open between queries."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path=path, timeout=_BUSY_TIMEOUT_SECONDS)
+        self._kept: dict[int, tuple[weakref.ref, aiosqlite.Connection, asyncio.Lock]] = {}
+        self._wal_checked = False
+
+    async def get_connection(self) -> aiosqlite.Connection:
+        """Open a connection with the pragmas every Balai connection needs."""
+        pending = aiosqlite.connect(**self.connection_kwargs)
+        # A worker thread that outlives its loop must not keep the process alive.
+        pending._thread.daemon = True
+        connection = await pending
+        connection.row_factory = _dict_factory
+        await connection.execute("PRAGMA foreign_keys = 1")
+        if not self._wal_checked:
+            await connection.execute("PRAGMA journal_mode = WAL")
+            self._wal_checked = True
+        await connection.execute("PRAGMA synchronous = NORMAL")
+        return connection
+
+    async def _kept_connection(self) -> tuple[aiosqlite.Connection, asyncio.Lock]:
+        loop = asyncio.get_running_loop()
+        entry = self._kept.get(id(loop))
+        if entry is not None and entry[0]() is loop:
+            return entry[1], entry[2]
+        connection = await self.get_connection()
+        entry = self._kept.get(id(loop))
+        if entry is not None and entry[0]() is loop:  # another task won the race
+            await connection.close()
+            return entry[1], entry[2]
+        self._kept[id(loop)] = (weakref.ref(loop), connection, asyncio.Lock())
+        return connection, self._kept[id(loop)][2]
+
+    async def _run_in_new_connection(
+        self,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ) -> list[dict[str, Any]]:
+        connection, lock = await self._kept_connection()
+        async with lock, connection.execute(query, args or []) as cursor:
+            return await cursor.fetchall()
+
+    async def close(self) -> None:
+        """Close the connection kept for the running event loop."""
+        entry = self._kept.pop(id(asyncio.get_running_loop()), None)
+        if entry is not None:
+            await entry[1].close()
+
+
+class PooledPostgresEngine(PostgresEngine):
+    """PostgreSQL with a connection pool started per worker process."""
+
+    async def open(self) -> None:
+        """Start the pool (call once per worker, at start-up)."""
+        await self.start_connection_pool(min_size=1, max_size=10)
+
+    async def close(self) -> None:
+        """Close the pool."""
+        await self.close_connection_pool()
+
+
+def engine_from_url(url: str) -> Engine:
+    """Build the engine for a ``DATABASE_URL``.
+
+    ``sqlite:///relative/path.db``, ``sqlite:////absolute/path.db`` and
+    ``postgresql://user@host:port/dbname`` are understood.
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        raw = url[len("sqlite:///") :]
+        path = Path(raw)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return KeptSQLiteEngine(path=str(path))
+    if parts.scheme in {"postgres", "postgresql"}:
+        return PooledPostgresEngine(config={"dsn": url.replace("postgres://", "postgresql://", 1)})
+    raise ValueError(f"Unsupported DATABASE_URL scheme {parts.scheme!r} (use sqlite or postgresql)")
+
+
+async def open_engine(engine: Engine) -> None:
+    """Prepare an engine for serving (start the pool on PostgreSQL)."""
+    if isinstance(engine, PooledPostgresEngine):
+        await engine.open()
+
+
+async def close_engine(engine: Engine) -> None:
+    """Release what an engine holds for the running loop."""
+    if isinstance(engine, KeptSQLiteEngine | PooledPostgresEngine):
+        await engine.close()

@@ -1,0 +1,5 @@
+"""The marker for hook implementations (re-exported by :mod:`balai.toolkit`)."""
+
+import pluggy
+
+hookimpl = pluggy.HookimplMarker("balai")

@@ -1,0 +1,187 @@
+"""The hook specifications: the plugin author's reference.
+
+A plugin implements any of these with ``@hookimpl`` from :mod:`balai.toolkit`.
+Every hook may be written as a plain function or as ``async def``; the core
+awaits whatever comes back. Hooks marked *per city* are only called for
+plugins that the current city has enabled; the others are called once at
+start-up for every installed plugin.
+
+Rules that hold for all hooks:
+
+* Return ``None`` (or nothing) to contribute nothing.
+* Never import another plugin; talk to the core through :mod:`balai.toolkit`.
+* Everything you name is namespaced by your slug: permissions
+  (``slug.action``), roles, templates (``templates/<slug>/...``) and tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from litestar import Request
+
+    from balai.tenants import City
+    from balai.types import (
+        DemoReport,
+        HomeTile,
+        NavItem,
+        Permission,
+        PluginInfo,
+        Role,
+        Routes,
+        SearchResult,
+    )
+
+hookspec = pluggy.HookspecMarker("balai")
+
+
+# --- Identity and start-up -------------------------------------------------
+
+
+@hookspec
+def plugin_info() -> PluginInfo:
+    """Say who the plugin is: slug, title, dimension, version.
+
+    Required of every plugin. The slug must equal the plugin's entry-point
+    name in the ``balai.plugins`` group. Called once at start-up.
+    """
+
+
+@hookspec
+def settings_schema() -> type | None:
+    """Return the ``msgspec.Struct`` class that a city's settings must match.
+
+    The instance file's ``[cities.<slug>.plugins.<plugin>]`` table is
+    converted into an instance of this class at start-up; a mismatch stops
+    start-up with the key path and the reason. Every field needs a default so
+    that a city can enable the plugin with no settings at all. The validated
+    instance is available as ``city.settings_for(slug)``. Return ``None`` when
+    the plugin has no settings. Called once at start-up.
+    """
+
+
+@hookspec
+def piccolo_apps() -> Sequence[str]:
+    """Return the import paths of the plugin's Piccolo app modules.
+
+    Each module (conventionally ``<package>.piccolo_app``) defines
+    ``APP_CONFIG``, Piccolo's ``AppConfig`` with its tables and an absolute
+    ``migrations_folder_path``. Use ``app_name`` equal to the slug and prefix every table name with the
+    slug. Tables holding a city's data subclass ``toolkit.CityTable`` so that
+    every query is scoped to the current city. Migrations of all apps run in
+    dependency order by ``balai migrate``. Called once at start-up.
+    """
+
+
+@hookspec
+def register_routes() -> Routes:
+    """Return the plugin's route handlers as a ``toolkit.Routes``.
+
+    ``pages`` are mounted at ``/<path>/``, ``office`` at ``/kelola/<path>/``
+    and ``api`` at ``/api/<path>/``, where ``<path>`` comes from
+    ``plugin_info().path``. Every handler needs an explicit guard
+    (``toolkit.require_login``, ``toolkit.require_permission(...)``) or the
+    explicit public marker ``opt=toolkit.PUBLIC``; start-up refuses a route
+    with neither. For a city that has not enabled the plugin, these routes
+    answer 404. Called once at start-up.
+    """
+
+
+@hookspec
+def permissions() -> Sequence[Permission]:
+    """Declare the permissions the plugin checks, named ``<slug>.<action>``.
+
+    Called once at start-up; a guard naming an undeclared permission is a
+    start-up error.
+    """
+
+
+@hookspec
+def roles() -> Sequence[Role]:
+    """Declare default roles that bundle the plugin's permissions.
+
+    A city admin grants these roles to officer accounts of their city; the
+    CLI's ``create-user --role`` accepts them too. Called once at start-up.
+    """
+
+
+@hookspec
+def startup(app: Any) -> None:
+    """Run once when the application starts, after the database is ready.
+
+    Use it to warm caches; do not create tables here (use migrations).
+    """
+
+
+# --- Per request (per city) ------------------------------------------------
+
+
+@hookspec
+def nav_items(request: Request) -> Sequence[NavItem]:
+    """Return the plugin's entries for the citizen navigation.
+
+    Per city. Items with a ``permission`` are shown only to users who hold
+    it. ``href`` is a path inside the city; the core adds the city prefix.
+    """
+
+
+@hookspec
+def office_nav_items(request: Request) -> Sequence[NavItem]:
+    """Return the plugin's entries for the officers' navigation (``/kelola/``).
+
+    Per city. Give each item the permission that its page requires, so that
+    officers only see what they can open.
+    """
+
+
+@hookspec
+def home_tiles(request: Request) -> Sequence[HomeTile]:
+    """Return tiles for the city home page that lead to the plugin's services.
+
+    Per city.
+    """
+
+
+@hookspec
+def search(request: Request, query: str) -> Sequence[SearchResult]:
+    """Answer the site-wide search with the plugin's public results.
+
+    Per city. ``query`` is the user's text, already stripped and at least two
+    characters long. Return at most ten results, never personal data, and
+    search in a way that gives the same answer on SQLite and PostgreSQL.
+    """
+
+
+@hookspec
+def template_context(request: Request) -> dict[str, Any] | None:
+    """Add variables to the context of every page rendered for this city.
+
+    Per city. Keep it cheap: it runs on every page.
+    """
+
+
+# --- Data and events -------------------------------------------------------
+
+
+@hookspec
+def seed_demo(city: City) -> DemoReport | None:
+    """Create demo data for ``city`` (runs inside ``toolkit.city_scope(city)``).
+
+    Per city. Called by ``balai demo`` on an empty database, after
+    migrations. Return a ``toolkit.DemoReport`` naming the accounts created so
+    that the demo can print them. Must be deterministic (seeded randomness).
+    """
+
+
+@hookspec
+def user_deleted(city: City, user_id: int) -> None:
+    """React to a citizen account being deleted in ``city``.
+
+    Per city. Remove or anonymise the personal data the plugin holds for that
+    user; keep what the law requires (e.g. paid tax records) without the
+    personal link.
+    """

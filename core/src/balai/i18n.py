@@ -1,0 +1,145 @@
+"""Translations (gettext catalogs per package) and id-ID formatting.
+
+Message ids are English; Indonesian is the default language of every city.
+Each package keeps ``locale/<lang>/LC_MESSAGES/messages.po`` next to its
+code; the catalogs are read from the ``.po`` files at start-up (no compile
+step) and merged, the core's first. The language of the current request lives
+in a context variable, so :func:`gettext` works in handlers and templates.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import io
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+DEFAULT_LOCALE = "id"
+LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+
+_current_locale: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "balai_locale", default=DEFAULT_LOCALE
+)
+
+
+def read_catalog(po_file: Path, locale: str) -> Translations:
+    """Turn one ``.po`` file into a gettext translations object."""
+    with po_file.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer)
+
+
+class Catalogs:
+    """Merged translations per language for a set of packages."""
+
+    def __init__(self, locale_dirs: Iterable[Path]) -> None:
+        self._by_locale: dict[str, NullTranslations] = {}
+        dirs = list(locale_dirs)
+        for locale in LANGUAGES:
+            merged: Translations | None = None
+            for folder in dirs:
+                po_file = folder / locale / "LC_MESSAGES" / "messages.po"
+                if not po_file.exists():
+                    continue
+                loaded = read_catalog(po_file, locale)
+                if merged is None:
+                    merged = loaded
+                else:
+                    # Earlier packages win: a plugin cannot retranslate the core.
+                    loaded.merge(merged)
+                    merged = loaded
+            self._by_locale[locale] = merged or NullTranslations()
+
+    def get(self, locale: str) -> NullTranslations:
+        """The translations of ``locale`` (identity for unknown ones)."""
+        return self._by_locale.get(locale) or NullTranslations()
+
+
+_catalogs: contextvars.ContextVar[Catalogs | None] = contextvars.ContextVar(
+    "balai_catalogs", default=None
+)
+
+
+def activate(catalogs: Catalogs, locale: str) -> None:
+    """Use ``catalogs`` in ``locale`` for the rest of the current task."""
+    _catalogs.set(catalogs)
+    _current_locale.set(locale if locale in LANGUAGES else DEFAULT_LOCALE)
+
+
+def current_locale() -> str:
+    """The language of the current request or task."""
+    return _current_locale.get()
+
+
+def _translations() -> NullTranslations:
+    catalogs = _catalogs.get()
+    return catalogs.get(_current_locale.get()) if catalogs else NullTranslations()
+
+
+def translate(message: str) -> str:
+    """Translate ``message`` without filling variables (for Jinja's newstyle gettext)."""
+    return _translations().gettext(message)
+
+
+def translate_plural(singular: str, plural: str, n: int) -> str:
+    """Pick and translate the plural form without filling variables (for Jinja)."""
+    return _translations().ngettext(singular, plural, n)
+
+
+def gettext(message: str, **variables: object) -> str:
+    """Translate ``message`` into the current language, then fill ``%(name)s``."""
+    text = _translations().gettext(message)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
+    """Translate a message with a count; ``%(num)s`` is filled with ``n``."""
+    text = _translations().ngettext(singular, plural, n)
+    return text % {"num": n, **variables}
+
+
+def pgettext(context: str, message: str) -> str:
+    """Translate ``message`` in ``context`` (for words with several meanings)."""
+    return _translations().pgettext(context, message)
+
+
+def rupiah(amount: int | None) -> str:
+    """Format whole rupiah the Indonesian way: ``Rp1.250.000``, ``-Rp5.000``.
+
+    PUEBI writes no space after ``Rp`` and groups thousands with dots.
+    """
+    if amount is None:
+        return ""
+    if not isinstance(amount, int) or isinstance(amount, bool):
+        raise TypeError("Money is whole rupiah as an int")
+    sign = "-" if amount < 0 else ""
+    return f"{sign}Rp{abs(amount):,}".replace(",", ".")
+
+
+def format_when(value: datetime | date | None, tz: ZoneInfo, *, with_time: bool = True) -> str:
+    """Show a stored UTC time in the city's zone, in the current language.
+
+    Naive datetimes are taken to be UTC (that is how they are stored).
+    """
+    if value is None:
+        return ""
+    locale = current_locale()
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=ZoneInfo("UTC"))
+        local = value.astimezone(tz)
+        if not with_time:
+            return format_date(local.date(), format="long", locale=locale)
+        zone = local.tzname() or ""
+        return f"{format_datetime(local, format='d MMMM y, HH.mm', locale=locale)} {zone}".strip()
+    return format_date(value, format="long", locale=locale)

@@ -1,0 +1,15 @@
+"""The core's Piccolo app: its tables and migrations."""
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from balai.tables import RoleGrant, SessionRecord, ThrottleCounter, User
+
+APP_CONFIG = AppConfig(
+    app_name="balai",
+    migrations_folder_path=str(Path(__file__).parent / "migrations"),
+    table_classes=[User, RoleGrant, SessionRecord, ThrottleCounter],
+    migration_dependencies=[],
+    commands=[],
+)

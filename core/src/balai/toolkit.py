@@ -1,0 +1,78 @@
+"""The public facade for plugin authors: import this, nothing else from ``balai``.
+
+Everything a plugin needs from the core is here, and only here; the core may
+reorganise its internals freely as long as these names keep working. Do not
+use this module inside the core itself.
+
+Example::
+
+    from balai import toolkit as tk
+
+    @tk.hookimpl
+    def plugin_info():
+        return tk.PluginInfo(slug="pasar", title="Market", dimension=tk.Dimension.ECONOMY,
+                             version="0.1.0")
+"""
+
+from balai.auth.access import (
+    PUBLIC,
+    CurrentUser,
+    current_user,
+    require_login,
+    require_officer,
+    require_permission,
+)
+from balai.db.tables import CityTable, CrossCityWriteError
+from balai.hookimpl import hookimpl
+from balai.i18n import gettext, ngettext, pgettext, rupiah
+from balai.tenants import City, NoCityError, city_scope, current_city
+from balai.types import (
+    DemoAccount,
+    DemoReport,
+    Dimension,
+    HomeTile,
+    NavItem,
+    Permission,
+    PluginInfo,
+    Role,
+    Routes,
+    SearchResult,
+)
+from balai.web.rendering import city_url, flash, render, safe_next
+
+_ = gettext
+
+__all__ = [
+    "PUBLIC",
+    "City",
+    "CityTable",
+    "CrossCityWriteError",
+    "CurrentUser",
+    "DemoAccount",
+    "DemoReport",
+    "Dimension",
+    "HomeTile",
+    "NavItem",
+    "NoCityError",
+    "Permission",
+    "PluginInfo",
+    "Role",
+    "Routes",
+    "SearchResult",
+    "_",
+    "city_scope",
+    "city_url",
+    "current_city",
+    "current_user",
+    "flash",
+    "gettext",
+    "hookimpl",
+    "ngettext",
+    "pgettext",
+    "render",
+    "require_login",
+    "require_officer",
+    "require_permission",
+    "rupiah",
+    "safe_next",
+]

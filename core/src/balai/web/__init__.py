@@ -1,0 +1,1 @@
+"""The web layer: application factory, tenancy, templates, security."""

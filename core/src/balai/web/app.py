@@ -1,0 +1,275 @@
+"""The application factory: config + installed plugins -> one ASGI application.
+
+The same factory serves the demo, production workers and tests. The core's
+own features are registered as the plugin ``core`` through the same hooks
+that plugins use.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.logging.config import LoggingConfig
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import YamlRenderPlugin
+from litestar.datastructures import State
+from litestar.static_files import create_static_files_router
+from litestar.stores.base import Store
+from litestar.types import Receive, Scope, Send
+
+from balai import __version__, core_plugin
+from balai.auth.access import (
+    AccessRules,
+    city_guard,
+    require_officer,
+    undeclared_permissions,
+    unguarded_routes,
+)
+from balai.auth.sessions import DatabaseStore, SessionConfig
+from balai.auth.throttle import Throttle
+from balai.config import Config, ConfigError, bind_plugins, ensure_secret
+from balai.db.database import Database
+from balai.i18n import Catalogs, rupiah, translate, translate_plural
+from balai.plugins import CORE, PluginRegistry
+from balai.web.errors import handle_exception
+from balai.web.pages import CITYLESS_PUBLIC
+from balai.web.rendering import BASE_ROOT_KEY, tanggal
+from balai.web.security import SecurityHeaders
+from balai.web.tenancy import CityDispatcher
+from balai.web.themes import ThemeEnvironments, discover_themes
+
+log = logging.getLogger("balai")
+SESSION_LIFETIME = timedelta(days=14)
+
+
+class StartupError(RuntimeError):
+    """The application cannot start; the message says why."""
+
+
+@dataclass
+class UI:
+    """What request handlers reach through ``request.app.state.ui``."""
+
+    config: Config
+    registry: PluginRegistry
+    themes: ThemeEnvironments
+    catalogs: Catalogs
+    access: AccessRules
+    database: Database
+    throttle: Throttle
+    redis: Any = None
+
+
+def package_dir(obj: Any) -> Path:
+    """The folder of the package a plugin object was defined in."""
+    module = obj if hasattr(obj, "__path__") or hasattr(obj, "__file__") else None
+    name = getattr(module, "__name__", None) or type(obj).__module__
+    top = import_module(name.split(".")[0]) if "." in name else import_module(name)
+    if hasattr(top, "__path__"):
+        return Path(next(iter(top.__path__)))
+    return Path(top.__file__).parent  # type: ignore[arg-type]
+
+
+def build_registry(plugins: Iterable[str] | None) -> PluginRegistry:
+    """A registry with the core and the installed plugins (or just ``plugins``)."""
+    registry = PluginRegistry()
+    registry.register(core_plugin, CORE)
+    registry.load_entry_points(only=plugins)
+    return registry
+
+
+class BalaiApp:
+    """The ASGI application: security headers, then city dispatch, then litestar."""
+
+    def __init__(self, litestar: Litestar, ui: UI) -> None:
+        self.litestar = litestar
+        self.ui = ui
+        dispatcher = CityDispatcher(litestar, ui.config, ui.catalogs)
+        self._asgi = SecurityHeaders(dispatcher, hsts=not ui.config.development)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one ASGI event."""
+        if scope["type"] in ("http", "websocket"):
+            scope[BASE_ROOT_KEY] = scope.get("root_path", "")  # type: ignore[literal-required]
+        await self._asgi(scope, receive, send)
+
+
+def create_app(
+    config: Config,
+    *,
+    plugins: Iterable[str] | None = None,
+    registry: PluginRegistry | None = None,
+) -> BalaiApp:
+    """Build the application for ``config``.
+
+    Args:
+        config: A configuration from :func:`balai.config.load_config`.
+        plugins: Load only these installed plugins (default: all installed).
+        registry: A prepared registry (tests register plugin objects directly).
+
+    Raises:
+        ConfigError: the configuration does not fit the installed plugins.
+        StartupError: a route lacks a guard, a permission is undeclared, etc.
+    """
+    registry = registry or build_registry(plugins)
+    config = ensure_secret(bind_plugins(config, registry))
+
+    perms = [p for ps in registry.each("permissions").values() for p in (ps or [])]
+    roles = [r for rs in registry.each("roles").values() for r in (rs or [])]
+    try:
+        access = AccessRules(perms, roles)
+    except ValueError as exc:
+        raise StartupError(str(exc)) from exc
+
+    apps = [a for found in registry.each("piccolo_apps").values() for a in (found or [])]
+    database = Database(config.database_url, apps)
+
+    plugin_dirs = [package_dir(p.obj) for s, p in registry.plugins.items() if s != CORE]
+    themes = ThemeEnvironments(
+        discover_themes(),
+        [d / "templates" for d in plugin_dirs],
+        gettext=translate,
+        ngettext=translate_plural,
+        auto_reload=config.development,
+    )
+    themes.filters.update({"rupiah": rupiah, "tanggal": tanggal})
+    for city in config.cities.values():
+        if city.theme not in themes.themes:
+            raise ConfigError(f"cities.{city.slug}.theme", f"no theme named {city.theme!r}")
+    catalogs = Catalogs(
+        [package_dir(core_plugin) / "locale", *(d / "locale" for d in plugin_dirs)]
+    )
+
+    redis = None
+    session_store: Store = DatabaseStore()
+    if config.redis_url:
+        from litestar.stores.redis import RedisStore
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url(config.redis_url)
+        session_store = RedisStore(redis, namespace="balai:session")
+    ui = UI(
+        config=config,
+        registry=registry,
+        themes=themes,
+        catalogs=catalogs,
+        access=access,
+        database=database,
+        throttle=Throttle(redis=redis),
+        redis=redis,
+    )
+
+    route_handlers: list[Any] = [_static_routers(themes, registry, plugin_dirs)]
+    for slug, plugin in registry.plugins.items():
+        routes = registry.call_one(plugin.obj, "register_routes")
+        if routes is None:
+            continue
+        prefix = "" if slug == CORE else f"/{plugin.info.url_path}"
+        opt = {} if slug == CORE else {"plugin": slug}
+        if routes.pages:
+            route_handlers.append(Router(path=prefix or "/", route_handlers=list(routes.pages), opt=opt))
+        if routes.office:
+            route_handlers.append(
+                Router(
+                    path=f"/kelola{prefix}",
+                    route_handlers=list(routes.office),
+                    opt={**opt, "office": True},
+                    guards=[require_officer],
+                    include_in_schema=False,
+                )
+            )
+        if routes.api:
+            route_handlers.append(Router(path=f"/api{prefix}", route_handlers=list(routes.api), opt=opt))
+
+    async def on_startup(app: Litestar) -> None:
+        await database.open()
+        for result in registry.each("startup", app=app).values():
+            if hasattr(result, "__await__"):
+                await result
+
+    async def on_shutdown(app: Litestar) -> None:
+        await database.close()
+        if redis is not None:
+            await redis.aclose()
+
+    litestar = Litestar(
+        route_handlers=route_handlers,
+        guards=[city_guard],
+        stores={"sessions": session_store},
+        middleware=[
+            SessionConfig(
+                store="sessions",
+                key="balai_session",
+                max_age=int(SESSION_LIFETIME.total_seconds()),
+                secure=not config.development,
+                httponly=True,
+                samesite="lax",
+            ).middleware
+        ],
+        csrf_config=CSRFConfig(
+            secret=config.secret_key,
+            cookie_name="balai_csrf",
+            cookie_secure=not config.development,
+            cookie_httponly=True,
+            header_name="x-csrftoken",
+        ),
+        exception_handlers={Exception: handle_exception},
+        on_startup=[on_startup],
+        on_shutdown=[on_shutdown],
+        request_max_body_size=config.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="Balai API",
+            version=__version__,
+            path="/api/schema",
+            render_plugins=[YamlRenderPlugin()],
+            openapi_router=Router(path="/api/schema", route_handlers=[], opt=CITYLESS_PUBLIC),
+        ),
+        logging_config=LoggingConfig(log_exceptions="debug", configure_root_logger=False),
+        debug=False,
+        state=State({"ui": ui}),
+    )
+    missing = unguarded_routes(litestar, [city_guard])
+    if missing:
+        raise StartupError("Routes without a guard or opt=PUBLIC: " + ", ".join(missing))
+    undeclared = undeclared_permissions(litestar, access)
+    if undeclared:
+        raise StartupError("Guards name undeclared permissions: " + ", ".join(undeclared))
+    return BalaiApp(litestar, ui)
+
+
+def _static_routers(themes: ThemeEnvironments, registry: PluginRegistry, plugin_dirs: list[Path]) -> Router:
+    routers: list[Any] = []
+    opt = CITYLESS_PUBLIC
+    for name in themes.themes:
+        routers.append(
+            create_static_files_router(
+                path=f"/t/{name}",
+                directories=themes.static_dirs(name),
+                name=f"static-theme-{name}",
+                opt=opt,
+                cache_control=None,
+                include_in_schema=False,
+            )
+        )
+    for (slug, _), folder in zip(
+        [(s, p) for s, p in registry.plugins.items() if s != CORE], plugin_dirs, strict=True
+    ):
+        if (folder / "static").is_dir():
+            routers.append(
+                create_static_files_router(
+                    path=f"/p/{slug}",
+                    directories=[folder / "static"],
+                    name=f"static-plugin-{slug}",
+                    opt=opt,
+                    include_in_schema=False,
+                )
+            )
+    return Router(path="/static", route_handlers=routers, opt=opt)

@@ -1,0 +1,164 @@
+"""Rendering pages: the common context, flash messages and URL helpers."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from litestar import Request, Response
+from litestar.enums import MediaType
+from litestar.utils.scope.state import ScopeState
+from markupsafe import Markup
+
+from balai import __version__
+from balai.auth.access import current_user
+from balai.i18n import LANGUAGES, current_locale, format_when, gettext
+from balai.tenants import City, current_city_or_none
+from balai.types import NavItem
+
+BASE_ROOT_KEY = "balai.base_root"
+_FLASH_KEY = "_flash"
+
+
+@dataclass(frozen=True)
+class Flash:
+    """A one-time message shown on the next page."""
+
+    category: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ShownNavItem:
+    """A navigation entry ready to show: translated label, absolute href."""
+
+    label: str
+    href: str
+
+
+def flash(request: Request, message: str, category: str = "info") -> None:
+    """Show ``message`` (already translated) on the next page this browser gets."""
+    session = request.scope.get("session")
+    if not isinstance(session, dict):
+        request.set_session({})
+        session = request.scope["session"]
+    session.setdefault(_FLASH_KEY, []).append([category, message])
+
+
+def pop_flashes(request: Request) -> list[Flash]:
+    """Take the pending flash messages out of the session."""
+    session = request.scope.get("session")
+    if not isinstance(session, dict) or _FLASH_KEY not in session:
+        return []
+    return [Flash(c, m) for c, m in session.pop(_FLASH_KEY)]
+
+
+def city_url(request: Request, path: str) -> str:
+    """An absolute path inside the request's city (adds the city prefix)."""
+    if not path.startswith("/"):
+        path = "/" + path
+    return request.scope.get("root_path", "") + path
+
+
+def base_url(request: Request, path: str) -> str:
+    """An absolute path outside any city (static files, the city list)."""
+    return request.scope.get(BASE_ROOT_KEY, "") + path  # type: ignore[operator]
+
+
+def static_url(request: Request, theme: str, path: str) -> str:
+    """URL of a theme's static file (city theme first, then default)."""
+    return base_url(request, f"/static/t/{theme}/{path.lstrip('/')}?v={__version__}")
+
+
+def plugin_static_url(request: Request, slug: str, path: str) -> str:
+    """URL of a plugin's static file."""
+    return base_url(request, f"/static/p/{slug}/{path.lstrip('/')}?v={__version__}")
+
+
+def csrf_token(request: Request) -> str:
+    """This request's CSRF token ('' where the middleware set none)."""
+    token = ScopeState.from_scope(request.scope).csrf_token
+    return token if isinstance(token, str) else ""
+
+
+def safe_next(request: Request, target: str | None, default: str = "/") -> str:
+    """A local redirect target inside the city; anything else becomes ``default``."""
+    root = request.scope.get("root_path", "")
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target if target.startswith(root + "/") or not root else city_url(request, default)
+    return city_url(request, default)
+
+
+async def shown_nav(request: Request, hook: str) -> list[ShownNavItem]:
+    """The navigation entries a plugin hook contributes, filtered and translated."""
+    city = current_city_or_none()
+    if city is None:
+        return []
+    ui = request.app.state.ui
+    items: list[NavItem] = await ui.registry.gather(city, hook, request=request)
+    user = await current_user(request)
+    visible = [
+        i for i in items if i.permission is None or (user is not None and user.can(i.permission))
+    ]
+    visible.sort(key=lambda i: (i.order, i.label))
+    return [ShownNavItem(gettext(i.label), city_url(request, i.href)) for i in visible]
+
+
+async def page_context(request: Request, city: City | None) -> dict[str, Any]:
+    """What every page's template can use."""
+    ui = request.app.state.ui
+    token = csrf_token(request)
+    lang = current_locale()
+    theme = city.theme if city else "default"
+    context: dict[str, Any] = {
+        "request": request,
+        "city": city,
+        "lang": lang,
+        "languages": LANGUAGES,
+        "csrf_token": token,
+        "csrf_input": Markup(
+            f'<input type="hidden" name="_csrf_token" value="{html.escape(token)}">'
+        ),
+        "url": lambda path: city_url(request, path),
+        "static": lambda path: static_url(request, theme, path),
+        "plugin_static": lambda slug, path: plugin_static_url(request, slug, path),
+        "lang_switch_url": lambda code: city_url(request, f"/bahasa/{code}")
+        + f"?next={html.escape(request.url.path)}",
+        "flashes": pop_flashes(request),
+        "user": None,
+        "nav": [],
+        "office_nav": [],
+    }
+    if city is not None:
+        context["user"] = await current_user(request)
+        context["nav"] = await shown_nav(request, "nav_items")
+        context["office_nav"] = await shown_nav(request, "office_nav_items")
+        for extra in await ui.registry.gather(city, "template_context", request=request):
+            context.update(extra)
+    return context
+
+
+async def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> Response:
+    """Render ``template`` with the city's theme and the common page context."""
+    city = current_city_or_none()
+    ui = request.app.state.ui
+    full = await page_context(request, city)
+    if context:
+        full.update(context)
+    env = ui.themes.get(city.theme if city else "default")
+    body = env.get_template(template).render(full)
+    return Response(body, media_type=MediaType.HTML, status_code=status_code)
+
+
+def tanggal(value: Any, with_time: bool = True) -> str:
+    """Jinja filter: a stored UTC time shown in the current city's zone and language."""
+    city = current_city_or_none()
+    return format_when(value, city.tz if city else ZoneInfo("UTC"), with_time=with_time)
