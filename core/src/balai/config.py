@@ -175,11 +175,9 @@ def _check(
             plugins=tuple(c.plugins),
             region_code=c.region_code,
         )
-    base = source.parent if source else Path.cwd()
     data_dir = Path(parsed.instance.data_dir)
     if not data_dir.is_absolute():
         data_dir = (Path.cwd() / data_dir).resolve()
-    del base
     database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'balai.db'}"
     return Config(
         cities=cities,

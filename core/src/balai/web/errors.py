@@ -40,8 +40,6 @@ def _messages(status: int) -> tuple[str, str]:
     }
     if status in table:
         return table[status]
-    if status == 403:
-        return table[403]
     if status >= 500:
         return (
             _("Something went wrong"),

@@ -63,7 +63,13 @@ async def switch_language(request: Request, code: str, next: str = "") -> Respon
     response = Redirect(safe_next(request, next), status_code=303)
     if code in LANGUAGES:
         response.set_cookie(
-            LANG_COOKIE, code, max_age=365 * 24 * 3600, httponly=True, samesite="lax", path="/"
+            LANG_COOKIE,
+            code,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="lax",
+            path="/",
+            secure=not request.app.state.ui.config.development,
         )
     return response
 
