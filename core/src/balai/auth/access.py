@@ -108,7 +108,7 @@ async def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> Curren
     if city is not None and "session" in scope:
         user_id = (connection.session or {}).get(session_key(city))
         if isinstance(user_id, int):
-            user = await load_user(connection.app.state.access, city, user_id)
+            user = await load_user(connection.app.state.ui.access, city, user_id)
     scope[_USER_KEY] = user  # type: ignore[literal-required]
     return user
 
