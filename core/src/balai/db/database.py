@@ -9,6 +9,7 @@ from importlib import import_module
 from collections.abc import Sequence
 
 from piccolo.apps.migrations.commands.backwards import run_backwards
+from piccolo.apps.migrations.commands.base import BaseMigrationManager
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.apps.migrations.tables import Migration
 from piccolo.conf.apps import AppConfig, AppRegistry
@@ -118,6 +119,20 @@ class Database:
         for row in rows:
             applied.setdefault(row["app_name"], []).append(row["name"])
         return applied
+
+    async def pending(self) -> dict[str, list[str]]:
+        """Migration ids not applied yet, per app in dependency order (apps with none omitted)."""
+        applied = await self.applied()
+        finder = BaseMigrationManager()
+        by_name = {app.app_name: app for app in self.apps}
+        pending: dict[str, list[str]] = {}
+        for name in self.app_names():
+            modules = finder.get_migration_modules(by_name[name].migrations_folder_path)
+            done = set(applied.get(name, []))
+            missing = [i for i in finder.get_migration_ids(modules) if i not in done]
+            if missing:
+                pending[name] = missing
+        return pending
 
 
 @contextlib.contextmanager
