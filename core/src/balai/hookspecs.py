@@ -1,10 +1,11 @@
 """The hook specifications: the plugin author's reference.
 
 A plugin implements any of these with ``@hookimpl`` from :mod:`balai.toolkit`.
-Every hook may be written as a plain function or as ``async def``; the core
-awaits whatever comes back. Hooks marked *per city* are only called for
-plugins that the current city has enabled; the others are called once at
-start-up for every installed plugin.
+Hooks marked *per city* are only called for plugins that the current city
+has enabled, and may be plain functions or ``async def`` (the core awaits
+whatever comes back). The declaration hooks (``plugin_info`` through
+``roles``) are read once while the application is built and must be plain
+functions; ``startup`` may be async.
 
 Rules that hold for all hooks:
 

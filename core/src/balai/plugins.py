@@ -154,6 +154,15 @@ class PluginRegistry:
             results[impl.plugin_name] = impl.function(**args)
         return results
 
+    def declared(self, hook_name: str) -> dict[str, Any]:
+        """Call a declaration hook on every plugin; it must answer synchronously."""
+        results = self.each(hook_name)
+        for slug, value in results.items():
+            if inspect.iscoroutine(value):
+                value.close()
+                raise PluginError(slug, f"{hook_name}() must be a plain function, not async")
+        return results
+
     # --- per city ----------------------------------------------------------
 
     def for_city(self, city: City, hook_name: str) -> Any:

@@ -38,7 +38,7 @@ from balai.auth.throttle import Throttle
 from balai.config import Config, ConfigError, bind_plugins, ensure_secret
 from balai.db.database import Database
 from balai.i18n import Catalogs, rupiah, translate, translate_plural
-from balai.plugins import CORE, PluginRegistry
+from balai.plugins import CORE, PluginRegistry, resolve
 from balai.web.errors import handle_exception
 from balai.web.pages import CITYLESS_PUBLIC
 from balai.web.rendering import BASE_ROOT_KEY, tanggal
@@ -122,14 +122,14 @@ def create_app(
     registry = registry or build_registry(plugins)
     config = ensure_secret(bind_plugins(config, registry))
 
-    perms = [p for ps in registry.each("permissions").values() for p in (ps or [])]
-    roles = [r for rs in registry.each("roles").values() for r in (rs or [])]
+    perms = [p for ps in registry.declared("permissions").values() for p in (ps or [])]
+    roles = [r for rs in registry.declared("roles").values() for r in (rs or [])]
     try:
         access = AccessRules(perms, roles)
     except ValueError as exc:
         raise StartupError(str(exc)) from exc
 
-    apps = [a for found in registry.each("piccolo_apps").values() for a in (found or [])]
+    apps = [a for found in registry.declared("piccolo_apps").values() for a in (found or [])]
     database = Database(config.database_url, apps)
 
     plugin_dirs = [package_dir(p.obj) for s, p in registry.plugins.items() if s != CORE]
@@ -192,8 +192,7 @@ def create_app(
     async def on_startup(app: Litestar) -> None:
         await database.open()
         for result in registry.each("startup", app=app).values():
-            if hasattr(result, "__await__"):
-                await result
+            await resolve(result)
 
     async def on_shutdown(app: Litestar) -> None:
         await database.close()
