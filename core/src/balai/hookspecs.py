@@ -56,7 +56,7 @@ def plugin_info() -> PluginInfo:
 def settings_schema() -> type | None:
     """Return the ``msgspec.Struct`` class that a city's settings must match.
 
-    The instance file's ``[cities.<slug>.plugins.<plugin>]`` table is
+    The instance file's ``[cities.<slug>.settings.<plugin>]`` table is
     converted into an instance of this class at start-up; a mismatch stops
     start-up with the key path and the reason. Every field needs a default so
     that a city can enable the plugin with no settings at all. The validated
