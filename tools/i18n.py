@@ -1,0 +1,504 @@
+"""Extract a package's messages and update its Indonesian and English catalogs.
+
+Balai reads ``<package>/locale/<lang>/LC_MESSAGES/messages.po`` at start-up
+(no ``.mo`` compile step). Message ids are English; Indonesian (``id``) is the
+default language, so every msgid needs an Indonesian translation; the English
+catalog (``en``) may leave ``msgstr ""`` empty, which shows the msgid itself.
+
+For plugin authors
+------------------
+1. Mark text in Python with ``tk._("Pay %(amount)s", amount=tk.rupiah(x))``
+   (also ``tk.gettext``, ``tk.ngettext``, ``tk.pgettext``) and in templates with
+   ``{{ _("Your bills") }}`` or ``{{ ngettext("%(num)s bill", "%(num)s bills", n) }}``.
+   Text you hand to the core as data (``PluginInfo`` title and description,
+   ``NavItem`` label, ``Role`` title, ``HomeTile`` title and text) is extracted
+   too, as long as it is a string literal in the call.
+2. From the Balai repository (or any environment with ``balai`` and this
+   script), update your catalogs::
+
+       uv run python tools/i18n.py update plugins/pajak      # a distribution folder
+       uv run python tools/i18n.py update path/to/balai_pasar  # or the package itself
+       uv run python tools/i18n.py update --package balai_pasar  # or an installed one
+
+   New msgids are added to ``locale/id`` and ``locale/en`` (creating them if
+   needed) with empty translations; msgids no longer used are dropped;
+   existing translations are kept. Line numbers are left out to keep diffs
+   small.
+3. Open ``locale/id/LC_MESSAGES/messages.po`` and fill every empty ``msgstr``
+   in formal Indonesian (``Anda``); keep each ``%(name)s`` exactly as in the
+   msgid. Fill ``locale/en`` only where the English should differ.
+4. Check before committing (exits 1 and lists what is missing)::
+
+       uv run python tools/i18n.py check plugins/pajak
+
+   The repository's ``tests/test_catalogs.py`` runs the same check on every
+   installed plugin. Msgids that the core already translates (``Save``,
+   ``Name``...) need no entry in your catalog; the core's translation wins
+   anyway.
+
+The core itself: ``uv run python tools/i18n.py update core`` extracts from
+``core/src/balai`` and every theme's templates, and fills empty Indonesian
+translations from ``themes/*/MSGIDS.txt`` (``msgid<TAB>translation`` lines)
+when present. ``--suggestions FILE`` does the same for any package.
+
+What is extracted where is set in ``babel.cfg`` at the repository root.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import dataclasses
+import importlib.util
+import io
+import re
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import IO, Any
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract_from_dir, extract_python
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po, write_po
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+MAPPING_FILE = REPO_ROOT / "babel.cfg"
+LANGUAGES = ("id", "en")
+SOURCE_LANGUAGE = "en"
+
+#: Translation functions: ``tk._`` and ``tk.gettext`` match ``_`` and ``gettext``.
+KEYWORDS: dict[str, Any] = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+    "N_": None,
+}
+
+#: Fields of the core's typed values (``balai.types``) that hold msgids.
+MSGID_FIELDS: dict[str, tuple[str, ...]] = {
+    "PluginInfo": ("title", "description"),
+    "NavItem": ("label",),
+    "Role": ("title",),
+    "HomeTile": ("title", "text"),
+}
+
+#: Babel guesses two plural forms for Indonesian; gettext uses one (no plural inflection).
+PLURAL_FORMS = {"id": "nplurals=1; plural=0;"}
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)")
+
+
+def _field_positions() -> dict[str, dict[str, int]]:
+    """Constructor position of each msgid field, read from ``balai.types``."""
+    from balai import types
+
+    positions: dict[str, dict[str, int]] = {}
+    for name, wanted in MSGID_FIELDS.items():
+        fields = [f.name for f in dataclasses.fields(getattr(types, name))]
+        positions[name] = {field: fields.index(field) for field in wanted}
+    return positions
+
+
+def extract_typed_values(
+    fileobj: IO[bytes],
+    keywords: Mapping[str, Any],
+    comment_tags: Sequence[str],
+    options: Mapping[str, Any],
+) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Babel extractor for msgids passed to the core's typed values.
+
+    Finds calls such as ``NavItem("Market", "/pasar/")`` or
+    ``tk.PluginInfo(slug="pasar", title="Market", ...)`` and yields the string
+    literals in their msgid fields, as if each had been wrapped in ``gettext``.
+
+    Args:
+        fileobj: The Python source, opened in binary mode.
+        keywords: Babel's keyword map (unused: the fields are fixed).
+        comment_tags: Translator comment tags (unused).
+        options: Extractor options (unused).
+
+    Yields:
+        ``(lineno, "gettext", msgid, [])`` tuples.
+    """
+    del keywords, comment_tags, options
+    try:
+        tree = ast.parse(fileobj.read())
+    except SyntaxError:
+        return
+    positions = _field_positions()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        if name not in positions:
+            continue
+        for field, index in positions[name].items():
+            value: ast.expr | None = node.args[index] if index < len(node.args) else None
+            for keyword in node.keywords:
+                if keyword.arg == field:
+                    value = keyword.value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value:
+                yield value.lineno, "gettext", value.value, []
+
+
+def extract_python_and_values(
+    fileobj: IO[bytes],
+    keywords: Mapping[str, Any],
+    comment_tags: Sequence[str],
+    options: Any,
+) -> Iterator[tuple[int, str, Any, list[str]]]:
+    """Babel's Python extractor followed by :func:`extract_typed_values`."""
+    source = fileobj.read()
+    yield from extract_python(io.BytesIO(source), keywords, comment_tags, options)
+    yield from extract_typed_values(io.BytesIO(source), keywords, comment_tags, options)
+
+
+def load_mapping(path: Path = MAPPING_FILE) -> tuple[list[tuple[str, Any]], dict[str, Any]]:
+    """The extraction map of ``babel.cfg``, with Python files using our extractor."""
+    with path.open(encoding="utf-8") as handle:
+        method_map, options_map = parse_mapping_cfg(handle, filename=str(path))
+    methods = [
+        (pattern, extract_python_and_values if method == "python" else method)
+        for pattern, method in method_map
+    ]
+    return methods, options_map
+
+
+def extract(roots: Iterable[Path], project: str = "balai") -> Catalog:
+    """Extract every msgid under ``roots`` into a template catalog.
+
+    Args:
+        roots: Package folders (and, for the core, the themes folder).
+        project: The project name written in the catalog header.
+
+    Returns:
+        A catalog without translations; locations are ``<root name>/<path>``.
+    """
+    method_map, options_map = load_mapping()
+    template = Catalog(project=project, fuzzy=False)
+    for root in roots:
+        found = extract_from_dir(
+            root,
+            method_map,
+            options_map,
+            keywords=KEYWORDS,
+            comment_tags=("TRANSLATORS:",),
+            strip_comment_tags=True,
+        )
+        for filename, lineno, message, comments, context in found:
+            location = (f"{root.name}/{Path(filename).as_posix()}", lineno)
+            existing = template.get(message, context)
+            if existing is not None:
+                existing.locations.append(location)
+                existing.auto_comments.extend(c for c in comments if c not in existing.auto_comments)
+                continue
+            template.add(
+                message, None, [location], auto_comments=comments, context=context
+            )
+    return template
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``%(name)s`` placeholder names in ``text``."""
+    return set(_PLACEHOLDER.findall(text))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a catalog, said so that a developer can fix it."""
+
+    package: str
+    msgid: str
+    reason: str
+    where: str = ""
+
+    def __str__(self) -> str:
+        """A one-line report."""
+        where = f" (used in {self.where})" if self.where else ""
+        return f"{self.package}: {self.reason}: {self.msgid!r}{where}"
+
+
+def _ids(message: Message) -> list[str]:
+    return list(message.id) if isinstance(message.id, tuple | list) else [message.id]
+
+
+def _strings(message: Message) -> list[str]:
+    if isinstance(message.string, tuple | list):
+        return list(message.string)
+    return [message.string or ""]
+
+
+def placeholder_problem(message: Message) -> str | None:
+    """Why ``message``'s translation does not fit its msgid's placeholders, if it does not.
+
+    A singular translation must use exactly the msgid's placeholders. Each
+    plural form may use any placeholder of the singular or plural msgid, and
+    must keep those that both share.
+    """
+    ids = [placeholders(i) for i in _ids(message)]
+    allowed = set().union(*ids)
+    required = set.intersection(*ids)
+    for text in _strings(message):
+        if not text:
+            continue
+        used = placeholders(text)
+        if len(ids) == 1 and used != allowed:
+            return f"placeholders {sorted(used)} differ from the msgid's {sorted(allowed)}"
+        if used - allowed or required - used:
+            return f"placeholders {sorted(used)} do not fit the msgid's {sorted(allowed)}"
+    return None
+
+
+def _translated(catalog: Catalog | None, message: Message) -> bool:
+    if catalog is None:
+        return False
+    found = catalog.get(message.id, message.context)
+    return found is not None and not found.fuzzy and all(_strings(found))
+
+
+def check(
+    package: str,
+    template: Catalog,
+    catalog: Catalog | None,
+    fallbacks: Sequence[Catalog] = (),
+) -> list[Problem]:
+    """Every msgid of ``template`` must have an Indonesian translation.
+
+    Args:
+        package: The package's name, for the report.
+        template: What :func:`extract` found in the package.
+        catalog: The package's own Indonesian catalog (``None`` if it has none).
+        fallbacks: Catalogs that may translate a msgid instead (the core's).
+
+    Returns:
+        Missing or fuzzy translations and placeholder mismatches, in source order.
+    """
+    problems: list[Problem] = []
+    for message in template:
+        if not message.id:
+            continue
+        msgid = message.id[0] if isinstance(message.id, tuple | list) else message.id
+        where = ", ".join(path for path, _ in message.locations[:3])
+        if not (_translated(catalog, message) or any(_translated(f, message) for f in fallbacks)):
+            problems.append(Problem(package, msgid, "no Indonesian translation", where))
+    for source in [catalog] if catalog is not None else []:
+        for message in source:
+            if message.id and message.string:
+                reason = placeholder_problem(message)
+                if reason:
+                    msgid = _ids(message)[0]
+                    problems.append(Problem(package, msgid, reason))
+    return problems
+
+
+def read_catalog(po_file: Path, locale: str) -> Catalog | None:
+    """Read ``po_file`` (``None`` when it does not exist)."""
+    if not po_file.exists():
+        return None
+    with po_file.open("rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+def catalog_path(locale_dir: Path, locale: str) -> Path:
+    """Where the catalog of ``locale`` lives under a package's ``locale`` folder."""
+    return locale_dir / locale / "LC_MESSAGES" / "messages.po"
+
+
+def read_suggestions(files: Iterable[Path]) -> dict[str, str]:
+    """Suggested translations from ``msgid<TAB>translation`` lines (``#`` comments)."""
+    suggestions: dict[str, str] = {}
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#") or "\t" not in line:
+                continue
+            msgid, translation = line.split("\t", 1)
+            if msgid and translation.strip():
+                suggestions[msgid] = translation.strip()
+    return suggestions
+
+
+def _version(project: str) -> str:
+    """The installed version of the distribution behind ``project``, if known."""
+    for name in (project, project.replace("_", "-")):
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return "0"
+
+
+def _without_placeholder_headers(po: bytes) -> bytes:
+    """Drop header lines that babel fills with placeholders we have no value for."""
+    lines = po.split(b"\n")
+    return b"\n".join(line for line in lines if line != b'"Report-Msgid-Bugs-To: EMAIL@ADDRESS\\n"')
+
+
+def new_catalog(locale: str, project: str) -> Catalog:
+    """An empty catalog of ``locale`` with a clean header."""
+    name = {"id": "Indonesian", "en": "English"}.get(locale, locale)
+    catalog = Catalog(
+        locale=locale,
+        project=project,
+        version=_version(project),
+        revision_date=datetime.now(UTC),
+        header_comment=(
+            f"# {name} translations of {project}.\n"
+            f"# Updated by tools/i18n.py; msgids are English, Indonesian is the default language."
+        ),
+        last_translator="Balai contributors",
+        language_team=name,
+        fuzzy=False,
+    )
+    if locale in PLURAL_FORMS:
+        catalog.mime_headers = [
+            *[(k, v) for k, v in catalog.mime_headers if k != "Plural-Forms"],
+            ("Plural-Forms", PLURAL_FORMS[locale]),
+        ]
+    return catalog
+
+
+def update(
+    locale_dir: Path,
+    template: Catalog,
+    *,
+    project: str,
+    suggestions: Mapping[str, str] | None = None,
+    languages: Sequence[str] = LANGUAGES,
+) -> dict[str, int]:
+    """Bring the ``.po`` files of ``languages`` in line with ``template``.
+
+    Args:
+        locale_dir: The package's ``locale`` folder.
+        template: What :func:`extract` found.
+        project: The project name for new catalogs' headers.
+        suggestions: Indonesian translations to fill into empty ``id`` entries.
+        languages: Which catalogs to write.
+
+    Returns:
+        For each language, how many of its msgids are still untranslated.
+    """
+    untranslated: dict[str, int] = {}
+    for locale in languages:
+        path = catalog_path(locale_dir, locale)
+        catalog = read_catalog(path, locale) or new_catalog(locale, project)
+        # update() adopts the template's message objects: give each language its own.
+        catalog.update(copy.deepcopy(template), no_fuzzy_matching=True, update_creation_date=False)
+        if locale == "id" and suggestions:
+            for message in catalog:
+                ids = _ids(message)
+                if message.id and not any(_strings(message)) and ids[0] in suggestions:
+                    text = suggestions[ids[0]]
+                    message.string = tuple(text for _ in range(catalog.num_plurals)) if len(ids) > 1 else text
+        path.parent.mkdir(parents=True, exist_ok=True)
+        buffer = io.BytesIO()
+        write_po(buffer, catalog, width=100, ignore_obsolete=True, include_lineno=False)
+        path.write_bytes(_without_placeholder_headers(buffer.getvalue()))
+        untranslated[locale] = sum(1 for m in catalog if m.id and not all(_strings(m)))
+    return untranslated
+
+
+@dataclass(frozen=True)
+class Target:
+    """A package to extract from and the catalogs that belong to it."""
+
+    name: str
+    roots: tuple[Path, ...]
+    locale_dir: Path
+    suggestion_files: tuple[Path, ...] = ()
+
+
+def core_target() -> Target:
+    """The core: its package and every theme's templates (themes ship with it)."""
+    from balai.web.themes import bundled_root
+
+    package = Path(importlib.util.find_spec("balai").origin).parent  # type: ignore[arg-type,union-attr]
+    themes = bundled_root("themes")
+    roots = [package]
+    if themes.is_dir() and package not in themes.parents:
+        roots.append(themes)
+    suggestions = tuple(sorted(themes.glob("*/MSGIDS.txt"))) if themes.is_dir() else ()
+    return Target("balai", tuple(roots), package / "locale", suggestions)
+
+
+def package_target(import_name: str) -> Target:
+    """An installed package, by import name (``balai_pajak``)."""
+    spec = importlib.util.find_spec(import_name)
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit(f"No installed package named {import_name!r}")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return Target(import_name, (folder,), folder / "locale")
+
+
+def path_target(path: Path) -> Target:
+    """A package folder, or a distribution folder with one package inside."""
+    path = path.resolve()
+    if (path / "__init__.py").exists():
+        return Target(path.name, (path,), path / "locale")
+    base = path / "src" if (path / "src").is_dir() else path
+    packages = [p for p in sorted(base.iterdir()) if (p / "__init__.py").exists()]
+    if len(packages) != 1:
+        found = ", ".join(p.name for p in packages) or "none"
+        raise SystemExit(f"Expected one package in {base}, found: {found}")
+    return target_for(str(packages[0]))
+
+
+def target_for(what: str | None, package: str | None = None) -> Target:
+    """Resolve the command line's target: ``core``, a folder, or ``--package``."""
+    if package:
+        return package_target(package)
+    if what in (None, "core", "balai"):
+        return core_target()
+    return path_target(Path(what))
+
+
+def core_catalog() -> Catalog | None:
+    """The core's Indonesian catalog (the fallback for plugins)."""
+    return read_catalog(catalog_path(core_target().locale_dir, "id"), "id")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line entry: ``update`` or ``check`` one package's catalogs."""
+    parser = argparse.ArgumentParser(
+        description="Extract msgids and update or check a Balai package's id/en catalogs."
+    )
+    parser.add_argument("command", choices=["update", "check"])
+    parser.add_argument(
+        "target", nargs="?", default="core", help="'core' (default), or a package/distribution folder"
+    )
+    parser.add_argument("--package", help="an installed package's import name instead of a folder")
+    parser.add_argument(
+        "--suggestions", type=Path, action="append", default=[],
+        help="msgid<TAB>Indonesian lines used to fill empty translations (repeatable)",
+    )
+    args = parser.parse_args(argv)
+    target = target_for(args.target, args.package)
+    template = extract(target.roots, project=target.name)
+
+    if args.command == "update":
+        suggestions = read_suggestions([*target.suggestion_files, *args.suggestions])
+        counts = update(target.locale_dir, template, project=target.name, suggestions=suggestions)
+        print(f"{target.name}: {len(template)} msgids -> {target.locale_dir}")
+        for locale, missing in counts.items():
+            note = " (falls back to the msgid)" if locale == SOURCE_LANGUAGE else ""
+            print(f"  {locale}: {missing} untranslated{note}")
+        return 0
+
+    own = read_catalog(catalog_path(target.locale_dir, "id"), "id")
+    core = core_catalog() if target.name != "balai" else None
+    problems = check(target.name, template, own, [core] if core is not None else [])
+    for problem in problems:
+        print(problem)
+    print(f"{target.name}: {len(template)} msgids, {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
