@@ -1,0 +1,663 @@
+"""Balai's pytest plugin: the test kit for the core and for plugin authors.
+
+Installed with ``balai`` (entry point ``pytest11: balai``), so every project
+that depends on Balai gets these fixtures without importing anything:
+
+``balai_plugins``
+    Which installed plugins the app loads (``None``: all). Override it in a
+    plugin's ``conftest.py``::
+
+        @pytest.fixture
+        def balai_plugins():
+            return ["pajak"]
+
+``balai_cities`` / ``balai_config``
+    Two cities, Malang (every loaded plugin) and Semarang (none), in a checked
+    :class:`balai.config.Config`. Override ``balai_config`` with
+    :func:`write_config` for other mixes or plugin settings.
+
+``balai_database_url`` / ``balai_app`` / ``client``
+    A migrated application on an empty database and a
+    :class:`litestar.testing.TestClient` with its lifespan running. The
+    database is SQLite in the test's temporary folder, or the PostgreSQL
+    server named by ``BALAI_TEST_DATABASE_URL`` (emptied before each test).
+    When ``BALAI_TEST_REDIS_URL`` is set, sessions and login throttling use
+    that Redis (its ``balai:*`` keys are removed before each test).
+
+``post_form`` / ``login_as`` / ``city_run``
+    Send a form with its CSRF token, log in as a user with a role, and run
+    async code (seeding, checking rows) inside a city.
+
+``postgres_url`` / ``redis_url``
+    For tests that need those servers: skipped with a reason when the
+    variable is unset, failed when it is set and the server does not answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import re
+import sqlite3
+import warnings
+import weakref
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from dataclasses import replace
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import pytest
+import tomli_w
+
+from balai.config import Config, load_config
+from balai.db.database import Database
+from balai.db.engines import KeptSQLiteEngine, close_engine
+from balai.plugins import ENTRY_POINT_GROUP, PluginRegistry
+from balai.tenants import city_scope
+
+T = TypeVar("T")
+
+DATABASE_ENV = "BALAI_TEST_DATABASE_URL"
+REDIS_ENV = "BALAI_TEST_REDIS_URL"
+TEST_SECRET_KEY = "balai-test-secret-key-not-for-production-use-0123456789"  # noqa: S105 (tests only)
+DEFAULT_PASSWORD = "kata-sandi-uji-123"  # noqa: S105 (tests only)
+CITY_NAMES = {"malang": "Kota Malang", "semarang": "Kota Semarang"}
+_CSRF_INPUT = re.compile(r'name="_csrf_token"\s+value="([^"]+)"')
+_CSRF_COOKIE = "balai_csrf"
+
+# The client whose event loop serves each app, so that city_run shares it.
+_RUNNING_CLIENTS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
+# --- building blocks (usable without fixtures) ------------------------------
+
+
+def installed_plugin_slugs() -> list[str]:
+    """Names of every entry point in the ``balai.plugins`` group, sorted."""
+    return sorted({ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)})
+
+
+def city_name(slug: str) -> str:
+    """The display name the test kit gives a city slug."""
+    return CITY_NAMES.get(slug, slug.replace("-", " ").title())
+
+
+def testing_environ() -> dict[str, str]:
+    """The environment a test configuration is read with (never the real one).
+
+    Holds a fixed secret key and, when ``BALAI_TEST_REDIS_URL`` is set, that
+    Redis as ``REDIS_URL``. ``DATABASE_URL`` is left out on purpose: the
+    fixtures choose the database.
+    """
+    environ = {"BALAI_SECRET_KEY": TEST_SECRET_KEY}
+    redis = os.environ.get(REDIS_ENV)
+    if redis:
+        environ["REDIS_URL"] = redis
+    return environ
+
+
+def write_config(
+    directory: Path,
+    cities: dict[str, Iterable[str]],
+    *,
+    instance: dict[str, Any] | None = None,
+    city_options: dict[str, dict[str, Any]] | None = None,
+    environ: dict[str, str] | None = None,
+) -> Config:
+    """Write an instance file into ``directory`` and load it.
+
+    Args:
+        directory: Where ``balai.toml`` and the data folder go.
+        cities: Plugin slugs enabled per city slug.
+        instance: Overrides of the ``[instance]`` table (the default is
+            ``development = true``, ``path_prefix = true``).
+        city_options: Extra keys per city (``hosts``, ``theme``, ``locale``,
+            ``settings`` ...), merged over the defaults.
+        environ: The environment to read secrets from (default:
+            :func:`testing_environ`).
+
+    Returns:
+        The checked configuration (plugin settings are bound by ``create_app``).
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    document: dict[str, Any] = {
+        "instance": {
+            "data_dir": str(directory / "data"),
+            "development": True,
+            "path_prefix": True,
+            **(instance or {}),
+        },
+        "cities": {},
+    }
+    for slug, plugins in cities.items():
+        document["cities"][slug] = {
+            "name": city_name(slug),
+            "hosts": [f"{slug}.localhost"],
+            "locale": "id",
+            "timezone": "Asia/Jakarta",
+            "theme": "default",
+            "plugins": list(plugins),
+            **((city_options or {}).get(slug, {})),
+        }
+    path = directory / "balai.toml"
+    path.write_text(tomli_w.dumps(document), encoding="utf-8")
+    return load_config(path, environ=testing_environ() if environ is None else environ)
+
+
+def _run(coro_fn: Callable[[], Awaitable[T]]) -> T:
+    return asyncio.run(coro_fn())  # type: ignore[arg-type]
+
+
+class TestDatabases:
+    """Gives each test a migrated, empty database, cheaply.
+
+    SQLite: each set of Piccolo apps is migrated once per session into a
+    template file, which is copied for every test. PostgreSQL: the server's
+    database is migrated once per set of apps and emptied with ``TRUNCATE ...
+    RESTART IDENTITY CASCADE`` before each test; when the applied migrations
+    no longer match (another app set, a test that rolled back), every table
+    in the ``public`` schema is dropped and the migrations run again.
+    """
+
+    __test__ = False  # not a test class, despite the name
+
+    def __init__(self, template_dir: Path) -> None:
+        self.template_dir = template_dir
+        self._templates: dict[tuple[str, ...], Path] = {}
+        self._pg_state: dict[str, tuple[tuple[str, ...], frozenset[tuple[str, str]]]] = {}
+
+    def prepare(self, database: Database) -> None:
+        """Make ``database`` migrated and empty, then bind it again."""
+        if database.is_sqlite:
+            self._prepare_sqlite(database)
+        else:
+            _run(lambda: self._prepare_postgres(database))
+        database.bind()
+
+    # --- SQLite ---------------------------------------------------------
+
+    def _prepare_sqlite(self, database: Database) -> None:
+        key = tuple(database.app_modules)
+        template = self._templates.get(key)
+        if template is None:
+            digest = hashlib.sha256("\n".join(key).encode()).hexdigest()[:16]
+            template = self.template_dir / f"template-{digest}.db"
+            template.unlink(missing_ok=True)
+            builder = Database(f"sqlite:///{template}", database.app_modules)
+
+            async def migrate() -> None:
+                try:
+                    await builder.migrate()
+                finally:
+                    await builder.close()
+
+            _run(migrate)
+            self._templates[key] = template
+        target = sqlite_path(database.url)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        source = sqlite3.connect(template)
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+            source.close()
+
+    # --- PostgreSQL -----------------------------------------------------
+
+    async def _prepare_postgres(self, database: Database) -> None:
+        engine = database.engine
+        key = tuple(database.app_modules)
+        expected = self._pg_state.get(database.url)
+        tables = await _pg_tables(engine)
+        if expected is not None and expected[0] == key and "migration" in tables:
+            applied = await engine.run_ddl("SELECT app_name, name FROM migration")
+            if frozenset((r["app_name"], r["name"]) for r in applied) == expected[1]:
+                others = [t for t in tables if t != "migration"]
+                if others:
+                    names = ", ".join(f'"{t}"' for t in others)
+                    await engine.run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+                return
+        for table in tables:
+            await engine.run_ddl(f'DROP TABLE IF EXISTS "{table}" CASCADE')
+        self._pg_state.pop(database.url, None)
+        await database.migrate()
+        applied = await engine.run_ddl("SELECT app_name, name FROM migration")
+        self._pg_state[database.url] = (
+            key,
+            frozenset((r["app_name"], r["name"]) for r in applied),
+        )
+
+
+async def _pg_tables(engine: Any) -> list[str]:
+    rows = await engine.run_ddl(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+    )
+    return [r["tablename"] for r in rows]
+
+
+def sqlite_path(url: str) -> str:
+    """The file path of a ``sqlite:///`` URL."""
+    return url[len("sqlite:///") :]
+
+
+def check_postgres(url: str) -> None:
+    """Fail the test run when the PostgreSQL server at ``url`` does not answer."""
+    import asyncpg
+
+    async def ping() -> None:
+        connection = await asyncpg.connect(url, timeout=5)
+        await connection.close()
+
+    try:
+        _run(ping)
+    except Exception as exc:  # any failure to connect is the same verdict
+        pytest.fail(f"{DATABASE_ENV}={url} is set but PostgreSQL does not answer: {exc}")
+
+
+def check_redis(url: str) -> None:
+    """Fail the test run when the Redis server at ``url`` does not answer."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=5)
+    try:
+        client.ping()
+    except Exception as exc:  # any failure to connect is the same verdict
+        pytest.fail(f"{REDIS_ENV}={url} is set but Redis does not answer: {exc}")
+    finally:
+        client.close()
+
+
+def clear_redis(url: str) -> None:
+    """Remove every ``balai:*`` key (sessions, throttle counters) from that Redis."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=5)
+    try:
+        keys = list(client.scan_iter(match="balai:*", count=500))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
+def run_in_city(app: Any, city_slug: str, async_fn: Callable[..., Awaitable[T]], *args: Any) -> T:
+    """Run ``async_fn(*args)`` inside ``city_scope`` of ``app``'s city ``city_slug``.
+
+    While a test client serves ``app`` the coroutine runs on that client's
+    event loop (the one holding the app's connections); otherwise on a fresh
+    loop, whose kept SQLite connection is closed afterwards.
+    """
+    city = app.ui.config.cities[city_slug]
+
+    async def scoped() -> T:
+        with city_scope(city):
+            return await async_fn(*args)
+
+    client = _RUNNING_CLIENTS.get(app)
+    portal = getattr(client, "blocking_portal", None) if client is not None else None
+    if portal is not None:
+        return portal.call(scoped)
+
+    async def fresh_loop() -> T:
+        try:
+            return await scoped()
+        finally:
+            if isinstance(app.ui.database.engine, KeptSQLiteEngine):
+                await close_engine(app.ui.database.engine)
+
+    return _run(fresh_loop)
+
+
+def build_app(
+    config: Config,
+    databases: TestDatabases,
+    *,
+    database_url: str | None = None,
+    plugins: Iterable[str] | None = None,
+    registry: PluginRegistry | None = None,
+) -> Any:
+    """Create the app for ``config`` on a migrated, empty database.
+
+    Args:
+        config: The configuration; its ``database_url`` is replaced by
+            ``database_url`` when given.
+        databases: The session's :class:`TestDatabases`.
+        database_url: The database to use.
+        plugins: Installed plugins to load (``None``: all).
+        registry: A prepared registry instead (test plugin objects).
+    """
+    from balai.web.app import create_app
+
+    if database_url is not None:
+        config = replace(config, database_url=database_url)
+    if config.redis_url:
+        clear_redis(config.redis_url)
+    app = create_app(config, plugins=plugins, registry=registry)
+    databases.prepare(app.ui.database)
+    return app
+
+
+# --- fixtures ---------------------------------------------------------------
+
+
+@pytest.fixture
+def balai_plugins() -> list[str] | None:
+    """The installed plugins the test app loads; ``None`` loads all of them.
+
+    Override in a plugin's ``conftest.py`` to test that plugin alone, e.g.
+    ``return ["pajak"]``. The core is always loaded.
+    """
+    return None
+
+
+@pytest.fixture
+def balai_cities(balai_plugins: list[str] | None) -> dict[str, list[str]]:
+    """Cities of the test instance: slug -> enabled plugin slugs.
+
+    Default: ``malang`` enables every loaded plugin (``balai_plugins``, or all
+    installed entry points of the ``balai.plugins`` group) and ``semarang``
+    enables none, so a test can check that a plugin is absent where it is not
+    enabled. Each city is served at ``/<slug>/`` and on ``<slug>.localhost``.
+    """
+    loaded = list(balai_plugins) if balai_plugins is not None else installed_plugin_slugs()
+    return {"malang": loaded, "semarang": []}
+
+
+@pytest.fixture
+def balai_config(tmp_path: Path, balai_cities: dict[str, list[str]]) -> Config:
+    """The checked instance configuration of the test (``balai.config.Config``).
+
+    Written as a TOML file into the test's temporary folder and read with
+    :func:`balai.config.load_config`: development mode, path prefixes on,
+    theme ``default``, names "Kota Malang", "Kota Semarang" (other slugs
+    title-cased). Use :func:`balai.testing.write_config` in an override to
+    change instance options, hosts, themes or plugin settings.
+    """
+    return write_config(tmp_path / "instance", balai_cities)
+
+
+@pytest.fixture(scope="session")
+def balai_test_databases(tmp_path_factory: pytest.TempPathFactory) -> TestDatabases:
+    """The session's database preparer (migrated templates, PostgreSQL state)."""
+    url = os.environ.get(DATABASE_ENV)
+    if url:
+        check_postgres(url)
+    redis = os.environ.get(REDIS_ENV)
+    if redis:
+        check_redis(redis)
+    return TestDatabases(tmp_path_factory.mktemp("balai-db-templates"))
+
+
+@pytest.fixture
+def balai_database_url(tmp_path: Path) -> str:
+    """The database URL of the test app.
+
+    ``sqlite:///<tmp>/balai.db`` by default; the URL in
+    ``BALAI_TEST_DATABASE_URL`` when that is set (a PostgreSQL database that
+    the kit empties before each test; the run fails if it does not answer).
+    """
+    url = os.environ.get(DATABASE_ENV)
+    if url:
+        return url
+    return f"sqlite:///{tmp_path / 'balai.db'}"
+
+
+@pytest.fixture
+def balai_fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hash passwords with cheap Argon2id parameters for the test's duration.
+
+    The production parameters cost a large fraction of a second per hash,
+    which adds up over a suite; the algorithm and the code path stay the same.
+    """
+    from argon2 import PasswordHasher
+
+    from balai.auth import passwords
+
+    monkeypatch.setattr(
+        passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
+
+
+@pytest.fixture
+def balai_app(
+    balai_config: Config,
+    balai_plugins: list[str] | None,
+    balai_database_url: str,
+    balai_test_databases: TestDatabases,
+    balai_fast_passwords: None,
+) -> Any:
+    """A migrated application (``balai.web.app.BalaiApp``) on an empty database.
+
+    Built with ``create_app(config, plugins=balai_plugins)`` where the
+    config's database is ``balai_database_url``. Its lifespan is not running:
+    use ``client`` for requests.
+    """
+    return build_app(
+        balai_config,
+        balai_test_databases,
+        database_url=balai_database_url,
+        plugins=balai_plugins,
+    )
+
+
+@pytest.fixture
+def balai_app_factory(
+    tmp_path: Path,
+    balai_database_url: str,
+    balai_test_databases: TestDatabases,
+    balai_fast_passwords: None,
+) -> Callable[..., Any]:
+    """A function building further apps on the test's database.
+
+    ``balai_app_factory(config=None, *, cities=None, plugins=None,
+    registry=None, instance=None, city_options=None)``: pass a ready
+    ``config``, or ``cities`` (slug -> plugin slugs) plus ``instance`` /
+    ``city_options`` overrides for :func:`write_config`. ``registry`` takes a
+    :class:`balai.plugins.PluginRegistry` with test plugin objects.
+    Each call empties the database again; only the last app built is bound.
+    """
+    counter = iter(range(1_000_000))
+
+    def factory(
+        config: Config | None = None,
+        *,
+        cities: dict[str, Iterable[str]] | None = None,
+        plugins: Iterable[str] | None = None,
+        registry: PluginRegistry | None = None,
+        instance: dict[str, Any] | None = None,
+        city_options: dict[str, dict[str, Any]] | None = None,
+    ) -> Any:
+        if config is None:
+            config = write_config(
+                tmp_path / f"instance-{next(counter)}",
+                cities if cities is not None else {"malang": [], "semarang": []},
+                instance=instance,
+                city_options=city_options,
+            )
+        return build_app(
+            config,
+            balai_test_databases,
+            database_url=balai_database_url,
+            plugins=plugins,
+            registry=registry,
+        )
+
+    return factory
+
+
+def open_client(app: Any) -> Iterator[Any]:
+    """Yield a running ``TestClient`` for ``app`` (lifespan started and stopped)."""
+    from litestar.testing import TestClient
+
+    with warnings.catch_warnings():
+        # litestar suggests a dotted host; "testserver" is what the kit documents.
+        warnings.filterwarnings("ignore", message="The base_url", category=UserWarning)
+        test_client = TestClient(app=app, base_url="http://testserver")
+    with test_client:
+        _RUNNING_CLIENTS[app] = test_client
+        try:
+            yield test_client
+        finally:
+            _RUNNING_CLIENTS.pop(app, None)
+
+
+@pytest.fixture
+def client(balai_app: Any) -> Iterator[Any]:
+    """A ``litestar.testing.TestClient`` for ``balai_app``, base URL ``http://testserver``.
+
+    Entered as a context manager, so the app's start-up and shut-down run.
+    Cities answer at ``/malang/...``; send ``Host: malang.localhost`` for the
+    host-based form. Redirects are followed unless you pass
+    ``follow_redirects=False``.
+    """
+    yield from open_client(balai_app)
+
+
+def make_post_form(client: Any) -> Callable[..., Any]:
+    """The ``post_form`` helper for any running test client."""
+
+    def token_for(url: str) -> str:
+        cookie = _csrf_cookie(client)
+        if cookie:
+            return cookie
+        page = client.get(url, follow_redirects=True)
+        found = _CSRF_INPUT.search(page.text)
+        if found:
+            return found.group(1)
+        cookie = _csrf_cookie(client)
+        if cookie:
+            return cookie
+        path = urlsplit(url).path
+        first = path.strip("/").split("/", 1)[0]
+        client.get(f"/{first}/" if first else "/")
+        cookie = _csrf_cookie(client)
+        if not cookie:
+            raise AssertionError(f"no CSRF token could be obtained for {url}")
+        return cookie
+
+    def post_form(
+        url: str,
+        data: dict[str, Any] | None = None,
+        *,
+        follow_redirects: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
+        form = dict(data or {})
+        form["_csrf_token"] = token_for(url)
+        return client.post(url, data=form, follow_redirects=follow_redirects, headers=headers)
+
+    return post_form
+
+
+def _csrf_cookie(client: Any) -> str | None:
+    for cookie in client.cookies.jar:
+        if cookie.name == _CSRF_COOKIE:
+            return cookie.value
+    return None
+
+
+@pytest.fixture
+def post_form(client: Any) -> Callable[..., Any]:
+    """A function ``post_form(url, data, *, follow_redirects=False)`` sending a form.
+
+    It first makes sure the client holds a CSRF token (from an earlier
+    response's cookie, or by opening ``url`` or the city home page as a
+    browser would) and adds it as ``_csrf_token``. Returns the response.
+    """
+    return make_post_form(client)
+
+
+def make_login_as(client: Any, app: Any, post_form: Callable[..., Any]) -> Callable[..., dict]:
+    """The ``login_as`` helper for any running test client and its app."""
+    from balai.auth.accounts import create_user
+
+    counter = iter(range(1, 1_000_000))
+
+    def login_as(
+        role: str | None = None,
+        city: str = "malang",
+        *,
+        name: str = "Tester",
+        email: str | None = None,
+        password: str = DEFAULT_PASSWORD,
+    ) -> dict[str, Any]:
+        login = email or f"tester{next(counter)}.{role or 'warga'}@example.id".replace("_", "-")
+        login = login.lower()
+        roles = (role,) if role else ()
+        user_id = run_in_city(
+            app,
+            city,
+            lambda: create_user(name=name, password=password, email=login, roles=roles),
+        )
+        response = post_form(f"/{city}/masuk", {"login": login, "password": password, "next": ""})
+        if response.status_code != 303:
+            raise AssertionError(
+                f"logging in {login} to {city} answered {response.status_code}, not 303"
+            )
+        return {"id": user_id, "login": login, "password": password}
+
+    return login_as
+
+
+@pytest.fixture
+def login_as(client: Any, balai_app: Any, post_form: Callable[..., Any]) -> Callable[..., dict]:
+    """A function logging the client in as a new account of a city.
+
+    ``login_as(role=None, city="malang", *, name="Tester", email=None,
+    password="kata-sandi-uji-123")`` creates the account with ``role``
+    (``None``: a plain citizen; ``"city_admin"`` or any declared role name
+    such as ``"pajak.officer"``), logs in through the real form
+    (``POST /<city>/masuk``) and returns ``{"id", "login", "password"}``.
+    Without ``email`` a unique address is made up.
+    """
+    return make_login_as(client, balai_app, post_form)
+
+
+@pytest.fixture
+def city_run(balai_app: Any) -> Callable[..., Any]:
+    """A function ``city_run(city_slug, async_fn, *args)`` for seeding and checking rows.
+
+    Runs ``async_fn(*args)`` inside ``city_scope`` of that city and returns
+    its result. It runs on the test client's event loop when a client is
+    serving the app, otherwise on a fresh event loop (``asyncio.run``) whose
+    kept connections are closed afterwards.
+    """
+
+    def city_run(city_slug: str, async_fn: Callable[..., Awaitable[T]], *args: Any) -> T:
+        return run_in_city(balai_app, city_slug, async_fn, *args)
+
+    return city_run
+
+
+@pytest.fixture
+def postgres_url() -> str:
+    """The URL in ``BALAI_TEST_DATABASE_URL``, for tests marked ``postgres``.
+
+    Skips the test with a reason when the variable is unset; fails it when
+    the server does not answer.
+    """
+    url = os.environ.get(DATABASE_ENV)
+    if not url:
+        pytest.skip(f"{DATABASE_ENV} is not set (PostgreSQL tests need a server)")
+    check_postgres(url)
+    return url
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The URL in ``BALAI_TEST_REDIS_URL``, for tests marked ``redis``.
+
+    Skips the test with a reason when the variable is unset; fails it when
+    the server does not answer. The kit removes ``balai:*`` keys before use.
+    """
+    url = os.environ.get(REDIS_ENV)
+    if not url:
+        pytest.skip(f"{REDIS_ENV} is not set (Redis tests need a server)")
+    check_redis(url)
+    clear_redis(url)
+    return url
