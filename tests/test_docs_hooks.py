@@ -1,4 +1,4 @@
-"""The hook reference in docs/ must match the hook specifications in the code."""
+"""The docs must match the code: the hook reference and the toolkit table."""
 
 from __future__ import annotations
 
@@ -86,3 +86,18 @@ def test_docstring_markup_becomes_markdown():
         == "see `balai.toolkit` and `tk.PUBLIC`"
     )
     assert convert(":class:`~balai.tenants.City`") == "`balai.tenants.City`"
+
+
+def test_plugin_guide_lists_the_whole_toolkit():
+    from balai import toolkit
+
+    guide = (DOCS / "plugin-guide.md").read_text(encoding="utf-8")
+    table = guide.split("## The toolkit", 1)[1].split("\n## ", 1)[0]
+    listed = {
+        cell.strip("` ")
+        for row in table.splitlines()
+        if row.startswith("| `")
+        for cell in row.split("|")[1].split(",")
+    }
+    assert set(toolkit.__all__) - listed == set(), "toolkit names missing from the guide"
+    assert listed - set(toolkit.__all__) == set(), "the guide lists names the toolkit lacks"
