@@ -1,0 +1,437 @@
+"""The ``balai`` command line: run the demo, serve, migrate, manage accounts and plugins.
+
+This module parses arguments and prints; the work lives in :mod:`balai.demo`,
+:mod:`balai.asgi`, :mod:`balai.scaffold` and the core services they call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from balai import __version__
+from balai.auth.access import CITY_ADMIN
+from balai.auth.accounts import AccountForm, create_user
+from balai.config import Config, ConfigError, bind_plugins, load_config
+from balai.i18n import Catalogs, activate
+from balai.i18n import gettext as _
+from balai.plugins import CORE, ENTRY_POINT_GROUP
+from balai.tenants import city_scope
+
+CONFIG_HELP = "The instance file (TOML), e.g. examples/demo.toml."
+# Exit codes: 1 = the command failed, 2 = the instance is not fit to start.
+NOT_READY = 2
+
+
+def _activate_language() -> None:
+    """Speak Indonesian when the terminal's locale is Indonesian, English otherwise."""
+    lang = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG", "")
+    locale_dir = Path(__file__).parent / "locale"
+    activate(Catalogs([locale_dir]), "id" if lang.lower().startswith("id") else "en")
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    click.secho(message, fg="red", err=True)
+    sys.exit(code)
+
+
+def _config_error(exc: ConfigError, code: int = 1) -> NoReturn:
+    _fail(_("Configuration error at %(path)s: %(reason)s", path=exc.path, reason=exc.reason), code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="balai")
+def main() -> None:
+    """Balai: the platform on which a city runs its public digital services.
+
+    Start with `balai demo`, which serves three demo cities on
+    http://127.0.0.1:8000/ with SQLite and seeded accounts. In production,
+    write an instance file, then run `balai check`, `balai migrate` and
+    `balai serve`.
+    """
+    _activate_language()
+
+
+# --- demo ------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Instance file to use instead of the bundled demo.toml.",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the SQLite database and the secret [default: the file's instance.data_dir].",
+)
+@click.option("--reset", is_flag=True, help="Delete the demo database first and seed it again.")
+def demo(host: str, port: int, config_path: Path | None, data_dir: Path | None, reset: bool) -> None:
+    """Run the demo: three cities, seeded accounts, SQLite, one process.
+
+    Migrates the database, seeds every city that has no accounts yet (a
+    citizen, a city admin and one officer per role, all with the password
+    demo-<city>-2026, plus each plugin's demo data), prints the addresses
+    and accounts, then serves until Ctrl-C. Running it again keeps the data.
+    """
+    from balai import demo as demo_mod
+    from balai.web.app import StartupError, create_app
+
+    try:
+        config = demo_mod.load_demo_config(config_path, data_dir)
+        if reset:
+            for removed in demo_mod.reset_sqlite(config):
+                click.echo(_("Removed %(file)s", file=removed))
+        click.echo(_("Starting the demo with data in %(dir)s", dir=config.data_dir))
+        app = create_app(config)
+    except ConfigError as exc:
+        _config_error(exc)
+    except StartupError as exc:
+        _fail(str(exc))
+    seeds = asyncio.run(demo_mod.prepare(app, reset=reset, say=click.echo))
+    click.echo(demo_mod.banner(app.ui.config, seeds, host, port))
+    demo_mod.serve(app, host, port)
+
+
+# --- serve -----------------------------------------------------------------------------
+
+
+@main.command()
+@click.option(
+    "--config",
+    "config_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help=CONFIG_HELP,
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    help="Worker processes [default: the file's instance.workers].",
+)
+def serve(config_path: Path, host: str, port: int, workers: int | None) -> None:
+    """Run the production server: uvicorn with several worker processes.
+
+    Refuses to start (exit code 2) when the instance file is invalid, when
+    BALAI_SECRET_KEY is missing outside development, or when migrations are
+    pending (run `balai migrate` first). Each worker builds the application
+    from BALAI_CONFIG, which this command sets. Put a reverse proxy that
+    terminates TLS in front; set FORWARDED_ALLOW_IPS to its address.
+    """
+    from balai.asgi import CONFIG_ENV, NotReadyError, build_app, preflight
+    from balai.web.app import StartupError
+
+    try:
+        app = build_app(config_path)
+        config = asyncio.run(preflight(app))
+    except ConfigError as exc:
+        _config_error(exc, NOT_READY)
+    except (StartupError, NotReadyError) as exc:
+        _fail(str(exc), NOT_READY)
+    count = workers or config.workers
+    os.environ[CONFIG_ENV] = str(config_path.resolve())
+    click.echo(
+        _("Serving %(n)s cities on http://%(host)s:%(port)s/ with %(workers)s worker(s)",
+          n=len(config.cities), host=host, port=port, workers=count)
+    )
+    import uvicorn
+
+    uvicorn.run("balai.asgi:app", host=host, port=port, workers=count, lifespan="on", log_level="info")
+
+
+# --- migrate ---------------------------------------------------------------------------
+
+
+@main.command()
+@click.option(
+    "--config",
+    "config_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help=CONFIG_HELP,
+)
+@click.option("--backwards", is_flag=True, help="Undo every migration of every app (deletes the data).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation before --backwards.")
+def migrate(config_path: Path, backwards: bool, yes: bool) -> None:
+    """Apply the pending migrations of the core and of every installed plugin.
+
+    Apps run in dependency order (the core first). With --backwards, every
+    migration is undone, dependants first, after a confirmation.
+    """
+    from balai.asgi import build_admin_app
+    from balai.db.database import MigrationError
+
+    app = _admin_app(config_path, build_admin_app)
+    database = app.ui.database
+
+    async def forwards() -> list[str]:
+        try:
+            pending = await database.pending()
+            for name, ids in pending.items():
+                click.echo(_("%(app)s: applying %(n)s migration(s)", app=name, n=len(ids)))
+            if pending:
+                await database.migrate()
+            return list(pending)
+        finally:
+            await database.close()
+
+    async def rollback() -> list[str]:
+        try:
+            return await database.rollback()
+        finally:
+            await database.close()
+
+    try:
+        if backwards:
+            if not yes:
+                click.confirm(
+                    _("This undoes every migration and deletes all tables and data of %(db)s. Continue?",
+                      db=_safe_url(database.url)),
+                    abort=True,
+                )
+            for name in asyncio.run(rollback()):
+                click.echo(_("%(app)s: rolled back", app=name))
+            return
+        done = asyncio.run(forwards())
+    except MigrationError as exc:
+        _fail(str(exc))
+    click.echo(_("Database is up to date.") if done else _("Nothing to migrate: database is up to date."))
+
+
+def _safe_url(url: str) -> str:
+    """A database URL without its password."""
+    if "@" not in url:
+        return url
+    scheme, _sep, rest = url.partition("://")
+    return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+
+
+def _admin_app(config_path: Path, builder: Any) -> Any:
+    from balai.web.app import StartupError
+
+    try:
+        return builder(config_path)
+    except ConfigError as exc:
+        _config_error(exc)
+    except StartupError as exc:
+        _fail(str(exc))
+
+
+# --- create-user -----------------------------------------------------------------------
+
+
+@main.command("create-user")
+@click.option(
+    "--config",
+    "config_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help=CONFIG_HELP,
+)
+@click.option("--city", "city_slug", required=True, help="Slug of the city the account belongs to.")
+@click.option("--name", required=True, help="The person's full name.")
+@click.option("--email", help="Login email (give --email or --phone).")
+@click.option("--phone", help="Login mobile number, e.g. 0812 3456 7890.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    help="Role to grant; repeat for several. city_admin or a role of the city's plugins.",
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+def create_user_command(
+    config_path: Path,
+    city_slug: str,
+    name: str,
+    email: str | None,
+    phone: str | None,
+    roles: tuple[str, ...],
+    password_stdin: bool,
+) -> None:
+    """Create an officer or admin account in one city.
+
+    Asks for the password twice (hidden) unless --password-stdin is given.
+    The password needs at least 10 characters and must not contain the name
+    or the login. Without --role the account is a plain citizen account.
+    """
+    from balai.asgi import build_admin_app
+
+    if bool(email) == bool(phone):
+        raise click.UsageError(_("Give exactly one of --email and --phone."))
+    app = _admin_app(config_path, build_admin_app)
+    city = app.ui.config.cities.get(city_slug)
+    if city is None:
+        _fail(_("No city %(slug)s in this file (have: %(have)s).",
+                slug=city_slug, have=", ".join(app.ui.config.cities)))
+    valid = [CITY_ADMIN, *(r.name for r in app.ui.access.roles_for(city))]
+    unknown = [r for r in roles if r not in valid]
+    if unknown:
+        _fail(_("Unknown role %(role)s for %(city)s. Valid roles: %(valid)s",
+                role=", ".join(unknown), city=city_slug, valid=", ".join(valid)))
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
+    database = app.ui.database
+
+    async def create() -> tuple[int | None, dict[str, str]]:
+        try:
+            if await database.pending():
+                return None, {"database": _("Migrations are pending: run `balai migrate` first.")}
+            with city_scope(city):
+                form = AccountForm(name=name, email=email or "", phone=phone or "", password=password)
+                if not await form.check():
+                    return None, form.errors
+                user_id = await create_user(
+                    name=form.name, email=form.email or None, phone=form.phone or None,
+                    password=password, roles=tuple(dict.fromkeys(roles)),
+                )
+                return user_id, {}
+        finally:
+            await database.close()
+
+    user_id, errors = asyncio.run(create())
+    if errors:
+        _fail("\n".join(f"{field}: {message}" for field, message in errors.items()))
+    click.echo(_("Created account %(id)s in %(city)s with roles: %(roles)s",
+                 id=user_id, city=city.name, roles=", ".join(roles) or _("none (citizen)")))
+
+
+# --- plugins ---------------------------------------------------------------------------
+
+
+@main.command()
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Also show, per city of this instance file, whether each plugin is enabled.",
+)
+def plugins(config_path: Path | None) -> None:
+    """List installed plugins (slug, version, title, dimension) and those that failed to load."""
+    from balai.web.app import build_registry
+
+    config: Config | None = None
+    if config_path is not None:
+        try:
+            config = load_config(config_path)
+        except ConfigError as exc:
+            _config_error(exc)
+    registry = build_registry(None)
+    versions = _distribution_versions()
+    header = ["plugin", "version", "title", "dimension"]
+    cities = list(config.cities.values()) if config else []
+    header += [c.slug for c in cities]
+    rows = []
+    for slug, loaded in registry.plugins.items():
+        if slug == CORE:
+            continue
+        row = [slug, versions.get(slug, loaded.info.version), _(loaded.info.title), str(loaded.info.dimension)]
+        row += [_("enabled") if c.enables(slug) else "-" for c in cities]
+        rows.append(row)
+    wanted = sorted({p for c in cities for p in c.plugins} - set(registry.plugins) - set(registry.failed))
+    for slug in wanted:
+        rows.append([slug, "", _("NOT INSTALLED"), "", *[_("enabled") if c.enables(slug) else "-" for c in cities]])
+    if rows:
+        click.echo(_table(header, rows))
+    else:
+        click.echo(_("No plugins installed (group %(group)s).", group=ENTRY_POINT_GROUP))
+    for slug, error in registry.failed.items():
+        click.secho(_("FAILED %(slug)s: %(cause)s", slug=slug, cause=error.cause), fg="red")
+
+
+def _distribution_versions() -> dict[str, str]:
+    versions = {}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.dist is not None:
+            versions[ep.name] = ep.dist.version
+    return versions
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+             for row in [header, *rows]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+# --- check -----------------------------------------------------------------------------
+
+
+@main.command()
+@click.option(
+    "--config",
+    "config_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=CONFIG_HELP,
+)
+def check(config_path: Path) -> None:
+    """Validate an instance file fully without serving it.
+
+    Reads the file, checks every city against the installed plugins and
+    their settings schemas, and builds the application (themes, routes,
+    guards, the secret). Prints OK, or the key path and the reason (exit 1).
+    """
+    from balai.web.app import StartupError, build_registry, create_app
+
+    try:
+        config = load_config(config_path)
+        registry = build_registry(None)
+        bound = bind_plugins(config, registry)
+        create_app(bound, registry=registry)
+    except ConfigError as exc:
+        _config_error(exc)
+    except StartupError as exc:
+        _fail(str(exc))
+    cities = ", ".join(f"{c.slug} ({len(c.plugins)} plugins)" for c in bound.cities.values())
+    click.echo(_("OK: %(file)s serves %(cities)s", file=config_path, cities=cities))
+
+
+# --- new-plugin ------------------------------------------------------------------------
+
+
+@main.command("new-plugin")
+@click.argument("name")
+@click.option(
+    "--dir",
+    "parent",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder in which the plugin's folder is created.",
+)
+@click.option("--title", help="Human title of the plugin [default: from NAME].")
+def new_plugin(name: str, parent: Path, title: str | None) -> None:
+    """Create a new, separately installable plugin package NAME.
+
+    NAME is the plugin's slug: lower-case letters, digits and underscores,
+    starting with a letter (e.g. bank_sampah). Writes <dir>/NAME/ with a
+    pyproject.toml (distribution balai-NAME, entry point in the group
+    balai.plugins), the hooks, a city table with its migration, a public
+    page, an office page, a template, an Indonesian catalog and tests.
+    """
+    from balai.scaffold import ScaffoldError, create_plugin
+
+    try:
+        created = create_plugin(name, parent, title=title)
+    except ScaffoldError as exc:
+        _fail(str(exc))
+    click.echo(_("Created the plugin %(name)s in %(dir)s", name=name, dir=created.root))
+    for path in created.files:
+        click.echo(f"  {path.relative_to(created.root)}")
+    click.echo(_("Next: pip install -e %(dir)s, add \"%(name)s\" to a city's plugins in your "
+                 "instance file, then run balai migrate.", dir=created.root, name=name))

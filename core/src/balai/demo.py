@@ -1,0 +1,299 @@
+"""The demo: three cities on one address, seeded accounts, SQLite under a data folder.
+
+``balai demo`` loads the demo instance file, migrates, seeds every city that
+has no accounts yet and serves until Ctrl-C. Seeding is idempotent: a city
+that already has accounts is left alone, so restarting never duplicates data.
+What was seeded is remembered in ``<data_dir>/demo-accounts.json`` so that
+every start can print the accounts again.
+
+Demo accounts of a city (all share the password ``demo-<city>-2026``):
+
+* ``warga@<city>.test``: a citizen;
+* ``admin@<city>.test``: the city administrator (role ``city_admin``);
+* ``<role>@<city>.test``: one officer per role the city's plugins declare
+  (``core.user_manager@malang.test``, ...);
+
+plus whatever each enabled plugin's ``seed_demo`` hook creates.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from balai.auth.access import CITY_ADMIN
+from balai.auth.accounts import create_user
+from balai.config import Config, load_config
+from balai.plugins import resolve
+from balai.tables import User
+from balai.tenants import City, city_scope
+from balai.types import DemoAccount, DemoReport
+from balai.web.app import BalaiApp
+from balai.web.themes import bundled_root
+
+REPORT_FILE = "demo-accounts.json"
+DEMO_YEAR = 2026
+SQLITE_FILES = ("balai.db", "balai.db-wal", "balai.db-shm")
+
+Say = Callable[[str], None]
+
+
+def _silent(_: str) -> None:
+    """Progress sink that prints nothing."""
+
+
+def default_config_path() -> Path:
+    """The bundled demo instance file (from the checkout or from the wheel)."""
+    return bundled_root("examples") / "demo.toml"
+
+
+def demo_password(city: City) -> str:
+    """The documented password of every core demo account of ``city``."""
+    return f"demo-{city.slug}-{DEMO_YEAR}"
+
+
+def load_demo_config(
+    path: str | Path | None = None,
+    data_dir: str | Path | None = None,
+    environ: dict[str, str] | None = None,
+) -> Config:
+    """Load the demo's instance file, optionally with another data folder.
+
+    Args:
+        path: The instance file; the bundled ``demo.toml`` by default.
+        data_dir: Overrides the file's ``instance.data_dir``; the SQLite
+            database moves with it unless ``DATABASE_URL`` is set.
+        environ: The environment to read secrets from (``os.environ`` by default).
+    """
+    env = os.environ if environ is None else environ
+    config = load_config(path or default_config_path(), environ=dict(env))
+    if data_dir is None:
+        return config
+    folder = Path(data_dir).resolve()
+    url = env.get("DATABASE_URL") or f"sqlite:///{folder / 'balai.db'}"
+    return replace(config, data_dir=folder, database_url=url)
+
+
+def reset_sqlite(config: Config) -> list[Path]:
+    """Delete the demo's SQLite database and its report; returns what was removed.
+
+    Does nothing for a database that is not SQLite in the data folder.
+    """
+    removed: list[Path] = []
+    if not config.database_url.startswith("sqlite:"):
+        return removed
+    for name in (*SQLITE_FILES, REPORT_FILE):
+        target = config.data_dir / name
+        if target.exists():
+            target.unlink()
+            removed.append(target)
+    return removed
+
+
+@dataclass(frozen=True)
+class PlannedAccount:
+    """A core demo account: who it is and the role it gets ("" for a citizen)."""
+
+    name: str
+    email: str
+    role: str
+
+
+def core_accounts(app: BalaiApp, city: City) -> list[PlannedAccount]:
+    """The citizen, the city admin and one officer per role offered in ``city``."""
+    domain = f"{city.slug}.test"
+    planned = [
+        PlannedAccount(f"Warga {city.name}", f"warga@{domain}", ""),
+        PlannedAccount(f"Admin {city.name}", f"admin@{domain}", CITY_ADMIN),
+    ]
+    for role in app.ui.access.roles_for(city):
+        department = f" ({role.department})" if role.department else ""
+        planned.append(
+            PlannedAccount(f"{role.title}{department}, {city.name}", f"{role.name}@{domain}", role.name)
+        )
+    return planned
+
+
+@dataclass
+class CitySeed:
+    """What the demo holds for one city.
+
+    Attributes:
+        city: The city slug.
+        accounts: Every demo account, core ones first.
+        plugins: Per plugin slug, the summary lines its ``seed_demo`` returned.
+        created: Whether this run created them (``False``: already there).
+    """
+
+    city: str
+    accounts: list[DemoAccount] = field(default_factory=list)
+    plugins: dict[str, list[str]] = field(default_factory=dict)
+    created: bool = False
+
+
+async def migrate(app: BalaiApp, say: Say = _silent) -> dict[str, list[str]]:
+    """Apply pending migrations, one progress line per app; returns what was pending."""
+    database = app.ui.database
+    pending = await database.pending()
+    if not pending:
+        say("Database is up to date.")
+        return pending
+    for name, ids in pending.items():
+        say(f"Migrating {name}: {len(ids)} migration(s)")
+    await database.migrate()
+    say("Migrations done.")
+    return pending
+
+
+async def seed_city(app: BalaiApp, city: City, say: Say = _silent) -> CitySeed:
+    """Seed ``city`` unless it has accounts already (runs in one transaction).
+
+    Returns:
+        The new city's accounts and plugin summaries, or an empty, not
+        ``created`` result when the city had accounts.
+    """
+    result = CitySeed(city=city.slug)
+    with city_scope(city):
+        if await User.count() > 0:
+            say(f"{city.name}: already seeded, left as it is")
+            return result
+        password = demo_password(city)
+        async with app.ui.database.engine.transaction():
+            for planned in core_accounts(app, city):
+                roles = (planned.role,) if planned.role else ()
+                await create_user(name=planned.name, email=planned.email, password=password, roles=roles)
+                result.accounts.append(
+                    DemoAccount(city.slug, planned.email, password, planned.role or "citizen")
+                )
+            say(f"{city.name}: {len(result.accounts)} accounts created")
+            registry = app.ui.registry
+            for plugin in registry.enabled(city):
+                report = await resolve(registry.call_one(plugin.obj, "seed_demo", city=city))
+                if report is None:
+                    continue
+                if not isinstance(report, DemoReport):
+                    raise TypeError(f"plugin {plugin.slug!r}: seed_demo must return a DemoReport")
+                result.accounts.extend(report.accounts)
+                result.plugins[plugin.slug] = list(report.summary)
+                say(f"{city.name}: {plugin.slug} demo data created")
+    result.created = True
+    return result
+
+
+async def seed(app: BalaiApp, say: Say = _silent) -> list[CitySeed]:
+    """Seed every city that has no accounts; returns what the demo holds per city.
+
+    Cities seeded earlier are reported from the data folder's report file,
+    or (if it is gone) with their core accounts.
+    """
+    config = app.ui.config
+    known = read_report(config.data_dir)
+    seeds: list[CitySeed] = []
+    for city in config.cities.values():
+        fresh = await seed_city(app, city, say)
+        if fresh.created:
+            seeds.append(fresh)
+            continue
+        earlier = known.get(city.slug)
+        if earlier is None:
+            earlier = CitySeed(
+                city=city.slug,
+                accounts=[
+                    DemoAccount(city.slug, p.email, demo_password(city), p.role or "citizen")
+                    for p in core_accounts(app, city)
+                ],
+            )
+        seeds.append(earlier)
+    write_report(config.data_dir, seeds)
+    return seeds
+
+
+def read_report(data_dir: Path) -> dict[str, CitySeed]:
+    """The seeds remembered in the data folder, by city slug ({} when none)."""
+    try:
+        raw = json.loads((data_dir / REPORT_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+    seeds: dict[str, CitySeed] = {}
+    for entry in raw if isinstance(raw, list) else []:
+        try:
+            seeds[entry["city"]] = CitySeed(
+                city=entry["city"],
+                accounts=[DemoAccount(**a) for a in entry["accounts"]],
+                plugins={k: list(v) for k, v in entry["plugins"].items()},
+            )
+        except (KeyError, TypeError, AttributeError):
+            continue
+    return seeds
+
+
+def write_report(data_dir: Path, seeds: list[CitySeed]) -> None:
+    """Remember the demo's accounts and plugin summaries in the data folder."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    entries = [
+        {"city": s.city, "accounts": [asdict(a) for a in s.accounts], "plugins": s.plugins}
+        for s in seeds
+    ]
+    (data_dir / REPORT_FILE).write_text(json.dumps(entries, indent=2, ensure_ascii=False))
+
+
+async def prepare(app: BalaiApp, *, reset: bool = False, say: Say = _silent) -> list[CitySeed]:
+    """Migrate (after rolling back everything when ``reset`` on a server database) and seed.
+
+    Releases the database connections of the running loop before returning,
+    so that the server can start its own loop.
+    """
+    database = app.ui.database
+    try:
+        if reset and not database.is_sqlite:
+            say("Rolling back every migration (--reset)")
+            await database.rollback()
+        await migrate(app, say)
+        return await seed(app, say)
+    finally:
+        await database.close()
+
+
+def display_host(host: str) -> str:
+    """The host to put in printed URLs (a wildcard bind is reached on localhost)."""
+    return "localhost" if host in {"0.0.0.0", "::", ""} else host  # noqa: S104
+
+
+def banner(config: Config, seeds: list[CitySeed], host: str, port: int) -> str:
+    """The text printed when the demo starts: addresses, accounts, demo data."""
+    shown = display_host(host)
+    base = f"http://{shown}:{port}"
+    lines = ["", "=" * 72, f"  Balai demo is running at {base}/", "=" * 72, ""]
+    by_city = {s.city: s for s in seeds}
+    for city in config.cities.values():
+        lines.append(f"  {city.name}")
+        lines.append(f"    {base}/{city.slug}/")
+        if city.hosts and shown in {"localhost", "127.0.0.1"}:
+            lines.append(f"    http://{city.hosts[0]}:{port}/")
+        lines.append(f"    plugins: {', '.join(city.plugins) or '-'}")
+        seed = by_city.get(city.slug)
+        if seed is None:
+            lines.append("")
+            continue
+        width = max((len(a.login) for a in seed.accounts), default=5)
+        lines.append(f"    {'login'.ljust(width)}  {'password'.ljust(18)}  role")
+        for account in seed.accounts:
+            lines.append(f"    {account.login.ljust(width)}  {account.password.ljust(18)}  {account.role}")
+        for slug, summary in seed.plugins.items():
+            for line in summary:
+                lines.append(f"    [{slug}] {line}")
+        lines.append("")
+    lines.append(f"  Data folder: {config.data_dir}")
+    lines.append("  Stop with Ctrl-C. Start again from scratch with --reset.")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def serve(app: BalaiApp, host: str, port: int) -> None:
+    """Serve ``app`` in this process until Ctrl-C."""
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_level="info", lifespan="on")
