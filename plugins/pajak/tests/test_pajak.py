@@ -1,0 +1,185 @@
+"""The pajak skeleton: NOP lookup, office list, enabled only where a city says so."""
+
+from __future__ import annotations
+
+import pytest
+from balai.testing import write_config
+from balai_pajak.nop import NopError, format_nop, parse_nop
+from balai_pajak.tables import TaxObject
+
+MALANG_NOP = "357301000100100010"
+
+
+def add_object(nop: str, address: str, district: str = "Klojen", village: str = "Kauman"):
+    async def insert():
+        await TaxObject.insert(
+            TaxObject(
+                nop=nop,
+                address=address,
+                district=district,
+                village=village,
+                land_area=180,
+                building_area=96,
+            )
+        )
+
+    return insert
+
+
+# --- the NOP itself -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["35.73.010.001.001-0001.0", "357301000100100010", " 35 73 010 001 001 0001 0 "],
+)
+def test_parse_nop_accepts_the_usual_ways_of_writing_it(typed):
+    assert parse_nop(typed) == MALANG_NOP
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("", "empty"),
+        ("  ", "empty"),
+        ("35.73.O10", "characters"),
+        ("٣٥٧٣", "characters"),
+        ("35.73.010.001.001-0001", "length"),
+        ("3573010001001000100", "length"),
+    ],
+)
+def test_parse_nop_names_what_is_wrong(typed, reason):
+    with pytest.raises(NopError) as caught:
+        parse_nop(typed)
+    assert caught.value.reason == reason
+
+
+def test_format_nop_puts_dots_and_dash_in_place():
+    assert format_nop(MALANG_NOP) == "35.73.010.001.001-0001.0"
+
+
+# --- public lookup ------------------------------------------------------------
+
+
+def test_lookup_page_answers_where_enabled_only(client):
+    assert client.get("/malang/pajak/").status_code == 200
+    assert client.get("/semarang/pajak/").status_code == 404
+
+
+def test_nav_entry_only_in_malang(client):
+    assert 'href="/malang/pajak/"' in client.get("/malang/").text
+    assert "/pajak/" not in client.get("/semarang/").text
+
+
+def test_lookup_finds_the_object_by_nop(client, city_run):
+    city_run("malang", add_object(MALANG_NOP, "Jl. Ki Ageng Gribig No. 45"))
+    page = client.get("/malang/pajak/", params={"nop": "35.73.010.001.001-0001.0"})
+    assert page.status_code == 200
+    assert "Jl. Ki Ageng Gribig No. 45" in page.text
+    assert "35.73.010.001.001-0001.0" in page.text
+
+
+def test_malformed_nop_is_a_400_with_a_message_in_both_languages(client):
+    page = client.get("/malang/pajak/", params={"nop": "35.73.010"})
+    assert page.status_code == 400
+    assert "NOP terdiri atas tepat 18 angka" in page.text
+    assert 'aria-invalid="true"' in page.text
+    client.get("/malang/bahasa/en")
+    page = client.get("/malang/pajak/", params={"nop": "35.73.O10.001.001-0001.0"})
+    assert page.status_code == 400
+    assert "A NOP contains only digits, dots and a dash." in page.text
+
+
+def test_empty_nop_is_a_400(client):
+    page = client.get("/malang/pajak/", params={"nop": ""})
+    assert page.status_code == 400
+    assert "Masukkan Nomor Objek Pajak" in page.text
+
+
+def test_unknown_nop_is_a_404_that_says_so(client):
+    page = client.get("/malang/pajak/", params={"nop": MALANG_NOP})
+    assert page.status_code == 404
+    assert "Objek pajak tidak ditemukan" in page.text
+
+
+def test_semarang_rows_never_show_in_malang(client, city_run):
+    city_run("semarang", add_object(MALANG_NOP, "Jl. Pemuda No. 118", "Semarang Tengah"))
+    page = client.get("/malang/pajak/", params={"nop": MALANG_NOP})
+    assert page.status_code == 404
+    assert "Jl. Pemuda" not in page.text
+
+
+# --- settings -----------------------------------------------------------------
+
+
+@pytest.fixture
+def balai_config(tmp_path, balai_cities):
+    return write_config(
+        tmp_path / "instance",
+        balai_cities,
+        city_options={"malang": {"settings": {"pajak": {"pbb_due_month": 3}}}},
+    )
+
+
+def test_due_month_setting_shows_on_the_page(client):
+    page = client.get("/malang/pajak/")
+    assert "31 Maret" in page.text
+
+
+# --- office -------------------------------------------------------------------
+
+
+def test_office_page_needs_login(client):
+    response = client.get("/malang/kelola/pajak/", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/malang/masuk")
+
+
+def test_office_page_refuses_a_citizen(client, login_as):
+    login_as()
+    assert client.get("/malang/kelola/pajak/").status_code == 403
+
+
+def test_office_page_lists_this_citys_objects_for_tax_officers(client, login_as, city_run):
+    city_run("malang", add_object(MALANG_NOP, "Jl. Ki Ageng Gribig No. 45"))
+    city_run("semarang", add_object("337413000100200030", "Jl. Pemuda No. 118"))
+    login_as("pajak.officer")
+    page = client.get("/malang/kelola/pajak/")
+    assert page.status_code == 200
+    assert "35.73.010.001.001-0001.0" in page.text
+    assert "Jl. Ki Ageng Gribig No. 45" in page.text
+    assert "Jl. Pemuda" not in page.text
+    assert 'href="/malang/kelola/pajak/"' in client.get("/malang/kelola/").text
+
+
+def test_same_nop_cannot_be_registered_twice_in_a_city(client, city_run):
+    city_run("malang", add_object(MALANG_NOP, "Jl. A"))
+    with pytest.raises(Exception, match=r"(?i)unique"):
+        city_run("malang", add_object(MALANG_NOP, "Jl. B"))
+    city_run("semarang", add_object(MALANG_NOP, "Jl. C"))  # another city's register
+
+
+# --- search and demo ----------------------------------------------------------
+
+
+def test_search_finds_an_object_by_nop_and_the_service_by_word(client, city_run):
+    city_run("malang", add_object(MALANG_NOP, "Jl. Ki Ageng Gribig No. 45"))
+    page = client.get("/malang/cari", params={"q": "35.73.010.001.001-0001.0"})
+    assert "Jl. Ki Ageng Gribig No. 45" in page.text
+    assert f"/malang/pajak/?nop={MALANG_NOP}" in page.text
+    page = client.get("/malang/cari", params={"q": "bayar PBB"})
+    assert 'href="/malang/pajak/"' in page.text
+    assert "/pajak/" not in client.get("/semarang/cari", params={"q": "PBB"}).text
+
+
+def test_seed_demo_fills_a_city_once(client, balai_app, city_run):
+    from balai_pajak import plugin
+
+    city = balai_app.ui.config.cities["malang"]
+    report = city_run("malang", plugin.seed_demo, city)
+    assert report.summary
+    again = city_run("malang", plugin.seed_demo, city)
+    assert again.summary == []
+    count = city_run("malang", TaxObject.count)
+    assert count == 10
+    assert city_run("semarang", TaxObject.count) == 0
