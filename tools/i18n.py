@@ -198,11 +198,11 @@ def extract(roots: Iterable[Path], project: str = "balai") -> Catalog:
             existing = template.get(message, context)
             if existing is not None:
                 existing.locations.append(location)
-                existing.auto_comments.extend(c for c in comments if c not in existing.auto_comments)
+                existing.auto_comments.extend(
+                    c for c in comments if c not in existing.auto_comments
+                )
                 continue
-            template.add(
-                message, None, [location], auto_comments=comments, context=context
-            )
+            template.add(message, None, [location], auto_comments=comments, context=context)
     return template
 
 
@@ -396,7 +396,9 @@ def update(
                 ids = _ids(message)
                 if message.id and not any(_strings(message)) and ids[0] in suggestions:
                     text = suggestions[ids[0]]
-                    message.string = tuple(text for _ in range(catalog.num_plurals)) if len(ids) > 1 else text
+                    message.string = (
+                        tuple(text for _ in range(catalog.num_plurals)) if len(ids) > 1 else text
+                    )
         path.parent.mkdir(parents=True, exist_ok=True)
         buffer = io.BytesIO()
         write_po(buffer, catalog, width=100, ignore_obsolete=True, include_lineno=False)
@@ -471,11 +473,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("command", choices=["update", "check"])
     parser.add_argument(
-        "target", nargs="?", default="core", help="'core' (default), or a package/distribution folder"
+        "target",
+        nargs="?",
+        default="core",
+        help="'core' (default), or a package/distribution folder",
     )
     parser.add_argument("--package", help="an installed package's import name instead of a folder")
     parser.add_argument(
-        "--suggestions", type=Path, action="append", default=[],
+        "--suggestions",
+        type=Path,
+        action="append",
+        default=[],
         help="msgid<TAB>Indonesian lines used to fill empty translations (repeatable)",
     )
     args = parser.parse_args(argv)

@@ -14,7 +14,7 @@ from typing import Any
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from balai.config import Config
-from balai.i18n import Catalogs, activate
+from balai.i18n import DEFAULT_LOCALE, LANGUAGES, Catalogs, activate
 from balai.tenants import City, reset_current_city, set_current_city
 
 CITY_SCOPE_KEY = "balai.city"
@@ -73,7 +73,9 @@ class CityDispatcher:
         scope = dict(scope)  # type: ignore[assignment]
         scope["root_path"] = root
         scope[CITY_SCOPE_KEY] = city  # type: ignore[literal-required]
-        lang = _cookie(scope, LANG_COOKIE) or (city.locale if city else "id")
+        lang = _cookie(scope, LANG_COOKIE)
+        if lang not in LANGUAGES:  # no cookie, or a stale/forged one: the city's default
+            lang = city.locale if city else DEFAULT_LOCALE
         activate(self.catalogs, lang)
         token = set_current_city(city)
         try:
