@@ -1,0 +1,195 @@
+"""Fixtures for browser journeys: a real server on a free port and headless Chromium.
+
+The application is built with the core's test kit (``balai.testing``): the
+cities of ``balai_cities`` (Malang with every installed plugin, Semarang with
+none), on the test database (SQLite, or PostgreSQL/Redis when the
+``BALAI_TEST_*`` variables are set), with the Malang and Semarang themes. It is
+served by uvicorn in a thread with its own event loop, so it never meets
+pytest-asyncio's loop or Playwright's.
+
+Chromium is Debian's (``/usr/bin/chromium``, or ``BALAI_CHROMIUM``); Playwright
+never downloads a browser here. Without Chromium the journeys are skipped,
+unless ``BALAI_REQUIRE_BROWSER=1`` (CI), which turns the skip into a failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from balai.config import Config
+from balai.testing import TestDatabases, build_app, write_config
+
+CHROMIUM_ENV = "BALAI_CHROMIUM"
+REQUIRE_ENV = "BALAI_REQUIRE_BROWSER"
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SERVER_START_SECONDS = 30
+
+
+def _unavailable(reason: str) -> None:
+    """Skip the test, or fail it when CI requires the browser."""
+    if os.environ.get(REQUIRE_ENV) == "1":
+        pytest.fail(f"{reason} ({REQUIRE_ENV}=1, so browser journeys must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """The Chromium executable to drive; skips (or fails in CI) when it is missing."""
+    path = os.environ.get(CHROMIUM_ENV, DEFAULT_CHROMIUM)
+    if not (Path(path).is_file() and os.access(path, os.X_OK)):
+        _unavailable(f"Chromium not found at {path} (apt-get install chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("the playwright package is not installed (uv sync --group dev)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir(pytestconfig: pytest.Config) -> Path:
+    """``test-artifacts/browser/`` under the repository root (git-ignored)."""
+    folder = pytestconfig.rootpath / "test-artifacts" / "browser"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+class ServerThread:
+    """Serve an ASGI app with uvicorn on 127.0.0.1 in a background thread."""
+
+    def __init__(self, app: Any) -> None:
+        import uvicorn
+
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind(("127.0.0.1", 0))
+        self.port: int = self._socket.getsockname()[1]
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, lifespan="on", log_level="warning", access_log=False)
+        )
+        self._thread = threading.Thread(target=self._serve, name="balai-test-server", daemon=True)
+        self._error: BaseException | None = None
+
+    @property
+    def base_url(self) -> str:
+        """The server's address, without a trailing slash."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def _serve(self) -> None:
+        try:
+            asyncio.run(self.server.serve(sockets=[self._socket]))
+        except BaseException as exc:  # reported to the test in start()
+            self._error = exc
+
+    def start(self) -> None:
+        """Start serving; return once the app's start-up has finished."""
+        self._thread.start()
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while not self.server.started:
+            if not self._thread.is_alive():
+                raise RuntimeError(f"the test server stopped during start-up: {self._error!r}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the test server did not start in {SERVER_START_SECONDS}s")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        """Ask uvicorn to finish (shut-down hooks run) and wait for the thread."""
+        self.server.should_exit = True
+        self._thread.join(timeout=15)
+        self._socket.close()
+        if self._thread.is_alive():
+            raise RuntimeError("the test server did not stop within 15s")
+
+
+@pytest.fixture
+def journey_config(tmp_path: Path, balai_cities: dict[str, list[str]]) -> Config:
+    """The test kit's cities, each with its own city theme (as in the demo)."""
+    return write_config(
+        tmp_path / "instance",
+        balai_cities,
+        city_options={slug: {"theme": slug} for slug in balai_cities if slug in {"malang", "semarang"}},
+    )
+
+
+@pytest.fixture
+def live_server(
+    journey_config: Config,
+    balai_plugins: list[str] | None,
+    balai_database_url: str,
+    balai_test_databases: TestDatabases,
+) -> Iterator[str]:
+    """A migrated app on an empty database served over HTTP; yields its base URL."""
+    app = build_app(
+        journey_config,
+        balai_test_databases,
+        database_url=balai_database_url,
+        plugins=balai_plugins,
+    )
+    server = ServerThread(app)
+    server.start()
+    try:
+        yield server.base_url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def phone_page(chromium_path: str, live_server: str, tmp_path: Path) -> Iterator[Any]:
+    """A Playwright page in headless Chromium with a 390x844 phone viewport.
+
+    It depends on ``live_server`` so that the server (whose database set-up
+    calls ``asyncio.run``) is ready before Playwright's sync API starts its
+    event loop in the test's thread, and stops only after the browser closed.
+
+    The page collects JavaScript errors and console errors (CSP violations
+    among them) in ``page.balai_errors`` for the test to check.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch_persistent_context(
+            user_data_dir=str(tmp_path / "chromium-profile"),
+            executable_path=chromium_path,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport=PHONE_VIEWPORT,
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+            locale="id-ID",
+            timezone_id="Asia/Jakarta",
+        )
+        try:
+            page = browser.pages[0] if browser.pages else browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+            page.on(
+                "console",
+                lambda msg: errors.append(f"console {msg.type}: {msg.text}")
+                if msg.type == "error"
+                else None,
+            )
+            page.balai_errors = errors
+            page.set_default_timeout(10_000)
+            yield page
+        finally:
+            browser.close()
