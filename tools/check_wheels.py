@@ -80,7 +80,7 @@ class Distribution:
 
 def run(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
     """Run ``cmd``; return its output, or raise with the output when it fails."""
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 (fixed commands, no shell)
         cmd, cwd=cwd, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False
     )
     if result.returncode != 0:
@@ -115,8 +115,11 @@ def build_wheels(dists: list[Distribution], out_dir: Path) -> None:
 def top_level_packages(names: list[str]) -> list[str]:
     """Importable top-level packages in a wheel's file list."""
     return sorted(
-        {n.split("/", 1)[0] for n in names if n.count("/") >= 1 and n.endswith("/__init__.py")
-         and n.count("/") == 1}
+        {
+            n.split("/", 1)[0]
+            for n in names
+            if n.count("/") >= 1 and n.endswith("/__init__.py") and n.count("/") == 1
+        }
     )
 
 
@@ -165,11 +168,18 @@ def check_wheel_contents(dist: Distribution) -> None:
             )
         p = re.escape(package)
         require(names, rf"{p}/(.+/)?migrations/[^/]+\.py", "migrations", dist.wheel.name)
-        require(names, rf"{p}/(.+/)?locale/id/LC_MESSAGES/[^/]+\.po", "Indonesian catalog", dist.wheel.name)
+        require(
+            names,
+            rf"{p}/(.+/)?locale/id/LC_MESSAGES/[^/]+\.po",
+            "Indonesian catalog",
+            dist.wheel.name,
+        )
         if package != CORE_PACKAGE:
             require(names, rf"{p}/(.+/)?templates/.+\.html", "templates", dist.wheel.name)
-        ok(f"{dist.wheel.name}: {package}/ has its {len(expected)} data files "
-           f"(templates, static, catalogs, migrations)")
+        ok(
+            f"{dist.wheel.name}: {package}/ has its {len(expected)} data files "
+            f"(templates, static, catalogs, migrations)"
+        )
     if CORE_PACKAGE in dist.packages:
         check_bundled(names, dist.wheel.name)
 

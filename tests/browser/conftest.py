@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from balai.config import Config
 from balai.testing import TestDatabases, build_app, write_config
 
@@ -126,7 +125,9 @@ def journey_config(tmp_path: Path, balai_cities: dict[str, list[str]]) -> Config
     return write_config(
         tmp_path / "instance",
         balai_cities,
-        city_options={slug: {"theme": slug} for slug in balai_cities if slug in {"malang", "semarang"}},
+        city_options={
+            slug: {"theme": slug} for slug in balai_cities if slug in {"malang", "semarang"}
+        },
     )
 
 
@@ -184,9 +185,11 @@ def phone_page(chromium_path: str, live_server: str, tmp_path: Path) -> Iterator
             page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
             page.on(
                 "console",
-                lambda msg: errors.append(f"console {msg.type}: {msg.text}")
-                if msg.type == "error"
-                else None,
+                lambda msg: (
+                    errors.append(f"console {msg.type}: {msg.text}")
+                    if msg.type == "error"
+                    else None
+                ),
             )
             page.balai_errors = errors
             page.set_default_timeout(10_000)
