@@ -8,7 +8,8 @@ workers except the database (and Redis, when configured).
 
 Any other ASGI server works the same way::
 
-    BALAI_CONFIG=/etc/balai/kota.toml BALAI_SECRET_KEY=... gunicorn -k uvicorn.workers.UvicornWorker balai.asgi:app
+    export BALAI_CONFIG=/etc/balai/kota.toml BALAI_SECRET_KEY=...
+    gunicorn -k uvicorn.workers.UvicornWorker balai.asgi:app
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from balai.i18n import Catalogs, activate
 from balai.i18n import gettext as _
 from balai.plugins import CORE, ENTRY_POINT_GROUP
 from balai.tenants import city_scope
+from balai.types import Dimension
 
 CONFIG_HELP = "The instance file (TOML), e.g. examples/demo.toml."
 # Exit codes: 1 = the command failed, 2 = the instance is not fit to start.
@@ -63,7 +64,9 @@ def main() -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port."
+)
 @click.option(
     "--config",
     "config_path",
@@ -76,7 +79,9 @@ def main() -> None:
     help="Folder for the SQLite database and the secret [default: the file's instance.data_dir].",
 )
 @click.option("--reset", is_flag=True, help="Delete the demo database first and seed it again.")
-def demo(host: str, port: int, config_path: Path | None, data_dir: Path | None, reset: bool) -> None:
+def demo(
+    host: str, port: int, config_path: Path | None, data_dir: Path | None, reset: bool
+) -> None:
     """Run the demo: three cities, seeded accounts, SQLite, one process.
 
     Migrates the database, seeds every city that has no accounts yet (a
@@ -115,7 +120,9 @@ def demo(host: str, port: int, config_path: Path | None, data_dir: Path | None, 
     help=CONFIG_HELP,
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port."
+)
 @click.option(
     "--workers",
     type=click.IntRange(1, 256),
@@ -143,12 +150,19 @@ def serve(config_path: Path, host: str, port: int, workers: int | None) -> None:
     count = workers or config.workers
     os.environ[CONFIG_ENV] = str(config_path.resolve())
     click.echo(
-        _("Serving %(n)s cities on http://%(host)s:%(port)s/ with %(workers)s worker(s)",
-          n=len(config.cities), host=host, port=port, workers=count)
+        _(
+            "Serving %(n)s cities on http://%(host)s:%(port)s/ with %(workers)s worker(s)",
+            n=len(config.cities),
+            host=host,
+            port=port,
+            workers=count,
+        )
     )
     import uvicorn
 
-    uvicorn.run("balai.asgi:app", host=host, port=port, workers=count, lifespan="on", log_level="info")
+    uvicorn.run(
+        "balai.asgi:app", host=host, port=port, workers=count, lifespan="on", log_level="info"
+    )
 
 
 # --- migrate ---------------------------------------------------------------------------
@@ -162,7 +176,9 @@ def serve(config_path: Path, host: str, port: int, workers: int | None) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help=CONFIG_HELP,
 )
-@click.option("--backwards", is_flag=True, help="Undo every migration of every app (deletes the data).")
+@click.option(
+    "--backwards", is_flag=True, help="Undo every migration of every app (deletes the data)."
+)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation before --backwards.")
 def migrate(config_path: Path, backwards: bool, yes: bool) -> None:
     """Apply the pending migrations of the core and of every installed plugin.
@@ -197,8 +213,11 @@ def migrate(config_path: Path, backwards: bool, yes: bool) -> None:
         if backwards:
             if not yes:
                 click.confirm(
-                    _("This undoes every migration and deletes all tables and data of %(db)s. Continue?",
-                      db=_safe_url(database.url)),
+                    _(
+                        "This undoes every migration and deletes all tables and data "
+                        "of %(db)s. Continue?",
+                        db=_safe_url(database.url),
+                    ),
                     abort=True,
                 )
             for name in asyncio.run(rollback()):
@@ -207,7 +226,9 @@ def migrate(config_path: Path, backwards: bool, yes: bool) -> None:
         done = asyncio.run(forwards())
     except MigrationError as exc:
         _fail(str(exc))
-    click.echo(_("Database is up to date.") if done else _("Nothing to migrate: database is up to date."))
+    click.echo(
+        _("Database is up to date.") if done else _("Nothing to migrate: database is up to date.")
+    )
 
 
 def _safe_url(url: str) -> str:
@@ -250,7 +271,9 @@ def _admin_app(config_path: Path, builder: Any) -> Any:
     multiple=True,
     help="Role to grant; repeat for several. city_admin or a role of the city's plugins.",
 )
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
+)
 def create_user_command(
     config_path: Path,
     city_slug: str,
@@ -273,13 +296,24 @@ def create_user_command(
     app = _admin_app(config_path, build_admin_app)
     city = app.ui.config.cities.get(city_slug)
     if city is None:
-        _fail(_("No city %(slug)s in this file (have: %(have)s).",
-                slug=city_slug, have=", ".join(app.ui.config.cities)))
+        _fail(
+            _(
+                "No city %(slug)s in this file (have: %(have)s).",
+                slug=city_slug,
+                have=", ".join(app.ui.config.cities),
+            )
+        )
     valid = [CITY_ADMIN, *(r.name for r in app.ui.access.roles_for(city))]
     unknown = [r for r in roles if r not in valid]
     if unknown:
-        _fail(_("Unknown role %(role)s for %(city)s. Valid roles: %(valid)s",
-                role=", ".join(unknown), city=city_slug, valid=", ".join(valid)))
+        _fail(
+            _(
+                "Unknown role %(role)s for %(city)s. Valid roles: %(valid)s",
+                role=", ".join(unknown),
+                city=city_slug,
+                valid=", ".join(valid),
+            )
+        )
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -291,12 +325,17 @@ def create_user_command(
             if await database.pending():
                 return None, {"database": _("Migrations are pending: run `balai migrate` first.")}
             with city_scope(city):
-                form = AccountForm(name=name, email=email or "", phone=phone or "", password=password)
+                form = AccountForm(
+                    name=name, email=email or "", phone=phone or "", password=password
+                )
                 if not await form.check():
                     return None, form.errors
                 user_id = await create_user(
-                    name=form.name, email=form.email or None, phone=form.phone or None,
-                    password=password, roles=tuple(dict.fromkeys(roles)),
+                    name=form.name,
+                    email=form.email or None,
+                    phone=form.phone or None,
+                    password=password,
+                    roles=tuple(dict.fromkeys(roles)),
                 )
                 return user_id, {}
         finally:
@@ -305,8 +344,14 @@ def create_user_command(
     user_id, errors = asyncio.run(create())
     if errors:
         _fail("\n".join(f"{field}: {message}" for field, message in errors.items()))
-    click.echo(_("Created account %(id)s in %(city)s with roles: %(roles)s",
-                 id=user_id, city=city.name, roles=", ".join(roles) or _("none (citizen)")))
+    click.echo(
+        _(
+            "Created account %(id)s in %(city)s with roles: %(roles)s",
+            id=user_id,
+            city=city.name,
+            roles=", ".join(roles) or _("none (citizen)"),
+        )
+    )
 
 
 # --- plugins ---------------------------------------------------------------------------
@@ -338,12 +383,27 @@ def plugins(config_path: Path | None) -> None:
     for slug, loaded in registry.plugins.items():
         if slug == CORE:
             continue
-        row = [slug, versions.get(slug, loaded.info.version), _(loaded.info.title), str(loaded.info.dimension)]
+        row = [
+            slug,
+            versions.get(slug, loaded.info.version),
+            _(loaded.info.title),
+            str(loaded.info.dimension),
+        ]
         row += [_("enabled") if c.enables(slug) else "-" for c in cities]
         rows.append(row)
-    wanted = sorted({p for c in cities for p in c.plugins} - set(registry.plugins) - set(registry.failed))
+    wanted = sorted(
+        {p for c in cities for p in c.plugins} - set(registry.plugins) - set(registry.failed)
+    )
     for slug in wanted:
-        rows.append([slug, "", _("NOT INSTALLED"), "", *[_("enabled") if c.enables(slug) else "-" for c in cities]])
+        rows.append(
+            [
+                slug,
+                "",
+                _("NOT INSTALLED"),
+                "",
+                *[_("enabled") if c.enables(slug) else "-" for c in cities],
+            ]
+        )
     if rows:
         click.echo(_table(header, rows))
     else:
@@ -362,8 +422,10 @@ def _distribution_versions() -> dict[str, str]:
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-             for row in [header, *rows]]
+    lines = [
+        "  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -414,8 +476,15 @@ def check(config_path: Path) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder in which the plugin's folder is created.",
 )
-@click.option("--title", help="Human title of the plugin [default: from NAME].")
-def new_plugin(name: str, parent: Path, title: str | None) -> None:
+@click.option("--title", help="Human title of the plugin, in English [default: from NAME].")
+@click.option(
+    "--dimension",
+    type=click.Choice([d.value for d in Dimension]),
+    default=Dimension.GOVERNANCE.value,
+    show_default=True,
+    help="The smart-city dimension the plugin serves.",
+)
+def new_plugin(name: str, parent: Path, title: str | None, dimension: str) -> None:
     """Create a new, separately installable plugin package NAME.
 
     NAME is the plugin's slug: lower-case letters, digits and underscores,
@@ -427,11 +496,17 @@ def new_plugin(name: str, parent: Path, title: str | None) -> None:
     from balai.scaffold import ScaffoldError, create_plugin
 
     try:
-        created = create_plugin(name, parent, title=title)
+        created = create_plugin(name, parent, title=title, dimension=Dimension(dimension))
     except ScaffoldError as exc:
         _fail(str(exc))
     click.echo(_("Created the plugin %(name)s in %(dir)s", name=name, dir=created.root))
     for path in created.files:
         click.echo(f"  {path.relative_to(created.root)}")
-    click.echo(_("Next: pip install -e %(dir)s, add \"%(name)s\" to a city's plugins in your "
-                 "instance file, then run balai migrate.", dir=created.root, name=name))
+    click.echo(
+        _(
+            'Next: pip install -e %(dir)s, add "%(name)s" to a city\'s plugins in your '
+            "instance file, then run balai migrate.",
+            dir=created.root,
+            name=name,
+        )
+    )

@@ -112,7 +112,9 @@ def core_accounts(app: BalaiApp, city: City) -> list[PlannedAccount]:
     for role in app.ui.access.roles_for(city):
         department = f" ({role.department})" if role.department else ""
         planned.append(
-            PlannedAccount(f"{role.title}{department}, {city.name}", f"{role.name}@{domain}", role.name)
+            PlannedAccount(
+                f"{role.title}{department}, {city.name}", f"{role.name}@{domain}", role.name
+            )
         )
     return planned
 
@@ -164,7 +166,9 @@ async def seed_city(app: BalaiApp, city: City, say: Say = _silent) -> CitySeed:
         async with app.ui.database.engine.transaction():
             for planned in core_accounts(app, city):
                 roles = (planned.role,) if planned.role else ()
-                await create_user(name=planned.name, email=planned.email, password=password, roles=roles)
+                await create_user(
+                    name=planned.name, email=planned.email, password=password, roles=roles
+                )
                 result.accounts.append(
                     DemoAccount(city.slug, planned.email, password, planned.role or "citizen")
                 )
@@ -281,7 +285,9 @@ def banner(config: Config, seeds: list[CitySeed], host: str, port: int) -> str:
         width = max((len(a.login) for a in seed.accounts), default=5)
         lines.append(f"    {'login'.ljust(width)}  {'password'.ljust(18)}  role")
         for account in seed.accounts:
-            lines.append(f"    {account.login.ljust(width)}  {account.password.ljust(18)}  {account.role}")
+            lines.append(
+                f"    {account.login.ljust(width)}  {account.password.ljust(18)}  {account.role}"
+            )
         for slug, summary in seed.plugins.items():
             for line in summary:
                 lines.append(f"    [{slug}] {line}")
