@@ -98,6 +98,7 @@ async def _prepare(instance: Instance) -> int:
 
     config = load_config(instance.config_path, environ=instance.environ())
     app = create_app(config, plugins=instance.plugins)
+    await app.ui.database.open()
     await app.ui.database.migrate()
     with city_scope(app.ui.config.cities[CITY]):
         user_id = await create_user(

@@ -35,13 +35,21 @@ def plugin_list(raw: str | None) -> list[str] | None:
     return [p for p in (s.strip() for s in raw.split(",")) if p]
 
 
+class StockSQLiteEngine(SQLiteEngine):
+    """Piccolo's stock engine, unchanged: a subclass only so it has an instance dict.
+
+    Piccolo's ``SQLiteEngine`` uses ``__slots__``, so :func:`count_statements`
+    could not wrap methods on a plain instance.
+    """
+
+
 def swap_to_stock_engine(app: Any) -> None:
     """Replace the app's kept SQLite engine with Piccolo's stock one."""
     database = app.ui.database
     if not database.is_sqlite:
         raise SystemExit("BENCH_ENGINE=stock needs a SQLite DATABASE_URL")
     kept = database.engine
-    database.engine = SQLiteEngine(path=kept.path, timeout=30)
+    database.engine = StockSQLiteEngine(path=kept.path, timeout=30)
     database.bind()
 
 

@@ -1,0 +1,71 @@
+"""``python -m bench``: check, then time, the platform pages against their twins."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+
+from bench.harness import DEFAULT_PG_URL, Options, run
+from bench.measure import Load
+from bench.report import table, write_json
+
+
+def parse(argv: list[str] | None = None) -> Options:
+    """Options from the command line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Measure each Balai page against its hand-written twin (see bench/README.md).",
+    )
+    parser.add_argument("--quick", action="store_true", help="short smoke run: 3 rounds of 1 s")
+    parser.add_argument(
+        "--check-only", action="store_true",
+        help="only check identical HTML and query counts (no timing); exit 1 on a mismatch",
+    )
+    parser.add_argument("--rounds", type=int, help="alternating rounds (default 5, at least 3)")
+    parser.add_argument("--seconds", type=float, help="wrk duration per run (default 5)")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
+    parser.add_argument(
+        "--pg-url", default=DEFAULT_PG_URL,
+        help=f"PostgreSQL bench database, created and dropped (default {DEFAULT_PG_URL})",
+    )
+    parser.add_argument("--no-pg", action="store_true", help="SQLite only")
+    parser.add_argument(
+        "--plugins", help="comma-separated plugins to load (default: every installed one that loads)"
+    )
+    args = parser.parse_args(argv)
+    rounds = args.rounds or (3 if args.quick else 5)
+    if rounds < 3:
+        parser.error("at least three rounds are needed")
+    seconds = args.seconds or (1.0 if args.quick else 5.0)
+    return Options(
+        rounds=rounds,
+        load=Load(args.threads, args.connections, seconds),
+        warmup_seconds=0.5 if args.quick else 2.0,
+        max_attempts=1 if args.quick else 3,
+        check_only=args.check_only,
+        pg_url=None if args.no_pg else args.pg_url,
+        plugins=None if args.plugins is None else [p for p in args.plugins.split(",") if p],
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the bench; 1 when a check failed."""
+    options = parse(argv)
+    needed = ["taskset"] + ([] if options.check_only else ["wrk"])
+    missing = [tool for tool in needed if shutil.which(tool) is None]
+    if missing:
+        print(f"missing: {', '.join(missing)} (apt-get install -y {' '.join(missing)})")
+        return 2
+    results = run(options)
+    printed = table(results, options)
+    print()
+    print(printed)
+    path = write_json(results, options, printed)
+    print(f"\nwritten: {path}")
+    return 1 if any(r.problems for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
