@@ -1,0 +1,3 @@
+"""Balai plugin ``sipaldi``."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,6 @@
+import pytest
+
+
+@pytest.fixture
+def balai_plugins():
+    return ["sipaldi"]

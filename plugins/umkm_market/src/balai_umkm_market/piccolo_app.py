@@ -1,0 +1,15 @@
+"""The Piccolo app of the ``umkm_market`` plugin: its tables and migrations."""
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from balai_umkm_market.tables import Merchant
+
+APP_CONFIG = AppConfig(
+    app_name="umkm_market",
+    migrations_folder_path=str(Path(__file__).parent / "migrations"),
+    table_classes=[Merchant],
+    migration_dependencies=[],
+    commands=[],
+)

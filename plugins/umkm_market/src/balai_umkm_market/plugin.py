@@ -1,0 +1,125 @@
+"""Everything the ``umkm_market`` plugin contributes to Balai, in one place.
+
+The city's market of local businesses (UMKM), run by Diskopindag. The
+skeleton lists the city's merchants for citizens and for officers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from balai import toolkit as tk
+
+from balai_umkm_market import __version__, demo, routes
+from balai_umkm_market.settings import MarketSettings
+from balai_umkm_market.tables import Merchant
+
+SLUG = "umkm_market"
+DEPARTMENT = "Diskopindag"
+MANAGE = routes.MANAGE
+MAX_RESULTS = 10
+# LIKE wildcards and escapes are dropped from search words: SQLite and
+# PostgreSQL do not agree on the escape character.
+_WILDCARDS = re.compile(r"[%_\\]")
+
+
+@tk.hookimpl
+def plugin_info() -> tk.PluginInfo:
+    """Who the plugin is."""
+    return tk.PluginInfo(
+        slug=SLUG,
+        title="Local businesses",
+        dimension=tk.Dimension.ECONOMY,
+        version=__version__,
+        description="Find and buy from the city's small local businesses (UMKM).",
+        department=DEPARTMENT,
+    )
+
+
+@tk.hookimpl
+def settings_schema() -> type[MarketSettings]:
+    """What a city can set: whether only verified merchants are shown."""
+    return MarketSettings
+
+
+@tk.hookimpl
+def piccolo_apps() -> list[str]:
+    """The merchants table and its migrations."""
+    return ["balai_umkm_market.piccolo_app"]
+
+
+@tk.hookimpl
+def register_routes() -> tk.Routes:
+    """The public list of merchants and the officers' list."""
+    return tk.Routes(pages=routes.PAGES, office=routes.OFFICE)
+
+
+@tk.hookimpl
+def permissions() -> list[tk.Permission]:
+    """Managing and verifying the city's merchants."""
+    return [tk.Permission(MANAGE, "Manage and verify local businesses")]
+
+
+@tk.hookimpl
+def roles() -> list[tk.Role]:
+    """Diskopindag's market officers."""
+    return [tk.Role("umkm_market.officer", "Market officer", (MANAGE,), department=DEPARTMENT)]
+
+
+@tk.hookimpl
+def nav_items(request) -> list[tk.NavItem]:
+    """The market in the citizens' menu."""
+    return [tk.NavItem("Local businesses", "/umkm-market/", order=10)]
+
+
+@tk.hookimpl
+def office_nav_items(request) -> list[tk.NavItem]:
+    """The merchants list, for market officers."""
+    return [tk.NavItem("Merchants", "/kelola/umkm-market/", order=10, permission=MANAGE)]
+
+
+@tk.hookimpl
+def home_tiles(request) -> list[tk.HomeTile]:
+    """A tile leading to the market."""
+    return [
+        tk.HomeTile(
+            title="Local businesses",
+            text="Food, crafts and services from the city's small businesses.",
+            href="/umkm-market/",
+            icon="🛍",
+            order=10,
+        )
+    ]
+
+
+@tk.hookimpl
+async def search(request, query: str) -> list[tk.SearchResult]:
+    """Merchants whose name or district holds every word of the query.
+
+    ``ilike`` is ILIKE on PostgreSQL and LIKE on SQLite, both
+    case-insensitive for the (ASCII) names used here.
+    """
+    words = _WILDCARDS.sub(" ", query).split()[:5]
+    if not words:
+        return []
+    found = routes.public_merchants()
+    for word in words:
+        pattern = f"%{word}%"
+        found = found.where(Merchant.name.ilike(pattern) | Merchant.district.ilike(pattern))
+    rows = await found.limit(MAX_RESULTS)
+    labels = routes.category_labels()
+    return [
+        tk.SearchResult(
+            title=row["name"],
+            href=f"/umkm-market/#merchant-{row['id']}",
+            snippet=f"{labels.get(row['category'], row['category'])} · {row['district']}",
+            kind=tk._("Local business"),
+        )
+        for row in rows
+    ]
+
+
+@tk.hookimpl
+async def seed_demo(city: tk.City) -> tk.DemoReport:
+    """Merchants across the city's districts, most of them verified."""
+    return await demo.seed(city)

@@ -1,0 +1,110 @@
+"""The umkm_market skeleton: merchant list, office list, enabled only where a city says so."""
+
+from __future__ import annotations
+
+import pytest
+from balai.testing import write_config
+from balai_umkm_market.tables import Category, Merchant
+
+
+def add_merchant(name: str, district: str = "Klojen", verified: bool = True, owner: str = "Sri"):
+    async def insert():
+        await Merchant.insert(
+            Merchant(
+                name=name,
+                owner_name=owner,
+                district=district,
+                category=Category.FOOD.value,
+                is_verified=verified,
+            )
+        )
+
+    return insert
+
+
+def test_market_page_answers_where_enabled_only(client):
+    assert client.get("/malang/umkm-market/").status_code == 200
+    assert client.get("/semarang/umkm-market/").status_code == 404
+
+
+def test_nav_entry_only_in_malang(client):
+    assert 'href="/malang/umkm-market/"' in client.get("/malang/").text
+    assert "umkm-market" not in client.get("/semarang/").text
+
+
+def test_citizens_see_verified_merchants_only_by_default(client, city_run):
+    city_run("malang", add_merchant("Keripik Tempe Sanan"))
+    city_run("malang", add_merchant("Kopi Tlogomas", verified=False))
+    page = client.get("/malang/umkm-market/")
+    assert "Keripik Tempe Sanan" in page.text
+    assert "Makanan dan minuman" in page.text
+    assert "Kopi Tlogomas" not in page.text
+
+
+def test_semarang_rows_never_show_in_malang(client, city_run, login_as):
+    city_run("semarang", add_merchant("Lumpia Gang Lombok", "Semarang Tengah"))
+    city_run("malang", add_merchant("Batik Celaket"))
+    assert "Lumpia" not in client.get("/malang/umkm-market/").text
+    login_as("umkm_market.officer")
+    page = client.get("/malang/kelola/umkm-market/")
+    assert "Batik Celaket" in page.text
+    assert "Lumpia" not in page.text
+
+
+def test_office_page_needs_login(client):
+    response = client.get("/malang/kelola/umkm-market/", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/malang/masuk")
+
+
+def test_office_page_refuses_a_citizen(client, login_as):
+    login_as()
+    assert client.get("/malang/kelola/umkm-market/").status_code == 403
+
+
+def test_office_page_lists_every_merchant_for_market_officers(client, login_as, city_run):
+    city_run("malang", add_merchant("Kopi Tlogomas", verified=False, owner="Dimas Prasetyo"))
+    login_as("umkm_market.officer")
+    page = client.get("/malang/kelola/umkm-market/")
+    assert page.status_code == 200
+    assert "Kopi Tlogomas" in page.text
+    assert "Dimas Prasetyo" in page.text
+    assert "1 pelaku usaha menunggu verifikasi." in page.text
+    assert 'href="/malang/kelola/umkm-market/"' in client.get("/malang/kelola/").text
+
+
+def test_search_is_case_insensitive_and_ignores_unverified_and_other_cities(client, city_run):
+    city_run("malang", add_merchant("Keripik Tempe Sanan", "Blimbing"))
+    city_run("malang", add_merchant("Tempe Mendoan Belum", verified=False))
+    city_run("semarang", add_merchant("Tempe Semarang"))
+    page = client.get("/malang/cari", params={"q": "TEMPE blimbing"})
+    assert "Keripik Tempe Sanan" in page.text
+    assert "Mendoan" not in page.text
+    assert "Tempe Semarang" not in page.text
+    assert client.get("/malang/cari", params={"q": "100%_"}).status_code == 200
+
+
+def test_seed_demo_fills_a_city_once(client, balai_app, city_run):
+    from balai_umkm_market import plugin
+
+    city = balai_app.ui.config.cities["malang"]
+    assert city_run("malang", plugin.seed_demo, city).summary
+    assert city_run("malang", plugin.seed_demo, city).summary == []
+    assert city_run("malang", Merchant.count) == 6
+    assert city_run("semarang", Merchant.count) == 0
+
+
+class TestUnverifiedShownWhenTheCitySaysSo:
+    @pytest.fixture
+    def balai_config(self, tmp_path, balai_cities):
+        return write_config(
+            tmp_path / "instance",
+            balai_cities,
+            city_options={"malang": {"settings": {"umkm_market": {"verified_only": False}}}},
+        )
+
+    def test_unverified_merchants_are_listed_and_marked(self, client, city_run):
+        city_run("malang", add_merchant("Kopi Tlogomas", verified=False))
+        page = client.get("/malang/umkm-market/")
+        assert "Kopi Tlogomas" in page.text
+        assert "Belum terverifikasi" in page.text

@@ -1,0 +1,3 @@
+"""Balai plugin ``wisata_heritage``."""
+
+__version__ = "0.1.0"
