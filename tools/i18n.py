@@ -226,6 +226,11 @@ class Problem:
         return f"{self.package}: {self.reason}: {self.msgid!r}{where}"
 
 
+def msgid_of(message: Message) -> str:
+    """The msgid of ``message`` (the singular one for plural messages)."""
+    return _ids(message)[0]
+
+
 def _ids(message: Message) -> list[str]:
     return list(message.id) if isinstance(message.id, tuple | list) else [message.id]
 
@@ -264,13 +269,13 @@ def _translated(catalog: Catalog | None, message: Message) -> bool:
     return found is not None and not found.fuzzy and all(_strings(found))
 
 
-def check(
+def missing_translations(
     package: str,
     template: Catalog,
     catalog: Catalog | None,
     fallbacks: Sequence[Catalog] = (),
 ) -> list[Problem]:
-    """Every msgid of ``template`` must have an Indonesian translation.
+    """Msgids of ``template`` that neither ``catalog`` nor a fallback translates.
 
     Args:
         package: The package's name, for the report.
@@ -279,24 +284,45 @@ def check(
         fallbacks: Catalogs that may translate a msgid instead (the core's).
 
     Returns:
-        Missing or fuzzy translations and placeholder mismatches, in source order.
+        One problem per untranslated (empty or fuzzy) msgid, in source order.
     """
     problems: list[Problem] = []
     for message in template:
         if not message.id:
             continue
-        msgid = message.id[0] if isinstance(message.id, tuple | list) else message.id
+        if _translated(catalog, message) or any(_translated(f, message) for f in fallbacks):
+            continue
         where = ", ".join(path for path, _ in message.locations[:3])
-        if not (_translated(catalog, message) or any(_translated(f, message) for f in fallbacks)):
-            problems.append(Problem(package, msgid, "no Indonesian translation", where))
-    for source in [catalog] if catalog is not None else []:
-        for message in source:
-            if message.id and message.string:
-                reason = placeholder_problem(message)
-                if reason:
-                    msgid = _ids(message)[0]
-                    problems.append(Problem(package, msgid, reason))
+        problems.append(Problem(package, _ids(message)[0], "no Indonesian translation", where))
     return problems
+
+
+def placeholder_mismatches(package: str, catalog: Catalog | None) -> list[Problem]:
+    """Translations in ``catalog`` whose ``%(name)s`` placeholders do not fit the msgid."""
+    problems: list[Problem] = []
+    for message in catalog or ():
+        reason = placeholder_problem(message) if message.id else None
+        if reason:
+            language = catalog.locale_identifier if catalog else ""
+            problems.append(Problem(package, _ids(message)[0], f"{language}: {reason}"))
+    return problems
+
+
+def check(
+    package: str,
+    template: Catalog,
+    catalog: Catalog | None,
+    fallbacks: Sequence[Catalog] = (),
+) -> list[Problem]:
+    """Everything wrong with a package's Indonesian catalog.
+
+    Returns:
+        :func:`missing_translations`, then :func:`placeholder_mismatches`.
+    """
+    return [
+        *missing_translations(package, template, catalog, fallbacks),
+        *placeholder_mismatches(package, catalog),
+    ]
 
 
 def read_catalog(po_file: Path, locale: str) -> Catalog | None:
