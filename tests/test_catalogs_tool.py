@@ -210,3 +210,10 @@ def test_the_core_target_covers_code_and_themes():
     where = {path for m in template for path, _ in m.locations}
     assert any(p.startswith("balai/") and p.endswith(".py") for p in where)
     assert any("/templates/" in p and p.endswith(".html") for p in where)
+
+
+def test_themes_bundled_in_a_wheel_get_their_own_root(tmp_path):
+    package = tmp_path / "balai"
+    assert not i18n_tool._walked_from(package, package / "_bundled" / "themes")
+    assert not i18n_tool._walked_from(package, tmp_path / "themes")
+    assert i18n_tool._walked_from(package, package / "themes")

@@ -443,6 +443,17 @@ class Target:
     suggestion_files: tuple[Path, ...] = ()
 
 
+def _walked_from(root: Path, folder: Path) -> bool:
+    """Whether extracting from ``root`` reaches ``folder``.
+
+    Babel skips folders whose names start with ``_`` or ``.``: in an installed
+    wheel the themes live in ``balai/_bundled/themes`` and need a root of their own.
+    """
+    if root not in folder.parents:
+        return False
+    return not any(part.startswith(("_", ".")) for part in folder.relative_to(root).parts)
+
+
 def core_target() -> Target:
     """The core: its package and every theme's templates (themes ship with it)."""
     from balai.web.themes import bundled_root
@@ -450,7 +461,7 @@ def core_target() -> Target:
     package = Path(importlib.util.find_spec("balai").origin).parent  # type: ignore[arg-type,union-attr]
     themes = bundled_root("themes")
     roots = [package]
-    if themes.is_dir() and package not in themes.parents:
+    if themes.is_dir() and not _walked_from(package, themes):
         roots.append(themes)
     suggestions = tuple(sorted(themes.glob("*/MSGIDS.txt"))) if themes.is_dir() else ()
     return Target("balai", tuple(roots), package / "locale", suggestions)
