@@ -1,0 +1,138 @@
+"""Everything the ``wisata_heritage`` plugin contributes to Balai, in one place.
+
+The city's heritage sites, run by Disporapar. The skeleton lists the sites
+with their opening hours for visitors and for officers; events and tickets
+come later.
+"""
+
+from __future__ import annotations
+
+import re
+
+from balai import toolkit as tk
+
+from balai_wisata_heritage import __version__, demo, routes
+from balai_wisata_heritage.settings import HeritageSettings
+from balai_wisata_heritage.tables import Site
+
+SLUG = "wisata_heritage"
+DEPARTMENT = "Disporapar"
+MANAGE = routes.MANAGE
+MAX_RESULTS = 10
+SNIPPET_LENGTH = 140
+# LIKE wildcards and escapes are dropped from search words: SQLite and
+# PostgreSQL do not agree on the escape character.
+_WILDCARDS = re.compile(r"[%_\\]")
+
+
+@tk.hookimpl
+def plugin_info() -> tk.PluginInfo:
+    """Who the plugin is."""
+    return tk.PluginInfo(
+        slug=SLUG,
+        title="Heritage sites",
+        dimension=tk.Dimension.BRANDING,
+        version=__version__,
+        description="The city's heritage sites, their stories and opening hours.",
+        department=DEPARTMENT,
+    )
+
+
+@tk.hookimpl
+def settings_schema() -> type[HeritageSettings]:
+    """What a city can set: the usual opening hours."""
+    return HeritageSettings
+
+
+@tk.hookimpl
+def piccolo_apps() -> list[str]:
+    """The sites table and its migrations."""
+    return ["balai_wisata_heritage.piccolo_app"]
+
+
+@tk.hookimpl
+def register_routes() -> tk.Routes:
+    """The public list of sites and the officers' list."""
+    return tk.Routes(pages=routes.PAGES, office=routes.OFFICE)
+
+
+@tk.hookimpl
+def permissions() -> list[tk.Permission]:
+    """Managing the city's heritage sites."""
+    return [tk.Permission(MANAGE, "Manage heritage sites and their events")]
+
+
+@tk.hookimpl
+def roles() -> list[tk.Role]:
+    """Disporapar's heritage officers."""
+    return [
+        tk.Role("wisata_heritage.officer", "Heritage officer", (MANAGE,), department=DEPARTMENT)
+    ]
+
+
+@tk.hookimpl
+def nav_items(request) -> list[tk.NavItem]:
+    """The heritage sites in the citizens' menu."""
+    return [tk.NavItem("Heritage sites", "/wisata-heritage/", order=40)]
+
+
+@tk.hookimpl
+def office_nav_items(request) -> list[tk.NavItem]:
+    """The sites list, for heritage officers."""
+    return [tk.NavItem("Heritage sites", "/kelola/wisata-heritage/", order=40, permission=MANAGE)]
+
+
+@tk.hookimpl
+def home_tiles(request) -> list[tk.HomeTile]:
+    """A tile leading to the heritage sites."""
+    return [
+        tk.HomeTile(
+            title="Heritage sites",
+            text="Visit the city's historic buildings, kampungs and museums.",
+            href="/wisata-heritage/",
+            icon="🏛",
+            order=40,
+        )
+    ]
+
+
+@tk.hookimpl
+async def search(request, query: str) -> list[tk.SearchResult]:
+    """Sites whose name, description or district holds every word of the query.
+
+    ``ilike`` is ILIKE on PostgreSQL and LIKE on SQLite, both
+    case-insensitive for ASCII letters.
+    """
+    words = _WILDCARDS.sub(" ", query).split()[:5]
+    if not words:
+        return []
+    found = Site.select(Site.id, Site.name, Site.description, Site.district).order_by(Site.name)
+    for word in words:
+        pattern = f"%{word}%"
+        found = found.where(
+            Site.name.ilike(pattern)
+            | Site.description.ilike(pattern)
+            | Site.district.ilike(pattern)
+        )
+    rows = await found.limit(MAX_RESULTS)
+    return [
+        tk.SearchResult(
+            title=row["name"],
+            href=f"/wisata-heritage/#site-{row['id']}",
+            snippet=_shorten(row["description"]),
+            kind=tk._("Heritage site"),
+        )
+        for row in rows
+    ]
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= SNIPPET_LENGTH:
+        return text
+    return text[: SNIPPET_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+
+
+@tk.hookimpl
+async def seed_demo(city: tk.City) -> tk.DemoReport:
+    """The city's best-known heritage sites."""
+    return await demo.seed(city)
