@@ -92,6 +92,15 @@ def test_translations_keep_the_msgid_placeholders(target, lang):
     assert not problems, _report(problems, target, f"{lang} placeholder mismatch(es)")
 
 
+@pytest.mark.parametrize("target", TARGETS)
+def test_no_text_is_built_before_translation(target):
+    problems = i18n_tool.misused_calls(target.roots)
+    assert not problems, (
+        "\n".join(str(p) for p in problems)
+        + "\nPass variables as keywords: _('Hello %(name)s', name=name)."
+    )
+
+
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_the_core_ships_both_catalogs(lang):
     target = i18n_tool.core_target()

@@ -178,6 +178,9 @@ def test_check_names_package_msgid_and_file(package):
         (("One shop", "%(num)s shops"), ("%(num)s toko",), True),
         (("%(num)s shop in %(city)s", "%(num)s shops in %(city)s"), ("%(num)s toko",), False),
         (("%(num)s shop", "%(num)s shops"), ("%(n)s toko",), False),
+        ("Discount", "Diskon 10%", False),
+        ("Discount", "Diskon 10%%", True),
+        ("Up to 100% online", "Hingga 100% daring", True),
     ],
 )
 def test_placeholder_rules(msgid, translation, fits):
@@ -217,3 +220,24 @@ def test_themes_bundled_in_a_wheel_get_their_own_root(tmp_path):
     assert not i18n_tool._walked_from(package, package / "_bundled" / "themes")
     assert not i18n_tool._walked_from(package, tmp_path / "themes")
     assert i18n_tool._walked_from(package, package / "themes")
+
+
+def test_text_built_before_translation_is_reported(tmp_path):
+    root = tmp_path / "balai_pasar"
+    (root / "tests").mkdir(parents=True)
+    (root / "plugin.py").write_text(
+        "from balai import toolkit as tk\n"
+        "def f(name, label):\n"
+        "    tk._(f'Hello {name}')\n"
+        "    tk._('Hello %s' % name)\n"
+        "    tk.gettext('Hello {}'.format(name))\n"
+        "    tk._('Hello ' + name)\n"
+        "    tk.pgettext('greeting', f'Hi {name}')\n"
+        "    tk._('Hello %(name)s', name=name)\n"
+        "    tk._(label)\n"
+        "    tk.ngettext('%(num)s shop', '%(num)s shops', 2)\n"
+    )
+    (root / "tests" / "test_x.py").write_text("_(f'{x}')\n")
+    problems = i18n_tool.misused_calls([root])
+    assert [p.where for p in problems] == [f"balai_pasar/plugin.py:{n}" for n in (3, 4, 5, 6, 7)]
+    assert problems[0].msgid == "f'Hello {name}'"

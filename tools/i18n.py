@@ -93,6 +93,7 @@ MSGID_FIELDS: dict[str, tuple[str, ...]] = {
 PLURAL_FORMS = {"id": "nplurals=1; plural=0;"}
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)")
+_STRAY_PERCENT = re.compile(r"%(?!\()")
 
 
 def _field_positions() -> dict[str, dict[str, int]]:
@@ -259,7 +260,66 @@ def placeholder_problem(message: Message) -> str | None:
             return f"placeholders {sorted(used)} differ from the msgid's {sorted(allowed)}"
         if used - allowed or required - used:
             return f"placeholders {sorted(used)} do not fit the msgid's {sorted(allowed)}"
+        if stray_percents(text) > max(stray_percents(i) for i in _ids(message)):
+            return "a lone '%' (write '%%' for a percent sign; templates always format)"
     return None
+
+
+def stray_percents(text: str) -> int:
+    """How many ``%`` in ``text`` are neither ``%%`` nor the start of ``%(name)``."""
+    return len(_STRAY_PERCENT.findall(text.replace("%%", "")))
+
+
+def misused_calls(roots: Iterable[Path]) -> list[Problem]:
+    """Gettext calls whose text is built before translation, so never translates.
+
+    ``_(f"Hi {name}")``, ``_("Hi %s" % name)``, ``_("Hi {}".format(name))`` and
+    ``_("Hi " + name)`` look up a msgid that no catalog has; pass variables
+    as keywords instead: ``_("Hi %(name)s", name=name)``.
+    """
+    problems: list[Problem] = []
+    for root in roots:
+        for path in sorted(root.rglob("*.py")):
+            relative = path.relative_to(root)
+            if any(
+                part in {"tests", "migrations"} or part.startswith((".", "_"))
+                for part in relative.parts[:-1]
+            ):
+                continue
+            tree = ast.parse(path.read_bytes(), filename=str(path))
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call) or not node.args:
+                    continue
+                func = node.func
+                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+                if name not in KEYWORDS:
+                    continue
+                first = (
+                    node.args[1]
+                    if name in ("pgettext", "npgettext") and len(node.args) > 1
+                    else node.args[0]
+                )
+                if _built_text(first):
+                    where = f"{root.name}/{relative.as_posix()}:{node.lineno}"
+                    problems.append(
+                        Problem(root.name, ast.unparse(first), "text built before gettext", where)
+                    )
+    return problems
+
+
+def _built_text(node: ast.expr) -> bool:
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod | ast.Add):
+        return any(
+            isinstance(side, ast.Constant | ast.JoinedStr) for side in (node.left, node.right)
+        )
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+        and isinstance(node.func.value, ast.Constant)
+    )
 
 
 def _translated(catalog: Catalog | None, message: Message) -> bool:
