@@ -23,7 +23,7 @@ def parse(argv: list[str] | None = None) -> Options:
         help="only check identical HTML and query counts (no timing); exit 1 on a mismatch",
     )
     parser.add_argument("--rounds", type=int, help="alternating rounds (default 5, at least 3)")
-    parser.add_argument("--seconds", type=float, help="wrk duration per run (default 5)")
+    parser.add_argument("--seconds", type=int, help="wrk duration per run in whole seconds (default 5)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
     parser.add_argument(
@@ -38,11 +38,11 @@ def parse(argv: list[str] | None = None) -> Options:
     rounds = args.rounds or (3 if args.quick else 5)
     if rounds < 3:
         parser.error("at least three rounds are needed")
-    seconds = args.seconds or (1.0 if args.quick else 5.0)
+    seconds = args.seconds or (1 if args.quick else 5)
     return Options(
         rounds=rounds,
         load=Load(args.threads, args.connections, seconds),
-        warmup_seconds=0.5 if args.quick else 2.0,
+        warmup_seconds=1 if args.quick else 2,
         max_attempts=1 if args.quick else 3,
         check_only=args.check_only,
         pg_url=None if args.no_pg else args.pg_url,

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 PROBE_PATH = "/__bench__/queries"
+DUMP_PATH = "/__bench__/dump-profile"
 
 
 class QueryLog:
@@ -35,13 +36,21 @@ class QueryLog:
 class BenchProbe:
     """ASGI wrapper: answers the probe path, passes everything else through."""
 
-    def __init__(self, app: Callable[..., Awaitable[None]], log: QueryLog) -> None:
+    def __init__(
+        self,
+        app: Callable[..., Awaitable[None]],
+        log: QueryLog,
+        dump: Callable[[], None] | None = None,
+    ) -> None:
         self.app = app
         self.log = log
+        self.dump = dump
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         """Handle one ASGI event."""
-        if scope["type"] == "http" and scope["path"] == PROBE_PATH:
+        if scope["type"] == "http" and scope["path"] in (PROBE_PATH, DUMP_PATH):
+            if scope["path"] == DUMP_PATH and self.dump is not None:
+                self.dump()
             body = json.dumps(self.log.snapshot()).encode()
             await send(
                 {

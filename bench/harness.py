@@ -54,7 +54,7 @@ class Options:
 
     rounds: int = 5
     load: measure.Load = field(default_factory=measure.Load)
-    warmup_seconds: float = 1.0
+    warmup_seconds: int = 1
     max_attempts: int = 3
     check_only: bool = False
     pg_url: str | None = DEFAULT_PG_URL

@@ -18,7 +18,7 @@ class Load:
 
     threads: int = 1
     connections: int = 8
-    seconds: float = 5.0
+    seconds: int = 5
 
 
 @dataclass
@@ -117,7 +117,7 @@ def wrk(
     """Load ``url`` with wrk pinned to the load core; CPU of ``pid`` measured around it."""
     command = [
         "taskset", "-c", str(LOAD_CORE), "wrk",
-        f"-t{load.threads}", f"-c{load.connections}", f"-d{load.seconds}s", "--latency",
+        f"-t{load.threads}", f"-c{load.connections}", f"-d{max(1, int(load.seconds))}s", "--latency",
         "-H", f"Cookie: {cookie}", url,
     ]
     pg_before = postgres_backends(pg_database) if pg_database else {}

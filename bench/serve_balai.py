@@ -11,13 +11,18 @@ Environment:
     BENCH_CONFIG: the instance TOML written by :mod:`bench.instance`.
     BENCH_PLUGINS: comma-separated plugin slugs to load ("" for none).
     BENCH_ENGINE: ``kept`` (default) or ``stock`` (SQLite only).
+    BENCH_PROFILE: a file to write cProfile statistics to when
+        ``/__bench__/dump-profile`` is asked (see :mod:`bench.profile`).
     DATABASE_URL, BALAI_SECRET_KEY: as for any Balai instance.
 """
 
 from __future__ import annotations
 
+import cProfile
 import functools
 import os
+import time
+from collections.abc import Callable
 from typing import Any
 
 from piccolo.engine.sqlite import SQLiteEngine
@@ -80,4 +85,17 @@ def build() -> BenchProbe:
         swap_to_stock_engine(app)
     log = QueryLog()
     count_statements(app.ui.database.engine, log)
-    return BenchProbe(app, log)
+    dump = start_profile(os.environ["BENCH_PROFILE"]) if os.environ.get("BENCH_PROFILE") else None
+    return BenchProbe(app, log, dump)
+
+
+def start_profile(path: str) -> Callable[[], None]:
+    """Profile the event loop thread (its CPU time) from now on; returns the writer."""
+    profiler = cProfile.Profile(time.thread_time)  # CPU of the event loop thread
+    profiler.enable()
+
+    def dump() -> None:
+        profiler.disable()
+        profiler.dump_stats(path)
+
+    return dump

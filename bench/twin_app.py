@@ -141,12 +141,25 @@ class Twin:
         assert self.facts is not None
         return self.facts.env.get_template("core/home.html").render(context)
 
-    def respond(self, body: str, csrf_cookie: str | None, token: str) -> Response:
-        """An HTML response with the platform's headers (and CSRF cookie when new)."""
+    def respond(
+        self, body: str, csrf_cookie: str | None, token: str, session_id: str | None = None
+    ) -> Response:
+        """An HTML response with the platform's headers and cookies.
+
+        Like the platform, the session cookie is sent again with every page
+        that has a session, and the CSRF cookie when the browser had none.
+        """
         assert self.facts is not None
         cookies = []
+        if session_id:
+            cookies.append(
+                Cookie(key=SESSION_COOKIE, value=session_id, max_age=int(SESSION_LIFETIME.total_seconds()),
+                       httponly=True, secure=True, samesite="lax")
+            )
         if csrf_cookie is None:
-            cookies.append(Cookie(key=CSRF_COOKIE, value=token, httponly=True, secure=True))
+            cookies.append(
+                Cookie(key=CSRF_COOKIE, value=token, httponly=True, secure=True, samesite="lax")
+            )
         headers = {k.decode(): v.decode() for k, v in self.facts.headers}
         return Response(body, media_type="text/html", headers=headers, cookies=cookies)
 
@@ -198,6 +211,7 @@ def build() -> BenchProbe:
         if session is not None and session_id:
             data = raw if not flashes else json.dumps(session, separators=(",", ":")).encode()
             await twin.db.save_session(session_id, data or b"{}", datetime.now(UTC) + SESSION_LIFETIME)
+            return twin.respond(body, csrf_cookie, token, session_id)
         return twin.respond(body, csrf_cookie, token)
 
     @get("/plaintext", sync_to_thread=False)
