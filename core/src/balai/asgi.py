@@ -14,13 +14,16 @@ Any other ASGI server works the same way::
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from balai.config import Config, load_config
+from balai.db.database import Database
 from balai.web.app import BalaiApp, create_app
 
 CONFIG_ENV = "BALAI_CONFIG"
@@ -75,6 +78,21 @@ def build_admin_app(config_path: str | Path) -> BalaiApp:
     return create_app(config)
 
 
+@contextlib.asynccontextmanager
+async def connected(app: BalaiApp) -> AsyncIterator[Database]:
+    """Open ``app``'s database on the running loop (the pool, on PostgreSQL), then close it.
+
+    For work outside a request (commands, the demo's seeding): the server
+    opens and closes the database itself at start-up and shut-down.
+    """
+    database = app.ui.database
+    await database.open()
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
 async def preflight(app: BalaiApp) -> Config:
     """Check that ``app`` may serve: every migration applied.
 
@@ -87,11 +105,8 @@ async def preflight(app: BalaiApp) -> Config:
     Raises:
         NotReadyError: naming the apps with pending migrations.
     """
-    database = app.ui.database
-    try:
+    async with connected(app) as database:
         pending = await database.pending()
-    finally:
-        await database.close()
     if pending:
         listed = ", ".join(f"{name} ({len(ids)})" for name, ids in pending.items())
         raise NotReadyError(

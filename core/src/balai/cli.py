@@ -186,28 +186,24 @@ def migrate(config_path: Path, backwards: bool, yes: bool) -> None:
     Apps run in dependency order (the core first). With --backwards, every
     migration is undone, dependants first, after a confirmation.
     """
-    from balai.asgi import build_admin_app
+    from balai.asgi import build_admin_app, connected
     from balai.db.database import MigrationError
 
     app = _admin_app(config_path, build_admin_app)
     database = app.ui.database
 
     async def forwards() -> list[str]:
-        try:
+        async with connected(app):
             pending = await database.pending()
             for name, ids in pending.items():
                 click.echo(_("%(app)s: applying %(n)s migration(s)", app=name, n=len(ids)))
             if pending:
                 await database.migrate()
             return list(pending)
-        finally:
-            await database.close()
 
     async def rollback() -> list[str]:
-        try:
+        async with connected(app):
             return await database.rollback()
-        finally:
-            await database.close()
 
     try:
         if backwards:
@@ -289,7 +285,7 @@ def create_user_command(
     The password needs at least 10 characters and must not contain the name
     or the login. Without --role the account is a plain citizen account.
     """
-    from balai.asgi import build_admin_app
+    from balai.asgi import build_admin_app, connected
 
     if bool(email) == bool(phone):
         raise click.UsageError(_("Give exactly one of --email and --phone."))
@@ -318,10 +314,9 @@ def create_user_command(
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
-    database = app.ui.database
 
     async def create() -> tuple[int | None, dict[str, str]]:
-        try:
+        async with connected(app) as database:
             if await database.pending():
                 return None, {"database": _("Migrations are pending: run `balai migrate` first.")}
             with city_scope(city):
@@ -338,8 +333,6 @@ def create_user_command(
                     roles=tuple(dict.fromkeys(roles)),
                 )
                 return user_id, {}
-        finally:
-            await database.close()
 
     user_id, errors = asyncio.run(create())
     if errors:

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from balai.asgi import connected
 from balai.auth.access import CITY_ADMIN
 from balai.auth.accounts import create_user
 from balai.config import Config, load_config
@@ -250,15 +251,12 @@ async def prepare(app: BalaiApp, *, reset: bool = False, say: Say = _silent) -> 
     Releases the database connections of the running loop before returning,
     so that the server can start its own loop.
     """
-    database = app.ui.database
-    try:
+    async with connected(app) as database:
         if reset and not database.is_sqlite:
             say("Rolling back every migration (--reset)")
             await database.rollback()
         await migrate(app, say)
         return await seed(app, say)
-    finally:
-        await database.close()
 
 
 def display_host(host: str) -> str:
