@@ -31,10 +31,16 @@ For plugin authors
 
        uv run python tools/i18n.py check plugins/pajak
 
-   The repository's ``tests/test_catalogs.py`` runs the same check on every
-   installed plugin. Msgids that the core already translates (``Save``,
-   ``Name``...) need no entry in your catalog; the core's translation wins
-   anyway.
+   It also reports translations whose ``%(name)s`` placeholders differ from
+   the msgid, a lone ``%`` (write ``%%``), and text built before translation
+   (``tk._(f"Hi {name}")`` never translates: write
+   ``tk._("Hi %(name)s", name=name)``). The repository's
+   ``tests/test_catalogs.py`` runs the same checks on every installed plugin.
+
+Msgids that the core already translates (``Save``, ``Name``...) need no
+entry in your catalog. The core's translation wins over yours for the same
+msgid, so when a word means something else in your plugin, give it a
+context: ``tk.pgettext("tax bill", "Open")`` (``msgctxt`` in the ``.po``).
 
 The core itself: ``uv run python tools/i18n.py update core`` extracts from
 ``core/src/balai`` and every theme's templates, and fills empty Indonesian
@@ -598,7 +604,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     own = read_catalog(catalog_path(target.locale_dir, "id"), "id")
     core = core_catalog() if target.name != "balai" else None
-    problems = check(target.name, template, own, [core] if core is not None else [])
+    problems = [
+        *check(target.name, template, own, [core] if core is not None else []),
+        *misused_calls(target.roots),
+    ]
     for problem in problems:
         print(problem)
     print(f"{target.name}: {len(template)} msgids, {len(problems)} problem(s)")
