@@ -1,0 +1,112 @@
+"""Everything the ``e_jkn`` plugin contributes to Balai, in one place.
+
+Enrolment of residents in the national health cover (JKN) paid for by the
+city, run by Dinkes. The skeleton shows the year's places for citizens and
+the list of enrolments for officers.
+"""
+
+from __future__ import annotations
+
+from balai import toolkit as tk
+
+from balai_e_jkn import __version__, demo, routes
+from balai_e_jkn.settings import EnrolmentSettings
+
+SLUG = "e_jkn"
+DEPARTMENT = "Dinkes"
+MANAGE = routes.MANAGE
+# Words (Indonesian and English) that lead the site-wide search to this service.
+# Enrolments themselves are personal data and are never searched.
+SEARCH_WORDS = frozenset(
+    {"jkn", "bpjs", "kis", "uhc", "kesehatan", "berobat", "asuransi", "health", "insurance"}
+)
+
+
+@tk.hookimpl
+def plugin_info() -> tk.PluginInfo:
+    """Who the plugin is."""
+    return tk.PluginInfo(
+        slug=SLUG,
+        title="Health cover",
+        dimension=tk.Dimension.LIVING,
+        version=__version__,
+        description="Enrol in the national health cover (JKN), paid for by the city.",
+        department=DEPARTMENT,
+    )
+
+
+@tk.hookimpl
+def settings_schema() -> type[EnrolmentSettings]:
+    """What a city can set: this year's quota of places."""
+    return EnrolmentSettings
+
+
+@tk.hookimpl
+def piccolo_apps() -> list[str]:
+    """The enrolments table and its migrations."""
+    return ["balai_e_jkn.piccolo_app"]
+
+
+@tk.hookimpl
+def register_routes() -> tk.Routes:
+    """The public figures and the officers' list."""
+    return tk.Routes(pages=routes.PAGES, office=routes.OFFICE)
+
+
+@tk.hookimpl
+def permissions() -> list[tk.Permission]:
+    """Handling enrolments (personal data)."""
+    return [tk.Permission(MANAGE, "Check and decide health cover enrolments")]
+
+
+@tk.hookimpl
+def roles() -> list[tk.Role]:
+    """Dinkes's health cover officers."""
+    return [tk.Role("e_jkn.officer", "Health cover officer", (MANAGE,), department=DEPARTMENT)]
+
+
+@tk.hookimpl
+def nav_items(request) -> list[tk.NavItem]:
+    """The health cover in the citizens' menu."""
+    return [tk.NavItem("Health cover", "/e-jkn/", order=50)]
+
+
+@tk.hookimpl
+def office_nav_items(request) -> list[tk.NavItem]:
+    """The enrolments list, for health cover officers."""
+    return [tk.NavItem("Enrolments", "/kelola/e-jkn/", order=50, permission=MANAGE)]
+
+
+@tk.hookimpl
+def home_tiles(request) -> list[tk.HomeTile]:
+    """A tile leading to the health cover."""
+    return [
+        tk.HomeTile(
+            title="Health cover",
+            text="Free JKN health cover for residents, paid for by the city.",
+            href="/e-jkn/",
+            icon="🏥",
+            order=50,
+        )
+    ]
+
+
+@tk.hookimpl
+def search(request, query: str) -> list[tk.SearchResult]:
+    """Health-cover words find the service page; enrolments are never searched."""
+    if not SEARCH_WORDS.intersection(query.lower().split()):
+        return []
+    return [
+        tk.SearchResult(
+            title=tk._("Health cover"),
+            href="/e-jkn/",
+            snippet=tk._("Free JKN health cover for residents, paid for by the city."),
+            kind=tk._("Service"),
+        )
+    ]
+
+
+@tk.hookimpl
+async def seed_demo(city: tk.City) -> tk.DemoReport:
+    """A few enrolments at every stage."""
+    return await demo.seed(city)
