@@ -36,6 +36,7 @@ that depends on Balai gets these fixtures without importing anything:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import os
 import re
@@ -490,8 +491,13 @@ def balai_app_factory(
     return factory
 
 
+@contextlib.contextmanager
 def open_client(app: Any) -> Iterator[Any]:
-    """Yield a running ``TestClient`` for ``app`` (lifespan started and stopped)."""
+    """A running ``TestClient`` for ``app``, used in a ``with`` statement.
+
+    The app's start-up runs on entering and its shut-down on leaving; while
+    it runs, :func:`run_in_city` uses the client's event loop.
+    """
     from litestar.testing import TestClient
 
     with warnings.catch_warnings():
@@ -515,7 +521,8 @@ def client(balai_app: Any) -> Iterator[Any]:
     host-based form. Redirects are followed unless you pass
     ``follow_redirects=False``.
     """
-    yield from open_client(balai_app)
+    with open_client(balai_app) as test_client:
+        yield test_client
 
 
 def make_post_form(client: Any) -> Callable[..., Any]:

@@ -16,7 +16,7 @@ from litestar.middleware.session.server_side import (
     ServerSideSessionConfig,
 )
 from litestar.stores.base import Store
-from litestar.types import Message, ScopeSession
+from litestar.types import Empty, Message, ScopeSession
 
 from balai.tables import SessionRecord
 
@@ -107,11 +107,20 @@ class RotatingSessionBackend(ServerSideSessionBackend):
     async def store_in_message(
         self, scope_session: ScopeSession, message: Message, connection: ASGIConnection
     ) -> None:
-        """Write the session, deleting the old record first when rotating."""
+        """Write the session, deleting the old record first when rotating.
+
+        A visitor without session data gets no record and no cookie, so that
+        anonymous page views never write to the store; a session emptied
+        during the request (flash shown, unknown id) is deleted with its cookie.
+        """
+        old_id = connection.cookies.get(self.config.key)
         if connection.scope.get(_ROTATE):
-            old_id = connection.cookies.get(self.config.key)
             if old_id:
                 await self.delete(old_id, store=self.config.get_store_from_app(connection.scope["app"]))
+        elif isinstance(scope_session, dict) and not scope_session:
+            if not old_id or old_id == "null":
+                return
+            scope_session = Empty
         await super().store_in_message(scope_session, message, connection)
 
 
