@@ -265,13 +265,20 @@ def check_cli(balai: Path, package_dir: Path, workdir: Path) -> None:
     ok(f"balai check --config {demo_toml}: {out.strip().splitlines()[-1] if out.strip() else ''}")
 
 
-def check_demo(balai: Path, workdir: Path, log_path: Path) -> None:
-    """Start ``balai demo`` on a free port, fetch the city pages, stop it."""
+def check_demo(command: list[str], workdir: Path, log_path: Path, *, where: str) -> None:
+    """Start ``command`` (a ``balai demo``) on a free port, fetch the city pages, stop it.
+
+    Args:
+        command: The demo command without ``--host``/``--port`` (added here).
+        workdir: The folder to start it in (its ``balai-data/`` goes there).
+        log_path: Where the demo's output is written (shown on failure).
+        where: Where the files come from, for the messages (``"the wheel"``).
+    """
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with log_path.open("w") as log:
         process = subprocess.Popen(  # noqa: S603
-            [str(balai), "demo", "--host", "127.0.0.1", "--port", str(port)],
+            [*command, "--host", "127.0.0.1", "--port", str(port)],
             cwd=workdir,
             env=clean_env(),
             stdin=subprocess.DEVNULL,
@@ -281,26 +288,49 @@ def check_demo(balai: Path, workdir: Path, log_path: Path) -> None:
         )
     try:
         wait_until_up(process, f"{base}/malang/", log_path)
-        ok(f"balai demo answers on {base} (pid {process.pid})")
+        ok(f"`{' '.join(command)}` answers on {base} (pid {process.pid})")
+        pages = {}
         for page in CITY_PAGES:
-            status, body = fetch(base + page)
+            status, pages[page] = fetch(base + page)
             if status != 200:
                 raise CheckFailed(f"GET {page} gave {status}")
-            ok(f"GET {page} -> 200 ({len(body)} bytes)")
-            if page == "/malang/":
-                malang = body
-        if "Kota Malang" not in malang:
+            ok(f"GET {page} -> 200 ({len(pages[page])} bytes)")
+        if "Kota Malang" not in pages["/malang/"]:
             raise CheckFailed("the Malang page does not show 'Kota Malang'")
         ok("the Malang page shows 'Kota Malang'")
-        match = re.search(r'src="([^"]*htmx[^"]*\.js[^"]*)"', malang)
+        match = re.search(r'src="([^"]*htmx[^"]*\.js[^"]*)"', pages["/malang/"])
         if not match:
             raise CheckFailed("the Malang page links no htmx script")
         status, _ = fetch(base + match.group(1).replace("&amp;", "&"))
         if status != 200:
             raise CheckFailed(f"GET {match.group(1)} gave {status}")
-        ok(f"GET {match.group(1)} -> 200 (static files served from the wheel)")
+        ok(f"GET {match.group(1)} -> 200 (static files served from {where})")
     finally:
         stop(process)
+
+
+def check_readme_demo() -> int:
+    """The README's first command, from the repository root: the demo starts and serves.
+
+    Runs ``uv run --locked balai demo`` from the repository root, adding
+    ``--data-dir`` (a temporary folder, so a developer's own ``balai-data/``
+    is left alone), ``--host`` and ``--port``.
+    """
+    root = Path(tempfile.mkdtemp(prefix="balai-readme-demo-"))
+    try:
+        check_demo(
+            ["uv", "run", "--locked", "balai", "demo", "--data-dir", str(root / "data")],
+            REPO,
+            root / "demo.log",
+            where="the source tree",
+        )
+    except CheckFailed as exc:
+        fail_line(str(exc))
+        return 1
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    print("OK   the README's demo command serves the three cities", flush=True)
+    return 0
 
 
 def wait_until_up(process: subprocess.Popen[bytes], url: str, log_path: Path) -> None:
@@ -342,10 +372,17 @@ def main(argv: list[str] | None = None) -> int:
     """Run every check; 0 when all passed."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--readme-demo",
+        action="store_true",
+        help="only start the README's demo command from the repository and fetch its pages",
+    )
     args = parser.parse_args(argv)
     if shutil.which("uv") is None:
         fail_line("uv is not on PATH (pip install uv)")
         return 1
+    if args.readme_demo:
+        return check_readme_demo()
     root = Path(tempfile.mkdtemp(prefix="balai-wheels-"))
     print(f"Working in {root}", flush=True)
     try:
@@ -359,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
         package_dir = installed_package_dir(python, workdir)
         balai = python.parent / "balai"
         check_cli(balai, package_dir, workdir)
-        check_demo(balai, workdir, root / "demo.log")
+        check_demo([str(balai), "demo"], workdir, root / "demo.log", where="the wheel")
     except CheckFailed as exc:
         fail_line(str(exc))
         print(f"Files kept in {root}", flush=True)
