@@ -154,8 +154,13 @@ def live_server(
 
 
 @pytest.fixture
-def phone_page(chromium_path: str, live_server: str, tmp_path: Path) -> Iterator[Any]:
+def phone_page(
+    request: pytest.FixtureRequest, chromium_path: str, live_server: str, tmp_path: Path
+) -> Iterator[Any]:
     """A Playwright page in headless Chromium with a 390x844 phone viewport.
+
+    JavaScript is on unless the test parametrizes this fixture indirectly
+    with ``False`` (pages must work without it).
 
     It depends on ``live_server`` so that the server (whose database set-up
     calls ``asyncio.run``) is ready before Playwright's sync API starts its
@@ -178,6 +183,7 @@ def phone_page(chromium_path: str, live_server: str, tmp_path: Path) -> Iterator
             has_touch=True,
             locale="id-ID",
             timezone_id="Asia/Jakarta",
+            java_script_enabled=getattr(request, "param", True),
         )
         try:
             page = browser.pages[0] if browser.pages else browser.new_page()

@@ -1,6 +1,7 @@
 """A citizen's first visit on a phone: register, log out, log in, switch to English, log out.
 
-Runs in headless Chromium against a real server (see ``conftest.py``).
+Runs in headless Chromium against a real server (see ``conftest.py``), once
+with JavaScript and once without (every step is a plain link or form).
 Elements are found by landmark and by link target or field name, never by
 their wording, so the same steps work in Indonesian and in English; the
 wording is checked where the language is the point. Screenshots of the key
@@ -25,19 +26,20 @@ PASSWORD = "teh-manis-hangat-2026"
 class Journey:
     """Steps on one page, with numbered screenshots."""
 
-    def __init__(self, page: Any, base_url: str, artifacts: Path) -> None:
+    def __init__(self, page: Any, base_url: str, artifacts: Path, prefix: str) -> None:
         from playwright.sync_api import expect
 
         self.page = page
         self.base_url = base_url
         self.artifacts = artifacts
+        self.prefix = prefix
         self.expect = expect
         self.shots = 0
 
     def shot(self, name: str) -> Path:
-        """Save a full-page screenshot ``NN-name.png`` and return its path."""
+        """Save a full-page screenshot ``<prefix>-NN-name.png`` and return its path."""
         self.shots += 1
-        path = self.artifacts / f"{self.shots:02d}-{name}.png"
+        path = self.artifacts / f"{self.prefix}-{self.shots:02d}-{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
         return path
 
@@ -72,10 +74,11 @@ class Journey:
         self.expect(self.header_link("/malang/masuk")).to_have_count(0)
 
 
+@pytest.mark.parametrize("phone_page", [True, False], ids=["js", "no-js"], indirect=True)
 def test_register_login_switch_language_logout(
-    phone_page: Any, live_server: str, artifacts_dir: Path
+    phone_page: Any, live_server: str, artifacts_dir: Path, request: pytest.FixtureRequest
 ) -> None:
-    journey = Journey(phone_page, live_server, artifacts_dir)
+    journey = Journey(phone_page, live_server, artifacts_dir, request.node.callspec.id)
     page, expect = journey.page, journey.expect
 
     # A first visit: Indonesian by default, the city's name in the header.
