@@ -1,0 +1,15 @@
+"""The Piccolo app of the ``sipaldi`` plugin: its tables and migrations."""
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from balai_sipaldi.tables import Booking
+
+APP_CONFIG = AppConfig(
+    app_name="sipaldi",
+    migrations_folder_path=str(Path(__file__).parent / "migrations"),
+    table_classes=[Booking],
+    migration_dependencies=[],
+    commands=[],
+)
