@@ -7,8 +7,8 @@ import json
 from dataclasses import replace
 
 import pytest
-
 from balai import core_plugin, demo
+from balai.asgi import connected
 from balai.auth.accounts import authenticate
 from balai.hookimpl import hookimpl
 from balai.plugins import CORE, PluginRegistry
@@ -28,7 +28,9 @@ class Pasar:
 
     @hookimpl
     def plugin_info(self):
-        return PluginInfo(slug="pasar", title="Market", dimension=Dimension.ECONOMY, version="1.2.3")
+        return PluginInfo(
+            slug="pasar", title="Market", dimension=Dimension.ECONOMY, version="1.2.3"
+        )
 
     @hookimpl
     def permissions(self):
@@ -36,7 +38,9 @@ class Pasar:
 
     @hookimpl
     def roles(self):
-        return [Role("pasar.officer", "Market officer", ("pasar.manage",), department="Diskopindag")]
+        return [
+            Role("pasar.officer", "Market officer", ("pasar.manage",), department="Diskopindag")
+        ]
 
     @hookimpl
     async def seed_demo(self, city):
@@ -83,11 +87,9 @@ def make_app(config, balai_database_url, balai_test_databases, balai_fast_passwo
 
 def run_in(app, city_slug, fn):
     async def scoped():
-        try:
+        async with connected(app):
             with city_scope(app.ui.config.cities[city_slug]):
                 return await fn()
-        finally:
-            await app.ui.database.close()
 
     return asyncio.run(scoped())
 
@@ -167,7 +169,7 @@ def test_banner_lists_addresses_accounts_and_plugin_data(make_app):
     app = make_app(Pasar())
     seeds = asyncio.run(demo.prepare(app))
 
-    text = demo.banner(app.ui.config, seeds, "0.0.0.0", 8123)  # noqa: S104
+    text = demo.banner(app.ui.config, seeds, "0.0.0.0", 8123)
 
     assert "http://localhost:8123/malang/" in text
     assert "http://localhost:8123/semarang/" in text
