@@ -492,18 +492,19 @@ def balai_app_factory(
 
 
 @contextlib.contextmanager
-def open_client(app: Any) -> Iterator[Any]:
+def open_client(app: Any, base_url: str = "http://testserver") -> Iterator[Any]:
     """A running ``TestClient`` for ``app``, used in a ``with`` statement.
 
     The app's start-up runs on entering and its shut-down on leaving; while
-    it runs, :func:`run_in_city` uses the client's event loop.
+    it runs, :func:`run_in_city` uses the client's event loop. Pass an
+    ``https://`` ``base_url`` to see cookies marked ``Secure`` sent back.
     """
     from litestar.testing import TestClient
 
     with warnings.catch_warnings():
         # litestar suggests a dotted host; "testserver" is what the kit documents.
         warnings.filterwarnings("ignore", message="The base_url", category=UserWarning)
-        test_client = TestClient(app=app, base_url="http://testserver")
+        test_client = TestClient(app=app, base_url=base_url)
     with test_client:
         _RUNNING_CLIENTS[app] = test_client
         try:

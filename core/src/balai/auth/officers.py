@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Request, Response, get, post
 from litestar.response import Redirect
 
-from balai.auth.access import CITY_ADMIN, require_officer, require_permission
+from balai.auth.access import CITY_ADMIN, current_user, require_officer, require_permission
 from balai.auth.accounts import AccountForm, create_user
 from balai.i18n import gettext as _
 from balai.tables import RoleGrant, User
@@ -40,7 +40,13 @@ async def _officer_context(request: Request) -> dict:
         }
         for u in users
     ]
-    roles = [{"name": n, "title": t} for n, t in sorted(titles.items(), key=lambda kv: kv[1])]
+    # Only a city administrator may make another one: a user manager must not
+    # be able to grant itself every permission through a new account.
+    user = await current_user(request)
+    grantable = {
+        n: t for n, t in titles.items() if n != CITY_ADMIN or (user and CITY_ADMIN in user.roles)
+    }
+    roles = [{"name": n, "title": t} for n, t in sorted(grantable.items(), key=lambda kv: kv[1])]
     return {"officers": officers, "roles": roles}
 
 
