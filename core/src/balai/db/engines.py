@@ -88,8 +88,9 @@ class PooledPostgresEngine(PostgresEngine):
         await self.start_connection_pool(min_size=1, max_size=10)
 
     async def close(self) -> None:
-        """Close the pool."""
-        await self.close_connection_pool()
+        """Close the pool, if one was started."""
+        if self.pool is not None:
+            await self.close_connection_pool()
 
 
 def engine_from_url(url: str) -> Engine:

@@ -1,0 +1,111 @@
+"""Migrations of every package forwards, backwards and forwards again; the engines."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from balai.db.database import Database
+from balai.db.engines import KeptSQLiteEngine, PooledPostgresEngine
+from test_platform_uji_plugin import uji_registry
+
+
+def _all_app_modules() -> list[str]:
+    registry = uji_registry(all_installed=True)
+    assert not registry.failed, f"installed plugins failed to load: {registry.failed}"
+    return [m for found in registry.each("piccolo_apps").values() for m in (found or [])]
+
+
+def _expected_tables(database: Database) -> set[str]:
+    return {t._meta.tablename for app in database.apps for t in app.table_classes}
+
+
+async def _tables(database: Database) -> set[str]:
+    if database.is_sqlite:
+        rows = await database.engine.run_ddl("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {r["name"] for r in rows if not r["name"].startswith("sqlite_")}
+    rows = await database.engine.run_ddl(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+    )
+    return {r["tablename"] for r in rows}
+
+
+async def _forwards_backwards_forwards(database: Database) -> None:
+    expected = _expected_tables(database)
+    assert {"balai_user", "balai_session", "uji_note"} <= expected
+    try:
+        assert (await database.pending()).keys() == {app.app_name for app in database.apps}
+        order = await database.migrate()
+        assert order.index("balai") < order.index("uji")  # dependencies first
+        assert expected <= await _tables(database)
+        assert await database.pending() == {}
+        assert set((await database.applied()).keys()) == set(order)
+
+        undone = await database.rollback()
+        assert undone == list(reversed(order))
+        assert (await _tables(database)) & expected == set()
+        assert await database.applied() == {}
+
+        await database.migrate()
+        assert expected <= await _tables(database)
+        assert await database.pending() == {}
+    finally:
+        await database.close()
+
+
+def test_migrations_forwards_backwards_forwards_on_sqlite(tmp_path):
+    database = Database(f"sqlite:///{tmp_path / 'migrations.db'}", _all_app_modules())
+    asyncio.run(_forwards_backwards_forwards(database))
+
+
+@pytest.mark.postgres
+def test_migrations_forwards_backwards_forwards_on_postgres(postgres_url):
+    database = Database(postgres_url, _all_app_modules())
+
+    async def run() -> None:
+        for table in await _tables(database):
+            await database.engine.run_ddl(f'DROP TABLE IF EXISTS "{table}" CASCADE')
+        await _forwards_backwards_forwards(database)
+
+    asyncio.run(run())
+
+
+def test_sqlite_keeps_one_connection_with_wal_and_foreign_keys(tmp_path):
+    database = Database(f"sqlite:///{tmp_path / 'kept.db'}", ["balai.piccolo_app"])
+    engine = database.engine
+    assert isinstance(engine, KeptSQLiteEngine)
+
+    async def run() -> tuple[list, list, int, int]:
+        try:
+            await database.migrate()
+            for _ in range(5):
+                await engine.run_ddl("SELECT COUNT(*) AS n FROM balai_user")
+            mode = await engine.run_ddl("PRAGMA journal_mode")
+            keys = await engine.run_ddl("PRAGMA foreign_keys")
+            kept_while_open = len(engine._kept)
+        finally:
+            await database.close()
+        return mode, keys, kept_while_open, len(engine._kept)
+
+    mode, keys, kept_while_open, kept_after_close = asyncio.run(run())
+    assert mode == [{"journal_mode": "wal"}]
+    assert keys == [{"foreign_keys": 1}]
+    assert kept_while_open == 1
+    assert kept_after_close == 0
+
+
+def test_the_running_app_reuses_its_database_connection(client, balai_app, city_run, login_as):
+    engine = balai_app.ui.database.engine
+    login_as(None)  # a logged-in visitor's pages read the account on each request
+    for path in ("/malang/", "/malang/akun/", "/malang/cari?q=pajak", "/malang/akun/"):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert "Tester" in page.text
+    if isinstance(engine, KeptSQLiteEngine):
+        assert len(engine._kept) == 1  # one connection for the app's event loop
+        mode = city_run("malang", lambda: engine.run_ddl("PRAGMA journal_mode"))
+        assert mode == [{"journal_mode": "wal"}]
+        assert len(engine._kept) == 1  # city_run shares the app's loop and connection
+    else:
+        assert isinstance(engine, PooledPostgresEngine)
+        assert engine.pool is not None  # started at start-up, once per worker
