@@ -175,7 +175,7 @@ def test_banner_lists_addresses_accounts_and_plugin_data(make_app):
     assert "http://localhost:8123/semarang/" in text
     assert "http://malang.localhost:8123/" in text
     assert "admin@malang.test" in text and "demo-malang-2026" in text and "city_admin" in text
-    assert "[pasar] 12 stalls" in text
+    assert "demo data  pasar: 12 stalls" in text
     assert str(app.ui.config.data_dir) in text
 
 

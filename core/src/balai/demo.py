@@ -28,6 +28,7 @@ from balai.asgi import connected
 from balai.auth.access import CITY_ADMIN
 from balai.auth.accounts import create_user
 from balai.config import Config, load_config
+from balai.i18n import gettext as _
 from balai.plugins import resolve
 from balai.tables import User
 from balai.tenants import City, city_scope
@@ -142,12 +143,12 @@ async def migrate(app: BalaiApp, say: Say = _silent) -> dict[str, list[str]]:
     database = app.ui.database
     pending = await database.pending()
     if not pending:
-        say("Database is up to date.")
+        say(_("Database is up to date."))
         return pending
     for name, ids in pending.items():
-        say(f"Migrating {name}: {len(ids)} migration(s)")
+        say(_("Migrating %(app)s: %(n)s migration(s)", app=name, n=len(ids)))
     await database.migrate()
-    say("Migrations done.")
+    say(_("Migrations done."))
     return pending
 
 
@@ -161,7 +162,7 @@ async def seed_city(app: BalaiApp, city: City, say: Say = _silent) -> CitySeed:
     result = CitySeed(city=city.slug)
     with city_scope(city):
         if await User.count() > 0:
-            say(f"{city.name}: already seeded, left as it is")
+            say(_("%(city)s: already seeded, left as it is", city=city.name))
             return result
         password = demo_password(city)
         async with app.ui.database.engine.transaction():
@@ -173,7 +174,7 @@ async def seed_city(app: BalaiApp, city: City, say: Say = _silent) -> CitySeed:
                 result.accounts.append(
                     DemoAccount(city.slug, planned.email, password, planned.role or "citizen")
                 )
-            say(f"{city.name}: {len(result.accounts)} accounts created")
+            say(_("%(city)s: %(n)s accounts created", city=city.name, n=len(result.accounts)))
             registry = app.ui.registry
             for plugin in registry.enabled(city):
                 report = await resolve(registry.call_one(plugin.obj, "seed_demo", city=city))
@@ -183,7 +184,7 @@ async def seed_city(app: BalaiApp, city: City, say: Say = _silent) -> CitySeed:
                     raise TypeError(f"plugin {plugin.slug!r}: seed_demo must return a DemoReport")
                 result.accounts.extend(report.accounts)
                 result.plugins[plugin.slug] = list(report.summary)
-                say(f"{city.name}: {plugin.slug} demo data created")
+                say(_("%(city)s: %(plugin)s demo data created", city=city.name, plugin=plugin.slug))
     result.created = True
     return result
 
@@ -253,7 +254,7 @@ async def prepare(app: BalaiApp, *, reset: bool = False, say: Say = _silent) -> 
     """
     async with connected(app) as database:
         if reset and not database.is_sqlite:
-            say("Rolling back every migration (--reset)")
+            say(_("Rolling back every migration (--reset)"))
             await database.rollback()
         await migrate(app, say)
         return await seed(app, say)
@@ -268,30 +269,38 @@ def banner(config: Config, seeds: list[CitySeed], host: str, port: int) -> str:
     """The text printed when the demo starts: addresses, accounts, demo data."""
     shown = display_host(host)
     base = f"http://{shown}:{port}"
-    lines = ["", "=" * 72, f"  Balai demo is running at {base}/", "=" * 72, ""]
+    lines = [
+        "",
+        "=" * 72,
+        "  " + _("Balai demo is running at %(url)s", url=f"{base}/"),
+        "=" * 72,
+        "",
+    ]
     by_city = {s.city: s for s in seeds}
     for city in config.cities.values():
         lines.append(f"  {city.name}")
         lines.append(f"    {base}/{city.slug}/")
         if city.hosts and shown in {"localhost", "127.0.0.1"}:
             lines.append(f"    http://{city.hosts[0]}:{port}/")
-        lines.append(f"    plugins: {', '.join(city.plugins) or '-'}")
+        lines.append("    " + _("plugins: %(list)s", list=", ".join(city.plugins) or "-"))
         seed = by_city.get(city.slug)
         if seed is None:
             lines.append("")
             continue
-        width = max((len(a.login) for a in seed.accounts), default=5)
-        lines.append(f"    {'login'.ljust(width)}  {'password'.ljust(18)}  role")
-        for account in seed.accounts:
-            lines.append(
-                f"    {account.login.ljust(width)}  {account.password.ljust(18)}  {account.role}"
-            )
+        login_w = max((len(a.login) for a in seed.accounts), default=5)
+        password_w = max((len(a.password) for a in seed.accounts), default=8)
+        lines.append(
+            f"    {_('login').ljust(login_w)}  {_('password').ljust(password_w)}  {_('role')}"
+        )
+        for a in seed.accounts:
+            lines.append(f"    {a.login.ljust(login_w)}  {a.password.ljust(password_w)}  {a.role}")
         for slug, summary in seed.plugins.items():
             for line in summary:
-                lines.append(f"    [{slug}] {line}")
+                shown_line = line if line.startswith(slug) else f"{slug}: {line}"
+                lines.append(f"    {_('demo data')}  {shown_line}")
         lines.append("")
-    lines.append(f"  Data folder: {config.data_dir}")
-    lines.append("  Stop with Ctrl-C. Start again from scratch with --reset.")
+    lines.append("  " + _("Data folder: %(dir)s", dir=config.data_dir))
+    lines.append("  " + _("Stop with Ctrl-C. Start again from scratch with --reset."))
     lines.append("")
     return "\n".join(lines)
 
