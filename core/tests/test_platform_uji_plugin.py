@@ -17,6 +17,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import msgspec
 from balai import core_plugin
 from balai import toolkit as tk
 from balai.plugins import CORE, PluginRegistry
@@ -29,6 +30,13 @@ SLUG = "uji"
 PAGE_TEXT = "Halaman uji untuk kota"
 FAILURE_MARKER = "uji-secret-failure-detail-7f3a"
 NAV_LABEL = "Layanan Uji"
+
+
+class UjiSettings(msgspec.Struct, forbid_unknown_fields=True):
+    """What a city may set for the plugin."""
+
+    greeting: str = "Selamat datang"
+    max_notes: int = 10
 
 
 class UjiNote(tk.CityTable, tablename="uji_note"):
@@ -115,6 +123,10 @@ class UjiPlugin:
         return tk.PluginInfo(
             slug=SLUG, title="Test service", dimension=tk.Dimension.GOVERNANCE, version="0.0.1"
         )
+
+    @tk.hookimpl
+    def settings_schema(self) -> type[UjiSettings]:
+        return UjiSettings
 
     @tk.hookimpl
     def piccolo_apps(self) -> list[str]:

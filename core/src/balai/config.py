@@ -99,9 +99,28 @@ class Config:
 def _path_of(exc: msgspec.ValidationError) -> tuple[str, str]:
     text = str(exc)
     match = re.search(r" - at `\$(.*)`$", text)
-    if not match:
-        return "(file)", text
-    return match.group(1).lstrip(".") or "(file)", text[: match.start()]
+    key, reason = (match.group(1).lstrip("."), text[: match.start()]) if match else ("", text)
+    field_name = re.search(r"(?:unknown|missing required) field `([^`]+)`", reason)
+    if field_name:  # msgspec names the table; the key path should name the field too
+        key = f"{key}.{field_name.group(1)}".lstrip(".")
+    return key or "(file)", reason
+
+
+def _parse(document: Any) -> _File:
+    """Convert a decoded file, naming the city in error paths (not ``cities[...]``)."""
+    cities = document.get("cities") if isinstance(document, dict) else None
+    for slug, table in cities.items() if isinstance(cities, dict) else ():
+        try:
+            msgspec.convert(table, _CityFile)
+        except msgspec.ValidationError as exc:
+            key, reason = _path_of(exc)
+            where = f"cities.{slug}" if key == "(file)" else f"cities.{slug}.{key}"
+            raise ConfigError(where, reason) from exc
+    try:
+        return msgspec.convert(document, _File)
+    except msgspec.ValidationError as exc:
+        key, reason = _path_of(exc)
+        raise ConfigError(key, reason) from exc
 
 
 def load_config(
@@ -122,13 +141,10 @@ def load_config(
     except OSError as exc:
         raise ConfigError(str(source), f"cannot read the file ({exc.strerror})") from exc
     try:
-        parsed = msgspec.toml.decode(raw, type=_File)
-    except msgspec.ValidationError as exc:
-        key, reason = _path_of(exc)
-        raise ConfigError(key, reason) from exc
+        document = msgspec.toml.decode(raw)
     except msgspec.DecodeError as exc:
         raise ConfigError(str(source), f"not valid TOML: {exc}") from exc
-    return _check(parsed, env, source, available_themes)
+    return _check(_parse(document), env, source, available_themes)
 
 
 def _check(
