@@ -6,11 +6,10 @@ skeleton lists the city's merchants for citizens and for officers.
 
 from __future__ import annotations
 
-import re
-
 from balai import toolkit as tk
 
 from balai_umkm_market import __version__, demo, routes
+from balai_umkm_market.matching import contains, search_words
 from balai_umkm_market.settings import MarketSettings
 from balai_umkm_market.tables import Merchant
 
@@ -18,9 +17,6 @@ SLUG = "umkm_market"
 DEPARTMENT = "Diskopindag"
 MANAGE = routes.MANAGE
 MAX_RESULTS = 10
-# LIKE wildcards and escapes are dropped from search words: SQLite and
-# PostgreSQL do not agree on the escape character.
-_WILDCARDS = re.compile(r"[%_\\]")
 
 
 @tk.hookimpl
@@ -96,16 +92,14 @@ def home_tiles(request) -> list[tk.HomeTile]:
 async def search(request, query: str) -> list[tk.SearchResult]:
     """Merchants whose name or district holds every word of the query.
 
-    ``ilike`` is ILIKE on PostgreSQL and LIKE on SQLite, both
-    case-insensitive for the (ASCII) names used here.
+    Case is ignored on both databases (see :mod:`balai_umkm_market.matching`).
     """
-    words = _WILDCARDS.sub(" ", query).split()[:5]
+    words = search_words(query)
     if not words:
         return []
     found = routes.public_merchants()
     for word in words:
-        pattern = f"%{word}%"
-        found = found.where(Merchant.name.ilike(pattern) | Merchant.district.ilike(pattern))
+        found = found.where(contains(Merchant.name, word) | contains(Merchant.district, word))
     rows = await found.limit(MAX_RESULTS)
     labels = routes.category_labels()
     return [

@@ -7,11 +7,10 @@ come later.
 
 from __future__ import annotations
 
-import re
-
 from balai import toolkit as tk
 
 from balai_wisata_heritage import __version__, demo, routes
+from balai_wisata_heritage.matching import contains, search_words
 from balai_wisata_heritage.settings import HeritageSettings
 from balai_wisata_heritage.tables import Site
 
@@ -20,9 +19,6 @@ DEPARTMENT = "Disporapar"
 MANAGE = routes.MANAGE
 MAX_RESULTS = 10
 SNIPPET_LENGTH = 140
-# LIKE wildcards and escapes are dropped from search words: SQLite and
-# PostgreSQL do not agree on the escape character.
-_WILDCARDS = re.compile(r"[%_\\]")
 
 
 @tk.hookimpl
@@ -100,19 +96,17 @@ def home_tiles(request) -> list[tk.HomeTile]:
 async def search(request, query: str) -> list[tk.SearchResult]:
     """Sites whose name, description or district holds every word of the query.
 
-    ``ilike`` is ILIKE on PostgreSQL and LIKE on SQLite, both
-    case-insensitive for ASCII letters.
+    Case is ignored on both databases (see :mod:`balai_wisata_heritage.matching`).
     """
-    words = _WILDCARDS.sub(" ", query).split()[:5]
+    words = search_words(query)
     if not words:
         return []
     found = Site.select(Site.id, Site.name, Site.description, Site.district).order_by(Site.name)
     for word in words:
-        pattern = f"%{word}%"
         found = found.where(
-            Site.name.ilike(pattern)
-            | Site.description.ilike(pattern)
-            | Site.district.ilike(pattern)
+            contains(Site.name, word)
+            | contains(Site.description, word)
+            | contains(Site.district, word)
         )
     rows = await found.limit(MAX_RESULTS)
     return [
