@@ -447,3 +447,14 @@ def test_demo_with_a_plugin_that_is_not_installed_says_which(runner, tmp_path):
     result = invoke(runner, "demo", "--config", tmp_path / "i" / "balai.toml")
     assert result.exit_code == 1
     assert "belum_ada" in result.output and "not installed" in result.output
+
+
+def test_the_language_a_command_chose_does_not_outlive_it(runner, monkeypatch):
+    from balai.i18n import current_locale
+
+    monkeypatch.setenv("LANG", "id_ID.UTF-8")
+    before = current_locale()
+    assert invoke(runner, "plugins").exit_code == 0
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert invoke(runner, "plugins").exit_code == 0
+    assert current_locale() == before

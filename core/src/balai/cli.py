@@ -7,6 +7,7 @@ This module parses arguments and prints; the work lives in :mod:`balai.demo`,
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import os
 import sys
 from importlib.metadata import entry_points
@@ -46,7 +47,18 @@ def _config_error(exc: ConfigError, code: int = 1) -> NoReturn:
     _fail(_("Configuration error at %(path)s: %(reason)s", path=exc.path, reason=exc.reason), code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _BalaiGroup(click.Group):
+    """The command group; each run keeps its language and city settings to itself."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command in a copy of the context variables (language, city)."""
+        return contextvars.copy_context().run(super().invoke, ctx)
+
+
+@click.group(
+    cls=_BalaiGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="balai")
 def main() -> None:
     """Balai: the platform on which a city runs its public digital services.
