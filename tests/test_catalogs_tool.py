@@ -51,6 +51,7 @@ def messages(n, nop, label):
     tk.ngettext("%(num)s shop", "%(num)s shops", n)
     tk.pgettext("verb", "Order")
     tk._(label)  # not a literal: nothing to extract
+    print(f"{tk._('login'):<10} {tk.ngettext('%(num)s row', '%(num)s rows', n)}")
     tk.NavItem(label, "/x/")  # neither
 """
 
@@ -100,7 +101,10 @@ def test_extracts_python_templates_and_typed_values(package):
         "Your shops",
         "Hello, %(name)s.",
         "%(num)s product",
+        "login",
+        "%(num)s row",
     }
+    assert template.get("%(num)s row").id == ("%(num)s row", "%(num)s rows")
     plural = template.get("%(num)s product")
     assert plural.id == ("%(num)s product", "%(num)s products")
     assert template.get("Order", context="verb") is not None

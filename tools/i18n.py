@@ -124,22 +124,26 @@ def extract_typed_values(
     Finds calls such as ``NavItem("Market", "/pasar/")`` or
     ``tk.PluginInfo(slug="pasar", title="Market", ...)`` and yields the string
     literals in their msgid fields, as if each had been wrapped in ``gettext``.
+    Before Python 3.12, babel's tokenizer sees an f-string as one token, so
+    gettext calls inside one (``f"{_('login'):<10}"``) are found here too.
 
     Args:
         fileobj: The Python source, opened in binary mode.
-        keywords: Babel's keyword map (unused: the fields are fixed).
+        keywords: Babel's keyword map (for gettext calls inside f-strings).
         comment_tags: Translator comment tags (unused).
         options: Extractor options (unused).
 
     Yields:
         ``(lineno, "gettext", msgid, [])`` tuples.
     """
-    del keywords, comment_tags, options
+    del comment_tags, options
     try:
         tree = ast.parse(fileobj.read())
     except SyntaxError:
         return
     positions = _field_positions()
+    if sys.version_info < (3, 12):
+        yield from _calls_inside_fstrings(tree, keywords)
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
@@ -154,6 +158,28 @@ def extract_typed_values(
                     value = keyword.value
             if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value:
                 yield value.lineno, "gettext", value.value, []
+
+
+def _calls_inside_fstrings(
+    tree: ast.AST, keywords: Mapping[str, Any]
+) -> Iterator[tuple[int, str, Any, list[str]]]:
+    """Gettext calls nested in f-string expressions, shaped like babel's results."""
+    for fstring in ast.walk(tree):
+        if not isinstance(fstring, ast.JoinedStr):
+            continue
+        for node in ast.walk(fstring):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if name not in keywords:
+                continue
+            args = tuple(
+                a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None
+                for a in node.args
+            )
+            if args and any(args):
+                yield node.lineno, name, args if len(args) > 1 else args[0], []
 
 
 def extract_python_and_values(
