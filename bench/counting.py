@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 PROBE_PATH = "/__bench__/queries"
+START_PATH = "/__bench__/start-profile"
 DUMP_PATH = "/__bench__/dump-profile"
 
 
@@ -40,17 +41,21 @@ class BenchProbe:
         self,
         app: Callable[..., Awaitable[None]],
         log: QueryLog,
-        dump: Callable[[], None] | None = None,
+        profile: dict[str, Callable[[], None]] | None = None,
     ) -> None:
         self.app = app
         self.log = log
-        self.dump = dump
+        self.actions = {
+            path: (profile or {}).get(name)
+            for path, name in ((START_PATH, "start"), (DUMP_PATH, "dump"))
+        }
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         """Handle one ASGI event."""
-        if scope["type"] == "http" and scope["path"] in (PROBE_PATH, DUMP_PATH):
-            if scope["path"] == DUMP_PATH and self.dump is not None:
-                self.dump()
+        if scope["type"] == "http" and scope["path"] in (PROBE_PATH, START_PATH, DUMP_PATH):
+            action = self.actions.get(scope["path"])
+            if action is not None:
+                action()
             body = json.dumps(self.log.snapshot()).encode()
             await send(
                 {

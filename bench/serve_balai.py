@@ -11,8 +11,9 @@ Environment:
     BENCH_CONFIG: the instance TOML written by :mod:`bench.instance`.
     BENCH_PLUGINS: comma-separated plugin slugs to load ("" for none).
     BENCH_ENGINE: ``kept`` (default) or ``stock`` (SQLite only).
-    BENCH_PROFILE: a file to write cProfile statistics to when
-        ``/__bench__/dump-profile`` is asked (see :mod:`bench.profile`).
+    BENCH_PROFILE: a file for cProfile statistics: profiling starts at
+        ``/__bench__/start-profile`` and is written at ``/__bench__/dump-profile``
+        (see :mod:`bench.profile`).
     DATABASE_URL, BALAI_SECRET_KEY: as for any Balai instance.
 """
 
@@ -85,17 +86,16 @@ def build() -> BenchProbe:
         swap_to_stock_engine(app)
     log = QueryLog()
     count_statements(app.ui.database.engine, log)
-    dump = start_profile(os.environ["BENCH_PROFILE"]) if os.environ.get("BENCH_PROFILE") else None
-    return BenchProbe(app, log, dump)
+    path = os.environ.get("BENCH_PROFILE")
+    return BenchProbe(app, log, profile_actions(path) if path else None)
 
 
-def start_profile(path: str) -> Callable[[], None]:
-    """Profile the event loop thread (its CPU time) from now on; returns the writer."""
-    profiler = cProfile.Profile(time.thread_time)  # CPU of the event loop thread
-    profiler.enable()
+def profile_actions(path: str) -> dict[str, Callable[[], None]]:
+    """Start and dump actions for a profiler of the event loop thread's CPU time."""
+    profiler = cProfile.Profile(time.thread_time)
 
     def dump() -> None:
         profiler.disable()
         profiler.dump_stats(path)
 
-    return dump
+    return {"start": profiler.enable, "dump": dump}
