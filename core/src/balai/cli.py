@@ -452,6 +452,8 @@ def check(config_path: Path) -> None:
     Reads the file, checks every city against the installed plugins and
     their settings schemas, and builds the application (themes, routes,
     guards, the secret). Prints OK, or the key path and the reason (exit 1).
+    A development instance gets its secret.key in the data folder, as at
+    start-up.
     """
     from balai.web.app import StartupError, build_registry, create_app
 
