@@ -19,20 +19,25 @@ def parse(argv: list[str] | None = None) -> Options:
     )
     parser.add_argument("--quick", action="store_true", help="short smoke run: 3 rounds of 1 s")
     parser.add_argument(
-        "--check-only", action="store_true",
+        "--check-only",
+        action="store_true",
         help="only check identical HTML and query counts (no timing); exit 1 on a mismatch",
     )
     parser.add_argument("--rounds", type=int, help="alternating rounds (default 5, at least 3)")
-    parser.add_argument("--seconds", type=int, help="wrk duration per run in whole seconds (default 5)")
+    parser.add_argument(
+        "--seconds", type=int, help="wrk duration per run in whole seconds (default 5)"
+    )
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
     parser.add_argument(
-        "--pg-url", default=DEFAULT_PG_URL,
+        "--pg-url",
+        default=DEFAULT_PG_URL,
         help=f"PostgreSQL bench database, created and dropped (default {DEFAULT_PG_URL})",
     )
     parser.add_argument("--no-pg", action="store_true", help="SQLite only")
     parser.add_argument(
-        "--plugins", help="comma-separated plugins to load (default: every installed one that loads)"
+        "--plugins",
+        help="comma-separated plugins to load (default: every installed one that loads)",
     )
     args = parser.parse_args(argv)
     rounds = args.rounds or (3 if args.quick else 5)

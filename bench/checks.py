@@ -26,7 +26,7 @@ def mask_csrf(page: str) -> str:
 def fetch(url: str, cookie: str) -> tuple[int, str]:
     """Status and body of a GET with the given cookies."""
     request = urllib.request.Request(url, headers={"Cookie": cookie})
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - local URL
+    with urllib.request.urlopen(request, timeout=10) as response:
         return response.status, response.read().decode()
 
 
@@ -68,8 +68,12 @@ def compare(reference: PageCheck, other: PageCheck) -> list[str]:
     problems = []
     if reference.html != other.html:
         diff = difflib.unified_diff(
-            reference.html.splitlines(), other.html.splitlines(),
-            reference.server, other.server, lineterm="", n=1,
+            reference.html.splitlines(),
+            other.html.splitlines(),
+            reference.server,
+            other.server,
+            lineterm="",
+            n=1,
         )
         problems.append("HTML differs:\n" + "\n".join(list(diff)[:40]))
     for side in (reference, other):

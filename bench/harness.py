@@ -107,8 +107,12 @@ class BackendResult:
             if not self.figures(target.name, "requests"):
                 continue
             summary[target.name] = {
-                "cpu_us_per_request": Spread.of(self.figures(target.name, "cpu_us_per_request")).as_dict(),
-                "pg_us_per_request": Spread.of(self.figures(target.name, "pg_us_per_request")).as_dict(),
+                "cpu_us_per_request": Spread.of(
+                    self.figures(target.name, "cpu_us_per_request")
+                ).as_dict(),
+                "pg_us_per_request": Spread.of(
+                    self.figures(target.name, "pg_us_per_request")
+                ).as_dict(),
                 "rps": Spread.of(self.figures(target.name, "rps")).as_dict(),
                 "p99_ms": Spread.of(self.figures(target.name, "p99_ms")).as_dict(),
             }
@@ -141,7 +145,9 @@ def choose_plugins(requested: list[str] | None) -> tuple[list[str], list[str]]:
     return loadable, notes
 
 
-def _start_servers(inst: instance.Instance, backend: str, log_dir: Path) -> dict[str, servers.Server]:
+def _start_servers(
+    inst: instance.Instance, backend: str, log_dir: Path
+) -> dict[str, servers.Server]:
     env = inst.environ()
     wanted = {"platform": ("bench.serve_balai:build", {}), "twin": ("bench.twin_app:build", {})}
     if backend == "sqlite":
@@ -201,7 +207,9 @@ def _pg_database(options: Options) -> str:
     return options.pg_url.rsplit("/", 1)[1]
 
 
-def _time(result: BackendResult, running: dict[str, servers.Server], cookie: str, options: Options) -> None:
+def _time(
+    result: BackendResult, running: dict[str, servers.Server], cookie: str, options: Options
+) -> None:
     targets = [t for t in TARGETS if t.server in running]
     warm = measure.Load(options.load.threads, options.load.connections, options.warmup_seconds)
     for target in targets:
@@ -217,8 +225,10 @@ def _time(result: BackendResult, running: dict[str, servers.Server], cookie: str
         spread = result.worst_spread()
         if spread <= MAX_SPREAD:
             return
-        print(f"    spread {spread:.0%} > {MAX_SPREAD:.0%}: "
-              + ("running the rounds again" if attempt < options.max_attempts else "giving up"))
+        print(
+            f"    spread {spread:.0%} > {MAX_SPREAD:.0%}: "
+            + ("running the rounds again" if attempt < options.max_attempts else "giving up")
+        )
 
 
 def _round_line(runs: dict[str, measure.Run]) -> str:
@@ -233,7 +243,7 @@ def run_backend(backend: str, options: Options, plugins: list[str], work: Path) 
         database_url = options.pg_url
         try:
             instance.recreate_pg(database_url)
-        except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        except Exception as exc:
             result.skipped = f"PostgreSQL not reachable at {database_url}: {exc}"
             print(f"  skipped: {result.skipped}")
             return result
@@ -258,8 +268,10 @@ def run_backend(backend: str, options: Options, plugins: list[str], work: Path) 
             print("  check FAILED:\n    " + "\n    ".join(result.problems))
             return result
         counts = result.checks["platform"]["queries_per_request"][0]
-        print(f"  check ok: identical HTML ({result.checks['html_bytes']} bytes, CSRF masked), "
-              f"{counts} queries per page on every side")
+        print(
+            f"  check ok: identical HTML ({result.checks['html_bytes']} bytes, CSRF masked), "
+            f"{counts} queries per page on every side"
+        )
         if not options.check_only:
             _time(result, running, cookie, options)
     finally:
@@ -268,7 +280,7 @@ def run_backend(backend: str, options: Options, plugins: list[str], work: Path) 
         if database_url:
             try:
                 instance.drop_pg(database_url)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 print(f"  could not drop the bench database: {exc}")
     return result
 

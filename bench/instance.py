@@ -27,7 +27,7 @@ DEMO_CONFIG = REPO / "examples" / "demo.toml"
 CITY = "malang"
 CITIZEN_EMAIL = "warga.bench@contoh.id"
 CITIZEN_NAME = "Warga Bench"
-CITIZEN_PASSWORD = "kopi-tubruk-arjosari-2026"  # noqa: S105 - a throw-away bench account
+CITIZEN_PASSWORD = "kopi-tubruk-arjosari-2026"
 
 
 @dataclass
@@ -173,7 +173,10 @@ def log_in(base: str) -> dict[str, str]:
     request = urllib.request.Request(
         f"{base}/{CITY}/masuk",
         data=form,
-        headers={"Cookie": f"balai_csrf={csrf}", "Content-Type": "application/x-www-form-urlencoded"},
+        headers={
+            "Cookie": f"balai_csrf={csrf}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
         method="POST",
     )
     try:

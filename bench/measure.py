@@ -116,13 +116,21 @@ def wrk(
 ) -> Run:
     """Load ``url`` with wrk pinned to the load core; CPU of ``pid`` measured around it."""
     command = [
-        "taskset", "-c", str(LOAD_CORE), "wrk",
-        f"-t{load.threads}", f"-c{load.connections}", f"-d{max(1, int(load.seconds))}s", "--latency",
-        "-H", f"Cookie: {cookie}", url,
+        "taskset",
+        "-c",
+        str(LOAD_CORE),
+        "wrk",
+        f"-t{load.threads}",
+        f"-c{load.connections}",
+        f"-d{max(1, int(load.seconds))}s",
+        "--latency",
+        "-H",
+        f"Cookie: {cookie}",
+        url,
     ]
     pg_before = postgres_backends(pg_database) if pg_database else {}
     before = cpu_seconds(pid)
-    done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
     after = cpu_seconds(pid)
     pg_after = postgres_backends(pg_database) if pg_database else {}
     parsed = parse_wrk(done.stdout)

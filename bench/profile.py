@@ -31,7 +31,10 @@ def package_of(filename: str) -> str:
     if "site-packages" in parts:
         return parts[parts.index("site-packages") + 1].split(".")[0]
     for marker, name in (
-        ("themes", "templates"), ("core", "balai (core)"), ("plugins", "plugins"), ("bench", "bench")
+        ("themes", "templates"),
+        ("core", "balai (core)"),
+        ("plugins", "plugins"),
+        ("bench", "bench"),
     ):
         if marker in parts and "work" in parts:
             return name
@@ -48,7 +51,7 @@ def shares(stats: pstats.Stats) -> list[tuple[str, float]]:
 
 
 def _get(url: str) -> None:
-    urllib.request.urlopen(url, timeout=30).close()  # noqa: S310 - local bench server
+    urllib.request.urlopen(url, timeout=30).close()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -67,21 +70,27 @@ def main(argv: list[str] | None = None) -> None:
         inst = instance.new_instance(work, None, plugins)
         instance.prepare(inst)
         env = {**inst.environ(), "BENCH_ENGINE": args.engine, "BENCH_PROFILE": str(stats_file)}
-        server = servers.wait_ready(servers.launch("profiled", "bench.serve_balai:build", env, work))
+        server = servers.wait_ready(
+            servers.launch("profiled", "bench.serve_balai:build", env, work)
+        )
         try:
             cookie = instance.cookie_header(instance.log_in(server.base))
             url = server.base + PAGE
             measure.wrk("warm-up", url, server.pid, measure.Load(seconds=2), cookie)
             _get(server.base + START_PATH)
-            run = measure.wrk("platform", url, server.pid, measure.Load(seconds=args.seconds), cookie)
+            run = measure.wrk(
+                "platform", url, server.pid, measure.Load(seconds=args.seconds), cookie
+            )
             _get(server.base + DUMP_PATH)
         finally:
             servers.stop(server)
         if args.save:
             shutil.copyfile(stats_file, args.save)
         stats = pstats.Stats(str(stats_file), stream=io.StringIO())
-        print(f"plugins: {', '.join(plugins) or 'none'}; engine: {args.engine}; "
-              f"{run.requests} requests, {run.cpu_us_per_request:.0f} µs CPU each under the profiler")
+        print(
+            f"plugins: {', '.join(plugins) or 'none'}; engine: {args.engine}; "
+            f"{run.requests} requests, {run.cpu_us_per_request:.0f} µs CPU each under the profiler"
+        )
         print("\nown CPU time of the event loop thread, by package:")
         for name, share in shares(stats):
             if share >= 0.005:

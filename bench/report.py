@@ -26,11 +26,25 @@ def machine() -> str:
     return f"{model or platform.processor() or 'unknown CPU'}, {os.cpu_count()} cores"
 
 
+def software() -> str:
+    """Versions of Python and of the packages the pages run on."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = [f"Python {platform.python_version()}"]
+    for name in ("litestar", "piccolo", "jinja2", "uvicorn", "aiosqlite", "asyncpg"):
+        try:
+            found.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            continue
+    return ", ".join(found)
+
+
 def table(results: list[BackendResult], options: Options) -> str:
     """The human-readable summary."""
     load = options.load
     lines = [
         f"Balai bench, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {machine()}",
+        software(),
         f"page: {PAGE} as a logged-in citizen; wrk -t{load.threads} -c{load.connections} "
         f"-d{load.seconds:g}s on core 1, server on core 0; {options.rounds} alternating rounds; "
         "median [min–max]",
@@ -86,6 +100,7 @@ def write_json(results: list[BackendResult], options: Options, printed: str) -> 
     document: dict[str, Any] = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
+        "software": software(),
         "page": PAGE,
         "load": {"threads": load.threads, "connections": load.connections, "seconds": load.seconds},
         "rounds": options.rounds,

@@ -26,10 +26,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from piccolo.engine.sqlite import SQLiteEngine
-
 from balai.config import load_config
 from balai.web.app import create_app
+from piccolo.engine.sqlite import SQLiteEngine
 
 from bench.counting import BenchProbe, QueryLog
 

@@ -64,13 +64,26 @@ def launch(name: str, factory: str, env: dict[str, str], log_dir: Path) -> Serve
     port = free_port()
     log_path = log_dir / f"{name}.log"
     command = [
-        "taskset", "-c", str(SERVER_CORE),
-        sys.executable, "-m", "uvicorn", "--factory", factory,
-        "--host", "127.0.0.1", "--port", str(port),
-        "--workers", "1", "--no-access-log", "--log-level", "warning",
+        "taskset",
+        "-c",
+        str(SERVER_CORE),
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        factory,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--no-access-log",
+        "--log-level",
+        "warning",
     ]
     with log_path.open("w") as log:
-        process = subprocess.Popen(  # noqa: S603 - fixed argument list
+        process = subprocess.Popen(
             command,
             cwd=REPO,
             env={**os.environ, **env, "PYTHONPATH": str(REPO)},

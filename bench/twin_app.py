@@ -110,7 +110,8 @@ class Twin:
 
         def visible(entries: list[NavEntry]) -> list[NavEntry]:
             return [
-                e for e in entries
+                e
+                for e in entries
                 if e.permission is None or (user is not None and user.can(e.permission))
             ]
 
@@ -153,8 +154,14 @@ class Twin:
         cookies = []
         if session_id:
             cookies.append(
-                Cookie(key=SESSION_COOKIE, value=session_id, max_age=int(SESSION_LIFETIME.total_seconds()),
-                       httponly=True, secure=True, samesite="lax")
+                Cookie(
+                    key=SESSION_COOKIE,
+                    value=session_id,
+                    max_age=int(SESSION_LIFETIME.total_seconds()),
+                    httponly=True,
+                    secure=True,
+                    samesite="lax",
+                )
             )
         if csrf_cookie is None:
             cookies.append(
@@ -210,7 +217,9 @@ def build() -> BenchProbe:
         body = twin.render(context)
         if session is not None and session_id:
             data = raw if not flashes else json.dumps(session, separators=(",", ":")).encode()
-            await twin.db.save_session(session_id, data or b"{}", datetime.now(UTC) + SESSION_LIFETIME)
+            await twin.db.save_session(
+                session_id, data or b"{}", datetime.now(UTC) + SESSION_LIFETIME
+            )
             return twin.respond(body, csrf_cookie, token, session_id)
         return twin.respond(body, csrf_cookie, token)
 

@@ -15,8 +15,7 @@ from bench.counting import QueryLog
 
 SESSION_SQL = "SELECT data, expires_at FROM balai_session WHERE key = {0} LIMIT 1"
 USER_SQL = (
-    "SELECT id, name, email, phone, is_active FROM balai_user"
-    " WHERE city = {0} AND id = {1} LIMIT 1"
+    "SELECT id, name, email, phone, is_active FROM balai_user WHERE city = {0} AND id = {1} LIMIT 1"
 )
 ROLES_SQL = 'SELECT role FROM balai_role_grant WHERE city = {0} AND "user" = {1}'
 SAVE_SESSION_SQL = (
@@ -44,7 +43,9 @@ class TwinDB:
         if self.is_sqlite:
             import aiosqlite
 
-            self._conn = await aiosqlite.connect(self.url[len("sqlite:///") :], isolation_level=None)
+            self._conn = await aiosqlite.connect(
+                self.url[len("sqlite:///") :], isolation_level=None
+            )
             await self._conn.execute("PRAGMA foreign_keys = 1")
             await self._conn.execute("PRAGMA synchronous = NORMAL")
         else:

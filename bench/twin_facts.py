@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
-from litestar import Request
-
 from balai import __version__
 from balai.i18n import rupiah
 from balai.tenants import City
+from litestar import Request
 
 
 @dataclass(frozen=True)
@@ -98,8 +97,12 @@ async def _hook_facts(app: Any, city: City) -> dict[str, Any]:
             "nav": await entries("nav_items"),
             "office_nav": await entries("office_nav_items"),
             "tiles": [
-                {"title": gettext(t.title), "text": gettext(t.text), "href": root + t.href,
-                 "icon": t.icon}
+                {
+                    "title": gettext(t.title),
+                    "text": gettext(t.text),
+                    "href": root + t.href,
+                    "icon": t.icon,
+                }
                 for t in tiles
             ],
             "extra_context": extras,
