@@ -118,9 +118,8 @@ def error_page(request: Request, status: int, title: str, message: str) -> str:
         "static_root": static_url(request, "default", "").split("?")[0].rstrip("/"),
         "lang_switch_url": lambda code: city_url(request, f"/bahasa/{code}"),
     }
-    template = "errors/error.html" if city else "errors/error_plain.html"
     try:
-        return ui.themes.get(theme).get_template(template).render(context)
+        return ui.themes.get(theme).get_template("errors/error.html").render(context)
     except Exception:  # the error page itself must never fail
         log.exception("error page failed to render")
         return f"<!doctype html><title>{status}</title><h1>{html.escape(title)}</h1><p>{html.escape(message)}</p>"
