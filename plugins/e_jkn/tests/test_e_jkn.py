@@ -47,7 +47,7 @@ def test_public_page_counts_this_year_and_shows_no_names(client, city_run):
     page = client.get("/malang/e-jkn/")
     assert figure(page.text, "Warga terdaftar") == "2"
     assert figure(page.text, "Pengajuan sedang diproses") == "1"
-    assert figure(page.text, "Sisa kuota") == "4998"
+    assert figure(page.text, "Sisa kuota") == "4.998"
     for name in ("Siti", "Nur Hidayati", "Dewi", "Agus", "Lama Sekali"):
         assert name not in page.text
 
