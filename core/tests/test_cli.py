@@ -458,3 +458,22 @@ def test_the_language_a_command_chose_does_not_outlive_it(runner, monkeypatch):
     monkeypatch.setenv("LANG", "en_US.UTF-8")
     assert invoke(runner, "plugins").exit_code == 0
     assert current_locale() == before
+
+
+def test_bundled_demo_runs_without_the_plugins_that_are_missing(
+    runner, tmp_path, monkeypatch, balai_fast_passwords
+):
+    import balai.demo
+
+    served = []
+    monkeypatch.setattr(balai.demo, "serve", lambda app, host, port: served.append(port))
+
+    result = invoke(runner, "demo", "--data-dir", tmp_path / "data")
+
+    assert result.exit_code == 0, result.output
+    assert "malang runs without umkm_market, pajak, wisata_heritage, e_jkn, sipaldi" in (
+        result.output
+    )
+    assert "http://127.0.0.1:8000/yogyakarta/" in result.output
+    assert "admin@yogyakarta.test" in result.output
+    assert served == [8000]

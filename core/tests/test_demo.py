@@ -215,3 +215,18 @@ def test_reset_removes_the_sqlite_files_only(tmp_path, config):
 def test_bundled_demo_config_is_found():
     path = demo.default_config_path()
     assert path.name == "demo.toml" and path.is_file()
+
+
+def test_without_missing_plugins_keeps_the_installed_ones(config):
+    registry = registry_with(("pasar", Pasar()))
+    wide = replace(
+        config,
+        cities={
+            slug: replace(city, plugins=("pasar", "hilang")) for slug, city in config.cities.items()
+        },
+    )
+
+    fitted, dropped = demo.without_missing_plugins(wide, registry)
+
+    assert [c.plugins for c in fitted.cities.values()] == [("pasar",), ("pasar",)]
+    assert dropped == {"malang": ["hilang"], "semarang": ["hilang"]}

@@ -100,17 +100,31 @@ def demo(
     citizen, a city admin and one officer per role, all with the password
     demo-<city>-2026, plus each plugin's demo data), prints the addresses
     and accounts, then serves until Ctrl-C. Running it again keeps the data.
+    With the bundled demo file, plugins that are not installed are left out
+    (and named); with --config, every plugin the file lists must be there.
     """
     from balai import demo as demo_mod
-    from balai.web.app import StartupError, create_app
+    from balai.web.app import StartupError, build_registry, create_app
 
     try:
         config = demo_mod.load_demo_config(config_path, data_dir)
+        registry = build_registry(None)
+        if config_path is None:
+            config, dropped = demo_mod.without_missing_plugins(config, registry)
+            for city, plugins in dropped.items():
+                click.secho(
+                    _(
+                        "%(city)s runs without %(plugins)s (not installed or failed to load)",
+                        city=city,
+                        plugins=", ".join(plugins),
+                    ),
+                    fg="yellow",
+                )
         if reset:
             for removed in demo_mod.reset_sqlite(config):
                 click.echo(_("Removed %(file)s", file=removed))
         click.echo(_("Starting the demo with data in %(dir)s", dir=config.data_dir))
-        app = create_app(config)
+        app = create_app(config, registry=registry)
     except ConfigError as exc:
         _config_error(exc)
     except StartupError as exc:

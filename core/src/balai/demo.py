@@ -29,7 +29,7 @@ from balai.auth.access import CITY_ADMIN
 from balai.auth.accounts import create_user
 from balai.config import Config, load_config
 from balai.i18n import gettext as _
-from balai.plugins import resolve
+from balai.plugins import PluginRegistry, resolve
 from balai.tables import User
 from balai.tenants import City, city_scope
 from balai.types import DemoAccount, DemoReport
@@ -77,6 +77,28 @@ def load_demo_config(
     folder = Path(data_dir).resolve()
     url = env.get("DATABASE_URL") or f"sqlite:///{folder / 'balai.db'}"
     return replace(config, data_dir=folder, database_url=url)
+
+
+def without_missing_plugins(
+    config: Config, registry: PluginRegistry
+) -> tuple[Config, dict[str, list[str]]]:
+    """Drop from each city the plugins that are not installed or failed to load.
+
+    For the bundled demo file only, so that ``pip install balai`` alone
+    still gets a running demo; an instance file of one's own stays strict.
+
+    Returns:
+        The fitted configuration, and per city slug the plugins dropped.
+    """
+    dropped: dict[str, list[str]] = {}
+    cities = {}
+    for slug, city in config.cities.items():
+        usable = tuple(p for p in city.plugins if p in registry.plugins)
+        missing = [p for p in city.plugins if p not in usable]
+        if missing:
+            dropped[slug] = missing
+        cities[slug] = replace(city, plugins=usable)
+    return replace(config, cities=cities), dropped
 
 
 def reset_sqlite(config: Config) -> list[Path]:
