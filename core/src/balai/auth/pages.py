@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.params import FromQuery
 from litestar.response import Redirect
 
 from balai.auth.access import PUBLIC, current_user, forget_user, require_login, session_key
@@ -36,7 +37,7 @@ def log_in(request: Request, user_id: int) -> None:
 
 
 @get("/masuk", opt=PUBLIC, name="login")
-async def login_page(request: Request, next: str = "") -> Response:  # noqa: A002
+async def login_page(request: Request, next: FromQuery[str] = "") -> Response:  # noqa: A002
     """The login form."""
     if await current_user(request):
         return Redirect(safe_next(request, next))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Request, Response, get
+from litestar.params import FromQuery
 from litestar.response import Redirect
 
 from balai.auth.access import PUBLIC
@@ -43,7 +44,7 @@ async def home(request: Request) -> Response:
 
 
 @get("/cari", opt=PUBLIC, name="search")
-async def search(request: Request, q: str = "") -> Response:
+async def search(request: Request, q: FromQuery[str] = "") -> Response:
     """Site-wide search over what the city's plugins offer."""
     query = " ".join(q.split())[:MAX_QUERY]
     results = []
@@ -58,7 +59,9 @@ async def search(request: Request, q: str = "") -> Response:
 
 
 @get("/bahasa/{code:str}", opt=PUBLIC, name="language")
-async def switch_language(request: Request, code: str, next: str = "") -> Response:  # noqa: A002
+async def switch_language(
+    request: Request, code: str, next: FromQuery[str] = ""  # noqa: A002
+) -> Response:
     """Remember the chosen language and go back where the visitor was."""
     response = Redirect(safe_next(request, next), status_code=303)
     if code in LANGUAGES:
