@@ -205,6 +205,7 @@ def test_generated_plugin_migrates_seeds_and_serves_its_page(
         assert page.status_code == 200
         assert "Perpustakaan Kota" in page.text  # newest first, two per page (the setting)
         assert "Pasar Besar" not in page.text
+        assert '<h1 class="page-title">Kebun kota</h1>' in page.text  # the Indonesian title
         assert 'href="/malang/kebun-kota/"' in client.get("/malang/").text
         assert client.get("/semarang/kebun-kota/").status_code == 404
         found = client.get("/malang/cari", params={"q": "alun"})
@@ -257,3 +258,22 @@ def test_template_folder_holds_only_templates():
     root = Path(__import__("balai.scaffold").scaffold.__file__).parent / "template"
     files = [p for p in root.rglob("*") if p.is_file()]
     assert files and all(p.name.endswith(".tmpl") for p in files)
+
+
+def test_generated_catalog_translates_every_message(tmp_path):
+    tool = Path(__file__).resolve().parents[2] / "tools" / "i18n.py"
+    if not tool.is_file():
+        pytest.skip("tools/i18n.py is part of the source checkout only")
+    created = create_plugin("bank_sampah", tmp_path, title="Waste bank", title_id="Bank sampah")
+
+    result = subprocess.run(
+        [sys.executable, str(tool), "check", str(created.root / "src" / "balai_bank_sampah")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    catalog = created.root / "src/balai_bank_sampah/locale/id/LC_MESSAGES/messages.po"
+    assert 'msgid "Waste bank"\nmsgstr "Bank sampah"' in catalog.read_text()

@@ -498,6 +498,7 @@ def check(config_path: Path) -> None:
     help="Folder in which the plugin's folder is created.",
 )
 @click.option("--title", help="Human title of the plugin, in English [default: from NAME].")
+@click.option("--title-id", help="The title in Indonesian, for the catalog [default: from NAME].")
 @click.option(
     "--dimension",
     type=click.Choice([d.value for d in Dimension]),
@@ -505,7 +506,9 @@ def check(config_path: Path) -> None:
     show_default=True,
     help="The smart-city dimension the plugin serves.",
 )
-def new_plugin(name: str, parent: Path, title: str | None, dimension: str) -> None:
+def new_plugin(
+    name: str, parent: Path, title: str | None, title_id: str | None, dimension: str
+) -> None:
     """Create a new, separately installable plugin package NAME.
 
     NAME is the plugin's slug: lower-case letters, digits and underscores,
@@ -517,7 +520,9 @@ def new_plugin(name: str, parent: Path, title: str | None, dimension: str) -> No
     from balai.scaffold import ScaffoldError, create_plugin
 
     try:
-        created = create_plugin(name, parent, title=title, dimension=Dimension(dimension))
+        created = create_plugin(
+            name, parent, title=title, title_id=title_id, dimension=Dimension(dimension)
+        )
     except ScaffoldError as exc:
         _fail(str(exc))
     click.echo(_("Created the plugin %(name)s in %(dir)s", name=name, dir=created.root))

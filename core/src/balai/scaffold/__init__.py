@@ -98,8 +98,10 @@ def check_title(title: str) -> str:
     return cleaned
 
 
-def template_values(name: str, title: str, dimension: Dimension, now: datetime) -> dict[str, str]:
-    """The ``%%key%%`` values for plugin ``name``."""
+def template_values(
+    name: str, title: str, dimension: Dimension, now: datetime, title_id: str | None = None
+) -> dict[str, str]:
+    """The ``%%key%%`` values for plugin ``name`` (``title_id``: the Indonesian title)."""
     migration_id = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S:%f")
     try:
         piccolo_version = version("piccolo")
@@ -111,6 +113,7 @@ def template_values(name: str, title: str, dimension: Dimension, now: datetime) 
         "dist": "balai-" + name.replace("_", "-"),
         "path": name.replace("_", "-"),
         "title": title,
+        "title_id": title_id or title,
         "dimension": dimension.name,
         "migration_id": migration_id,
         "migration_module": f"{name}_" + re.sub(r"[^0-9a-z]", "_", migration_id.lower()),
@@ -143,6 +146,7 @@ def create_plugin(
     parent: str | Path = ".",
     *,
     title: str | None = None,
+    title_id: str | None = None,
     dimension: Dimension = Dimension.GOVERNANCE,
     now: datetime | None = None,
 ) -> CreatedPlugin:
@@ -155,6 +159,8 @@ def create_plugin(
         name: The plugin's slug (``bank_sampah``).
         parent: The folder to create the package in.
         title: Human title (an English gettext msgid); default from ``name``.
+        title_id: The title in Indonesian, written into the catalog; default
+            from ``name`` (slugs are usually Indonesian words).
         dimension: The smart-city dimension the plugin serves.
         now: The time that names the first migration (default: now).
 
@@ -162,14 +168,16 @@ def create_plugin(
         ScaffoldError: for a bad name or title, or an existing folder.
     """
     check_name(name)
-    title = check_title(title if title is not None else name.replace("_", " ").capitalize())
+    from_name = name.replace("_", " ").capitalize()
+    title = check_title(title if title is not None else from_name)
+    title_id = check_title(title_id if title_id is not None else from_name)
     parent = Path(parent)
     root = parent / name
     if root.exists():
         raise ScaffoldError(_("%(path)s already exists; choose another name or folder.", path=root))
     if parent.exists() and not parent.is_dir():
         raise ScaffoldError(_("%(path)s is not a folder.", path=parent))
-    values = template_values(name, title, dimension, now or datetime.now(UTC))
+    values = template_values(name, title, dimension, now or datetime.now(UTC), title_id)
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=parent))
     try:
