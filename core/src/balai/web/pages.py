@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from litestar import Request, Response, get
-from litestar.params import FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from balai.auth.access import PUBLIC
@@ -60,7 +60,7 @@ async def search(request: Request, q: FromQuery[str] = "") -> Response:
 
 @get("/bahasa/{code:str}", opt=PUBLIC, name="language")
 async def switch_language(
-    request: Request, code: str, next: FromQuery[str] = ""  # noqa: A002
+    request: Request, code: FromPath[str], next: FromQuery[str] = ""  # noqa: A002
 ) -> Response:
     """Remember the chosen language and go back where the visitor was."""
     response = Redirect(safe_next(request, next), status_code=303)
