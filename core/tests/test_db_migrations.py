@@ -109,3 +109,36 @@ def test_the_running_app_reuses_its_database_connection(client, balai_app, city_
     else:
         assert isinstance(engine, PooledPostgresEngine)
         assert engine.pool is not None  # started at start-up, once per worker
+
+
+def test_raw_migration_steps_reach_each_database_migrated_in_turn(tmp_path):
+    # Migration modules are imported once per process; a raw step (unique
+    # indexes) must still run on the database being migrated now.
+    async def indexes(url: str) -> set[str]:
+        database = Database(url, ["balai.piccolo_app"])
+        try:
+            await database.migrate()
+            rows = await database.engine.run_ddl("PRAGMA index_list(balai_user)")
+            return {r["name"] for r in rows}
+        finally:
+            await database.close()
+
+    first = asyncio.run(indexes(f"sqlite:///{tmp_path / 'first.db'}"))
+    second = asyncio.run(indexes(f"sqlite:///{tmp_path / 'second.db'}"))
+    assert "balai_user_city_email" in first
+    assert "balai_user_city_email" in second
+
+
+def test_one_email_per_city_is_enforced_by_the_database(balai_app, city_run):
+    from datetime import UTC, datetime
+
+    from balai.tables import User
+
+    async def add(email: str) -> None:
+        now = datetime.now(UTC)
+        await User.insert(User(name="Dup", email=email, password_hash="x", created_at=now))
+
+    city_run("malang", add, "sama@example.id")
+    with pytest.raises(Exception, match=r"(?i)unique"):
+        city_run("malang", add, "sama@example.id")
+    city_run("semarang", add, "sama@example.id")  # another city's accounts

@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-from importlib import import_module
 from collections.abc import Sequence
+from importlib import import_module
 
 from piccolo.apps.migrations.commands.backwards import run_backwards
 from piccolo.apps.migrations.commands.base import BaseMigrationManager
@@ -14,6 +14,7 @@ from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.apps.migrations.tables import Migration
 from piccolo.conf.apps import AppConfig, AppRegistry
 from piccolo.engine.base import Engine
+from piccolo.table import Table
 
 from balai.db import piccolo_conf
 from balai.db.engines import close_engine, engine_from_url, open_engine
@@ -52,6 +53,15 @@ class Database:
         Migration._meta.db = self.engine
         for app in self.apps:
             for table in app.table_classes:
+                table._meta.db = self.engine
+        # Table classes defined inside migration modules (raw steps, foreign-key
+        # stand-ins) are imported once per process and keep the engine they
+        # first saw; point every one that already chose an engine at this one.
+        stack = list(Table.__subclasses__())
+        while stack:
+            table = stack.pop()
+            stack.extend(table.__subclasses__())
+            if table._meta._db is not None:
                 table._meta.db = self.engine
 
     def app_names(self) -> list[str]:
