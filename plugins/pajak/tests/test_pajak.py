@@ -183,3 +183,19 @@ def test_seed_demo_fills_a_city_once(client, balai_app, city_run):
     count = city_run("malang", TaxObject.count)
     assert count == 10
     assert city_run("semarang", TaxObject.count) == 0
+
+
+class TestRegionCode:
+    @pytest.fixture
+    def balai_config(self, tmp_path, balai_cities):
+        return write_config(
+            tmp_path / "instance", balai_cities, city_options={"malang": {"region_code": "35.73"}}
+        )
+
+    def test_a_nop_of_another_region_is_refused_with_the_reason(self, client):
+        page = client.get("/malang/pajak/", params={"nop": "33.74.130.001.002-0003.0"})
+        assert page.status_code == 400
+        assert "NOP ini milik wilayah 33.74, bukan Kota Malang (35.73)." in page.text
+
+    def test_a_nop_of_the_citys_region_is_looked_up(self, client):
+        assert client.get("/malang/pajak/", params={"nop": MALANG_NOP}).status_code == 404
