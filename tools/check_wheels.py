@@ -8,8 +8,8 @@ Steps, each printing an ``OK`` or ``FAIL`` line:
 
 1. ``uv build --wheel`` the core (``core/``) and every plugin (``plugins/*/``)
    straight from its source folder into a temporary folder.
-2. Check each wheel holds its package's templates, static files, ``.po``
-   catalogs and migrations (every such file of the source tree), and that the
+2. Check each wheel holds every file of its package's source folder, among
+   them templates, static files, ``.po`` catalogs and migrations, and that the
    core wheel bundles the themes (htmx included) and ``examples/demo.toml``.
 3. Create a clean virtual environment outside the repository and install the
    wheels (not editable) with their dependencies from the package index.
@@ -17,6 +17,11 @@ Steps, each printing an ``OK`` or ``FAIL`` line:
    ``balai check`` on the bundled demo configuration, start ``balai demo`` on
    a free port and fetch ``/``, ``/malang/``, ``/semarang/``, ``/yogyakarta/``
    and the htmx file the Malang page links to.
+5. Run ``balai new-plugin``, build and install the generated package, see it
+   in ``balai plugins`` and run its own tests with the installed fixtures.
+
+``--readme-demo`` instead starts the README's demo command
+(``uv run --locked balai demo``) from the repository and fetches the same pages.
 
 Exit status 0 when everything passed, 1 otherwise.
 """
@@ -46,6 +51,7 @@ DATA_FOLDERS = ("templates", "static", "locale", "migrations")
 IGNORED_SUFFIXES = (".pyc", ".pyo", ".mo")
 CITY_PAGES = ("/", "/malang/", "/semarang/", "/yogyakarta/")
 DEMO_TIMEOUT_SECONDS = 60
+SCAFFOLD_SLUG = "bank_sampah"
 # Variables that would make the demo leave its self-contained SQLite set-up.
 DEMO_ENV_DROPPED = ("DATABASE_URL", "REDIS_URL", "BALAI_SECRET_KEY", "PYTHONPATH", "VIRTUAL_ENV")
 
@@ -131,16 +137,19 @@ def source_package_dir(dist: Distribution, package: str) -> Path:
     raise CheckFailed(f"{dist.label}: cannot find the source of package {package!r}")
 
 
-def data_files(package_dir: Path) -> list[str]:
-    """Files under templates/, static/, locale/ or migrations/ of a package, relative."""
+def package_files(package_dir: Path) -> list[str]:
+    """Every file of a package's source folder (no caches, no compiled catalogs), relative."""
     found = []
     for path in package_dir.rglob("*"):
         if not path.is_file() or "__pycache__" in path.parts or path.suffix in IGNORED_SUFFIXES:
             continue
-        rel = path.relative_to(package_dir)
-        if any(part in DATA_FOLDERS for part in rel.parts[:-1]):
-            found.append(rel.as_posix())
+        found.append(path.relative_to(package_dir).as_posix())
     return sorted(found)
+
+
+def is_data_file(relative: str) -> bool:
+    """Whether a package file lies under templates/, static/, locale/ or migrations/."""
+    return any(part in DATA_FOLDERS for part in relative.split("/")[:-1])
 
 
 def require(names: set[str], pattern: str, what: str, wheel: str) -> None:
@@ -151,7 +160,7 @@ def require(names: set[str], pattern: str, what: str, wheel: str) -> None:
 
 
 def check_wheel_contents(dist: Distribution) -> None:
-    """Every data file of the source is in the wheel; the essentials are there."""
+    """Every file of the package's source is in the wheel; the essentials are there."""
     assert dist.wheel is not None
     with zipfile.ZipFile(dist.wheel) as archive:
         names = set(archive.namelist())
@@ -160,12 +169,13 @@ def check_wheel_contents(dist: Distribution) -> None:
         raise CheckFailed(f"{dist.wheel.name}: contains no Python package")
     for package in dist.packages:
         package_dir = source_package_dir(dist, package)
-        expected = [f"{package}/{rel}" for rel in data_files(package_dir)]
+        expected = [f"{package}/{rel}" for rel in package_files(package_dir)]
         absent = [name for name in expected if name not in names]
         if absent:
             raise CheckFailed(
-                f"{dist.wheel.name}: {len(absent)} source data files missing, e.g. {absent[:5]}"
+                f"{dist.wheel.name}: {len(absent)} source files missing, e.g. {absent[:5]}"
             )
+        data = [name for name in expected if is_data_file(name)]
         p = re.escape(package)
         require(names, rf"{p}/(.+/)?migrations/[^/]+\.py", "migrations", dist.wheel.name)
         require(
@@ -177,8 +187,8 @@ def check_wheel_contents(dist: Distribution) -> None:
         if package != CORE_PACKAGE:
             require(names, rf"{p}/(.+/)?templates/.+\.html", "templates", dist.wheel.name)
         ok(
-            f"{dist.wheel.name}: {package}/ has its {len(expected)} data files "
-            f"(templates, static, catalogs, migrations)"
+            f"{dist.wheel.name}: {package}/ has all {len(expected)} source files, "
+            f"{len(data)} of them templates, static files, catalogs and migrations"
         )
     if CORE_PACKAGE in dist.packages:
         check_bundled(names, dist.wheel.name)
@@ -309,6 +319,50 @@ def check_demo(command: list[str], workdir: Path, log_path: Path, *, where: str)
         stop(process)
 
 
+def check_scaffold(python: Path, root: Path) -> None:
+    """``balai new-plugin`` from the wheel gives a package that builds, installs and passes.
+
+    The generated plugin is built as a wheel, installed beside the others,
+    listed by ``balai plugins`` and its own tests run with pytest in the clean
+    environment, using the fixtures of the installed ``balai`` (on SQLite).
+    """
+    balai = python.parent / "balai"
+    workdir = root / "scaffold"
+    workdir.mkdir()
+    run(
+        [str(balai), "new-plugin", SCAFFOLD_SLUG, "--dir", str(workdir)],
+        cwd=workdir,
+        env=clean_env(),
+    )
+    plugin_dir = workdir / SCAFFOLD_SLUG
+    for needed in ("pyproject.toml", "tests"):
+        if not (plugin_dir / needed).exists():
+            raise CheckFailed(f"balai new-plugin made no {needed} in {plugin_dir}")
+    ok(f"balai new-plugin {SCAFFOLD_SLUG} wrote {plugin_dir}")
+    out_dir = root / "dist-scaffold"
+    run(["uv", "build", "--wheel", "--out-dir", str(out_dir), str(plugin_dir)], cwd=workdir)
+    wheels = sorted(out_dir.glob("*.whl"))
+    if len(wheels) != 1:
+        raise CheckFailed(f"building the new plugin gave {[w.name for w in wheels]}")
+    run(
+        ["uv", "pip", "install", "--quiet", "--python", str(python), str(wheels[0]), "pytest"],
+        cwd=workdir,
+    )
+    ok(f"built and installed {wheels[0].name} (and pytest)")
+    listed = run([str(balai), "plugins"], cwd=workdir, env=clean_env())
+    if SCAFFOLD_SLUG not in listed:
+        raise CheckFailed(f"balai plugins does not list {SCAFFOLD_SLUG}:\n{listed}")
+    ok(f"balai plugins lists {SCAFFOLD_SLUG}")
+    env = {k: v for k, v in clean_env().items() if not k.startswith("BALAI_TEST_")}
+    out = run(
+        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=plugin_dir, env=env
+    )
+    summary = out.strip().splitlines()[-1] if out.strip() else "(no output)"
+    if " passed" not in summary:
+        raise CheckFailed(f"the new plugin's tests ran no test: {summary}")
+    ok(f"the new plugin's own tests, with the installed balai fixtures: {summary}")
+
+
 def check_readme_demo() -> int:
     """The README's first command, from the repository root: the demo starts and serves.
 
@@ -397,6 +451,7 @@ def main(argv: list[str] | None = None) -> int:
         balai = python.parent / "balai"
         check_cli(balai, package_dir, workdir)
         check_demo([str(balai), "demo"], workdir, root / "demo.log", where="the wheel")
+        check_scaffold(python, root)
     except CheckFailed as exc:
         fail_line(str(exc))
         print(f"Files kept in {root}", flush=True)
