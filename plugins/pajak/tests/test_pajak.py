@@ -112,18 +112,36 @@ def test_semarang_rows_never_show_in_malang(client, city_run):
 # --- settings -----------------------------------------------------------------
 
 
-@pytest.fixture
-def balai_config(tmp_path, balai_cities):
-    return write_config(
-        tmp_path / "instance",
-        balai_cities,
-        city_options={"malang": {"settings": {"pajak": {"pbb_due_month": 3}}}},
-    )
+@pytest.mark.parametrize(
+    ("settings", "reason"),
+    [({"pbb_due_month": 13}, "<= 12"), ({"pbb_due_mont": 3}, "unknown field")],
+)
+def test_bad_settings_stop_start_up_with_the_key_path(balai_app_factory, settings, reason):
+    with pytest.raises(Exception, match=r"cities\.malang\.settings\.pajak") as caught:
+        balai_app_factory(
+            cities={"malang": ["pajak"]},
+            plugins=["pajak"],
+            city_options={"malang": {"settings": {"pajak": settings}}},
+        )
+    assert reason in str(caught.value)
 
 
-def test_due_month_setting_shows_on_the_page(client):
-    page = client.get("/malang/pajak/")
-    assert "31 Maret" in page.text
+def test_pbb_falls_due_in_august_by_default(client):
+    assert "31 Agustus" in client.get("/malang/pajak/").text
+
+
+class TestDueMonth:
+    @pytest.fixture
+    def balai_config(self, tmp_path, balai_cities):
+        return write_config(
+            tmp_path / "instance",
+            balai_cities,
+            city_options={"malang": {"settings": {"pajak": {"pbb_due_month": 3}}}},
+        )
+
+    def test_the_citys_due_month_shows_on_the_page(self, client):
+        page = client.get("/malang/pajak/")
+        assert "31 Maret" in page.text
 
 
 # --- office -------------------------------------------------------------------
