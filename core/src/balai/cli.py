@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import logging
 import os
 import sys
 from importlib.metadata import entry_points
@@ -393,7 +394,13 @@ def plugins(config_path: Path | None) -> None:
             config = load_config(config_path)
         except ConfigError as exc:
             _config_error(exc)
-    registry = build_registry(None)
+    plugin_log = logging.getLogger("balai.plugins")
+    level = plugin_log.level
+    plugin_log.setLevel(logging.ERROR)  # failures are listed below, once
+    try:
+        registry = build_registry(None)
+    finally:
+        plugin_log.setLevel(level)
     versions = _distribution_versions()
     header = ["plugin", "version", "title", "dimension"]
     cities = list(config.cities.values()) if config else []
