@@ -54,7 +54,7 @@ class _InstanceFile(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class _File(msgspec.Struct, forbid_unknown_fields=True):
-    cities: dict[str, _CityFile]
+    cities: dict[str, dict[str, Any]]
     instance: _InstanceFile = msgspec.field(default_factory=_InstanceFile)
 
 
@@ -155,8 +155,13 @@ def _check(
     cities: dict[str, City] = {}
     seen_hosts: dict[str, str] = {}
     raw_settings: dict[str, dict[str, dict[str, Any]]] = {}
-    for slug, c in parsed.cities.items():
+    for slug, raw_city in parsed.cities.items():
         where = f"cities.{slug}"
+        try:
+            c = msgspec.convert(raw_city, _CityFile)
+        except msgspec.ValidationError as exc:
+            key, reason = _path_of(exc)
+            raise ConfigError(f"{where}.{key}" if key != "(file)" else where, reason) from exc
         if not _SLUG.match(slug):
             raise ConfigError(where, "a city slug is 2-39 lower-case letters, digits or dashes")
         if c.locale not in LOCALES:
