@@ -26,6 +26,8 @@ log = logging.getLogger("balai.plugins")
 
 ENTRY_POINT_GROUP = "balai.plugins"
 CORE = "core"
+# Slugs of the core's own features, registered by balai.builtins; always enabled.
+BUILTIN_SLUGS = frozenset({CORE})
 
 
 class PluginError(RuntimeError):
@@ -91,6 +93,9 @@ class PluginRegistry:
             if wanted is not None and ep.name not in wanted:
                 continue
             if ep.name in self.plugins:
+                continue
+            if ep.name in BUILTIN_SLUGS:
+                self.failed[ep.name] = PluginError(ep.name, "this name is reserved for the core")
                 continue
             try:
                 obj = ep.load()
@@ -171,7 +176,7 @@ class PluginRegistry:
         caller = self._city_hooks.get(key)
         if caller is None:
             disabled = [
-                p.obj for slug, p in self.plugins.items() if slug != CORE and not city.enables(slug)
+                p.obj for slug, p in self.plugins.items() if slug not in BUILTIN_SLUGS and not city.enables(slug)
             ]
             caller = self.pm.subset_hook_caller(hook_name, remove_plugins=disabled)
             self._city_hooks[key] = caller

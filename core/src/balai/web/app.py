@@ -38,7 +38,8 @@ from balai.auth.throttle import Throttle
 from balai.config import Config, ConfigError, bind_plugins, ensure_secret
 from balai.db.database import Database
 from balai.i18n import Catalogs, rupiah, translate, translate_plural
-from balai.plugins import CORE, PluginRegistry, resolve
+from balai.builtins import builtin_plugins
+from balai.plugins import BUILTIN_SLUGS, CORE, PluginRegistry, resolve
 from balai.web.errors import handle_exception
 from balai.web.pages import CITYLESS_PUBLIC
 from balai.web.rendering import BASE_ROOT_KEY, tanggal
@@ -81,7 +82,8 @@ def package_dir(obj: Any) -> Path:
 def build_registry(plugins: Iterable[str] | None) -> PluginRegistry:
     """A registry with the core and the installed plugins (or just ``plugins``)."""
     registry = PluginRegistry()
-    registry.register(core_plugin, CORE)
+    for slug, obj in builtin_plugins().items():
+        registry.register(obj, slug)
     registry.load_entry_points(only=plugins)
     return registry
 
@@ -132,7 +134,7 @@ def create_app(
     apps = [a for found in registry.declared("piccolo_apps").values() for a in (found or [])]
     database = Database(config.database_url, apps)
 
-    plugin_dirs = [package_dir(p.obj) for s, p in registry.plugins.items() if s != CORE]
+    plugin_dirs = [package_dir(p.obj) for s, p in registry.plugins.items() if s not in BUILTIN_SLUGS]
     themes = ThemeEnvironments(
         discover_themes(),
         [d / "templates" for d in plugin_dirs],
@@ -172,8 +174,9 @@ def create_app(
         routes = registry.call_one(plugin.obj, "register_routes")
         if routes is None:
             continue
+        builtin = slug in BUILTIN_SLUGS
         prefix = "" if slug == CORE else f"/{plugin.info.url_path}"
-        opt = {} if slug == CORE else {"plugin": slug}
+        opt = {} if builtin else {"plugin": slug}
         if routes.pages:
             route_handlers.append(Router(path=prefix or "/", route_handlers=list(routes.pages), opt=opt))
         if routes.office:
@@ -259,7 +262,7 @@ def _static_routers(themes: ThemeEnvironments, registry: PluginRegistry, plugin_
             )
         )
     for (slug, _), folder in zip(
-        [(s, p) for s, p in registry.plugins.items() if s != CORE], plugin_dirs, strict=True
+        [(s, p) for s, p in registry.plugins.items() if s not in BUILTIN_SLUGS], plugin_dirs, strict=True
     ):
         if (folder / "static").is_dir():
             routers.append(

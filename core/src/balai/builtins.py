@@ -1,0 +1,16 @@
+"""The core's own features, each registered as a plugin through the same hooks.
+
+Their slugs are reserved (:data:`balai.plugins.BUILTIN_SLUGS`) and they are
+enabled in every city.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+
+def builtin_plugins() -> dict[str, ModuleType]:
+    """The built-in plugin modules by slug, the core first."""
+    from balai import core_plugin
+
+    return {"core": core_plugin}
