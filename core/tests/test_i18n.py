@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -372,3 +373,40 @@ async def test_requests_without_a_city_use_indonesian_or_the_cookie(tmp_path):
     assert (await dispatch(tmp_path, "/", None))["lang"] == "id"
     seen = await dispatch(tmp_path, "/", f"{LANG_COOKIE}=en")
     assert (seen["city"], seen["lang"]) == (None, "en")
+
+
+# --- filters in the application's templates ------------------------------------------
+
+
+def test_app_templates_show_rupiah_and_city_local_times(tmp_path):
+    from balai.tenants import city_scope
+    from balai.web.app import create_app
+
+    config = replace(
+        make_config(tmp_path),
+        secret_key="k" * 40,
+        database_url=f"sqlite:///{tmp_path / 'balai.sqlite'}",
+    )
+    app = create_app(config, plugins=[])
+    env = app.ui.themes.get("default")
+    template = env.from_string(
+        "{{ amount|rupiah }} | {{ when|tanggal }} | {{ when|tanggal(false) }}"
+    )
+    context = {"amount": 1250000, "when": datetime(2026, 8, 16, 18, 0, tzinfo=UTC)}
+
+    def render_in(slug: str) -> Callable[[], str]:
+        def render() -> str:
+            with city_scope(config.cities[slug]):
+                return template.render(context)
+
+        return render
+
+    assert in_language(app.ui.catalogs, "id", render_in("malang")) == (
+        "Rp1.250.000 | 17 Agustus 2026, 01.00 WIB | 17 Agustus 2026"
+    )
+    assert in_language(app.ui.catalogs, "id", render_in("expat")) == (
+        "Rp1.250.000 | 17 Agustus 2026, 02.00 WITA | 17 Agustus 2026"
+    )
+    assert in_language(app.ui.catalogs, "en", render_in("malang")).startswith(
+        "Rp1.250.000 | 17 August 2026, 01.00 WIB"
+    )
