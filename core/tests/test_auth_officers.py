@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+import pytest
 from balai.auth.access import CITY_ADMIN
 from balai.tables import RoleGrant, User
 
@@ -104,3 +105,8 @@ def test_only_a_city_admin_may_create_another_city_admin(client, login_as, post_
         return await RoleGrant.count().where(RoleGrant.role == CITY_ADMIN)
 
     assert city_run("malang", admins) == 1
+
+
+def test_the_test_kit_refuses_an_undeclared_role(client, login_as):
+    with pytest.raises(ValueError, match=r"no role 'pajak\.kepala' is declared"):
+        login_as("pajak.kepala")

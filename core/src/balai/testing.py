@@ -582,6 +582,7 @@ def post_form(client: Any) -> Callable[..., Any]:
 
 def make_login_as(client: Any, app: Any, post_form: Callable[..., Any]) -> Callable[..., dict]:
     """The ``login_as`` helper for any running test client and its app."""
+    from balai.auth.access import CITY_ADMIN
     from balai.auth.accounts import create_user
 
     counter = iter(range(1, 1_000_000))
@@ -594,6 +595,10 @@ def make_login_as(client: Any, app: Any, post_form: Callable[..., Any]) -> Calla
         email: str | None = None,
         password: str = DEFAULT_PASSWORD,
     ) -> dict[str, Any]:
+        declared = app.ui.access.roles
+        if role is not None and role != CITY_ADMIN and role not in declared:
+            known = ", ".join([CITY_ADMIN, *sorted(declared)])
+            raise ValueError(f"login_as: no role {role!r} is declared (known: {known})")
         login = email or f"tester{next(counter)}.{role or 'warga'}@example.id".replace("_", "-")
         login = login.lower()
         roles = (role,) if role else ()
