@@ -169,7 +169,7 @@ def test_format_when_dates_and_nothing():
         "17 Agustus 2026"
     )
     assert in_language(Catalogs([]), "en", lambda: format_when(date(2026, 8, 17), jakarta)) == (
-        "August 17, 2026"
+        "17 August 2026"
     )
     assert format_when(None, jakarta) == ""
 

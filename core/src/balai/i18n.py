@@ -139,7 +139,8 @@ def format_when(value: datetime | date | None, tz: ZoneInfo, *, with_time: bool 
             value = value.replace(tzinfo=ZoneInfo("UTC"))
         local = value.astimezone(tz)
         if not with_time:
-            return format_date(local.date(), format="long", locale=locale)
+            # Same day-month-year order as with a time (CLDR's English "long" is "August 17, 2026").
+            return format_date(local.date(), format="d MMMM y", locale=locale)
         zone = local.tzname() or ""
         return f"{format_datetime(local, format='d MMMM y, HH.mm', locale=locale)} {zone}".strip()
-    return format_date(value, format="long", locale=locale)
+    return format_date(value, format="d MMMM y", locale=locale)
