@@ -111,6 +111,18 @@ async def uji_broken() -> Response:
     raise RuntimeError(FAILURE_MARKER)
 
 
+@get("/catatan", opt=tk.PUBLIC, name="uji-api-notes")
+async def uji_api_notes() -> list[dict]:
+    """The city's notes as JSON."""
+    return [{"text": n["text"]} for n in await UjiNote.select(UjiNote.text).order_by(UjiNote.id)]
+
+
+@get("/rusak", opt=tk.PUBLIC, name="uji-api-broken")
+async def uji_api_broken() -> dict:
+    """A JSON endpoint whose code fails."""
+    raise RuntimeError(FAILURE_MARKER)
+
+
 class UjiPlugin:
     """The hook implementations of the ``uji`` plugin."""
 
@@ -134,7 +146,11 @@ class UjiPlugin:
 
     @tk.hookimpl
     def register_routes(self) -> tk.Routes:
-        return tk.Routes(pages=[uji_home, uji_broken, *self.extra_pages], office=self.extra_office)
+        return tk.Routes(
+            pages=[uji_home, uji_broken, *self.extra_pages],
+            office=self.extra_office,
+            api=[uji_api_notes, uji_api_broken],
+        )
 
     @tk.hookimpl
     def nav_items(self, request: object) -> list[tk.NavItem]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_platform_uji_plugin import NAV_LABEL, PAGE_TEXT
+from test_platform_uji_plugin import FAILURE_MARKER, NAV_LABEL, PAGE_TEXT, UjiNote
 
 
 def test_root_lists_every_city_with_a_link(client):
@@ -96,3 +96,41 @@ def test_language_switch_refuses_to_send_the_visitor_elsewhere(client):
         answer = client.get(f"/malang/bahasa/id?next={target}", follow_redirects=False)
         assert answer.status_code == 303
         assert answer.headers["location"] == "/malang/", target
+
+
+def test_health_check_answers_without_a_city(client):
+    answer = client.get("/healthz")
+    assert answer.status_code == 200
+    assert answer.json() == {"status": "ok"}
+
+
+def test_search_page_answers_in_each_city(client):
+    page = client.get("/malang/cari", params={"q": "pajak"})
+    assert page.status_code == 200
+    assert 'value="pajak"' in page.text
+
+
+def test_plugin_api_is_scoped_to_the_city_and_absent_where_not_enabled(client, city_run):
+    async def add(text):
+        await UjiNote.insert(UjiNote(text=text))
+
+    city_run("malang", add, "catatan malang")
+    city_run("semarang", add, "catatan semarang")
+    answer = client.get("/malang/api/uji/catatan")
+    assert answer.status_code == 200
+    assert answer.json() == [{"text": "catatan malang"}]
+    missing = client.get("/semarang/api/uji/catatan")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("application/json")
+    assert missing.json()["status"] == 404
+    unknown = client.get("/malang/api/tidak-ada")
+    assert unknown.status_code == 404
+    assert unknown.json()["status"] == 404
+
+
+def test_api_errors_are_json_without_trace(client):
+    answer = client.get("/malang/api/uji/rusak")
+    assert answer.status_code == 500
+    assert answer.json()["status"] == 500
+    assert FAILURE_MARKER not in answer.text
+    assert "Traceback" not in answer.text

@@ -49,7 +49,10 @@ def _messages(status: int) -> tuple[str, str]:
 
 
 def _wants_json(request: Request) -> bool:
-    path = request.scope["path"][len(request.scope.get("root_path", "")) :]
+    # litestar has already taken the city prefix (root_path) off the path.
+    path, root = request.scope["path"], request.scope.get("root_path", "")
+    if root and path.startswith(root + "/"):
+        path = path[len(root) :]
     return path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
 
 
