@@ -233,3 +233,23 @@ def test_oversized_body_gets_the_413_page(balai_app_factory, city_run):
         assert big.status_code == 413
         assert "Terlalu besar" in big.text
         assert "text/html" in big.headers["content-type"]
+
+
+def test_failed_logins_from_one_address_are_throttled_across_login_names(client, post_form):
+    for attempt in range(5):
+        answer = post_form(
+            "/malang/masuk", {"login": f"orang{attempt}@example.id", "password": "salah-salah-1"}
+        )
+        assert answer.status_code == 400
+    blocked = post_form(
+        "/malang/masuk", {"login": "orang-baru@example.id", "password": "salah-salah-1"}
+    )
+    assert blocked.status_code == 429
+
+
+def test_refused_forms_are_logged(client, caplog):
+    client.get("/malang/masuk")
+    with caplog.at_level("INFO", logger="balai.web"):
+        client.post("/malang/masuk", data={"login": "x"})
+    assert "403 on POST" in caplog.text
+    assert "CSRF" in caplog.text
