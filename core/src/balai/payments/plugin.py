@@ -1,0 +1,105 @@
+"""The payments service as a built-in plugin (slug ``payments``, pages at ``/bayar/``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from balai import __version__
+from balai.auth.access import current_user
+from balai.hookimpl import hookimpl
+from balai.payments import api, jobs, office, pages, perms, runtime
+from balai.payments.providers import builtin_providers
+from balai.types import Dimension, NavItem, PluginInfo, Routes
+
+SLUG = "payments"
+
+
+@hookimpl
+def plugin_info() -> PluginInfo:
+    """The payments service."""
+    return PluginInfo(
+        slug=SLUG,
+        title="Payments",
+        dimension=Dimension.GOVERNANCE,
+        version=__version__,
+        description="One ledger of invoices and payments for every city service.",
+        path="bayar",
+        department="Bapenda",
+    )
+
+
+@hookimpl
+def piccolo_apps() -> list[str]:
+    """The ledger's tables."""
+    return ["balai.payments.piccolo_app"]
+
+
+@hookimpl
+def register_routes() -> Routes:
+    """Invoice and receipt pages, officer pages, the gateway callback."""
+    return Routes(
+        pages=[
+            pages.my_invoices,
+            pages.invoice_page,
+            pages.invoice_status,
+            pages.start,
+            pages.receipt,
+            pages.verify,
+        ],
+        office=[
+            office.search,
+            office.detail,
+            office.confirm_cash,
+            office.refund,
+            office.reconciliation,
+            office.run_reconciliation,
+        ],
+        api=[api.callback],
+    )
+
+
+@hookimpl
+def permissions():
+    """View, confirm cash, refund, reconcile."""
+    return perms.PERMISSIONS
+
+
+@hookimpl
+def roles():
+    """Cashier and payments officer."""
+    return perms.ROLES
+
+
+@hookimpl
+def payment_providers():
+    """Cash, bank virtual account, QRIS, e-wallet."""
+    return builtin_providers()
+
+
+@hookimpl
+def scheduled_jobs():
+    """Expiry every five minutes; reconciliation daily at 01:00."""
+    return jobs.declared_jobs()
+
+
+@hookimpl
+def startup(app: Any) -> None:
+    """Remember the app for the jobs, which run without a request."""
+    runtime.remember(app)
+
+
+@hookimpl
+async def nav_items(request: Any):
+    """The citizen's invoices, for logged-in users."""
+    if await current_user(request) is None:
+        return []
+    return [NavItem("My invoices", "/bayar/", 800)]
+
+
+@hookimpl
+def office_nav_items(request: Any):
+    """Invoices and reconciliation, for officers who may see them."""
+    return [
+        NavItem("Invoices", "/kelola/bayar/", 300, perms.VIEW),
+        NavItem("Reconciliation", "/kelola/bayar/rekonsiliasi", 310, perms.VIEW),
+    ]

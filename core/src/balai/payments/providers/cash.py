@@ -1,0 +1,21 @@
+"""Cash on delivery or over the counter: an officer confirms the receipt."""
+
+from __future__ import annotations
+
+from balai.payments.types import PaymentStart, StartContext
+
+
+class CashProvider:
+    """Pay in cash; settled when an officer with ``payments.confirm_cash`` confirms it."""
+
+    key = "cash"
+    title = "Cash at the counter or on delivery"
+    via_gateway = False
+
+    async def start(self, context: StartContext) -> PaymentStart:
+        """Nothing to ask anyone: the payer shows the invoice number to an officer."""
+        return PaymentStart(
+            provider=self.key,
+            reference=context.attempt_ref,
+            instructions="Show this invoice number to the officer and pay the amount in cash.",
+        )
