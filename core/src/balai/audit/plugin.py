@@ -1,0 +1,60 @@
+"""The audit log as a built-in plugin (slug ``audit``)."""
+
+from __future__ import annotations
+
+from balai import __version__
+from balai.audit import routes
+from balai.auth.access import current_user
+from balai.hookimpl import hookimpl
+from balai.types import Dimension, NavItem, Permission, PluginInfo, Role, Routes
+
+
+@hookimpl
+def plugin_info() -> PluginInfo:
+    """The audit log."""
+    return PluginInfo(
+        slug="audit",
+        title="Audit log",
+        dimension=Dimension.GOVERNANCE,
+        version=__version__,
+        description="Who did what, when and from where; who viewed personal data.",
+        path="audit",
+    )
+
+
+@hookimpl
+def piccolo_apps():
+    """The audit entries."""
+    return ["balai.audit.piccolo_app"]
+
+
+@hookimpl
+def register_routes() -> Routes:
+    """The citizen's page and the officers' search."""
+    return Routes(pages=routes.PAGES, office=routes.OFFICE)
+
+
+@hookimpl
+def permissions():
+    """Reading the audit log."""
+    return [Permission(routes.VIEW, "Search the audit log")]
+
+
+@hookimpl
+def roles():
+    """Auditors read the log."""
+    return [Role("audit.auditor", "Auditor", (routes.VIEW,), department="Inspektorat")]
+
+
+@hookimpl
+def office_nav_items(request):
+    """The audit log, for those who may read it."""
+    return [NavItem("Audit log", "/kelola/audit/", 950, routes.VIEW)]
+
+
+@hookimpl
+async def nav_items(request):
+    """A logged-in visitor can see who viewed their data."""
+    if await current_user(request) is None:
+        return []
+    return [NavItem("Who viewed my data", "/audit/data-saya", 920)]

@@ -1,0 +1,172 @@
+"""Searching the audit log: checked filters and one page of entries.
+
+Filters come from the officer's query string; :func:`parse_filters` turns
+them into :class:`AuditFilters` or a mapping of clear error messages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from balai.audit.tables import AuditEntry
+from balai.i18n import gettext as _
+from balai.tenants import current_city
+
+PAGE_SIZE = 50
+MAX_TEXT = 100
+MAX_PAGE = 100_000
+_ACTION = re.compile(r"^[a-z0-9_]+\.[a-z0-9_.]+$")
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What an officer searches the log for; empty values mean "any"."""
+
+    action: str = ""
+    actor: str = ""
+    subject: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    page: int = 1
+
+    def query_args(self, page: int | None = None) -> dict[str, str]:
+        """The filters as query-string values (for links to other pages)."""
+        args = {
+            "action": self.action,
+            "actor": self.actor,
+            "subject": self.subject,
+            "from": self.date_from.isoformat() if self.date_from else "",
+            "to": self.date_to.isoformat() if self.date_to else "",
+        }
+        args = {k: v for k, v in args.items() if v}
+        args["page"] = str(page or self.page)
+        return args
+
+
+def parse_page(raw: str | None) -> tuple[int, str | None]:
+    """A page number from the query string, or 1 and an error message."""
+    if raw in (None, ""):
+        return 1, None
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        return 1, _("The page number must be a whole number from 1.")
+    return int(raw), None
+
+
+def parse_filters(query: Mapping[str, str]) -> tuple[AuditFilters, dict[str, str]]:
+    """Check the query string of the search page.
+
+    Returns:
+        The filters (defaults where a value was bad) and the errors by field.
+    """
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    action = (query.get("action") or "").strip()
+    if action and (len(action) > 80 or not _ACTION.match(action)):
+        errors["action"] = _("Choose an action from the list.")
+    else:
+        values["action"] = action
+    for name in ("actor", "subject"):
+        text = (query.get(name) or "").strip()
+        if len(text) > MAX_TEXT:
+            errors[name] = _("Search text can be at most %(n)s characters.", n=MAX_TEXT)
+        else:
+            values[name] = text
+    for key, name in (("from", "date_from"), ("to", "date_to")):
+        raw = (query.get(key) or "").strip()
+        if not raw:
+            continue
+        try:
+            values[name] = date.fromisoformat(raw)
+        except ValueError:
+            errors[key] = _("Give the date as YYYY-MM-DD, e.g. 2026-08-17.")
+    if values.get("date_from") and values.get("date_to") and values["date_from"] > values["date_to"]:
+        errors["to"] = _("The end date must not be before the start date.")
+    page, page_error = parse_page(query.get("page"))
+    if page_error:
+        errors["page"] = page_error
+    values["page"] = page
+    return AuditFilters(**values), errors
+
+
+def _day_start_utc(day: date) -> datetime:
+    """Midnight of ``day`` in the city's time zone, as UTC."""
+    return datetime.combine(day, time.min, tzinfo=current_city().tz).astimezone(UTC)
+
+
+def _where(filters: AuditFilters) -> list[Any]:
+    clauses: list[Any] = []
+    if filters.action:
+        clauses.append(AuditEntry.action == filters.action)
+    if filters.actor:
+        if filters.actor.isdigit():
+            clauses.append(AuditEntry.actor_id == int(filters.actor))
+        else:
+            clauses.append(AuditEntry.actor_label.ilike(f"%{filters.actor}%"))
+    if filters.subject:
+        clauses.append(AuditEntry.subject.ilike(f"%{filters.subject}%"))
+    if filters.date_from:
+        clauses.append(AuditEntry.created_at >= _day_start_utc(filters.date_from))
+    if filters.date_to:
+        clauses.append(AuditEntry.created_at < _day_start_utc(filters.date_to + timedelta(days=1)))
+    return clauses
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of entries and where it sits among all pages."""
+
+    rows: list[dict[str, Any]]
+    page: int
+    pages: int
+    total: int
+
+
+async def search(filters: AuditFilters, *, page_size: int = PAGE_SIZE) -> Page:
+    """Entries of the current city matching ``filters``, newest first."""
+    clauses = _where(filters)
+    count_query = AuditEntry.count()
+    select = AuditEntry.select(
+        AuditEntry.seq,
+        AuditEntry.created_at,
+        AuditEntry.actor_id,
+        AuditEntry.actor_label,
+        AuditEntry.action,
+        AuditEntry.subject,
+        AuditEntry.detail,
+        AuditEntry.client_addr,
+        AuditEntry.user_agent,
+        AuditEntry.personal_data_of,
+    )
+    for clause in clauses:
+        count_query = count_query.where(clause)
+        select = select.where(clause)
+    return await _paged(count_query, select, filters.page, page_size)
+
+
+async def viewed_data_of(user_id: int, page: int, *, page_size: int = 20) -> Page:
+    """Entries recording a view of ``user_id``'s personal data, newest first."""
+    where = AuditEntry.personal_data_of == user_id
+    select = AuditEntry.select(
+        AuditEntry.created_at, AuditEntry.actor_label, AuditEntry.action, AuditEntry.subject
+    ).where(where)
+    return await _paged(AuditEntry.count().where(where), select, page, page_size)
+
+
+async def _paged(count_query: Any, select: Any, page: int, page_size: int) -> Page:
+    total = await count_query
+    pages = max(1, -(-total // page_size))
+    page = min(page, pages)
+    rows = await select.order_by(AuditEntry.seq, ascending=False).offset(
+        (page - 1) * page_size
+    ).limit(page_size)
+    return Page(rows=rows, page=page, pages=pages, total=total)
+
+
+async def known_actions() -> list[str]:
+    """The distinct actions recorded in the current city, for the filter list."""
+    rows = await AuditEntry.select(AuditEntry.action).distinct().order_by(AuditEntry.action)
+    return [r["action"] for r in rows]

@@ -1,0 +1,15 @@
+"""The notifications' Piccolo app."""
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from balai.notifications.tables import OutboxMessage
+
+APP_CONFIG = AppConfig(
+    app_name="notifications",
+    migrations_folder_path=str(Path(__file__).parent / "migrations"),
+    table_classes=[OutboxMessage],
+    migration_dependencies=[],
+    commands=[],
+)

@@ -1,0 +1,71 @@
+"""The citizen's notification list (``/notifikasi/``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request, Response, get
+
+from balai.auth.access import current_user, require_login
+from balai.i18n import gettext as _
+from balai.notifications.tables import OutboxMessage
+from balai.web.rendering import city_url, render
+
+PAGE_SIZE = 20
+MAX_PAGE = 100_000
+
+
+@dataclass(frozen=True)
+class NotificationPage:
+    """One page of a user's notifications."""
+
+    rows: list[dict[str, Any]]
+    page: int
+    pages: int
+    total: int
+
+
+async def notifications_of(user_id: int, page: int, page_size: int = PAGE_SIZE) -> NotificationPage:
+    """The user's notifications in the current city, newest first."""
+    where = OutboxMessage.user_id == user_id
+    total = await OutboxMessage.count().where(where)
+    pages = max(1, -(-total // page_size))
+    page = min(page, pages)
+    rows = (
+        await OutboxMessage.select(
+            OutboxMessage.id,
+            OutboxMessage.kind,
+            OutboxMessage.channel,
+            OutboxMessage.subject,
+            OutboxMessage.body,
+            OutboxMessage.status,
+            OutboxMessage.created_at,
+            OutboxMessage.sent_at,
+        )
+        .where(where)
+        .order_by(OutboxMessage.created_at, ascending=False)
+        .order_by(OutboxMessage.id, ascending=False)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
+    return NotificationPage(rows=rows, page=page, pages=pages, total=total)
+
+
+@get("/", guards=[require_login], name="notifications")
+async def my_notifications(request: Request) -> Response:
+    """The visitor's notifications; an htmx request gets just the list."""
+    raw = request.query_params.get("page", "")
+    fragment = request.headers.get("hx-request") == "true"
+    template = "notifications/_list.html" if fragment else "notifications/list.html"
+    base = city_url(request, "/notifikasi/")
+    context: dict[str, Any] = {"page_url": lambda p: f"{base}?page={p}", "errors": {}}
+    if raw and (not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE):
+        context["errors"] = {"page": _("The page number must be a whole number from 1.")}
+        return await render(request, template, {**context, "result": None}, status_code=400)
+    user = await current_user(request)
+    result = await notifications_of(user.id, int(raw or 1))
+    return await render(request, template, {**context, "result": result})
+
+
+PAGES = [my_notifications]
