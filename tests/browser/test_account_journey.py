@@ -49,8 +49,8 @@ class Journey:
         return self.page.get_by_role("banner")
 
     def header_link(self, path: str) -> Any:
-        """The header link whose target ends with ``path``."""
-        return self.header.locator(f'a[href$="{path}"]')
+        """The header link to exactly ``path`` (language links carry it in ``next``)."""
+        return self.header.locator(f'a[href="{path}"]')
 
     def logout_button(self) -> Any:
         """The log-out button of the header's form."""

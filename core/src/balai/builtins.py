@@ -12,5 +12,6 @@ from types import ModuleType
 def builtin_plugins() -> dict[str, ModuleType]:
     """The built-in plugin modules by slug, the core first."""
     from balai import core_plugin
+    from balai.jobs import plugin as jobs_plugin
 
-    return {"core": core_plugin}
+    return {"core": core_plugin, "jobs": jobs_plugin}

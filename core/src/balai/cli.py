@@ -543,3 +543,101 @@ def new_plugin(
             name=name,
         )
     )
+
+
+# --- jobs ------------------------------------------------------------------------------
+
+
+def _jobs_app(config_path: Path | None) -> Any:
+    from balai.asgi import build_admin_app
+
+    if config_path is None:
+        _fail(_("Give the instance file with --config."))
+    return _admin_app(config_path, build_admin_app)
+
+
+@main.group(invoke_without_command=True)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help=CONFIG_HELP,
+)
+@click.pass_context
+def jobs(ctx: click.Context, config_path: Path | None) -> None:
+    """List the background jobs (name, schedule, description) and their last run per city.
+
+    Times are shown in each city's zone. `balai jobs run NAME --city SLUG`
+    runs one job now.
+    """
+    ctx.obj = {"config_path": config_path}
+    if ctx.invoked_subcommand is not None:
+        return
+    from balai.asgi import connected
+    from balai.i18n import format_when
+    from balai.jobs.report import first_line, last_runs
+
+    app = _jobs_app(config_path)
+    service = app.ui.jobs
+
+    async def gather() -> list[Any]:
+        async with connected(app):
+            return await last_runs(service.catalog, app.ui.config.cities)
+
+    runs = asyncio.run(gather())
+    declared = [service.catalog.jobs[name] for name in sorted(service.catalog.jobs)]
+    if not declared:
+        click.echo(_("No jobs are declared."))
+        return
+    click.echo(
+        _table(
+            [_("job"), _("schedule"), _("description")],
+            [[d.name, d.job.schedule_text(), _(d.job.description)] for d in declared],
+        )
+    )
+    click.echo("")
+    statuses = {"ok": _("ok"), "failed": _("failed"), "running": _("running")}
+    rows = [
+        [
+            run.job,
+            run.city.slug,
+            statuses.get(run.status, run.status) if run.status else _("never run"),
+            format_when(run.started_at, run.city.tz),
+            first_line(run.error),
+        ]
+        for run in runs
+    ]
+    click.echo(_table([_("job"), _("city"), _("last run"), _("started"), _("error")], rows))
+
+
+@jobs.command("run")
+@click.argument("name")
+@click.option("--city", "city_slug", required=True, help="Slug of the city to run the job for.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help=CONFIG_HELP,
+)
+@click.pass_context
+def jobs_run(ctx: click.Context, name: str, city_slug: str, config_path: Path | None) -> None:
+    """Run the job NAME for one city now and print the result (exit 1 if it failed)."""
+    from balai.asgi import connected
+    from balai.jobs.catalog import UnknownJobError
+
+    app = _jobs_app(config_path or (ctx.obj or {}).get("config_path"))
+    city = app.ui.config.cities.get(city_slug)
+    if city is None:
+        _fail(_("No city %(city)s in this instance.", city=city_slug))
+
+    async def run() -> Any:
+        async with connected(app):
+            return await app.ui.jobs.runner.run_now(name, city)
+
+    try:
+        result = asyncio.run(run())
+    except UnknownJobError as exc:
+        _fail(_("Cannot run %(job)s: %(reason)s", job=name, reason=str(exc)))
+    if result.status != "ok":
+        _fail(_("%(job)s failed for %(city)s: %(error)s", job=name, city=city_slug, error=result.error))
+    click.echo(_("%(job)s ran for %(city)s: ok", job=name, city=city_slug))

@@ -51,6 +51,7 @@ class _InstanceFile(msgspec.Struct, forbid_unknown_fields=True):
     strict: bool = False
     max_body_bytes: int = 10 * 1024 * 1024
     workers: int = 2
+    run_jobs: bool = True
 
 
 class _File(msgspec.Struct, forbid_unknown_fields=True):
@@ -71,6 +72,7 @@ class Config:
         database_url: From ``DATABASE_URL``; SQLite in ``data_dir`` by default.
         redis_url: From ``REDIS_URL``; sessions, throttling and jobs use it when set.
         secret_key: From ``BALAI_SECRET_KEY``.
+        run_jobs: Each worker runs the job runner (``[instance] run_jobs``).
         source: The file the configuration came from.
     """
 
@@ -81,6 +83,7 @@ class Config:
     strict: bool = False
     max_body_bytes: int = 10 * 1024 * 1024
     workers: int = 2
+    run_jobs: bool = True
     database_url: str = ""
     redis_url: str | None = None
     secret_key: str = ""
@@ -208,6 +211,7 @@ def _check(
         strict=parsed.instance.strict,
         max_body_bytes=parsed.instance.max_body_bytes,
         workers=parsed.instance.workers,
+        run_jobs=parsed.instance.run_jobs,
         database_url=database_url,
         redis_url=env.get("REDIS_URL") or None,
         secret_key=env.get("BALAI_SECRET_KEY", ""),

@@ -186,3 +186,52 @@ def user_deleted(city: City, user_id: int) -> None:
     user; keep what the law requires (e.g. paid tax records) without the
     personal link.
     """
+
+
+# --- Jobs (balai.jobs) -------------------------------------------------------
+
+
+@hookspec
+def scheduled_jobs() -> Sequence[Any]:
+    """Declare the plugin's background jobs as ``toolkit.Job`` values.
+
+    A declaration hook: a plain function, called once while the application
+    is built. Each ``Job`` has:
+
+    * ``name``: ``<slug>.<what>``, namespaced by your slug (start-up refuses
+      another prefix or a name declared twice);
+    * ``run``: ``async def run(city, **kwargs) -> None``. The runner calls it
+      inside ``toolkit.city_scope(city)`` for every city that enables your
+      plugin (the core's built-in services: every city), so ``CityTable``
+      queries see that city's rows only;
+    * a schedule: ``every=timedelta(...)`` (slots aligned to the Unix epoch:
+      ``timedelta(minutes=5)`` runs at :00, :05, ...; at least 10 seconds) or
+      ``daily_at=datetime.time(...)`` in the city's local time (``02:00`` in
+      Malang is 02:00 WIB, in Makassar 02:00 WITA), or neither for a job that
+      only runs when enqueued;
+    * ``description``: one sentence for ``balai jobs`` (a gettext msgid).
+
+    Guarantees: each (job, city, slot) runs once even with several workers
+    (claimed through Redis when ``REDIS_URL`` is set, and always through a
+    unique run record in the database). A slot missed while no worker ran is
+    run once when one starts (only the latest slot, no back-filling). An
+    exception is logged and recorded as a failed run with its error, and the
+    job is tried again at its next slot; other jobs are not affected. Write
+    jobs to be idempotent: a worker killed mid-run leaves the run ``running``
+    and it is not repeated.
+
+    One-off runs: ``await toolkit.enqueue("<slug>.<what>", city, **kwargs)``
+    calls ``run(city, **kwargs)`` soon in some worker, once; the arguments
+    must be JSON-serialisable (pass ids, not personal data).
+
+    Example::
+
+        async def expire_holds(city, **kwargs):
+            ...
+
+        @tk.hookimpl
+        def scheduled_jobs():
+            return [tk.Job(name="pasar.expire_holds", run=expire_holds,
+                           every=timedelta(minutes=10),
+                           description="Release product holds older than an hour.")]
+    """

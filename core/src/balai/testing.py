@@ -114,7 +114,7 @@ def write_config(
         directory: Where ``balai.toml`` and the data folder go.
         cities: Plugin slugs enabled per city slug.
         instance: Overrides of the ``[instance]`` table (the default is
-            ``development = true``, ``path_prefix = true``).
+            ``development = true``, ``path_prefix = true``, ``run_jobs = false``).
         city_options: Extra keys per city (``hosts``, ``theme``, ``locale``,
             ``settings`` ...), merged over the defaults.
         environ: The environment to read secrets from (default:
@@ -129,6 +129,7 @@ def write_config(
             "data_dir": str(directory / "data"),
             "development": True,
             "path_prefix": True,
+            "run_jobs": False,  # tests run jobs explicitly (ui.jobs.runner)
             **(instance or {}),
         },
         "cities": {},

@@ -25,6 +25,9 @@ from balai.auth.access import (
 from balai.db.tables import CityTable, CrossCityWriteError
 from balai.hookimpl import hookimpl
 from balai.i18n import gettext, ngettext, pgettext, rupiah
+from balai.jobs.catalog import UnknownJobError
+from balai.jobs.service import enqueue
+from balai.jobs.types import Job
 from balai.tenants import City, NoCityError, city_scope, current_city
 from balai.types import (
     DemoAccount,
@@ -52,6 +55,7 @@ __all__ = [
     "DemoReport",
     "Dimension",
     "HomeTile",
+    "Job",
     "NavItem",
     "NoCityError",
     "Permission",
@@ -59,11 +63,13 @@ __all__ = [
     "Role",
     "Routes",
     "SearchResult",
+    "UnknownJobError",
     "_",
     "city_scope",
     "city_url",
     "current_city",
     "current_user",
+    "enqueue",
     "flash",
     "gettext",
     "hookimpl",

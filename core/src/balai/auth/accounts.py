@@ -57,7 +57,7 @@ class AccountForm:
             if phone is None:
                 self.errors["phone"] = _("Enter an Indonesian mobile number, like 0812 3456 7890.")
         if not self.email.strip() and not self.phone.strip():
-            self.errors["email"] = _("Enter an email address or a mobile number.")
+            self.errors["contact"] = _("Enter an email address or a mobile number.")
         problem = password_problem(self.password, name=self.name, login=self.email or self.phone)
         if problem:
             self.errors["password"] = problem

@@ -39,7 +39,8 @@ from balai.config import Config, ConfigError, bind_plugins, ensure_secret
 from balai.db.database import Database
 from balai.i18n import Catalogs, rupiah, translate, translate_plural
 from balai.builtins import builtin_plugins
-from balai.plugins import BUILTIN_SLUGS, CORE, PluginRegistry, resolve
+from balai.jobs.service import JobService
+from balai.plugins import BUILTIN_SLUGS, CORE, PluginError, PluginRegistry, resolve
 from balai.web.errors import handle_exception
 from balai.web.pages import CITYLESS_PUBLIC
 from balai.web.rendering import BASE_ROOT_KEY, tanggal
@@ -67,6 +68,7 @@ class UI:
     database: Database
     throttle: Throttle
     redis: Any = None
+    jobs: Any = None
 
 
 def package_dir(obj: Any) -> Path:
@@ -168,6 +170,11 @@ def create_app(
         throttle=Throttle(redis=redis),
         redis=redis,
     )
+    try:
+        ui.jobs = JobService.build(registry, config, redis)
+    except PluginError as exc:
+        raise StartupError(str(exc)) from exc
+    ui.jobs.activate()
 
     route_handlers: list[Any] = [_static_routers(themes, registry, plugin_dirs)]
     for slug, plugin in registry.plugins.items():
@@ -196,8 +203,10 @@ def create_app(
         await database.open()
         for result in registry.each("startup", app=app).values():
             await resolve(result)
+        await ui.jobs.start()  # after the plugins' start-up: jobs may use what it prepared
 
     async def on_shutdown(app: Litestar) -> None:
+        await ui.jobs.stop()
         await database.close()
         if redis is not None:
             await redis.aclose()

@@ -10,8 +10,10 @@ from __future__ import annotations
 import html
 import logging
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Request, Response
+from litestar.background_tasks import BackgroundTask
 from litestar.enums import MediaType
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_303_SEE_OTHER
@@ -20,7 +22,7 @@ from markupsafe import Markup
 from balai.i18n import LANGUAGES, current_locale
 from balai.i18n import gettext as _
 from balai.tenants import current_city_or_none
-from balai.web.rendering import city_url, csrf_token, static_url
+from balai.web.rendering import city_url, csrf_token, current_path, static_url
 
 log = logging.getLogger("balai.web")
 
@@ -78,19 +80,25 @@ def handle_exception(request: Request, exc: Exception) -> Response:
         message = _("This form has expired or was sent from elsewhere. Reload the page and try again.")
     else:
         title, message = _messages(status)
+    audit = None
+    if status == 403 and "csrf" not in detail.lower():
+        from balai.audit.log import record_denial  # the audit log records every refusal
+
+        audit = BackgroundTask(record_denial, request, detail)
     if _wants_json(request):
         body: dict[str, Any] = {"status": status, "error": title, "message": message}
         if status < 500 and isinstance(exc, ValidationException):
             body["detail"] = detail
-        return Response(body, status_code=status, media_type=MediaType.JSON)
+        return Response(body, status_code=status, media_type=MediaType.JSON, background=audit)
     city = current_city_or_none()
     if status == 401 and city is not None and request.method == "GET":
-        target = city_url(request, "/masuk") + "?next=" + html.escape(request.url.path)
+        target = city_url(request, "/masuk") + "?next=" + quote(current_path(request), safe="/")
         return Response("", status_code=HTTP_303_SEE_OTHER, headers={"location": target})
     return Response(
         error_page(request, status, title, message),
         status_code=status,
         media_type=MediaType.HTML,
+        background=audit,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from litestar import Request, Response
@@ -77,6 +78,12 @@ def plugin_static_url(request: Request, slug: str, path: str) -> str:
     return base_url(request, f"/static/p/{slug}/{path.lstrip('/')}?v={__version__}")
 
 
+def current_path(request: Request) -> str:
+    """The path the browser asked for, trailing slash kept (litestar trims it)."""
+    raw = request.scope.get("raw_path")
+    return raw.decode("latin-1") if raw else request.url.path
+
+
 def csrf_token(request: Request) -> str:
     """This request's CSRF token ('' where the middleware set none)."""
     token = ScopeState.from_scope(request.scope).csrf_token
@@ -125,7 +132,7 @@ async def page_context(request: Request, city: City | None) -> dict[str, Any]:
         "static": lambda path: static_url(request, theme, path),
         "plugin_static": lambda slug, path: plugin_static_url(request, slug, path),
         "lang_switch_url": lambda code: city_url(request, f"/bahasa/{code}")
-        + f"?next={html.escape(request.url.path)}",
+        + f"?next={quote(current_path(request), safe='/')}",
         "flashes": pop_flashes(request),
         "user": None,
         "nav": [],

@@ -1,0 +1,85 @@
+"""The jobs every plugin declared, and which of them run in which city."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from balai.jobs.types import Job
+from balai.plugins import BUILTIN_SLUGS, PluginError, PluginRegistry
+from balai.tenants import City
+
+
+class UnknownJobError(LookupError):
+    """No job of that name is declared, or the city does not run it."""
+
+
+@dataclass(frozen=True)
+class DeclaredJob:
+    """A job with the slug of the plugin that declared it."""
+
+    plugin: str
+    job: Job
+
+    @property
+    def name(self) -> str:
+        """The job's namespaced name."""
+        return self.job.name
+
+
+class JobCatalog:
+    """Jobs by name, collected once from the ``scheduled_jobs`` hook."""
+
+    def __init__(self, declared: Iterable[DeclaredJob]) -> None:
+        self.jobs: dict[str, DeclaredJob] = {}
+        for item in declared:
+            if item.name in self.jobs:
+                raise PluginError(item.plugin, f"job {item.name!r} is declared twice")
+            self.jobs[item.name] = item
+
+    @classmethod
+    def from_registry(cls, registry: PluginRegistry) -> JobCatalog:
+        """Collect the declarations of every registered plugin.
+
+        Raises:
+            PluginError: a plugin returned something other than ``Job`` values,
+                named a job outside its own namespace, or named one twice.
+        """
+        found: list[DeclaredJob] = []
+        for slug, plugin in registry.plugins.items():
+            try:
+                jobs = registry.call_one(plugin.obj, "scheduled_jobs")
+            except ValueError as exc:  # a Job that refused its own arguments
+                raise PluginError(slug, f"scheduled_jobs(): {exc}") from exc
+            if inspect.iscoroutine(jobs):
+                jobs.close()
+                raise PluginError(slug, "scheduled_jobs() must be a plain function, not async")
+            for job in jobs or ():
+                if not isinstance(job, Job):
+                    raise PluginError(slug, "scheduled_jobs() must return toolkit.Job values")
+                if job.owner != slug:
+                    raise PluginError(slug, f"job {job.name!r} must be named '{slug}.<what>'")
+                found.append(DeclaredJob(slug, job))
+        return cls(found)
+
+    def runs_in(self, item: DeclaredJob, city: City) -> bool:
+        """Whether ``city`` runs ``item`` (built-ins everywhere, plugins where enabled)."""
+        return item.plugin in BUILTIN_SLUGS or city.enables(item.plugin)
+
+    def for_city(self, city: City) -> list[DeclaredJob]:
+        """The jobs ``city`` runs, by name."""
+        return [j for _, j in sorted(self.jobs.items()) if self.runs_in(j, city)]
+
+    def get(self, name: str, city: City) -> DeclaredJob:
+        """The job ``name`` as run in ``city``.
+
+        Raises:
+            UnknownJobError: no such job, or ``city`` does not enable its plugin.
+        """
+        item = self.jobs.get(name)
+        if item is None:
+            raise UnknownJobError(f"no job named {name!r}")
+        if not self.runs_in(item, city):
+            raise UnknownJobError(f"{city.slug} does not enable plugin {item.plugin!r} (job {name!r})")
+        return item

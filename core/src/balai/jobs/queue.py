@@ -1,0 +1,189 @@
+"""Queues of one-off runs: Redis when ``REDIS_URL`` is set, the database otherwise.
+
+Both hand each entry to one worker. The database queue moves a row from
+``queued`` to ``running`` in a conditional ``UPDATE`` that only one worker's
+statement can win. The Redis queue is a reliable list queue: ``LMOVE``
+takes an entry atomically into the worker's own processing list, which is
+emptied when the run is recorded; the processing lists of workers whose
+heartbeat expired are moved back to the queue by :meth:`RedisQueue.recover`.
+In both, the run row's unique claim key (``once|<token>``) makes a run
+happen at most once even if an entry is delivered twice.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from balai.jobs.tables import DONE, FAILED, QUEUED, RUNNING, QueuedJob
+
+QUEUE_KEY = "balai:jobs:queue"
+PROCESSING_PREFIX = "balai:jobs:processing:"
+HEARTBEAT_PREFIX = "balai:jobs:worker:"
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """One enqueued run."""
+
+    job: str
+    city: str
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    token: str = field(default_factory=lambda: secrets.token_hex(16))
+    enqueued_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    raw: Any = None  # the Redis list item, kept to acknowledge it
+
+    def to_json(self) -> str:
+        """The entry as stored in Redis."""
+        return json.dumps(
+            {
+                "job": self.job,
+                "city": self.city,
+                "kwargs": self.kwargs,
+                "token": self.token,
+                "enqueued_at": self.enqueued_at.isoformat(),
+            }
+        )
+
+    @classmethod
+    def from_json(cls, raw: bytes | str) -> QueueEntry:
+        """Read an entry stored by :meth:`to_json`."""
+        data = json.loads(raw)
+        return cls(
+            job=data["job"],
+            city=data["city"],
+            kwargs=data.get("kwargs") or {},
+            token=data["token"],
+            enqueued_at=datetime.fromisoformat(data["enqueued_at"]),
+            raw=raw,
+        )
+
+
+class JobQueue(Protocol):
+    """What the runner needs from a queue."""
+
+    async def push(self, entry: QueueEntry) -> None:
+        """Add ``entry``."""
+
+    async def take(self, limit: int) -> list[QueueEntry]:
+        """Hand up to ``limit`` entries to this worker (never to another)."""
+
+    async def finish(self, entry: QueueEntry, ok: bool) -> None:
+        """Acknowledge an entry taken by :meth:`take`."""
+
+
+class DatabaseQueue:
+    """The queue in table ``balai_jobs_queue``, polled by the runner."""
+
+    def __init__(self, worker: str) -> None:
+        self.worker = worker
+
+    async def push(self, entry: QueueEntry) -> None:
+        """Insert the entry's row (inside the caller's transaction, if one is open)."""
+        await QueuedJob.insert(
+            QueuedJob(
+                token=entry.token,
+                job=entry.job,
+                city=entry.city,
+                kwargs=json.dumps(entry.kwargs),
+                status=QUEUED,
+                enqueued_at=entry.enqueued_at,
+            )
+        )
+
+    async def take(self, limit: int) -> list[QueueEntry]:
+        """Take the oldest queued rows one by one with a conditional update."""
+        waiting = (
+            await QueuedJob.select(QueuedJob.id)
+            .where(QueuedJob.status == QUEUED)
+            .order_by(QueuedJob.id)
+            .limit(limit)
+        )
+        taken: list[QueueEntry] = []
+        for row in waiting:
+            won = (
+                await QueuedJob.update(
+                    {
+                        QueuedJob.status: RUNNING,
+                        QueuedJob.claimed_by: self.worker,
+                        QueuedJob.claimed_at: datetime.now(UTC),
+                        QueuedJob.attempts: QueuedJob.attempts + 1,
+                    }
+                )
+                .where((QueuedJob.id == row["id"]) & (QueuedJob.status == QUEUED))
+                .returning(QueuedJob.token, QueuedJob.job, QueuedJob.city, QueuedJob.kwargs,
+                           QueuedJob.enqueued_at)
+            )
+            for got in won:
+                taken.append(
+                    QueueEntry(
+                        job=got["job"],
+                        city=got["city"],
+                        kwargs=json.loads(got["kwargs"] or "{}"),
+                        token=got["token"],
+                        enqueued_at=got["enqueued_at"],
+                    )
+                )
+        return taken
+
+    async def finish(self, entry: QueueEntry, ok: bool) -> None:
+        """Mark the row done or failed."""
+        await QueuedJob.update({QueuedJob.status: DONE if ok else FAILED}).where(
+            QueuedJob.token == entry.token
+        )
+
+
+class RedisQueue:
+    """A reliable list queue in Redis (``LPUSH`` + ``LMOVE`` into a processing list)."""
+
+    def __init__(self, redis: Any, worker: str, *, heartbeat_ms: int = 60_000) -> None:
+        self.redis = redis
+        self.worker = worker
+        self.processing = PROCESSING_PREFIX + worker
+        self.heartbeat_ms = heartbeat_ms
+
+    async def push(self, entry: QueueEntry) -> None:
+        """Add the entry at the head of the queue."""
+        await self.redis.lpush(QUEUE_KEY, entry.to_json())
+
+    async def beat(self) -> None:
+        """Say this worker is alive (its processing list is not to be recovered)."""
+        await self.redis.set(HEARTBEAT_PREFIX + self.worker, "1", px=self.heartbeat_ms)
+
+    async def take(self, limit: int, *, wait_seconds: float = 0) -> list[QueueEntry]:
+        """Move up to ``limit`` entries from the tail of the queue into this worker's list.
+
+        Args:
+            limit: At most this many entries.
+            wait_seconds: Block up to this long for the first entry (0: do not block).
+        """
+        await self.beat()
+        taken: list[QueueEntry] = []
+        while len(taken) < limit:
+            if wait_seconds and not taken:
+                raw = await self.redis.blmove(QUEUE_KEY, self.processing, wait_seconds, "RIGHT", "LEFT")
+            else:
+                raw = await self.redis.lmove(QUEUE_KEY, self.processing, "RIGHT", "LEFT")
+            if raw is None:
+                break
+            taken.append(QueueEntry.from_json(raw))
+        return taken
+
+    async def finish(self, entry: QueueEntry, ok: bool) -> None:
+        """Drop the entry from this worker's processing list (the run row keeps the outcome)."""
+        await self.redis.lrem(self.processing, 1, entry.raw)
+
+    async def recover(self) -> int:
+        """Put back the entries of workers whose heartbeat expired; return how many."""
+        moved = 0
+        async for key in self.redis.scan_iter(match=PROCESSING_PREFIX + "*"):
+            name = key.decode() if isinstance(key, bytes) else key
+            worker = name[len(PROCESSING_PREFIX):]
+            if worker == self.worker or await self.redis.exists(HEARTBEAT_PREFIX + worker):
+                continue
+            while await self.redis.lmove(name, QUEUE_KEY, "RIGHT", "RIGHT") is not None:
+                moved += 1
+        return moved

@@ -1,0 +1,241 @@
+"""The in-process job runner: due slots and queued runs, once across workers.
+
+Every worker process runs one :class:`JobRunner` task (started by the
+application's start-up when ``[instance] run_jobs`` is true). Each tick it
+computes, for every city and every job that city runs, the current slot
+(:mod:`balai.jobs.slots`); a slot with no run yet is claimed
+(:mod:`balai.jobs.claims`) and, when the claim is won, run inside
+``city_scope(city)``. Then it takes one-off runs from the queue. A job that
+raises is recorded as ``failed`` with its error and is tried again at its next
+slot; it never stops the other jobs or the runner.
+
+A slot missed while no worker was up is run once when a worker next ticks
+(the latest slot only: no back-filling of older ones).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import secrets
+import socket
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from balai.jobs.catalog import DeclaredJob, JobCatalog, UnknownJobError
+from balai.jobs.claims import Claims, once_key, scheduled_key
+from balai.jobs.queue import DatabaseQueue, JobQueue, QueueEntry, RedisQueue
+from balai.jobs.slots import current_slot, slot_ttl
+from balai.jobs.tables import FAILED, OK, ONCE, SCHEDULED, JobRun
+from balai.tenants import City, city_scope
+
+log = logging.getLogger("balai.jobs")
+ERROR_LIMIT = 4000
+ONCE_TTL = timedelta(days=2)
+
+
+def new_worker_id() -> str:
+    """A worker id: host, process and a random part (unique per runner)."""
+    return f"{socket.gethostname()[:40]}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+def utc_now() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What became of one run this worker performed."""
+
+    job: str
+    city: str
+    slot: datetime
+    status: str
+    error: str = ""
+    run_id: int | None = None
+
+
+def describe_error(exc: BaseException) -> str:
+    """The error text stored on a failed run: the exception first, then its last frames."""
+    head = f"{type(exc).__name__}: {exc}"
+    frames = "".join(traceback.format_tb(exc.__traceback__, limit=-3)).rstrip()
+    text = f"{head}\n{frames}" if frames else head
+    return text if len(text) <= ERROR_LIMIT else text[: ERROR_LIMIT - 1] + "…"
+
+
+class JobRunner:
+    """Runs due and queued jobs for the cities of one instance.
+
+    Args:
+        catalog: The declared jobs.
+        cities: The instance's cities by slug.
+        redis: An async Redis client; with one, locks and the queue live in Redis.
+        worker: This runner's id (default: host-pid-random).
+        tick: Seconds between scheduling passes.
+        clock: Returns the current aware time (tests pass a fixed one).
+    """
+
+    def __init__(
+        self,
+        catalog: JobCatalog,
+        cities: dict[str, City],
+        *,
+        redis: Any = None,
+        worker: str | None = None,
+        tick: float = 15.0,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.catalog = catalog
+        self.cities = cities
+        self.redis = redis
+        self.worker = worker or new_worker_id()
+        self.tick = tick
+        self.clock = clock
+        self.claims = Claims(self.worker, redis)
+        self.queue: JobQueue = RedisQueue(redis, self.worker) if redis is not None else DatabaseQueue(self.worker)
+        self._task: asyncio.Task[None] | None = None
+
+    # --- one pass -------------------------------------------------------
+
+    async def run_due(self, now: datetime | None = None) -> list[RunResult]:
+        """Claim and run every slot due at ``now`` that no worker ran yet.
+
+        Returns:
+            The runs this worker performed (not those another worker had).
+        """
+        now = now or self.clock()
+        results: list[RunResult] = []
+        for city in self.cities.values():
+            for item in self.catalog.for_city(city):
+                slot = current_slot(item.job, city.tz, now)
+                if slot is None:
+                    continue
+                run_id = await self.claims.claim(
+                    key=scheduled_key(item.name, city.slug, slot),
+                    job=item.name,
+                    city=city.slug,
+                    kind=SCHEDULED,
+                    slot=slot,
+                    ttl=slot_ttl(item.job),
+                )
+                if run_id is not None:
+                    results.append(await self._perform(item, city, slot, run_id, {}))
+        return results
+
+    async def run_queued(self, limit: int = 20, *, wait_seconds: float = 0) -> list[RunResult]:
+        """Take up to ``limit`` one-off runs from the queue and perform them."""
+        if isinstance(self.queue, RedisQueue):
+            entries = await self.queue.take(limit, wait_seconds=wait_seconds)
+        else:
+            entries = await self.queue.take(limit)
+        results: list[RunResult] = []
+        for entry in entries:
+            result = await self._run_entry(entry)
+            await self.queue.finish(entry, result is not None and result.status == OK)
+            if result is not None:
+                results.append(result)
+        return results
+
+    async def _run_entry(self, entry: QueueEntry) -> RunResult | None:
+        city = self.cities.get(entry.city)
+        try:
+            if city is None:
+                raise UnknownJobError(f"no city {entry.city!r} in this instance")
+            item = self.catalog.get(entry.job, city)
+        except UnknownJobError as exc:
+            log.error("queued run %s dropped: %s", entry.token, exc)
+            return RunResult(entry.job, entry.city, entry.enqueued_at, FAILED, str(exc))
+        run_id = await self.claims.claim(
+            key=once_key(entry.token),
+            job=item.name,
+            city=city.slug,
+            kind=ONCE,
+            slot=entry.enqueued_at,
+            ttl=ONCE_TTL,
+        )
+        if run_id is None:
+            return None  # delivered twice; the first delivery ran it
+        return await self._perform(item, city, entry.enqueued_at, run_id, entry.kwargs)
+
+    async def run_now(self, name: str, city: City, **kwargs: Any) -> RunResult:
+        """Run job ``name`` for ``city`` at once, recorded as a one-off run (``balai jobs run``).
+
+        Raises:
+            UnknownJobError: no such job in ``city``.
+        """
+        item = self.catalog.get(name, city)
+        entry = QueueEntry(job=name, city=city.slug, kwargs=kwargs)
+        run_id = await self.claims.claim(
+            key=once_key(entry.token),
+            job=name,
+            city=city.slug,
+            kind=ONCE,
+            slot=entry.enqueued_at,
+            ttl=ONCE_TTL,
+        )
+        assert run_id is not None, "a fresh token cannot be taken"
+        return await self._perform(item, city, entry.enqueued_at, run_id, kwargs)
+
+    async def _perform(
+        self, item: DeclaredJob, city: City, slot: datetime, run_id: int, kwargs: dict[str, Any]
+    ) -> RunResult:
+        status, error = OK, ""
+        try:
+            with city_scope(city):
+                await item.job.run(city, **kwargs)
+        except asyncio.CancelledError:
+            await self._record(run_id, FAILED, "cancelled: the worker stopped during the run")
+            raise
+        except Exception as exc:  # one failing job must not stop the others
+            status, error = FAILED, describe_error(exc)
+            log.exception("job %s failed for %s (slot %s)", item.name, city.slug, slot.isoformat())
+        await self._record(run_id, status, error)
+        return RunResult(item.name, city.slug, slot, status, error, run_id)
+
+    async def _record(self, run_id: int, status: str, error: str) -> None:
+        await JobRun.update(
+            {JobRun.status: status, JobRun.error: error, JobRun.finished_at: utc_now()}
+        ).where(JobRun.id == run_id)
+
+    # --- the background task --------------------------------------------
+
+    def start(self) -> None:
+        """Start the runner's task on the running event loop."""
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._loop(), name=f"balai-jobs-{self.worker}")
+
+    @property
+    def running(self) -> bool:
+        """Whether the background task is running."""
+        return self._task is not None and not self._task.done()
+
+    async def stop(self) -> None:
+        """Stop the task, waiting for it to end (a run in progress is cancelled and recorded)."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    async def _loop(self) -> None:
+        log.info("job runner %s started", self.worker)
+        while True:
+            try:
+                await self.run_due()
+                if isinstance(self.queue, RedisQueue):
+                    await self.queue.recover()
+                    await self.run_queued(wait_seconds=self.tick)
+                    continue
+                await self.run_queued()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the database or Redis was unreachable: try again next tick
+                log.exception("job runner pass failed; retrying in %s s", self.tick)
+            await asyncio.sleep(self.tick)

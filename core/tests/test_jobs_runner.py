@@ -1,0 +1,394 @@
+"""The job runner: each due slot once across workers, failures recorded, one-off queue."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from balai import core_plugin
+from balai.builtins import builtin_plugins
+from balai.db.engines import KeptSQLiteEngine, close_engine
+from balai.hookimpl import hookimpl
+from balai.jobs.catalog import JobCatalog, UnknownJobError
+from balai.jobs.runner import JobRunner
+from balai.jobs.service import JobService, enqueue
+from balai.jobs.tables import FAILED, OK, JobRun, QueuedJob
+from balai.jobs.types import Job
+from balai.plugins import CORE, PluginError, PluginRegistry
+from balai.tenants import current_city
+from balai.testing import TEST_SECRET_KEY, write_config
+from balai.types import Dimension, PluginInfo
+from balai.web.app import StartupError, create_app
+
+SLUG = "ronda"
+NOW = datetime(2026, 8, 17, 3, 7, 42, tzinfo=UTC)
+
+
+class Ronda:
+    """A test plugin with an every-minute job, a daily job, a failing job and an on-demand one."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, dict[str, Any]]] = []
+        self.fail = True
+
+    @hookimpl
+    def plugin_info(self):
+        return PluginInfo(slug=SLUG, title="Night watch", dimension=Dimension.SOCIETY, version="1.0")
+
+    @hookimpl
+    def scheduled_jobs(self):
+        async def patrol(city, **kwargs):
+            await asyncio.sleep(0)  # let a racing runner interleave
+            self.calls.append(("patrol", current_city().slug, kwargs))
+
+        async def report(city, **kwargs):
+            self.calls.append(("report", city.slug, kwargs))
+
+        async def broken(city, **kwargs):
+            if self.fail:
+                raise RuntimeError("the lantern is out")
+            self.calls.append(("broken", city.slug, kwargs))
+
+        async def wake(city, **kwargs):
+            self.calls.append(("wake", current_city().slug, kwargs))
+
+        return [
+            Job("ronda.patrol", patrol, every=timedelta(minutes=1), description="Walk the block."),
+            Job("ronda.report", report, daily_at=datetime.min.time(), description="Daily report."),
+            Job("ronda.broken", broken, every=timedelta(minutes=1), description="Always fails."),
+            Job("ronda.wake", wake, description="Wake the guard."),
+        ]
+
+    def count(self, what: str, city: str | None = None) -> int:
+        return sum(1 for w, c, _ in self.calls if w == what and (city is None or c == city))
+
+
+def ronda_registry(plugin: Ronda) -> PluginRegistry:
+    """The built-in services plus the test plugin."""
+    registry = PluginRegistry()
+    for slug, obj in builtin_plugins().items():
+        registry.register(obj, slug)
+    registry.register(plugin, SLUG)
+    return registry
+
+
+@pytest.fixture
+def ronda() -> Ronda:
+    return Ronda()
+
+
+@pytest.fixture
+def jobs_app(balai_app_factory, ronda, tmp_path):
+    """Malang enables ``ronda``, Semarang does not; no Redis even if the run has one."""
+    config = write_config(
+        tmp_path / "jobs",
+        {"malang": [SLUG], "semarang": []},
+        environ={"BALAI_SECRET_KEY": TEST_SECRET_KEY},
+    )
+    return balai_app_factory(config, registry=ronda_registry(ronda))
+
+
+def on_loop(app: Any, fn: Any) -> Any:
+    """Run ``fn()`` on a fresh loop with the app's database open, then close it."""
+
+    async def main() -> Any:
+        await app.ui.database.open()
+        try:
+            return await fn()
+        finally:
+            await app.ui.database.close()
+            if isinstance(app.ui.database.engine, KeptSQLiteEngine):
+                await close_engine(app.ui.database.engine)
+
+    return asyncio.run(main())
+
+
+def runner_for(app: Any, **kwargs: Any) -> JobRunner:
+    return JobRunner(app.ui.jobs.catalog, app.ui.config.cities, **kwargs)
+
+
+async def runs(**where: str) -> list[dict]:
+    query = JobRun.select().order_by(JobRun.id)
+    for key, value in where.items():
+        query = query.where(getattr(JobRun, key) == value)
+    return await query
+
+
+# --- declarations ------------------------------------------------------------------
+
+
+def test_jobs_run_only_in_cities_that_enable_their_plugin(jobs_app):
+    catalog = jobs_app.ui.jobs.catalog
+    cities = jobs_app.ui.config.cities
+    malang = [j.name for j in catalog.for_city(cities["malang"])]
+    semarang = [j.name for j in catalog.for_city(cities["semarang"])]
+    assert {"ronda.patrol", "ronda.report", "jobs.prune_history"} <= set(malang)
+    assert "jobs.prune_history" in semarang
+    assert not [n for n in semarang if n.startswith("ronda.")]
+    with pytest.raises(UnknownJobError):
+        catalog.get("ronda.patrol", cities["semarang"])
+    with pytest.raises(UnknownJobError):
+        catalog.get("ronda.nothing", cities["malang"])
+
+
+def test_a_job_outside_the_plugins_namespace_stops_startup(tmp_path):
+    class Nakal(Ronda):
+        @hookimpl
+        def scheduled_jobs(self):
+            return [Job("pajak.steal", _noop, every=timedelta(minutes=1))]
+
+    config = write_config(tmp_path, {"malang": [SLUG]})
+    with pytest.raises(StartupError, match="must be named 'ronda.<what>'"):
+        create_app(config, registry=ronda_registry(Nakal()))
+
+
+def test_an_invalid_job_names_its_plugin():
+    class Salah(Ronda):
+        @hookimpl
+        def scheduled_jobs(self):
+            return [Job("ronda.fast", _noop, every=timedelta(seconds=1))]
+
+    with pytest.raises(PluginError, match="ronda"):
+        JobCatalog.from_registry(ronda_registry(Salah()))
+
+
+def test_async_declarations_are_refused():
+    class Async(Ronda):
+        @hookimpl
+        async def scheduled_jobs(self):
+            return []
+
+    with pytest.raises(PluginError, match="plain function"):
+        JobCatalog.from_registry(ronda_registry(Async()))
+
+
+async def _noop(city, **kwargs):
+    return None
+
+
+# --- scheduled runs ----------------------------------------------------------------
+
+
+def test_a_due_slot_runs_once_and_is_recorded(jobs_app, ronda):
+    runner = runner_for(jobs_app, worker="w1")
+
+    async def scenario():
+        first = await runner.run_due(NOW)
+        again = await runner.run_due(NOW + timedelta(seconds=10))  # same minute: same slot
+        return first, again, await runs(job="ronda.patrol")
+
+    first, again, rows = on_loop(jobs_app, scenario)
+    assert ronda.count("patrol") == 1
+    assert ronda.calls[0][1] == "malang"  # ran inside the city's scope
+    assert again == []
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["city"], row["status"], row["worker"], row["kind"]) == ("malang", OK, "w1", "scheduled")
+    assert row["slot"] == datetime(2026, 8, 17, 3, 7, tzinfo=UTC)
+    assert row["finished_at"] is not None
+    # Built-in jobs run in every city, the plugin's only in Malang.
+    done = {(r.job, r.city) for r in first}
+    assert ("jobs.prune_history", "semarang") in done
+    assert ("ronda.patrol", "semarang") not in done
+
+
+def test_the_next_slot_runs_again(jobs_app, ronda):
+    runner = runner_for(jobs_app)
+
+    async def scenario():
+        await runner.run_due(NOW)
+        await runner.run_due(NOW + timedelta(minutes=1))
+        await runner.run_due(NOW + timedelta(minutes=1, seconds=10))  # still 03:08
+
+    on_loop(jobs_app, scenario)
+    assert ronda.count("patrol") == 2
+    assert ronda.count("report") == 1  # the daily slot did not change
+
+
+def test_a_failure_is_recorded_and_does_not_stop_the_others(jobs_app, ronda):
+    runner = runner_for(jobs_app)
+
+    async def scenario():
+        results = await runner.run_due(NOW)
+        ronda.fail = False
+        await runner.run_due(NOW + timedelta(minutes=1))  # retried at the next slot
+        return results, await runs(job="ronda.broken")
+
+    results, rows = on_loop(jobs_app, scenario)
+    failed = [r for r in results if r.status == FAILED and r.job.startswith("ronda.")]
+    assert [r.job for r in failed] == ["ronda.broken"]
+    assert "RuntimeError: the lantern is out" in failed[0].error
+    assert ronda.count("patrol") == 2 and ronda.count("report") == 1
+    assert [r["status"] for r in rows] == [FAILED, OK]
+    assert "the lantern is out" in rows[0]["error"]
+    assert rows[1]["error"] == ""
+
+
+def _race(app: Any, ronda: Ronda, make_runner: Any, rounds: int = 3) -> list[dict]:
+    async def scenario():
+        runners = [make_runner(f"w{i}") for i in range(4)]
+        for n in range(rounds):
+            now = NOW + timedelta(minutes=n)
+            await asyncio.gather(*(r.run_due(now) for r in runners))
+        return await runs(job="ronda.patrol")
+
+    return on_loop(app, scenario)
+
+
+def test_racing_runners_run_each_slot_once(jobs_app, ronda):
+    rows = _race(jobs_app, ronda, lambda w: runner_for(jobs_app, worker=w))
+    assert ronda.count("patrol") == 3
+    assert len(rows) == 3
+    assert len({r["slot"] for r in rows}) == 3
+
+
+def test_racing_runners_on_postgres(postgres_url, balai_app_factory, ronda):
+    app = balai_app_factory(cities={"malang": [SLUG], "semarang": []}, registry=ronda_registry(ronda))
+    assert not app.ui.database.is_sqlite
+    rows = _race(app, ronda, lambda w: runner_for(app, worker=w))
+    assert ronda.count("patrol") == 3 and len(rows) == 3
+
+
+def test_racing_runners_with_redis_locks(redis_url, jobs_app, ronda):
+    from redis.asyncio import Redis
+
+    clients: list[Any] = []
+
+    def make(worker: str) -> JobRunner:
+        client = Redis.from_url(redis_url)
+        clients.append(client)
+        return runner_for(jobs_app, worker=worker, redis=client)
+
+    rows = _race(jobs_app, ronda, make)
+    assert ronda.count("patrol") == 3 and len(rows) == 3
+
+    async def locks():
+        client = Redis.from_url(redis_url)
+        try:
+            return [k async for k in client.scan_iter(match="balai:jobs:lock:ronda.patrol|*")]
+        finally:
+            await client.aclose()
+
+    assert len(asyncio.run(locks())) == 3
+
+
+# --- one-off runs ------------------------------------------------------------------
+
+
+def test_enqueue_runs_once_with_its_arguments_from_the_database_queue(jobs_app, ronda):
+    malang = jobs_app.ui.config.cities["malang"]
+    runner = runner_for(jobs_app, worker="w1")
+    other = runner_for(jobs_app, worker="w2")
+
+    async def scenario():
+        token = await enqueue("ronda.wake", malang, guard_id=7)
+        queued = await QueuedJob.select().where(QueuedJob.token == token).first()
+        done = await asyncio.gather(runner.run_queued(), other.run_queued())
+        later = await runner.run_queued()
+        row = await QueuedJob.select().where(QueuedJob.token == token).first()
+        return queued, done, later, row, await runs(job="ronda.wake")
+
+    queued, done, later, row, rows = on_loop(jobs_app, scenario)
+    assert queued["status"] == "queued"
+    assert ronda.calls == [("wake", "malang", {"guard_id": 7})]
+    assert sum(len(d) for d in done) == 1 and later == []
+    assert row["status"] == "done" and row["attempts"] == 1
+    assert [(r["kind"], r["status"]) for r in rows] == [("once", OK)]
+
+
+def test_enqueue_refuses_unknown_jobs_other_cities_and_odd_arguments(jobs_app):
+    cities = jobs_app.ui.config.cities
+
+    async def scenario():
+        with pytest.raises(UnknownJobError):
+            await enqueue("ronda.wake", cities["semarang"])
+        with pytest.raises(UnknownJobError):
+            await enqueue("ronda.sleep", cities["malang"])
+        with pytest.raises(TypeError, match="JSON"):
+            await enqueue("ronda.wake", cities["malang"], when=datetime.now(UTC))
+        return await QueuedJob.count()
+
+    assert on_loop(jobs_app, scenario) == 0
+
+
+def test_enqueue_through_redis(redis_url, balai_app_factory, ronda, tmp_path):
+    config = write_config(
+        tmp_path / "jobs",
+        {"malang": [SLUG], "semarang": []},
+        environ={"BALAI_SECRET_KEY": TEST_SECRET_KEY, "REDIS_URL": redis_url},
+    )
+    app = balai_app_factory(config, registry=ronda_registry(ronda))
+    assert app.ui.redis is not None
+    malang = app.ui.config.cities["malang"]
+    from redis.asyncio import Redis
+
+    async def scenario():
+        second = JobRunner(app.ui.jobs.catalog, app.ui.config.cities, redis=Redis.from_url(redis_url))
+        await enqueue("ronda.wake", malang, n=1)
+        await enqueue("ronda.wake", malang, n=2)
+        in_db = await QueuedJob.count()
+        done = await asyncio.gather(app.ui.jobs.runner.run_queued(), second.run_queued())
+        left = await app.ui.redis.llen("balai:jobs:queue")
+        processing = await app.ui.redis.llen("balai:jobs:processing:" + second.worker)
+        await second.redis.aclose()
+        await app.ui.redis.aclose()
+        return in_db, done, left, processing
+
+    in_db, done, left, processing = on_loop(app, scenario)
+    assert in_db == 0  # the queue lives in Redis
+    assert sorted(k["n"] for _, _, k in ronda.calls) == [1, 2]
+    assert sum(len(d) for d in done) == 2
+    assert left == 0 and processing == 0
+
+
+def test_entries_of_a_dead_worker_are_recovered(redis_url, jobs_app, ronda):
+    from balai.jobs.queue import QueueEntry, RedisQueue
+    from redis.asyncio import Redis
+
+    async def scenario():
+        client = Redis.from_url(redis_url)
+        dead = RedisQueue(client, "dead-worker", heartbeat_ms=50)
+        await dead.push(QueueEntry(job="ronda.wake", city="malang", kwargs={"n": 9}))
+        assert len(await dead.take(5)) == 1  # taken, then the worker "dies"
+        await asyncio.sleep(0.1)  # its heartbeat expires
+        runner = runner_for(jobs_app, worker="alive", redis=client)
+        assert await runner.queue.recover() == 1
+        done = await runner.run_queued()
+        await client.aclose()
+        return done
+
+    done = on_loop(jobs_app, scenario)
+    assert [r.status for r in done] == [OK]
+    assert ronda.calls == [("wake", "malang", {"n": 9})]
+
+
+# --- the background task -----------------------------------------------------------
+
+
+def test_the_app_starts_and_stops_the_runner_when_run_jobs_is_on(balai_app_factory, ronda):
+    from balai.testing import open_client
+
+    app = balai_app_factory(
+        cities={"malang": [SLUG], "semarang": []},
+        registry=ronda_registry(ronda),
+        instance={"run_jobs": True},
+    )
+    with open_client(app) as client:
+        runner = app.ui.jobs.runner
+        assert runner.running
+        for _ in range(100):
+            if ronda.count("patrol"):
+                break
+            client.get("/malang/")  # give the loop a turn
+        assert ronda.count("patrol") == 1
+    assert not runner.running
+
+
+def test_tests_do_not_run_jobs_unless_asked(jobs_app):
+    from balai.testing import open_client
+
+    with open_client(jobs_app):
+        assert not jobs_app.ui.jobs.runner.running
+    assert isinstance(jobs_app.ui.jobs, JobService)
