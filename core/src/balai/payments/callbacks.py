@@ -74,7 +74,7 @@ async def handle_callback(request: Request, provider: str) -> CallbackAnswer:
         return _refused(413, "4130000", "Request too large", request, provider)
     try:
         headers = snap.verify(
-            secret, method=request.method, path=request.scope["path"], headers=request.headers, raw_body=raw
+            secret, method=request.method, path=snap.request_path(request.scope), headers=request.headers, raw_body=raw
         )
     except snap.SignatureError as exc:
         return _refused(401, "4010000", f"Unauthorized. {exc}", request, provider)

@@ -151,3 +151,12 @@ def verify(
     if not hmac.compare_digest(headers["x-signature"], expected):
         raise SignatureError("signature does not match")
     return SignedHeaders(stamp, headers["x-signature"], headers["x-external-id"], partner, token)
+
+
+def request_path(scope: Any) -> str:
+    """The path a sender addressed (and signed), with the city prefix, from an ASGI scope."""
+    root = scope.get("root_path", "") or ""
+    path = scope["path"]
+    if not root or path == root or path.startswith(root + "/"):
+        return path
+    return root + path

@@ -6,7 +6,7 @@ in the schema: one event per event key, one payment per invoice.
 
 from __future__ import annotations
 
-from piccolo.columns import Boolean, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import BigInt, Boolean, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from balai.db.tables import CityTable
@@ -18,7 +18,7 @@ class PaymentInvoice(CityTable, tablename="balai_payments_invoice"):
     number = Varchar(length=24, unique=True)
     access_token = Varchar(length=40)
     status = Varchar(length=12, default="pending", index=True)
-    amount = Integer()
+    amount = BigInt()
     payer_id = Integer(null=True, default=None, index=True)
     payer_name = Varchar(length=120)
     due_at = Timestamptz(index=True)
@@ -37,7 +37,7 @@ class PaymentInvoiceItem(CityTable, tablename="balai_payments_invoice_item"):
     position = Integer(default=0)
     description = Varchar(length=200)
     quantity = Integer(default=1)
-    amount = Integer()
+    amount = BigInt()
 
 
 class PaymentAttempt(CityTable, tablename="balai_payments_attempt"):
@@ -47,7 +47,7 @@ class PaymentAttempt(CityTable, tablename="balai_payments_attempt"):
     reference = Varchar(length=40, unique=True)
     provider = Varchar(length=20)
     external_id = Varchar(length=64, null=True, default=None, index=True)
-    amount = Integer()
+    amount = BigInt()
     va_number = Varchar(length=32, default="")
     qris_payload = Text(default="")
     redirect_url = Varchar(length=400, default="")
@@ -62,7 +62,7 @@ class Payment(CityTable, tablename="balai_payments_payment"):
     invoice_id = Integer(unique=True)
     provider = Varchar(length=20)
     external_id = Varchar(length=64, default="")
-    amount = Integer()
+    amount = BigInt()
     paid_at = Timestamptz()
     confirmed_by = Integer(null=True, default=None)
     refunded_at = Timestamptz(null=True, default=None)
@@ -78,7 +78,7 @@ class PaymentEvent(CityTable, tablename="balai_payments_event"):
     provider = Varchar(length=20)
     invoice_id = Integer(null=True, default=None, index=True)
     kind = Varchar(length=20)
-    amount = Integer(default=0)
+    amount = BigInt(default=0)
     outcome = Varchar(length=24)
     flagged = Boolean(default=False, index=True)
     received_at = Timestamptz()
@@ -91,8 +91,8 @@ class ReconciliationDiff(CityTable, tablename="balai_payments_recon_diff"):
     day = Varchar(length=10, index=True)
     kind = Varchar(length=24)
     reference = Varchar(length=60)
-    ledger_amount = Integer(null=True, default=None)
-    gateway_amount = Integer(null=True, default=None)
+    ledger_amount = BigInt(null=True, default=None)
+    gateway_amount = BigInt(null=True, default=None)
     found_at = Timestamptz()
 
 
@@ -112,7 +112,7 @@ class SandboxTransaction(Table, tablename="balai_payments_sandbox_txn"):
     partner_id = Varchar(length=40, index=True)
     partner_reference = Varchar(length=40)
     channel = Varchar(length=12)
-    amount = Integer()
+    amount = BigInt()
     va_number = Varchar(length=32, default="")
     callback_url = Varchar(length=400)
     return_url = Varchar(length=400, default="")

@@ -5,7 +5,7 @@ migration; later changes go in new migrations.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns import Boolean, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import BigInt, Boolean, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 ID = "2026-11-23T00:00:00:000000"
@@ -22,7 +22,7 @@ class PaymentInvoice(Table, tablename="balai_payments_invoice"):
     number = Varchar(length=24, unique=True)
     access_token = Varchar(length=40)
     status = Varchar(length=12, default="pending", index=True)
-    amount = Integer()
+    amount = BigInt()
     payer_id = Integer(null=True, default=None, index=True)
     payer_name = Varchar(length=120)
     due_at = Timestamptz(index=True)
@@ -40,7 +40,7 @@ class PaymentInvoiceItem(Table, tablename="balai_payments_invoice_item"):
     position = Integer(default=0)
     description = Varchar(length=200)
     quantity = Integer(default=1)
-    amount = Integer()
+    amount = BigInt()
 
 
 class PaymentAttempt(Table, tablename="balai_payments_attempt"):
@@ -49,7 +49,7 @@ class PaymentAttempt(Table, tablename="balai_payments_attempt"):
     reference = Varchar(length=40, unique=True)
     provider = Varchar(length=20)
     external_id = Varchar(length=64, null=True, default=None, index=True)
-    amount = Integer()
+    amount = BigInt()
     va_number = Varchar(length=32, default="")
     qris_payload = Text(default="")
     redirect_url = Varchar(length=400, default="")
@@ -63,7 +63,7 @@ class Payment(Table, tablename="balai_payments_payment"):
     invoice_id = Integer(unique=True)
     provider = Varchar(length=20)
     external_id = Varchar(length=64, default="")
-    amount = Integer()
+    amount = BigInt()
     paid_at = Timestamptz()
     confirmed_by = Integer(null=True, default=None)
     refunded_at = Timestamptz(null=True, default=None)
@@ -78,7 +78,7 @@ class PaymentEvent(Table, tablename="balai_payments_event"):
     provider = Varchar(length=20)
     invoice_id = Integer(null=True, default=None, index=True)
     kind = Varchar(length=20)
-    amount = Integer(default=0)
+    amount = BigInt(default=0)
     outcome = Varchar(length=24)
     flagged = Boolean(default=False, index=True)
     received_at = Timestamptz()
@@ -90,8 +90,8 @@ class ReconciliationDiff(Table, tablename="balai_payments_recon_diff"):
     day = Varchar(length=10, index=True)
     kind = Varchar(length=24)
     reference = Varchar(length=60)
-    ledger_amount = Integer(null=True, default=None)
-    gateway_amount = Integer(null=True, default=None)
+    ledger_amount = BigInt(null=True, default=None)
+    gateway_amount = BigInt(null=True, default=None)
     found_at = Timestamptz()
 
 
@@ -108,7 +108,7 @@ class SandboxTransaction(Table, tablename="balai_payments_sandbox_txn"):
     partner_id = Varchar(length=40, index=True)
     partner_reference = Varchar(length=40)
     channel = Varchar(length=12)
-    amount = Integer()
+    amount = BigInt()
     va_number = Varchar(length=32, default="")
     callback_url = Varchar(length=400)
     return_url = Varchar(length=400, default="")
@@ -133,9 +133,16 @@ TABLES = [
 async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="payments", description=DESCRIPTION)
     for table in TABLES:
-        manager.add_table(
-            class_name=table.__name__,
-            tablename=table._meta.tablename,
-            columns=list(table._meta.non_default_columns),
-        )
+        name = table._meta.tablename
+        manager.add_table(class_name=table.__name__, tablename=name)
+        for column in table._meta.non_default_columns:
+            manager.add_column(
+                table_class_name=table.__name__,
+                tablename=name,
+                column_name=column._meta.name,
+                db_column_name=column._meta.db_column_name,
+                column_class_name=type(column).__name__,
+                column_class=type(column),
+                params=dict(column._meta.params),
+            )
     return manager

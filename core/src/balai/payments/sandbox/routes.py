@@ -53,7 +53,7 @@ async def _verified(request: Request) -> tuple[str, str, bytes] | Response:
         return _refuse(413, "4130000", "Request too large")
     try:
         headers = snap.verify(
-            secret, method=request.method, path=request.scope["path"], headers=request.headers, raw_body=raw
+            secret, method=request.method, path=snap.request_path(request.scope), headers=request.headers, raw_body=raw
         )
     except snap.SignatureError as exc:
         log.warning("sandbox bank: refused %s: %s", request.url.path, exc)
