@@ -13,5 +13,12 @@ def builtin_plugins() -> dict[str, ModuleType]:
     """The built-in plugin modules by slug, the core first."""
     from balai import core_plugin
     from balai.jobs import plugin as jobs_plugin
+    from balai.payments import plugin as payments_plugin
+    from balai.payments.sandbox import plugin as payments_sandbox_plugin
 
-    return {"core": core_plugin, "jobs": jobs_plugin}
+    return {
+        "core": core_plugin,
+        "jobs": jobs_plugin,
+        "payments": payments_plugin,
+        "payments_sandbox": payments_sandbox_plugin,
+    }

@@ -235,3 +235,51 @@ def scheduled_jobs() -> Sequence[Any]:
                            every=timedelta(minutes=10),
                            description="Release product holds older than an hour.")]
     """
+
+
+# --- Payments (balai.payments) ----------------------------------------------
+
+
+@hookspec
+def payment_providers() -> Sequence[Any]:
+    """Declare ways to pay, as objects following ``toolkit.PaymentProvider``.
+
+    Declaration hook (plain function, read when needed). Each provider has a
+    unique ``key`` (also the segment of its callback endpoint
+    ``/api/bayar/callback/<key>``), a ``title`` (gettext msgid), ``via_gateway``
+    (settled by signed gateway callbacks, or by an officer confirming
+    receipt) and ``async def start(context) -> toolkit.PaymentStart``. The
+    payments service ships ``cash``, ``va``, ``qris`` and ``ewallet``.
+    """
+
+
+@hookspec
+def invoice_settled(city: City, invoice: Any) -> None:
+    """React to an invoice being paid: called exactly once per invoice.
+
+    Per city. ``invoice`` is a ``toolkit.Invoice`` with status ``paid``.
+    Every enabled plugin is called for every invoice of the city, so check
+    ``invoice.source == <your slug>`` first and ignore the rest; use
+    ``invoice.source_ref`` to find your record. Runs inside the settlement's
+    transaction: your writes commit with it, and raising rolls the
+    settlement back (the gateway then retries), so raise only when the
+    payment truly must not be accepted.
+    """
+
+
+@hookspec
+def invoice_expired(city: City, invoice: Any) -> None:
+    """React to a pending invoice passing its due time unpaid.
+
+    Per city. Check ``invoice.source == <your slug>`` first. Called once, by
+    the expiry job, inside its transaction.
+    """
+
+
+@hookspec
+def invoice_refunded(city: City, invoice: Any) -> None:
+    """React to a paid invoice being refunded by an officer.
+
+    Per city. Check ``invoice.source == <your slug>`` first. Called once,
+    inside the refund's transaction.
+    """

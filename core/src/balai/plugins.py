@@ -27,7 +27,7 @@ log = logging.getLogger("balai.plugins")
 ENTRY_POINT_GROUP = "balai.plugins"
 CORE = "core"
 # Slugs of the core's own features, registered by balai.builtins; always enabled.
-BUILTIN_SLUGS = frozenset({CORE, "jobs"})
+BUILTIN_SLUGS = frozenset({CORE, "jobs", "payments", "payments_sandbox"})
 
 
 class PluginError(RuntimeError):
@@ -182,7 +182,7 @@ class PluginRegistry:
             self._city_hooks[key] = caller
         return caller
 
-    async def gather(self, city: City, hook_name: str, **kwargs: Any) -> list[Any]:
+    async def gather(self, city: City, hook_name: str, /, **kwargs: Any) -> list[Any]:
         """Call a per-city hook and return its flattened, awaited results."""
         return await collect(self.for_city(city, hook_name)(**kwargs))
 

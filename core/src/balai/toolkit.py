@@ -28,6 +28,15 @@ from balai.i18n import gettext, ngettext, pgettext, rupiah
 from balai.jobs.catalog import UnknownJobError
 from balai.jobs.service import enqueue
 from balai.jobs.types import Job
+from balai.payments.ledger import LedgerError, cancel_invoice, create_invoice
+from balai.payments.types import (
+    Invoice,
+    InvoiceItem,
+    InvoiceStatus,
+    PaymentProvider,
+    PaymentStart,
+    StartContext,
+)
 from balai.tenants import City, NoCityError, city_scope, current_city
 from balai.types import (
     DemoAccount,
@@ -55,19 +64,28 @@ __all__ = [
     "DemoReport",
     "Dimension",
     "HomeTile",
+    "Invoice",
+    "InvoiceItem",
+    "InvoiceStatus",
     "Job",
+    "LedgerError",
     "NavItem",
     "NoCityError",
+    "PaymentProvider",
+    "PaymentStart",
     "Permission",
     "PluginInfo",
     "Role",
     "Routes",
     "SearchResult",
+    "StartContext",
     "UnknownJobError",
     "_",
+    "cancel_invoice",
     "city_scope",
     "city_url",
     "current_city",
+    "create_invoice",
     "current_user",
     "enqueue",
     "flash",
