@@ -263,7 +263,12 @@ def run_backend(backend: str, options: Options, plugins: list[str], work: Path) 
             inst = instance.new_instance(work / f"{backend}-core", database_url, plugins)
             instance.prepare(inst)
         running = _start_servers(inst, backend, folder)
-        cookie = instance.cookie_header(instance.log_in(running["platform"].base))
+        try:
+            cookie = instance.cookie_header(instance.log_in(running["platform"].base))
+        except (RuntimeError, OSError) as exc:
+            raise RuntimeError(
+                f"{exc}; the platform's log ends:\n{running['platform'].log_tail()}"
+            ) from exc
         if not _check(result, running, cookie):
             print("  check FAILED:\n    " + "\n    ".join(result.problems))
             return result
@@ -290,6 +295,7 @@ def run(options: Options) -> list[BackendResult]:
     plugins, notes = choose_plugins(options.plugins)
     for note in notes:
         print(f"plugin not used: {note}")
+    print(f"built into the core: {', '.join(instance.builtin_slugs())}")
     print(f"plugins loaded: {', '.join(plugins) or 'none (only the core)'}")
     backends = ["sqlite"] + (["postgresql"] if options.pg_url else [])
     results = []
@@ -297,7 +303,13 @@ def run(options: Options) -> list[BackendResult]:
     try:
         for backend in backends:
             print(f"{backend}:")
-            results.append(run_backend(backend, options, plugins, work))
+            try:
+                results.append(run_backend(backend, options, plugins, work))
+            except Exception as exc:
+                print(f"  FAILED: {exc}")
+                failed = BackendResult(backend, plugins)
+                failed.problems.append(f"the run failed: {exc}")
+                results.append(failed)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return results

@@ -10,7 +10,9 @@ through the running platform server, like a browser.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import secrets
+import time
 import tomllib
 import urllib.parse
 import urllib.request
@@ -55,14 +57,28 @@ def installed_plugins() -> list[str]:
     return sorted(ep.name for ep in entry_points(group="balai.plugins"))
 
 
+def builtin_slugs() -> list[str]:
+    """Slugs of the core's own features registered as plugins (always loaded)."""
+    from balai import plugins
+
+    return sorted(getattr(plugins, "BUILTIN_SLUGS", None) or ["core"])
+
+
 def loadable_plugins() -> tuple[list[str], list[str]]:
     """Installed plugins that load, and a note for each one that does not."""
     from balai.web.app import build_registry
 
     registry = build_registry(None)
-    ok = sorted(s for s in registry.plugins if s != "core")
+    builtin = set(builtin_slugs())
+    ok = sorted(s for s in registry.plugins if s not in builtin)
     notes = [f"{slug}: {failure}" for slug, failure in sorted(registry.failed.items())]
     return ok, notes
+
+
+def _config_knows(name: str) -> bool:
+    from balai.config import Config
+
+    return name in {f.name for f in dataclasses.fields(Config)}
 
 
 def write_config(folder: Path, plugins: list[str]) -> Path:
@@ -71,6 +87,9 @@ def write_config(folder: Path, plugins: list[str]) -> Path:
     demo.setdefault("instance", {}).update(
         {"data_dir": str(folder / "data"), "development": False, "path_prefix": True}
     )
+    if _config_knows("run_jobs"):
+        # Scheduled jobs would add their CPU to the page's; the bench serves pages only.
+        demo["instance"]["run_jobs"] = False
     for city in demo["cities"].values():
         city["plugins"] = [p for p in city.get("plugins", []) if p in plugins]
         settings = city.get("settings", {})
@@ -157,12 +176,24 @@ def _cookies(response: HTTPResponse | Any) -> dict[str, str]:
     return found
 
 
-def log_in(base: str) -> dict[str, str]:
+def log_in(base: str, attempts: int = 3) -> dict[str, str]:
     """Log the citizen in through the login form; returns the browser's cookies.
 
     Args:
         base: The platform server, e.g. ``http://127.0.0.1:8101``.
+        attempts: Tries before giving up (the first request may meet a cold server).
     """
+    for attempt in range(1, attempts + 1):
+        try:
+            return _log_in_once(base)
+        except (RuntimeError, OSError):
+            if attempt == attempts:
+                raise
+            time.sleep(1)
+    raise AssertionError("unreachable")
+
+
+def _log_in_once(base: str) -> dict[str, str]:
     opener = urllib.request.build_opener(_NoRedirect)
     with opener.open(f"{base}/{CITY}/masuk", timeout=10) as page:
         jar = _cookies(page)

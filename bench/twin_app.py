@@ -107,6 +107,7 @@ class Twin:
         root = f"/{city.slug}"
         static_prefix = f"/static/t/{city.theme}/"
         version = facts.version
+        page = facts.anonymous if user is None else facts.citizen
 
         def visible(entries: list[NavEntry]) -> list[NavEntry]:
             return [
@@ -130,10 +131,10 @@ class Twin:
             "lang_switch_url": lambda code: f"{root}/bahasa/{code}?next={html.escape(path)}",
             "flashes": flashes,
             "user": user,
-            "nav": visible(facts.nav),
-            "office_nav": visible(facts.office_nav),
-            **facts.extra_context,
-            "tiles": facts.tiles,
+            "nav": visible(page.nav),
+            "office_nav": visible(page.office_nav),
+            **page.extra_context,
+            "tiles": page.tiles,
         }
         return context
 

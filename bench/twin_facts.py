@@ -18,7 +18,6 @@ from typing import Any
 
 import jinja2
 from balai import __version__
-from balai.i18n import rupiah
 from balai.tenants import City
 from litestar import Request
 
@@ -33,22 +32,43 @@ class NavEntry:
 
 
 @dataclass
+class PageFacts:
+    """What the plugins' hooks contribute to the page for one kind of visitor."""
+
+    nav: list[NavEntry] = field(default_factory=list)
+    office_nav: list[NavEntry] = field(default_factory=list)
+    tiles: list[dict[str, Any]] = field(default_factory=list)
+    extra_context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class TwinFacts:
-    """Everything the twin's page needs that is not read per request."""
+    """Everything the twin's page needs that is not read per request.
+
+    ``anonymous`` and ``citizen`` hold the hooks' contributions for a visitor
+    who is not logged in and for a logged-in user without roles (entries that
+    need a permission are filtered per request, as the platform does).
+    """
 
     city: City
     env: jinja2.Environment
     version: str
     secret_key: str
     headers: list[tuple[bytes, bytes]]
-    nav: list[NavEntry] = field(default_factory=list)
-    office_nav: list[NavEntry] = field(default_factory=list)
-    tiles: list[dict[str, Any]] = field(default_factory=list)
-    extra_context: dict[str, Any] = field(default_factory=dict)
+    anonymous: PageFacts
+    citizen: PageFacts
     role_permissions: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
-def _stub_request(litestar: Any, city: City) -> Request:
+def _citizen() -> tuple[str, Any]:
+    """The scope key under which the core caches the request's user, and a citizen."""
+    from balai.auth import access
+
+    key = getattr(access, "_USER_KEY", "balai.user")
+    return key, access.CurrentUser(0, "", None, None, frozenset(), frozenset())
+
+
+def _stub_request(litestar: Any, city: City, logged_in: bool) -> Request:
     root = f"/{city.slug}"
     scope = {
         "type": "http",
@@ -68,15 +88,18 @@ def _stub_request(litestar: Any, city: City) -> Request:
         "balai.base_root": "",
         "balai.city": city,
     }
+    if logged_in:
+        key, user = _citizen()
+        scope[key] = user
     return Request(scope)  # type: ignore[arg-type]
 
 
-async def _hook_facts(app: Any, city: City) -> dict[str, Any]:
+async def _hook_facts(app: Any, city: City, logged_in: bool) -> PageFacts:
     from balai.i18n import activate, gettext
     from balai.tenants import reset_current_city, set_current_city
 
     ui = app.ui
-    request = _stub_request(app.litestar, city)
+    request = _stub_request(app.litestar, city, logged_in)
     activate(ui.catalogs, city.locale)
     token = set_current_city(city)
     try:
@@ -93,10 +116,10 @@ async def _hook_facts(app: Any, city: City) -> dict[str, Any]:
         extras: dict[str, Any] = {}
         for extra in await ui.registry.gather(city, "template_context", request=request):
             extras.update(extra)
-        return {
-            "nav": await entries("nav_items"),
-            "office_nav": await entries("office_nav_items"),
-            "tiles": [
+        return PageFacts(
+            nav=await entries("nav_items"),
+            office_nav=await entries("office_nav_items"),
+            tiles=[
                 {
                     "title": gettext(t.title),
                     "text": gettext(t.text),
@@ -105,8 +128,8 @@ async def _hook_facts(app: Any, city: City) -> dict[str, Any]:
                 }
                 for t in tiles
             ],
-            "extra_context": extras,
-        }
+            extra_context=extras,
+        )
     finally:
         reset_current_city(token)
 
@@ -136,19 +159,15 @@ async def gather_facts(city_slug: str) -> TwinFacts:
         ngettext=translations.ngettext,
         auto_reload=False,
     )
-    themes.filters.update({"rupiah": rupiah, "tanggal": _tanggal_unused})
-    hooks = await _hook_facts(app, city)
+    themes.filters.update(app.ui.themes.filters)
+    themes.globals.update(app.ui.themes.globals)
     return TwinFacts(
         city=city,
         env=themes.get(city.theme),
         version=__version__,
         secret_key=app.ui.config.secret_key,
         headers=SecurityHeaders(app, hsts=not config.development).headers,
+        anonymous=await _hook_facts(app, city, logged_in=False),
+        citizen=await _hook_facts(app, city, logged_in=True),
         role_permissions=_role_permissions(app, city),
-        **hooks,
     )
-
-
-def _tanggal_unused(value: Any, with_time: bool = True) -> str:
-    """The home page shows no dates; a page that does fails the HTML check loudly."""
-    raise RuntimeError("the twin's home page does not format dates")
