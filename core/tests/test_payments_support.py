@@ -67,6 +67,15 @@ def balai_cities() -> dict[str, list[str]]:
     return {"malang": [TOKO], "semarang": [TOKO]}
 
 
+def payments_app(config: Config, databases: TestDatabases, database_url: str, toko: TokoPlugin) -> Any:
+    """Every built-in service plus ``toko``, migrated, on an empty database at ``database_url``."""
+    registry = PluginRegistry()
+    for slug, module in builtin_plugins().items():
+        registry.register(module, slug)
+    registry.register(toko, TOKO)
+    return build_app(config, databases, database_url=database_url, registry=registry)
+
+
 @pytest.fixture
 def balai_app(
     balai_config: Config,
@@ -76,11 +85,7 @@ def balai_app(
     toko: TokoPlugin,
 ) -> Any:
     """Every built-in service plus ``toko``, migrated, on an empty database."""
-    registry = PluginRegistry()
-    for slug, module in builtin_plugins().items():
-        registry.register(module, slug)
-    registry.register(toko, TOKO)
-    return build_app(balai_config, balai_test_databases, database_url=balai_database_url, registry=registry)
+    return payments_app(balai_config, balai_test_databases, balai_database_url, toko)
 
 
 def new_invoice(
