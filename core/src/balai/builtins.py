@@ -12,6 +12,8 @@ from types import ModuleType
 def builtin_plugins() -> dict[str, ModuleType]:
     """The built-in plugin modules by slug, the core first."""
     from balai import core_plugin
+    from balai.dashboard import plugin as dashboard_plugin
+    from balai.opendata import plugin as opendata_plugin
     from balai.jobs import plugin as jobs_plugin
     from balai.payments import plugin as payments_plugin
     from balai.payments.sandbox import plugin as payments_sandbox_plugin
@@ -21,4 +23,6 @@ def builtin_plugins() -> dict[str, ModuleType]:
         "jobs": jobs_plugin,
         "payments": payments_plugin,
         "payments_sandbox": payments_sandbox_plugin,
+        "dashboard": dashboard_plugin,
+        "opendata": opendata_plugin,
     }

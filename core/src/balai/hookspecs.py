@@ -283,3 +283,60 @@ def invoice_refunded(city: City, invoice: Any) -> None:
     Per city. Check ``invoice.source == <your slug>`` first. Called once,
     inside the refund's transaction.
     """
+
+
+# --- Mayor's dashboard (balai.dashboard) --------------------------------------
+
+
+@hookspec
+def dashboard_widgets(request: Request, period: Any) -> Sequence[Any]:
+    """Return the plugin's cards for the mayor's dashboard (``/dasbor/``).
+
+    Per city; may be ``async``. ``period`` is a ``toolkit.Period``: whole
+    city-local days from ``period.start`` to ``period.end`` (both included),
+    with ``period.granularity`` (``day`` or ``month``) and
+    ``period.previous()`` for the trend. Return ``toolkit.Widget`` values
+    built with ``Widget.figure`` (a number with the previous period's number
+    for its trend arrow), ``Widget.chart`` (bar or line, one point per bucket
+    of ``period.buckets()``) or ``Widget.table`` (a short table). Each
+    widget names its smart-city ``dimension`` (the page groups them by it),
+    a ``title`` msgid and a stable ``key`` ``<slug>.<what>`` used in its CSV
+    export (``/dasbor/widget/<key>.csv``) and live refresh
+    (``/dasbor/widget/<key>``, every 60 s), so keep keys across versions.
+
+    Widgets must read aggregates, not raw rows, at page time: the page shows
+    every widget at once and must cost the same with a thousand records as
+    with a million. Count as things happen with ``await
+    toolkit.bump_metric("<slug>.<what>", amount)`` (in the transaction that
+    writes the record) and read with ``toolkit.metric_series(metric,
+    period)`` / ``toolkit.metric_total(metric, period)``, or keep your own
+    small summary table updated by a ``scheduled_jobs`` job. Never put
+    personal data in a widget: the figures are shown to department heads
+    and exported as CSV. The hook is called for the page, for each widget's
+    refresh and for each CSV download, so it must be cheap and free of side
+    effects.
+    """
+
+
+# --- Open data (balai.opendata) -----------------------------------------------
+
+
+@hookspec
+def open_datasets(city: City) -> Sequence[Any]:
+    """Declare the open datasets the plugin publishes for ``city``.
+
+    Per city; may be ``async``. Return ``toolkit.Dataset`` values: a
+    ``slug`` unique in the city (``<slug>-<what>`` by convention, shown in
+    URLs ``/data/<slug>``, ``.csv``, ``.json`` and ``/api/data/<slug>``), a
+    ``title`` and ``description`` (msgids), the ``dimension``, the
+    ``columns`` (``toolkit.DatasetColumn``: name, type, description) and an
+    ``async`` ``fetch(city)`` returning the rows as mappings of column name
+    to value. The licence defaults to CC BY 4.0.
+
+    Datasets are public and downloadable by anyone: publish aggregated
+    figures only (counts, sums, averages per day, month, district or
+    category), never personal data: no names, addresses, identity numbers,
+    contacts or rows about a single person, and suppress groups so small that
+    a person could be recognised. Read aggregates (see ``dashboard_widgets``)
+    rather than scanning raw records on each download.
+    """

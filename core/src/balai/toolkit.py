@@ -23,7 +23,11 @@ from balai.auth.access import (
     require_permission,
 )
 from balai.db.tables import CityTable, CrossCityWriteError
+from balai.dashboard.metrics import bump_metric, metric_series, metric_total, set_metric
+from balai.dashboard.period import Period, PeriodError
+from balai.dashboard.widgets import ChartPoint, Widget
 from balai.hookimpl import hookimpl
+from balai.opendata.types import CC_BY_4, Dataset, DatasetColumn, Licence
 from balai.i18n import gettext, ngettext, pgettext, rupiah
 from balai.jobs.catalog import UnknownJobError
 from balai.jobs.service import enqueue
@@ -56,6 +60,18 @@ _ = gettext
 
 __all__ = [
     "PUBLIC",
+    "CC_BY_4",
+    "ChartPoint",
+    "Dataset",
+    "DatasetColumn",
+    "Licence",
+    "Period",
+    "PeriodError",
+    "Widget",
+    "bump_metric",
+    "metric_series",
+    "metric_total",
+    "set_metric",
     "City",
     "CityTable",
     "CrossCityWriteError",

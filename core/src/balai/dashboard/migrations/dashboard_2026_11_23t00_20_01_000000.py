@@ -1,0 +1,32 @@
+"""One row per (city, metric, day): the unique index the upserts rely on."""
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.table import Table
+
+ID = "2026-11-23T00:20:01:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "Unique (city, metric, day) on the daily aggregates"
+
+CREATE = (
+    "CREATE UNIQUE INDEX IF NOT EXISTS balai_dashboard_daily_key "
+    "ON balai_dashboard_daily (city, metric, day)"
+)
+DROP = "DROP INDEX IF EXISTS balai_dashboard_daily_key"
+
+
+class _Raw(Table, tablename="balai_dashboard_daily"):
+    """Only used to reach the engine for raw statements."""
+
+
+async def forwards():
+    manager = MigrationManager(migration_id=ID, app_name="dashboard", description=DESCRIPTION)
+
+    async def create() -> None:
+        await _Raw.raw(CREATE)
+
+    async def drop() -> None:
+        await _Raw.raw(DROP)
+
+    manager.add_raw(create)
+    manager.add_raw_backwards(drop)
+    return manager
