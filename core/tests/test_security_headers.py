@@ -112,5 +112,8 @@ def test_production_sends_hsts_and_secure_cookies(production_app):
         )
         for flag in ("Secure", "HttpOnly", "SameSite=lax"):
             assert flag.lower() in session_cookie.lower()
+        language = client.get("/malang/bahasa/en", follow_redirects=False)
+        lang_cookie = language.headers["set-cookie"]
+        assert "balai_lang=en" in lang_cookie and "Secure" in lang_cookie
         _assert_security_headers(client.get("/bandung/"), hsts=True)
         _assert_security_headers(client.get("/static/t/default/css/balai.css"), hsts=True)
