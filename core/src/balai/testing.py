@@ -402,6 +402,8 @@ def balai_database_url(tmp_path: Path) -> str:
     ``sqlite:///<tmp>/balai.db`` by default; the URL in
     ``BALAI_TEST_DATABASE_URL`` when that is set (a PostgreSQL database that
     the kit empties before each test; the run fails if it does not answer).
+    Give each concurrent test run its own database: the kit drops and
+    truncates tables there.
     """
     url = os.environ.get(DATABASE_ENV)
     if url:
