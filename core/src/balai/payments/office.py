@@ -208,7 +208,7 @@ async def run_reconciliation(request: Request) -> Response:
         day = date.fromisoformat(raw)
     except ValueError:
         day = None
-    if day is None or day > reconcile.now_utc().date():
+    if day is None or day > reconcile.now_utc().astimezone(reconcile.WIB).date():
         log.warning("reconciliation asked for a bad day %r", raw[:20])
         runs = await ReconciliationRun.select().order_by(ReconciliationRun.id, ascending=False).limit(30)
         diffs = await ReconciliationDiff.select().order_by(ReconciliationDiff.day, ascending=False).limit(200)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from balai.payments.gateway_client import GatewayClient, GatewayError
@@ -54,7 +54,8 @@ def compare(ledger: dict[str, int], gateway: dict[str, int]) -> tuple[int, list[
 
 async def ledger_day(day: date) -> dict[str, int]:
     """The current city's gateway payments credited on ``day`` (WIB), by attempt reference."""
-    start = datetime(day.year, day.month, day.day, tzinfo=WIB)
+    # Bounds in UTC: SQLite compares stored times as text, all written in UTC.
+    start = datetime(day.year, day.month, day.day, tzinfo=WIB).astimezone(UTC)
     rows = await Payment.select(Payment.external_id, Payment.amount).where(
         (Payment.provider != CASH) & (Payment.paid_at >= start) & (Payment.paid_at < start + timedelta(days=1))
     )

@@ -163,7 +163,8 @@ async def close_transaction(reference: str, outcome: str) -> dict[str, Any] | No
 
 async def settlement_report(partner_id: str, day: str) -> list[dict[str, Any]]:
     """The partner's transactions paid on ``day`` (a WIB date ``YYYY-MM-DD``)."""
-    start = datetime.fromisoformat(day).replace(tzinfo=WIB)
+    # Bounds in UTC: SQLite compares stored times as text, all written in UTC.
+    start = datetime.fromisoformat(day).replace(tzinfo=WIB).astimezone(UTC)
     rows = await SandboxTransaction.select().where(
         (SandboxTransaction.partner_id == partner_id)
         & (SandboxTransaction.status == "paid")
