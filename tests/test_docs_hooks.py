@@ -88,16 +88,43 @@ def test_docstring_markup_becomes_markdown():
     assert convert(":class:`~balai.tenants.City`") == "`balai.tenants.City`"
 
 
-def test_plugin_guide_lists_the_whole_toolkit():
+def _toolkit_generator() -> ModuleType:
+    return _load("gen_toolkit_reference", DOCS / "gen_toolkit_reference.py")
+
+
+def test_plugin_guide_toolkit_table_is_up_to_date():
     from balai import toolkit
 
     guide = (DOCS / "plugin-guide.md").read_text(encoding="utf-8")
-    table = guide.split("## The toolkit", 1)[1].split("\n## ", 1)[0]
-    listed = {
-        cell.strip("` ")
-        for row in table.splitlines()
-        if row.startswith("| `")
-        for cell in row.split("|")[1].split(",")
-    }
-    assert set(toolkit.__all__) - listed == set(), "toolkit names missing from the guide"
-    assert listed - set(toolkit.__all__) == set(), "the guide lists names the toolkit lacks"
+    assert _toolkit_generator().updated_guide(guide, toolkit) == guide, (
+        "the toolkit table in docs/plugin-guide.md is stale: "
+        "run `uv run python docs/gen_toolkit_reference.py`"
+    )
+
+
+def test_plugin_guide_lists_every_toolkit_name_once():
+    from balai import toolkit
+
+    guide = (DOCS / "plugin-guide.md").read_text(encoding="utf-8")
+    table = guide.split("<!-- toolkit:start", 1)[1].split("<!-- toolkit:end -->", 1)[0]
+    listed = [
+        row.split("|")[1].strip().strip("`") for row in table.splitlines() if row.startswith("| `")
+    ]
+    assert sorted(listed) == sorted(toolkit.__all__)
+
+
+def test_toolkit_check_mode_reports_a_stale_table(tmp_path):
+    generator = _toolkit_generator()
+    guide = tmp_path / "guide.md"
+    guide.write_text(f"# Guide\n\n{generator.START}\n| `old` | value | gone |\n{generator.END}\n")
+    assert generator.main(["--check", "--guide", str(guide)]) == 1
+    assert generator.main(["--guide", str(guide)]) == 0
+    assert generator.main(["--check", "--guide", str(guide)]) == 0
+    assert "`old`" not in guide.read_text()
+
+
+def test_toolkit_table_needs_its_markers():
+    from balai import toolkit
+
+    with pytest.raises(ValueError, match="markers"):
+        _toolkit_generator().updated_guide("# no table here\n", toolkit)
