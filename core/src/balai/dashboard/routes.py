@@ -81,7 +81,7 @@ async def widget_part(request: Request, name: FromPath[str]) -> Response:
         period = _period(request)
     except PeriodError as exc:
         _bad_period(request, exc)
-        return Response(str(exc), status_code=400, media_type="text/plain; charset=utf-8")
+        return Response(str(exc), status_code=400, media_type="text/plain")
     widget = next((w for w in await collect.gather_widgets(request, period) if w.key == key), None)
     if widget is None:
         raise NotFoundException(f"no dashboard widget {key!r}")
@@ -98,7 +98,7 @@ def csv_response(widget: Widget, period: Period) -> Response:
     filename = f"{widget.key}_{period.start.isoformat()}_{period.end.isoformat()}.csv"
     return Response(
         buffer.getvalue(),
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",
         headers={"content-disposition": f'attachment; filename="{filename}"'},
     )
 

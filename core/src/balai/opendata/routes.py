@@ -51,7 +51,7 @@ async def dataset_page(request: Request, name: FromPath[str]) -> Response:
             rows = await dataset.rows(city)
             filename = f"{city.slug}_{dataset.slug}{suffix}"
             if suffix == ".csv":
-                return Response(catalog.to_csv(dataset, rows), media_type="text/csv; charset=utf-8",
+                return Response(catalog.to_csv(dataset, rows), media_type="text/csv",
                                 headers=_download_headers(filename))
             payload = _data(request, dataset, rows)
             return Response(payload, media_type="application/json", headers=_download_headers(filename))
