@@ -18,9 +18,9 @@ import tempfile
 from pathlib import Path
 
 import msgspec
-from balai import core_plugin
 from balai import toolkit as tk
-from balai.plugins import CORE, PluginRegistry
+from balai.builtins import builtin_plugins
+from balai.plugins import PluginRegistry
 from litestar import Response, get
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns import Varchar
@@ -165,7 +165,8 @@ def uji_registry(
     ``extra_pages`` and ``extra_office`` add route handlers to the plugin.
     """
     registry = PluginRegistry()
-    registry.register(core_plugin, CORE)
+    for slug, builtin in builtin_plugins().items():  # the core and its built-in services
+        registry.register(builtin, slug)
     registry.load_entry_points(only=None if all_installed else [])
     registry.register(UjiPlugin(extra_pages, extra_office), SLUG)
     return registry

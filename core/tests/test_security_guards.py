@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from balai import toolkit as tk
 from balai.auth.access import city_guard, unguarded_routes
+from balai.plugins import BUILTIN_SLUGS
 from balai.web.app import StartupError, create_app
 from litestar import get
 from litestar.response import Response
@@ -13,7 +14,7 @@ from test_platform_uji_plugin import uji_registry
 
 def test_no_route_of_the_core_or_any_installed_plugin_lacks_a_guard(balai_app_factory):
     registry = uji_registry(all_installed=True)
-    plugins = [slug for slug in registry.plugins if slug != "core"]
+    plugins = [slug for slug in registry.plugins if slug not in BUILTIN_SLUGS]
     app = balai_app_factory(cities={"malang": plugins, "semarang": []}, registry=registry)
     assert len(app.litestar.routes) > 5
     assert unguarded_routes(app.litestar, [city_guard]) == []

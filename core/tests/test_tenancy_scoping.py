@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from balai.db.tables import CityTable, CrossCityWriteError
+from balai.plugins import BUILTIN_SLUGS
 from balai.tables import User
 from balai.tenants import NoCityError
 from test_platform_uji_plugin import UjiNote, uji_registry
@@ -27,7 +28,7 @@ def _city_tables(app) -> list[type[CityTable]]:
 def every_plugin_app(balai_app_factory):
     """The core, the test plugin and every installed plugin, each enabled in Malang."""
     registry = uji_registry(all_installed=True)
-    plugins = [slug for slug in registry.plugins if slug != "core"]
+    plugins = [slug for slug in registry.plugins if slug not in BUILTIN_SLUGS]
     return balai_app_factory(cities={"malang": plugins, "semarang": []}, registry=registry)
 
 
