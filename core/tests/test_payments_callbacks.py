@@ -1,4 +1,7 @@
-"""The callback endpoint: signed, checked against our invoice, recorded once; refusals change nothing."""
+"""The callback endpoint: signed, checked against our invoice, recorded once.
+
+Every refusal changes nothing.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,10 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import test_payments_support as support
 from balai.payments.tables import Payment, PaymentEvent
-from test_payments_support import (  # noqa: F401 (fixtures)
+from test_payments_support import (
     as_json,
-    balai_app,
-    balai_cities,
     callback_body,
     callback_path,
     count_rows,
@@ -20,8 +22,12 @@ from test_payments_support import (  # noqa: F401 (fixtures)
     partner_of,
     signed,
     start_payment,
-    toko,
 )
+
+# The payments app and its test plugin (fixtures shared by every payments test module).
+balai_cities = support.balai_cities
+balai_app = support.balai_app
+toko = support.toko
 
 
 @pytest.fixture
@@ -42,7 +48,9 @@ def _nothing_recorded(city_run, invoice):
     assert invoice_status(city_run, invoice) == "pending"
 
 
-def test_a_signed_callback_settles_and_a_replay_is_a_no_op(client, balai_app, city_run, va_attempt, toko):
+def test_a_signed_callback_settles_and_a_replay_is_a_no_op(
+    client, balai_app, city_run, va_attempt, toko
+):
     invoice, attempt = va_attempt
     partner = partner_of(balai_app)
     path = callback_path("va")
@@ -53,7 +61,9 @@ def test_a_signed_callback_settles_and_a_replay_is_a_no_op(client, balai_app, ci
     assert invoice_status(city_run, invoice) == "paid"
     replay = _post(client, path, body, headers)  # same X-EXTERNAL-ID and event
     assert replay.status_code == 200
-    retry = _post(client, path, body, signed(path, body, partner=partner))  # a retry: new external id
+    retry = _post(
+        client, path, body, signed(path, body, partner=partner)
+    )  # a retry: new external id
     assert retry.status_code == 200
     assert count_rows(city_run, PaymentEvent) == 1
     assert count_rows(city_run, Payment) == 1
@@ -79,9 +89,16 @@ def test_wrong_secret_and_stale_timestamp_are_refused(client, balai_app, city_ru
     partner = partner_of(balai_app)
     path = callback_path("va")
     body = callback_body(attempt, partner=partner)
-    assert _post(client, path, body, signed(path, body, partner=partner, secret="not-the-secret")).status_code == 401
+    assert (
+        _post(
+            client, path, body, signed(path, body, partner=partner, secret="not-the-secret")
+        ).status_code
+        == 401
+    )
     old = datetime.now(UTC) - timedelta(minutes=30)
-    assert _post(client, path, body, signed(path, body, partner=partner, now=old)).status_code == 401
+    assert (
+        _post(client, path, body, signed(path, body, partner=partner, now=old)).status_code == 401
+    )
     assert _post(client, path, body, {"Content-Type": "application/json"}).status_code == 401
     _nothing_recorded(city_run, invoice)
 
@@ -130,7 +147,9 @@ def test_malformed_bodies_are_refused(client, balai_app, city_run, va_attempt, b
     _nothing_recorded(city_run, invoice)
 
 
-def test_oversized_body_unknown_provider_and_cash_are_refused(client, balai_app, city_run, va_attempt):
+def test_oversized_body_unknown_provider_and_cash_are_refused(
+    client, balai_app, city_run, va_attempt
+):
     invoice, attempt = va_attempt
     partner = partner_of(balai_app)
     big = b"{" + b" " * 20_000 + b"}"
@@ -163,7 +182,9 @@ def test_an_invoice_cannot_be_paid_twice(client, balai_app, post_form, city_run,
     assert toko.settled == [("malang", invoice.number)]
 
 
-def test_out_of_order_failure_after_payment_changes_nothing(client, balai_app, city_run, va_attempt):
+def test_out_of_order_failure_after_payment_changes_nothing(
+    client, balai_app, city_run, va_attempt
+):
     invoice, attempt = va_attempt
     partner = partner_of(balai_app)
     path = callback_path("va")
@@ -190,5 +211,7 @@ def test_failure_then_payment_settles(client, balai_app, city_run, va_attempt, t
 
 def test_callback_needs_no_csrf_token_but_pages_do(client, balai_app, city_run, va_attempt):
     invoice, _attempt = va_attempt
-    refused = client.post(f"/malang/bayar/{invoice.number}/mulai", data={"method": "va", "t": invoice.access_token})
+    refused = client.post(
+        f"/malang/bayar/{invoice.number}/mulai", data={"method": "va", "t": invoice.access_token}
+    )
     assert refused.status_code == 403

@@ -7,13 +7,12 @@ from typing import Any
 
 import httpx
 import pytest
+import test_payments_support as support
 from balai.payments import ledger
 from balai.payments.tables import Payment, PaymentEvent
-from balai.testing import open_client, run_in_city
-from test_payments_support import (  # noqa: F401 (fixtures)
+from balai.testing import make_post_form, open_client, run_in_city
+from test_payments_support import (
     TokoPlugin,
-    balai_app,
-    balai_cities,
     callback_body,
     callback_path,
     count_rows,
@@ -24,9 +23,13 @@ from test_payments_support import (  # noqa: F401 (fixtures)
     payments_app,
     signed,
     start_payment,
-    toko,
 )
-from balai.testing import make_post_form
+
+# The payments app and its test plugin (fixtures shared by every payments test module).
+balai_cities = support.balai_cities
+balai_app = support.balai_app
+toko = support.toko
+
 
 COPIES = 50
 
@@ -46,7 +49,10 @@ def _fifty_identical_callbacks(app: Any, client: Any, toko: TokoPlugin) -> None:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
             answers = await asyncio.gather(
-                *(http.post(path, content=body, headers=signed(path, body, partner=partner)) for _ in range(COPIES))
+                *(
+                    http.post(path, content=body, headers=signed(path, body, partner=partner))
+                    for _ in range(COPIES)
+                )
             )
         return [a.status_code for a in answers]
 
@@ -67,11 +73,17 @@ def _fifty_different_events(app: Any, toko: TokoPlugin) -> None:
     async def race() -> list[str]:
         events = [
             ledger.SettlementEvent(
-                event_key=f"va:event-{n}", external_id=f"va:request-{n}", provider="va", kind="paid", amount=invoice.amount
+                event_key=f"va:event-{n}",
+                external_id=f"va:request-{n}",
+                provider="va",
+                kind="paid",
+                amount=invoice.amount,
             )
             for n in range(COPIES)
         ]
-        results = await asyncio.gather(*(ledger.settle(invoice, e, registry=app.ui.registry) for e in events))
+        results = await asyncio.gather(
+            *(ledger.settle(invoice, e, registry=app.ui.registry) for e in events)
+        )
         return [r.outcome for r in results]
 
     outcomes = city_run("malang", race)

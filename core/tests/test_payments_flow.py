@@ -1,23 +1,28 @@
-"""The whole journey: a citizen pays through the sandbox bank; the callback settles the invoice once."""
+"""The whole journey: a citizen pays through the sandbox bank.
+
+The bank's callback settles the invoice, once.
+"""
 
 from __future__ import annotations
 
 import re
 
+import test_payments_support as support
 from balai.payments.qris import parse
 from balai.payments.tables import Payment, PaymentEvent
-from test_payments_support import (  # noqa: F401 (fixtures)
-    TOKO,
-    balai_app,
-    balai_cities,
+from test_payments_support import (
     count_rows,
     invoice_status,
     latest_attempt,
     new_invoice,
     sandbox_link,
     start_payment,
-    toko,
 )
+
+# The payments app and its test plugin (fixtures shared by every payments test module).
+balai_cities = support.balai_cities
+balai_app = support.balai_app
+toko = support.toko
 
 
 def test_va_payment_through_the_sandbox_bank_settles_once(client, post_form, city_run, toko):
@@ -64,7 +69,9 @@ def test_qris_payment_shows_a_valid_payload_as_inline_svg(client, post_form, cit
     assert "style=" not in page.text.split("<svg", 1)[1].split("</svg>", 1)[0]
 
 
-def test_ewallet_redirects_to_the_bank_and_the_return_does_not_decide(client, post_form, city_run, toko):
+def test_ewallet_redirects_to_the_bank_and_the_return_does_not_decide(
+    client, post_form, city_run, toko
+):
     invoice = new_invoice(city_run)
     started = start_payment(client, post_form, invoice, "ewallet")
     assert started.status_code == 303 and "/sandbox-bank/" in started.headers["location"]

@@ -6,17 +6,20 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import test_payments_support as support
 from balai import toolkit as tk
 from balai.payments import jobs, ledger, runtime
 from balai.payments.tables import PaymentInvoice
-from test_payments_support import (  # noqa: F401 (fixtures)
+from test_payments_support import (
     TOKO,
-    balai_app,
-    balai_cities,
     invoice_status,
     new_invoice,
-    toko,
 )
+
+# The payments app and its test plugin (fixtures shared by every payments test module).
+balai_cities = support.balai_cities
+balai_app = support.balai_app
+toko = support.toko
 
 
 def _create(**overrides):
@@ -56,9 +59,12 @@ def test_create_invoice_sums_items_and_scopes_to_the_city(client, city_run):
         ({"items": [tk.InvoiceItem(" ", 10)]}, "description"),
         ({"items": [tk.InvoiceItem("x", 10, quantity=0)]}, "quantity"),
         ({"items": [tk.InvoiceItem("x", 1)] * 51}, "at most"),
-        ({"items": [tk.InvoiceItem("x", 6_000_000_000), tk.InvoiceItem("y", 6_000_000_000)]}, "larger"),
+        (
+            {"items": [tk.InvoiceItem("x", 6_000_000_000), tk.InvoiceItem("y", 6_000_000_000)]},
+            "larger",
+        ),
         ({"due_at": datetime.now(UTC) - timedelta(minutes=1)}, "future"),
-        ({"due_at": datetime.now() + timedelta(days=1)}, "time zone"),  # noqa: DTZ005
+        ({"due_at": datetime.now() + timedelta(days=1)}, "time zone"),
         ({"source": ""}, "required"),
         ({"payer_name": "  "}, "payer_name"),
     ],
@@ -118,10 +124,14 @@ def test_a_paid_invoice_does_not_expire_and_refund_happens_once(client, balai_ap
     async def pay_then_expire_then_refund():
         event = ledger.SettlementEvent("cash:x", "cash:x", "cash", "paid", invoice.amount)
         settled = await ledger.settle(invoice, event, registry=registry)
-        expired = await ledger.expire_overdue(registry=registry, now=datetime.now(UTC) + timedelta(hours=1))
+        expired = await ledger.expire_overdue(
+            registry=registry, now=datetime.now(UTC) + timedelta(hours=1)
+        )
         with pytest.raises(ledger.LedgerError):
             await ledger.refund(invoice, officer_id=1, reason="  ", registry=registry)
-        first = await ledger.refund(invoice, officer_id=1, reason="Paid twice at the counter", registry=registry)
+        first = await ledger.refund(
+            invoice, officer_id=1, reason="Paid twice at the counter", registry=registry
+        )
         second = await ledger.refund(invoice, officer_id=1, reason="again", registry=registry)
         return settled.outcome, expired, first, second
 
@@ -137,7 +147,9 @@ def test_settle_refuses_a_wrong_amount_and_cancel_only_pending(client, balai_app
     async def run():
         with pytest.raises(ledger.AmountMismatch):
             await ledger.settle(
-                invoice, ledger.SettlementEvent("va:e", "va:r", "va", "paid", invoice.amount + 1), registry=balai_app.ui.registry
+                invoice,
+                ledger.SettlementEvent("va:e", "va:r", "va", "paid", invoice.amount + 1),
+                registry=balai_app.ui.registry,
             )
         return await tk.cancel_invoice(invoice), await tk.cancel_invoice(invoice)
 
@@ -152,7 +164,11 @@ def test_a_failing_plugin_hook_rolls_the_settlement_back(client, balai_app, city
     def explode(city, invoice):
         raise RuntimeError("the shop's own write failed")
 
-    impl = next(i for i in balai_app.ui.registry.pm.hook.invoice_settled.get_hookimpls() if i.plugin_name == TOKO)
+    impl = next(
+        i
+        for i in balai_app.ui.registry.pm.hook.invoice_settled.get_hookimpls()
+        if i.plugin_name == TOKO
+    )
     original = impl.function
     impl.function = explode
     try:
@@ -160,7 +176,9 @@ def test_a_failing_plugin_hook_rolls_the_settlement_back(client, balai_app, city
         async def run():
             with pytest.raises(RuntimeError):
                 await ledger.settle(
-                    invoice, ledger.SettlementEvent("va:e1", "va:r1", "va", "paid", invoice.amount), registry=balai_app.ui.registry
+                    invoice,
+                    ledger.SettlementEvent("va:e1", "va:r1", "va", "paid", invoice.amount),
+                    registry=balai_app.ui.registry,
                 )
 
         city_run("malang", run)
@@ -170,7 +188,9 @@ def test_a_failing_plugin_hook_rolls_the_settlement_back(client, balai_app, city
 
     async def retry():
         return await ledger.settle(
-            invoice, ledger.SettlementEvent("va:e1", "va:r1", "va", "paid", invoice.amount), registry=balai_app.ui.registry
+            invoice,
+            ledger.SettlementEvent("va:e1", "va:r1", "va", "paid", invoice.amount),
+            registry=balai_app.ui.registry,
         )
 
     assert city_run("malang", retry).outcome == "settled"

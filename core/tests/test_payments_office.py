@@ -5,32 +5,41 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
+import test_payments_support as support
 from balai.audit.tables import AuditEntry
 from balai.payments.snap import WIB
 from balai.payments.tables import Payment, ReconciliationDiff, SandboxTransaction
-from test_payments_support import (  # noqa: F401 (fixtures)
-    balai_app,
-    balai_cities,
+from test_payments_support import (
     count_rows,
     invoice_status,
     latest_attempt,
     new_invoice,
     sandbox_link,
     start_payment,
-    toko,
 )
+
+# The payments app and its test plugin (fixtures shared by every payments test module).
+balai_cities = support.balai_cities
+balai_app = support.balai_app
+toko = support.toko
 
 
 def _audit_actions(city_run) -> list[str]:
     async def read():
-        return [r["action"] for r in await AuditEntry.select(AuditEntry.action).order_by(AuditEntry.id)]
+        return [
+            r["action"] for r in await AuditEntry.select(AuditEntry.action).order_by(AuditEntry.id)
+        ]
 
     return city_run("malang", read)
 
 
 def test_office_pages_need_the_permission(client, login_as, city_run):
     invoice = new_invoice(city_run)
-    assert client.get("/malang/kelola/bayar/", follow_redirects=False).status_code in (302, 303, 401)
+    assert client.get("/malang/kelola/bayar/", follow_redirects=False).status_code in (
+        302,
+        303,
+        401,
+    )
     login_as(None)
     assert client.get("/malang/kelola/bayar/").status_code == 403
     assert client.get(f"/malang/kelola/bayar/{invoice.number}").status_code == 403
@@ -60,7 +69,9 @@ def test_an_officer_of_another_city_sees_nothing(client, login_as, city_run):
     assert client.get(f"/semarang/kelola/bayar/{invoice.number}").status_code == 404
 
 
-def test_cash_confirmation_is_guarded_checked_and_audited(client, login_as, post_form, city_run, toko, caplog):
+def test_cash_confirmation_is_guarded_checked_and_audited(
+    client, login_as, post_form, city_run, toko, caplog
+):
     invoice = new_invoice(city_run)
     url = f"/malang/kelola/bayar/{invoice.number}/tunai"
     login_as(None)
@@ -141,7 +152,13 @@ def test_reconciliation_lists_differences(client, login_as, post_form, city_run,
     assert len(city_run("malang", diffs)) == 1
     # Semarang's report is its own.
     login_as("payments.officer", city="semarang")
-    assert post_form("/semarang/kelola/bayar/rekonsiliasi", {"day": today}, ).status_code == 303
+    assert (
+        post_form(
+            "/semarang/kelola/bayar/rekonsiliasi",
+            {"day": today},
+        ).status_code
+        == 303
+    )
 
     async def semarang_diffs():
         return await ReconciliationDiff.count()

@@ -1,26 +1,34 @@
-"""Citizen pages: who may open an invoice, starting payments, status polling, receipts, verification."""
+"""Citizen pages: invoice access, starting payments, status polling, receipts, verification."""
 
 from __future__ import annotations
 
 import re
 
+import test_payments_support as support
 from balai.payments import numbers
 from balai.payments.tables import PaymentAttempt
-from test_payments_support import (  # noqa: F401 (fixtures)
-    balai_app,
-    balai_cities,
+from test_payments_support import (
     count_rows,
     invoice_status,
     new_invoice,
     sandbox_link,
     start_payment,
-    toko,
 )
+
+# The payments app and its test plugin (fixtures shared by every payments test module).
+balai_cities = support.balai_cities
+balai_app = support.balai_app
+toko = support.toko
 
 
 def _pay_by_cash(client, login_as, post_form, invoice):
     login_as("payments.cashier")
-    assert post_form(f"/malang/kelola/bayar/{invoice.number}/tunai", {"amount": str(invoice.amount)}).status_code == 303
+    assert (
+        post_form(
+            f"/malang/kelola/bayar/{invoice.number}/tunai", {"amount": str(invoice.amount)}
+        ).status_code
+        == 303
+    )
 
 
 def _payment_number(client, invoice) -> str:
@@ -34,8 +42,14 @@ def test_invoice_page_needs_the_payer_or_the_token(client, login_as, city_run):
     anonymous = new_invoice(city_run)
     assert client.get(f"/malang/bayar/{anonymous.number}").status_code == 404
     assert client.get(f"/malang/bayar/{anonymous.number}?t=wrong").status_code == 404
-    assert client.get(f"/malang/bayar/{anonymous.number}?t={anonymous.access_token}").status_code == 200
-    assert client.get(f"/semarang/bayar/{anonymous.number}?t={anonymous.access_token}").status_code == 404
+    assert (
+        client.get(f"/malang/bayar/{anonymous.number}?t={anonymous.access_token}").status_code
+        == 200
+    )
+    assert (
+        client.get(f"/semarang/bayar/{anonymous.number}?t={anonymous.access_token}").status_code
+        == 404
+    )
     assert client.get("/malang/bayar/INV-2026-0000-0000").status_code == 404
     assert client.get("/malang/bayar/%3Cscript%3E").status_code == 404
 
@@ -44,7 +58,11 @@ def test_invoice_page_needs_the_payer_or_the_token(client, login_as, city_run):
     page = client.get(f"/malang/bayar/{mine.number}")
     assert page.status_code == 200 and "Kopi Dampit 250 g" in page.text and "Rp10.000" in page.text
     listing = client.get("/malang/bayar/")
-    assert listing.status_code == 200 and mine.number in listing.text and anonymous.number not in listing.text
+    assert (
+        listing.status_code == 200
+        and mine.number in listing.text
+        and anonymous.number not in listing.text
+    )
     login_as(None)  # someone else
     assert client.get(f"/malang/bayar/{mine.number}").status_code == 404
 
@@ -69,7 +87,9 @@ def test_cash_method_shows_instructions(client, post_form, city_run):
     assert invoice_status(city_run, invoice) == "pending"
 
 
-def test_gateway_failure_is_reported_and_records_nothing(client, post_form, city_run, monkeypatch, caplog):
+def test_gateway_failure_is_reported_and_records_nothing(
+    client, post_form, city_run, monkeypatch, caplog
+):
     invoice = new_invoice(city_run)
     from balai.payments import providers
 
@@ -88,7 +108,11 @@ def test_gateway_failure_is_reported_and_records_nothing(client, post_form, city
 def test_gateway_secret_comes_from_the_environment(balai_config, monkeypatch):
     from dataclasses import replace
 
-    from balai.payments.settings import DEVELOPMENT_GATEWAY_SECRET, GATEWAY_SECRET_ENV, gateway_secret
+    from balai.payments.settings import (
+        DEVELOPMENT_GATEWAY_SECRET,
+        GATEWAY_SECRET_ENV,
+        gateway_secret,
+    )
 
     monkeypatch.delenv(GATEWAY_SECRET_ENV, raising=False)
     assert gateway_secret(balai_config) == DEVELOPMENT_GATEWAY_SECRET
@@ -112,10 +136,14 @@ def test_receipt_and_public_verification(client, login_as, post_form, city_run, 
     invoice = new_invoice(city_run)
     _pay_by_cash(client, login_as, post_form, invoice)
     number = _payment_number(client, invoice)
-    assert client.get(f"/malang/bayar/kuitansi/{number}").status_code == 404  # no token, not the payer
+    assert (
+        client.get(f"/malang/bayar/kuitansi/{number}").status_code == 404
+    )  # no token, not the payer
     receipt = client.get(f"/malang/bayar/kuitansi/{number}?t={invoice.access_token}")
     assert receipt.status_code == 200
-    assert "Siti Rahayu" in receipt.text and "<svg" in receipt.text and "payments.css" in receipt.text
+    assert (
+        "Siti Rahayu" in receipt.text and "<svg" in receipt.text and "payments.css" in receipt.text
+    )
     link = re.search(r"(/malang/bayar/verifikasi/[^\s<\"]+)", receipt.text)
     assert link
     verify_url = link.group(1).replace("&amp;", "&")
@@ -134,9 +162,13 @@ def test_receipt_and_public_verification(client, login_as, post_form, city_run, 
     assert client.get("/malang/bayar/verifikasi/PAY-2026-0000-0000?k=" + code).status_code == 404
 
     login_as("payments.officer")
-    post_form(f"/malang/kelola/bayar/{invoice.number}/refund", {"reason": "Returned at the counter"})
+    post_form(
+        f"/malang/kelola/bayar/{invoice.number}/refund", {"reason": "Returned at the counter"}
+    )
     after = client.get(verify_url)
-    assert after.status_code == 200 and ("Refunded" in after.text or "dikembalikan" in after.text.lower())
+    assert after.status_code == 200 and (
+        "Refunded" in after.text or "dikembalikan" in after.text.lower()
+    )
 
 
 def test_sandbox_bank_pages_reject_bad_input(client, post_form, city_run):
@@ -161,9 +193,13 @@ def test_sandbox_api_refuses_unsigned_and_malformed_requests(client):
     path = "/api/sandbox-bank/v1.0/transfer-va/create-va"
     assert client.post(path, content=b"{}").status_code == 401
     body = snap.minify({"partnerReferenceNo": "X", "amount": {"value": "12.50", "currency": "IDR"}})
-    headers = snap.signed_headers(DEVELOPMENT_GATEWAY_SECRET, "BALAI-MALANG", "POST", path, body).as_dict()
+    headers = snap.signed_headers(
+        DEVELOPMENT_GATEWAY_SECRET, "BALAI-MALANG", "POST", path, body
+    ).as_dict()
     assert client.post(path, content=body, headers=headers).status_code == 400
     report = "/api/sandbox-bank/v1.0/settlement-report"
     body = snap.minify({"settlementDate": "yesterday"})
-    headers = snap.signed_headers(DEVELOPMENT_GATEWAY_SECRET, "BALAI-MALANG", "POST", report, body).as_dict()
+    headers = snap.signed_headers(
+        DEVELOPMENT_GATEWAY_SECRET, "BALAI-MALANG", "POST", report, body
+    ).as_dict()
     assert client.post(report, content=body, headers=headers).status_code == 400

@@ -34,7 +34,9 @@ def test_dynamic_payload_fields_and_crc():
     account = parse_nested(fields["26"])
     assert account["00"] == "ID.CO.QRIS.WWW" and account["01"] == "ID1020000012345"
     assert fields["52"] == "9399" and fields["53"] == "360" and fields["54"] == "15000"
-    assert fields["58"] == "ID" and fields["59"] == "Bapenda Kota Malang" and fields["60"] == "Malang"
+    assert (
+        fields["58"] == "ID" and fields["59"] == "Bapenda Kota Malang" and fields["60"] == "Malang"
+    )
     assert fields["61"] == "65119"
     assert parse_nested(fields["62"]) == {"01": "INV-2026-7KQ4-M9TX"}
     assert payload[-8:-4] == "6304"

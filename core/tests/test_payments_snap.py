@@ -15,15 +15,24 @@ PATH = "/malang/api/bayar/callback/va"
 BODY = snap.minify({"b": 2, "a": [1, "x"]})
 
 
-def _headers(body: bytes = BODY, *, secret: str = SECRET, now: datetime | None = None) -> dict[str, str]:
-    return {k.lower(): v for k, v in snap.signed_headers(secret, "BALAI-MALANG", "POST", PATH, body, now=now).as_dict().items()}
+def _headers(
+    body: bytes = BODY, *, secret: str = SECRET, now: datetime | None = None
+) -> dict[str, str]:
+    return {
+        k.lower(): v
+        for k, v in snap.signed_headers(secret, "BALAI-MALANG", "POST", PATH, body, now=now)
+        .as_dict()
+        .items()
+    }
 
 
 def test_minified_body_and_string_to_sign():
     assert BODY == b'{"b":2,"a":[1,"x"]}'
     text = snap.string_to_sign("post", PATH, "tok", BODY, "2026-01-01T07:00:00+07:00")
     assert text == f"POST:{PATH}:tok:{hashlib.sha256(BODY).hexdigest()}:2026-01-01T07:00:00+07:00"
-    expected = base64.b64encode(hmac.new(SECRET.encode(), text.encode(), hashlib.sha512).digest()).decode()
+    expected = base64.b64encode(
+        hmac.new(SECRET.encode(), text.encode(), hashlib.sha512).digest()
+    ).decode()
     assert snap.sign(SECRET, "POST", PATH, "tok", BODY, "2026-01-01T07:00:00+07:00") == expected
 
 
@@ -61,7 +70,13 @@ def test_wrong_secret_path_or_method_is_refused():
     with pytest.raises(snap.SignatureError):
         snap.verify(SECRET, method="POST", path=PATH, headers=headers, raw_body=BODY)
     with pytest.raises(snap.SignatureError):
-        snap.verify(SECRET, method="POST", path="/semarang/api/bayar/callback/va", headers=_headers(), raw_body=BODY)
+        snap.verify(
+            SECRET,
+            method="POST",
+            path="/semarang/api/bayar/callback/va",
+            headers=_headers(),
+            raw_body=BODY,
+        )
     with pytest.raises(snap.SignatureError):
         snap.verify(SECRET, method="PUT", path=PATH, headers=_headers(), raw_body=BODY)
 

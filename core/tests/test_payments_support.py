@@ -37,7 +37,9 @@ class TokoPlugin:
 
     @tk.hookimpl
     def plugin_info(self) -> tk.PluginInfo:
-        return tk.PluginInfo(slug=TOKO, title="Test shop", dimension=tk.Dimension.ECONOMY, version="0.0.1")
+        return tk.PluginInfo(
+            slug=TOKO, title="Test shop", dimension=tk.Dimension.ECONOMY, version="0.0.1"
+        )
 
     @tk.hookimpl
     def invoice_settled(self, city: tk.City, invoice: tk.Invoice) -> None:
@@ -68,8 +70,10 @@ def balai_cities() -> dict[str, list[str]]:
     return {"malang": [TOKO], "semarang": [TOKO]}
 
 
-def payments_app(config: Config, databases: TestDatabases, database_url: str, toko: TokoPlugin) -> Any:
-    """The built-ins payments needs plus ``toko``, migrated, on an empty database at ``database_url``.
+def payments_app(
+    config: Config, databases: TestDatabases, database_url: str, toko: TokoPlugin
+) -> Any:
+    """The built-ins payments needs plus ``toko``, migrated, on an empty database.
 
     The core, jobs, audit (cash confirmations are audited), payments and the
     sandbox bank: the other built-in services are left out so that these
@@ -110,7 +114,10 @@ def new_invoice(
         return await tk.create_invoice(
             payer_id=payer_id,
             payer_name="Siti Rahayu",
-            items=[tk.InvoiceItem("Kopi Dampit 250 g", amount - 5000), tk.InvoiceItem("Ongkos kirim", 5000)],
+            items=[
+                tk.InvoiceItem("Kopi Dampit 250 g", amount - 5000),
+                tk.InvoiceItem("Ongkos kirim", 5000),
+            ],
             due_at=datetime.now(UTC) + due_in,
             source=TOKO,
             source_ref=ref,
@@ -119,9 +126,13 @@ def new_invoice(
     return city_run(city, create)
 
 
-def start_payment(client: Any, post_form: Any, invoice: tk.Invoice, method: str, city: str = "malang") -> Any:
+def start_payment(
+    client: Any, post_form: Any, invoice: tk.Invoice, method: str, city: str = "malang"
+) -> Any:
     """Choose ``method`` on the invoice page (anonymous, with the invoice's token)."""
-    return post_form(f"/{city}/bayar/{invoice.number}/mulai", {"method": method, "t": invoice.access_token})
+    return post_form(
+        f"/{city}/bayar/{invoice.number}/mulai", {"method": method, "t": invoice.access_token}
+    )
 
 
 def latest_attempt(city_run: Any, invoice: tk.Invoice, city: str = "malang") -> dict[str, Any]:
@@ -160,7 +171,10 @@ def callback_body(
             "referenceNo": attempt["external_id"] or "SBX0",
             "channel": attempt["provider"],
             "latestTransactionStatus": status,
-            "paidAmount": {"value": f"{attempt['amount'] if amount is None else amount}.00", "currency": "IDR"},
+            "paidAmount": {
+                "value": f"{attempt['amount'] if amount is None else amount}.00",
+                "currency": "IDR",
+            },
             "transactionDate": datetime.now(UTC).isoformat(),
         }
     )

@@ -49,7 +49,9 @@ class CallbackAnswer:
         return {"responseCode": self.code, "responseMessage": self.message}
 
 
-def _refused(status: int, code: str, message: str, request: Request, provider: str) -> CallbackAnswer:
+def _refused(
+    status: int, code: str, message: str, request: Request, provider: str
+) -> CallbackAnswer:
     log.warning(
         "payment callback refused (%s %s) for %s in %s from %s: %s",
         status,
@@ -74,7 +76,11 @@ async def handle_callback(request: Request, provider: str) -> CallbackAnswer:
         return _refused(413, "4130000", "Request too large", request, provider)
     try:
         headers = snap.verify(
-            secret, method=request.method, path=snap.request_path(request.scope), headers=request.headers, raw_body=raw
+            secret,
+            method=request.method,
+            path=snap.request_path(request.scope),
+            headers=request.headers,
+            raw_body=raw,
         )
     except snap.SignatureError as exc:
         return _refused(401, "4010000", f"Unauthorized. {exc}", request, provider)
@@ -87,11 +93,15 @@ async def handle_callback(request: Request, provider: str) -> CallbackAnswer:
         return _refused(400, "4000001", f"Invalid field format: {exc}", request, provider)
     if event["partnerServiceId"] != settings.partner_id:
         return _refused(403, "4030000", "Body names another partner (city)", request, provider)
-    attempt = await PaymentAttempt.select().where(
-        PaymentAttempt.reference == event["partnerReferenceNo"]
-    ).first()
+    attempt = (
+        await PaymentAttempt.select()
+        .where(PaymentAttempt.reference == event["partnerReferenceNo"])
+        .first()
+    )
     if attempt is None:
-        return _refused(404, "4040001", "Unknown partnerReferenceNo in this city", request, provider)
+        return _refused(
+            404, "4040001", "Unknown partnerReferenceNo in this city", request, provider
+        )
     if attempt["provider"] != provider or event["channel"] != provider:
         return _refused(409, "4090000", "Payment made through another provider", request, provider)
     invoice = await ledger.invoice_by_id(attempt["invoice_id"])
@@ -114,7 +124,9 @@ async def handle_callback(request: Request, provider: str) -> CallbackAnswer:
         await PaymentAttempt.update({PaymentAttempt.status: event["kind"]}).where(
             PaymentAttempt.id == attempt["id"]
         )
-    log.info("payment callback %s for %s: %s", settlement_event.event_key, invoice.number, result.outcome)
+    log.info(
+        "payment callback %s for %s: %s", settlement_event.event_key, invoice.number, result.outcome
+    )
     return CallbackAnswer(200, "2002500", "Successful", result.outcome)
 
 
@@ -126,7 +138,13 @@ def _parse(raw: bytes) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ValueError("body must be an object")
     parsed: dict[str, Any] = {}
-    for name in ("eventId", "partnerServiceId", "partnerReferenceNo", "channel", "latestTransactionStatus"):
+    for name in (
+        "eventId",
+        "partnerServiceId",
+        "partnerReferenceNo",
+        "channel",
+        "latestTransactionStatus",
+    ):
         value = body.get(name)
         if not isinstance(value, str) or not value:
             raise ValueError(f"{name} is missing")

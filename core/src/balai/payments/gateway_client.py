@@ -69,7 +69,9 @@ class GatewayClient:
             except httpx.HTTPError as exc:
                 raise GatewayError(f"gateway unreachable: {exc}") from exc
         if response.status_code >= 300:
-            log.warning("gateway refused %s: %s %s", path, response.status_code, response.text[:200])
+            log.warning(
+                "gateway refused %s: %s %s", path, response.status_code, response.text[:200]
+            )
             raise GatewayError(f"gateway answered {response.status_code}")
         return response.json()
 
@@ -98,6 +100,6 @@ class GatewayClient:
         return await self.post(CREATE_PATHS[channel], payload)
 
     async def settlement_report(self, day: str) -> list[dict[str, Any]]:
-        """The transactions the gateway settled for this partner on ``day`` (``YYYY-MM-DD``, WIB)."""
+        """Transactions the gateway settled for this partner on ``day`` (``YYYY-MM-DD``, WIB)."""
         answer = await self.post(REPORT_PATH, {"settlementDate": day})
         return list(answer.get("transactions", []))

@@ -21,7 +21,9 @@ async def expire_invoices(city: City, **kwargs: Any) -> None:
 async def reconcile_payments(city: City, day: str = "", **kwargs: Any) -> None:
     """Compare yesterday's (or ``day``'s) gateway payments with the gateway's report."""
     app = runtime.active_app()
-    await reconcile.reconcile_day(app, date.fromisoformat(day) if day else reconcile.yesterday_wib())
+    await reconcile.reconcile_day(
+        app, date.fromisoformat(day) if day else reconcile.yesterday_wib()
+    )
 
 
 def declared_jobs() -> list[Any]:
@@ -39,6 +41,6 @@ def declared_jobs() -> list[Any]:
             name="payments.reconcile",
             run=reconcile_payments,
             daily_at=RECONCILE_AT,
-            description="Compare yesterday's gateway payments with the gateway's settlement report.",
+            description="Compare yesterday's gateway payments with the settlement report.",
         ),
     ]

@@ -196,7 +196,14 @@ async def create_invoice(
             for position, item in enumerate(items)
         ]
     )
-    log.info("invoice %s created in %s for %s:%s (Rp%d)", row.number, city.slug, source, source_ref, total)
+    log.info(
+        "invoice %s created in %s for %s:%s (Rp%d)",
+        row.number,
+        city.slug,
+        source,
+        source_ref,
+        total,
+    )
     invoice = await invoice_by_id(row.id)
     assert invoice is not None
     return invoice
@@ -267,10 +274,13 @@ async def settle(invoice: Invoice, event: SettlementEvent, *, registry: Any) -> 
         AmountMismatch: a ``paid`` event for another amount (nothing recorded).
     """
     if event.kind == "paid" and event.amount != invoice.amount:
-        raise AmountMismatch(f"paid Rp{event.amount}, invoice {invoice.number} is Rp{invoice.amount}")
+        raise AmountMismatch(
+            f"paid Rp{event.amount}, invoice {invoice.number} is Rp{invoice.amount}"
+        )
     city = current_city()
     if await PaymentEvent.exists().where(
-        (PaymentEvent.event_key == event.event_key) | (PaymentEvent.external_id == event.external_id)
+        (PaymentEvent.event_key == event.event_key)
+        | (PaymentEvent.external_id == event.external_id)
     ):
         return Settlement("duplicate")
     try:
@@ -300,7 +310,9 @@ async def _settle_in_transaction(
     )
     await record.save()
     if event.kind != "paid":
-        await PaymentEvent.update({PaymentEvent.outcome: "noted"}).where(PaymentEvent.id == record.id)
+        await PaymentEvent.update({PaymentEvent.outcome: "noted"}).where(
+            PaymentEvent.id == record.id
+        )
         return Settlement("noted")
     won = await (
         PaymentInvoice.update(
@@ -348,7 +360,9 @@ async def _settle_in_transaction(
 
 async def _move(invoice_id: int, source: InvoiceStatus, target: InvoiceStatus) -> bool:
     changed = await (
-        PaymentInvoice.update({PaymentInvoice.status: target.value, PaymentInvoice.closed_at: now_utc()})
+        PaymentInvoice.update(
+            {PaymentInvoice.status: target.value, PaymentInvoice.closed_at: now_utc()}
+        )
         .where((PaymentInvoice.id == invoice_id) & (PaymentInvoice.status == source.value))
         .returning(PaymentInvoice.id)
     )
@@ -399,7 +413,11 @@ async def refund(invoice: Invoice, *, officer_id: int, reason: str, registry: An
         if not await _move(invoice.id, InvoiceStatus.PAID, InvoiceStatus.REFUNDED):
             return False
         await Payment.update(
-            {Payment.refunded_at: now_utc(), Payment.refunded_by: officer_id, Payment.refund_reason: reason[:300]}
+            {
+                Payment.refunded_at: now_utc(),
+                Payment.refunded_by: officer_id,
+                Payment.refund_reason: reason[:300],
+            }
         ).where(Payment.invoice_id == invoice.id)
         refunded = await invoice_by_id(invoice.id)
         await registry.gather(city, "invoice_refunded", city=city, invoice=refunded)

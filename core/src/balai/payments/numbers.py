@@ -40,7 +40,9 @@ def access_token() -> str:
 
 def check_code(secret: str, city: str, payment_no: str) -> str:
     """The check code printed on a receipt: an HMAC of the city and payment number."""
-    mac = hmac.new(secret.encode(), f"receipt:{city}:{payment_no}".encode(), hashlib.sha256).digest()
+    mac = hmac.new(
+        secret.encode(), f"receipt:{city}:{payment_no}".encode(), hashlib.sha256
+    ).digest()
     return base64.b32encode(mac[:10]).decode("ascii")
 
 

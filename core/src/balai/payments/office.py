@@ -1,4 +1,4 @@
-"""Officer pages at ``/kelola/bayar/``: search, detail, cash confirmation, refunds, reconciliation."""
+"""Officer pages at ``/kelola/bayar/``: search, detail, cash, refunds, reconciliation."""
 
 from __future__ import annotations
 
@@ -38,7 +38,9 @@ async def _audit(request: Request, action: str, subject: str, detail: dict) -> N
     from balai.audit.log import record
 
     user = await current_user(request)
-    await record(action, actor_id=user.id if user else None, request=request, subject=subject, detail=detail)
+    await record(
+        action, actor_id=user.id if user else None, request=request, subject=subject, detail=detail
+    )
 
 
 async def _invoice(number: str):
@@ -88,12 +90,15 @@ async def search(
         {
             "query": query,
             "status": status,
-            "statuses": [{"name": s.value, "title": _(s.value.capitalize())} for s in InvoiceStatus],
+            "statuses": [
+                {"name": s.value, "title": _(s.value.capitalize())} for s in InvoiceStatus
+            ],
             "rows": rows,
             "page": page,
             "pages": max(1, -(-total // PAGE_SIZE)),
             "page_url": lambda number: city_url(
-                request, "/kelola/bayar/?" + urlencode({"q": query, "status": status, "page": number})
+                request,
+                "/kelola/bayar/?" + urlencode({"q": query, "status": status, "page": number}),
             ),
             "errors": errors,
             "flagged": flagged,
@@ -103,8 +108,16 @@ async def search(
 
 
 async def _detail_context(invoice) -> dict:
-    attempts = await PaymentAttempt.select().where(PaymentAttempt.invoice_id == invoice.id).order_by(PaymentAttempt.id)
-    events = await PaymentEvent.select().where(PaymentEvent.invoice_id == invoice.id).order_by(PaymentEvent.id)
+    attempts = (
+        await PaymentAttempt.select()
+        .where(PaymentAttempt.invoice_id == invoice.id)
+        .order_by(PaymentAttempt.id)
+    )
+    events = (
+        await PaymentEvent.select()
+        .where(PaymentEvent.invoice_id == invoice.id)
+        .order_by(PaymentEvent.id)
+    )
     return {
         "invoice": invoice,
         "payment": await ledger.payment_of(invoice),
@@ -120,7 +133,11 @@ async def detail(request: Request, number: FromPath[str]) -> Response:
     return await render(request, "payments/office_detail.html", await _detail_context(invoice))
 
 
-@post("/{number:str}/tunai", guards=[require_permission(perms.CONFIRM_CASH)], name="payments-office-cash")
+@post(
+    "/{number:str}/tunai",
+    guards=[require_permission(perms.CONFIRM_CASH)],
+    name="payments-office-cash",
+)
 async def confirm_cash(request: Request, number: FromPath[str]) -> Response:
     """Confirm that the invoice's amount was received in cash; settles it once, audited."""
     invoice = await _invoice(number)
@@ -130,7 +147,9 @@ async def confirm_cash(request: Request, number: FromPath[str]) -> Response:
     if not amount_text.isdigit() or int(amount_text) != invoice.amount:
         log.warning("cash confirmation of %s refused: amount %r", invoice.number, amount_text[:20])
         context = await _detail_context(invoice)
-        context["errors"] = {"amount": _("Enter the amount received; it must equal the invoice amount.")}
+        context["errors"] = {
+            "amount": _("Enter the amount received; it must equal the invoice amount.")
+        }
         return await render(request, "payments/office_detail.html", context, status_code=400)
     if not invoice.is_pending:
         flash(request, _("This invoice is not pending; nothing was recorded."), "error")
@@ -162,7 +181,9 @@ async def confirm_cash(request: Request, number: FromPath[str]) -> Response:
     return Redirect(back, status_code=303)
 
 
-@post("/{number:str}/refund", guards=[require_permission(perms.REFUND)], name="payments-office-refund")
+@post(
+    "/{number:str}/refund", guards=[require_permission(perms.REFUND)], name="payments-office-refund"
+)
 async def refund(request: Request, number: FromPath[str]) -> Response:
     """Record that a paid invoice's money was returned (reason required), audited."""
     invoice = await _invoice(number)
@@ -171,15 +192,23 @@ async def refund(request: Request, number: FromPath[str]) -> Response:
     if not reason or len(reason) > MAX_REASON:
         log.warning("refund of %s refused: reason missing or too long", invoice.number)
         context = await _detail_context(invoice)
-        context["errors"] = {"reason": _("Give the reason for the refund (at most 300 characters).")}
+        context["errors"] = {
+            "reason": _("Give the reason for the refund (at most 300 characters).")
+        }
         return await render(request, "payments/office_detail.html", context, status_code=400)
     user = await current_user(request)
     done = await ledger.refund(
-        invoice, officer_id=user.id, reason=reason, registry=request.app.state.ui.registry  # type: ignore[union-attr]
+        invoice,
+        officer_id=user.id,
+        reason=reason,
+        registry=request.app.state.ui.registry,  # type: ignore[union-attr]
     )
     if done:
         await _audit(
-            request, "payments.refunded", f"invoice:{invoice.number}", {"amount": invoice.amount, "reason": reason}
+            request,
+            "payments.refunded",
+            f"invoice:{invoice.number}",
+            {"amount": invoice.amount, "reason": reason},
         )
         flash(request, _("The refund is recorded."), "success")
     else:
@@ -190,8 +219,14 @@ async def refund(request: Request, number: FromPath[str]) -> Response:
 @get("/rekonsiliasi", guards=[require_permission(perms.VIEW)], name="payments-office-recon")
 async def reconciliation(request: Request) -> Response:
     """The latest reconciliation runs and the differences they found."""
-    runs = await ReconciliationRun.select().order_by(ReconciliationRun.id, ascending=False).limit(30)
-    diffs = await ReconciliationDiff.select().order_by(ReconciliationDiff.day, ascending=False).limit(200)
+    runs = (
+        await ReconciliationRun.select().order_by(ReconciliationRun.id, ascending=False).limit(30)
+    )
+    diffs = (
+        await ReconciliationDiff.select()
+        .order_by(ReconciliationDiff.day, ascending=False)
+        .limit(200)
+    )
     return await render(
         request,
         "payments/office_reconcile.html",
@@ -199,7 +234,9 @@ async def reconciliation(request: Request) -> Response:
     )
 
 
-@post("/rekonsiliasi", guards=[require_permission(perms.RECONCILE)], name="payments-office-recon-run")
+@post(
+    "/rekonsiliasi", guards=[require_permission(perms.RECONCILE)], name="payments-office-recon-run"
+)
 async def run_reconciliation(request: Request) -> Response:
     """Reconcile one day now."""
     form = await request.form()
@@ -210,12 +247,25 @@ async def run_reconciliation(request: Request) -> Response:
         day = None
     if day is None or day > reconcile.now_utc().astimezone(reconcile.WIB).date():
         log.warning("reconciliation asked for a bad day %r", raw[:20])
-        runs = await ReconciliationRun.select().order_by(ReconciliationRun.id, ascending=False).limit(30)
-        diffs = await ReconciliationDiff.select().order_by(ReconciliationDiff.day, ascending=False).limit(200)
+        runs = (
+            await ReconciliationRun.select()
+            .order_by(ReconciliationRun.id, ascending=False)
+            .limit(30)
+        )
+        diffs = (
+            await ReconciliationDiff.select()
+            .order_by(ReconciliationDiff.day, ascending=False)
+            .limit(200)
+        )
         return await render(
             request,
             "payments/office_reconcile.html",
-            {"runs": runs, "diffs": diffs, "default_day": raw, "errors": {"day": _("Enter a past date as YYYY-MM-DD.")}},
+            {
+                "runs": runs,
+                "diffs": diffs,
+                "default_day": raw,
+                "errors": {"day": _("Enter a past date as YYYY-MM-DD.")},
+            },
             status_code=400,
         )
     try:
@@ -226,7 +276,12 @@ async def run_reconciliation(request: Request) -> Response:
     else:
         flash(
             request,
-            _("Reconciled %(day)s: %(matched)s matched, %(diffs)s difference(s).", day=day.isoformat(), matched=matched, diffs=len(differences)),
+            _(
+                "Reconciled %(day)s: %(matched)s matched, %(diffs)s difference(s).",
+                day=day.isoformat(),
+                matched=matched,
+                diffs=len(differences),
+            ),
             "success" if not differences else "warning",
         )
     return Redirect(city_url(request, "/kelola/bayar/rekonsiliasi"), status_code=303)

@@ -15,8 +15,8 @@ from balai.i18n import gettext as _
 from balai.payments import ledger, receipts, service
 from balai.payments.gateway_client import GatewayError
 from balai.payments.qris import QrisError, qr_svg
-from balai.payments.tables import PaymentInvoice
 from balai.payments.sandbox.routes import sandbox_enabled
+from balai.payments.tables import PaymentInvoice
 from balai.web.rendering import base_url, city_url, flash, render
 
 log = logging.getLogger("balai.payments")
@@ -59,7 +59,12 @@ async def _invoice_context(request: Request, invoice, token: str) -> dict:
     ]
     query = f"?t={token}" if token else ""
     sandbox_url = ""
-    if attempt and attempt["provider"] != "cash" and attempt["external_id"] and sandbox_enabled(request):
+    if (
+        attempt
+        and attempt["provider"] != "cash"
+        and attempt["external_id"]
+        and sandbox_enabled(request)
+    ):
         sandbox_url = base_url(request, f"/sandbox-bank/{attempt['external_id']}")
     return {
         "sandbox_url": sandbox_url,
@@ -71,7 +76,9 @@ async def _invoice_context(request: Request, invoice, token: str) -> dict:
         "token": token,
         "status_url": city_url(request, f"/bayar/{invoice.number}/status{query}"),
         "start_url": city_url(request, f"/bayar/{invoice.number}/mulai"),
-        "receipt_url": city_url(request, f"/bayar/kuitansi/{payment['number']}{query}") if payment else "",
+        "receipt_url": city_url(request, f"/bayar/kuitansi/{payment['number']}{query}")
+        if payment
+        else "",
     }
 
 
@@ -92,14 +99,20 @@ async def my_invoices(request: Request) -> Response:
 async def invoice_page(request: Request, number: FromPath[str], t: FromQuery[str] = "") -> Response:
     """An invoice: its items, amount and status, the ways to pay, and how to go on."""
     invoice = await _visible_invoice(request, number, t)
-    return await render(request, "payments/invoice.html", await _invoice_context(request, invoice, t))
+    return await render(
+        request, "payments/invoice.html", await _invoice_context(request, invoice, t)
+    )
 
 
 @get("/{number:str}/status", opt=PUBLIC, name="payments-invoice-status")
-async def invoice_status(request: Request, number: FromPath[str], t: FromQuery[str] = "") -> Response:
+async def invoice_status(
+    request: Request, number: FromPath[str], t: FromQuery[str] = ""
+) -> Response:
     """The status fragment the invoice page polls (htmx); it stops polling once settled."""
     invoice = await _visible_invoice(request, number, t)
-    return await render(request, "payments/_status.html", await _invoice_context(request, invoice, t))
+    return await render(
+        request, "payments/_status.html", await _invoice_context(request, invoice, t)
+    )
 
 
 @post("/{number:str}/mulai", opt=PUBLIC, name="payments-start")
@@ -119,10 +132,14 @@ async def start(request: Request, number: FromPath[str]) -> Response:
         context["error"] = _("Choose one of the payment methods.")
         return await render(request, "payments/invoice.html", context, status_code=400)
     try:
-        _attempt, started = await service.start_payment(request, invoice, provider, with_token=bool(token))
+        _attempt, started = await service.start_payment(
+            request, invoice, provider, with_token=bool(token)
+        )
     except (GatewayError, QrisError) as exc:
         log.warning("payment of %s with %s could not start: %s", invoice.number, provider.key, exc)
-        flash(request, _("The payment service is not available now. Please try again later."), "error")
+        flash(
+            request, _("The payment service is not available now. Please try again later."), "error"
+        )
         return Redirect(back, status_code=303)
     if started.redirect_url:
         return Redirect(started.redirect_url, status_code=303)

@@ -16,5 +16,10 @@ PERMISSIONS = [
 
 ROLES = [
     Role("payments.cashier", "Cashier", (VIEW, CONFIRM_CASH), department="Bapenda"),
-    Role("payments.officer", "Payments officer", (VIEW, CONFIRM_CASH, REFUND, RECONCILE), department="Bapenda"),
+    Role(
+        "payments.officer",
+        "Payments officer",
+        (VIEW, CONFIRM_CASH, REFUND, RECONCILE),
+        department="Bapenda",
+    ),
 ]

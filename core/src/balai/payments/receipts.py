@@ -49,7 +49,11 @@ async def verify(request: Request, payment_no: str, code: str) -> Verification |
     """The verification facts, or ``None`` for an unknown payment or a wrong check code."""
     city = current_city()
     secret = request.app.state.ui.config.secret_key
-    if not code or len(code) > 64 or not numbers.check_code_valid(secret, city.slug, payment_no, code):
+    if (
+        not code
+        or len(code) > 64
+        or not numbers.check_code_valid(secret, city.slug, payment_no, code)
+    ):
         return None
     payment = await payment_by_number(payment_no)
     if payment is None:

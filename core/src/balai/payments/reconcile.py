@@ -57,7 +57,9 @@ async def ledger_day(day: date) -> dict[str, int]:
     # Bounds in UTC: SQLite compares stored times as text, all written in UTC.
     start = datetime(day.year, day.month, day.day, tzinfo=WIB).astimezone(UTC)
     rows = await Payment.select(Payment.external_id, Payment.amount).where(
-        (Payment.provider != CASH) & (Payment.paid_at >= start) & (Payment.paid_at < start + timedelta(days=1))
+        (Payment.provider != CASH)
+        & (Payment.paid_at >= start)
+        & (Payment.paid_at < start + timedelta(days=1))
     )
     return {r["external_id"]: r["amount"] for r in rows}
 
@@ -106,7 +108,9 @@ async def reconcile_day(app: Any, day: date) -> tuple[int, list[Difference]]:
             day=day.isoformat(), matched=matched, differences=len(differences), ran_at=now
         ).save()
     if differences:
-        log.warning("reconciliation of %s for %s: %d difference(s)", day, city.slug, len(differences))
+        log.warning(
+            "reconciliation of %s for %s: %d difference(s)", day, city.slug, len(differences)
+        )
     else:
         log.info("reconciliation of %s for %s: %d matched, no difference", day, city.slug, matched)
     return matched, differences

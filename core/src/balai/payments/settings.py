@@ -17,7 +17,7 @@ from balai.config import Config
 from balai.payments.qris import Merchant
 from balai.tenants import City
 
-GATEWAY_SECRET_ENV = "BALAI_GATEWAY_SECRET"
+GATEWAY_SECRET_ENV = "BALAI_GATEWAY_SECRET"  # noqa: S105 (a variable name)
 DEVELOPMENT_GATEWAY_SECRET = "balai-sandbox-gateway-development-secret"  # noqa: S105 (development only)
 
 
@@ -56,7 +56,9 @@ def settings_for(config: Config, city: City) -> PaymentsSettings:
         settings,
         merchant_id=settings.merchant_id or ("ID" + letters + "0" * 15)[:15],
         merchant_name=settings.merchant_name or city.name,
-        merchant_city=settings.merchant_city or city.name.removeprefix("Kota ").strip() or city.name,
+        merchant_city=settings.merchant_city
+        or city.name.removeprefix("Kota ").strip()
+        or city.name,
         partner_id=settings.partner_id or f"BALAI-{letters}"[:40],
     )
 

@@ -90,7 +90,13 @@ class SignedHeaders:
 
 
 def signed_headers(
-    secret: str, partner_id: str, method: str, path: str, raw_body: bytes, *, now: datetime | None = None
+    secret: str,
+    partner_id: str,
+    method: str,
+    path: str,
+    raw_body: bytes,
+    *,
+    now: datetime | None = None,
 ) -> SignedHeaders:
     """Sign a request of ``partner_id`` and return its headers."""
     token = access_token(secret, partner_id)
@@ -130,7 +136,11 @@ def verify(
         SignatureError: a header is missing, the timestamp is unreadable or
             outside :data:`MAX_CLOCK_SKEW`, the token or the signature is wrong.
     """
-    missing = [h for h in ("x-timestamp", "x-signature", "x-external-id", "x-partner-id") if not headers.get(h)]
+    missing = [
+        h
+        for h in ("x-timestamp", "x-signature", "x-external-id", "x-partner-id")
+        if not headers.get(h)
+    ]
     if missing:
         raise SignatureError("missing header(s): " + ", ".join(missing))
     stamp = headers["x-timestamp"]

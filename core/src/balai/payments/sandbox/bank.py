@@ -95,7 +95,10 @@ def callback_body(txn: dict[str, Any], outcome: str) -> dict[str, Any]:
         "channel": txn["channel"],
         "latestTransactionStatus": STATUS_CODES[outcome],
         "paidAmount": {"value": f"{txn['amount']}.00", "currency": "IDR"},
-        "transactionDate": (txn["settled_at"] or _now()).astimezone(WIB).replace(microsecond=0).isoformat(),
+        "transactionDate": (txn["settled_at"] or _now())
+        .astimezone(WIB)
+        .replace(microsecond=0)
+        .isoformat(),
     }
 
 
@@ -158,7 +161,9 @@ async def close_transaction(reference: str, outcome: str) -> dict[str, Any] | No
     )
     if not changed:
         return None
-    return await SandboxTransaction.select().where(SandboxTransaction.reference == reference).first()
+    return (
+        await SandboxTransaction.select().where(SandboxTransaction.reference == reference).first()
+    )
 
 
 async def settlement_report(partner_id: str, day: str) -> list[dict[str, Any]]:

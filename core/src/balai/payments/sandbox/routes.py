@@ -53,7 +53,11 @@ async def _verified(request: Request) -> tuple[str, str, bytes] | Response:
         return _refuse(413, "4130000", "Request too large")
     try:
         headers = snap.verify(
-            secret, method=request.method, path=snap.request_path(request.scope), headers=request.headers, raw_body=raw
+            secret,
+            method=request.method,
+            path=snap.request_path(request.scope),
+            headers=request.headers,
+            raw_body=raw,
         )
     except snap.SignatureError as exc:
         log.warning("sandbox bank: refused %s: %s", request.url.path, exc)
@@ -73,7 +77,11 @@ def _parse_create(raw: bytes, channel: str) -> dict[str, Any]:
         raise ValueError("amount must be whole rupiah in IDR, like 15000.00")
     info = payload.get("additionalInfo") or {}
     callback = info.get("callbackUrl")
-    if not isinstance(callback, str) or not re.match(r"^https?://[^/\s]+/\S*$", callback) or len(callback) > 400:
+    if (
+        not isinstance(callback, str)
+        or not re.match(r"^https?://[^/\s]+/\S*$", callback)
+        or len(callback) > 400
+    ):
         raise ValueError("additionalInfo.callbackUrl must be an absolute http(s) URL")
     if channel == "qris" and not isinstance(info.get("merchant"), dict):
         raise ValueError("additionalInfo.merchant is required for QRIS")
@@ -107,7 +115,9 @@ async def create_qris(request: Request) -> Response:
     return await _create(request, "qris")
 
 
-@post("/v1.0/debit/payment-host-to-host", opt=API_OPT, name="sandbox-create-ewallet", status_code=200)
+@post(
+    "/v1.0/debit/payment-host-to-host", opt=API_OPT, name="sandbox-create-ewallet", status_code=200
+)
 async def create_ewallet(request: Request) -> Response:
     """SNAP direct debit: a page where the payer approves the e-wallet payment."""
     return await _create(request, "ewallet")
@@ -127,7 +137,9 @@ async def settlement_report(request: Request) -> Response:
     if not isinstance(day, str) or not _DAY.match(day):
         return _refuse(400, "4000001", "settlementDate must be YYYY-MM-DD")
     rows = await bank.settlement_report(partner, day)
-    return Response({"responseCode": "2000000", "settlementDate": day, "transactions": rows}, status_code=200)
+    return Response(
+        {"responseCode": "2000000", "settlementDate": day, "transactions": rows}, status_code=200
+    )
 
 
 # --- the pages that play the bank ---------------------------------------------------
@@ -153,8 +165,10 @@ ACTIONS = {"pay": "paid", "fail": "failed", "expire": "expired"}
 
 
 @post("/{reference:str}/{action:str}", opt=PUBLIC_CITYLESS, name="sandbox-bank-action")
-async def bank_action(request: Request, reference: FromPath[str], action: FromPath[str]) -> Response:
-    """Play the bank: pay, fail or expire the payment (then call back), or send the callback again."""
+async def bank_action(
+    request: Request, reference: FromPath[str], action: FromPath[str]
+) -> Response:
+    """Play the bank: pay, fail or expire (then call back), or send the callback again."""
     txn = await _transaction(request, reference)
     secret = gateway_secret(request.app.state.ui.config)
     if secret is None:
@@ -168,7 +182,9 @@ async def bank_action(request: Request, reference: FromPath[str], action: FromPa
     elif action in ACTIONS:
         closed = await bank.close_transaction(reference, ACTIONS[action])
         if closed is None:
-            log.warning("sandbox bank: %s on %s refused, it is %s", action, reference, txn["status"])
+            log.warning(
+                "sandbox bank: %s on %s refused, it is %s", action, reference, txn["status"]
+            )
             flash(request, _("This payment is already closed."), "error")
             return Redirect(page, status_code=303)
         status = await bank.deliver(request.app, secret, closed, ACTIONS[action])
@@ -178,7 +194,11 @@ async def bank_action(request: Request, reference: FromPath[str], action: FromPa
     if 200 <= status < 300:
         flash(request, _("The bank notified the merchant."), "success")
     else:
-        flash(request, _("The merchant did not accept the notification (status %(status)s).", status=status), "error")
+        flash(
+            request,
+            _("The merchant did not accept the notification (status %(status)s).", status=status),
+            "error",
+        )
     if action == "pay" and txn["channel"] == "ewallet" and txn["return_url"]:
         return Redirect(txn["return_url"], status_code=303)
     return Redirect(page, status_code=303)
