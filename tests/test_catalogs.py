@@ -121,3 +121,34 @@ def test_the_core_catalog_is_not_empty_and_speaks_indonesian(core_catalog):
     assert translated["Password"] == "Kata sandi"
     assert translated["Page not found"] == "Halaman tidak ditemukan"
     assert core_catalog.num_plurals == 1
+
+
+def _runtime_msgids() -> dict[str, list[str]]:
+    """Texts the core looks up from data, by where they come from."""
+    from balai.dashboard.collect import DIMENSION_TITLES, FEEDERS
+    from balai.payments.providers import builtin_providers
+    from balai.payments.types import InvoiceStatus
+
+    return {
+        "InvoiceStatus (shown as _(status.value.capitalize()))": [
+            s.value.capitalize() for s in InvoiceStatus
+        ],
+        "payments.providers.builtin_providers() titles": [p.title for p in builtin_providers()],
+        "dashboard.collect.DIMENSION_TITLES": list(DIMENSION_TITLES.values()),
+        "dashboard.collect.FEEDERS": list(FEEDERS.values()),
+    }
+
+
+def test_texts_the_core_picks_at_run_time_are_translated(core_catalog):
+    missing = [
+        f"  - {source}: {text!r}"
+        for source, texts in _runtime_msgids().items()
+        for text in texts
+        if not (core_catalog.get(text) is not None and core_catalog.get(text).string)
+    ]
+    assert not missing, (
+        "texts looked up at run time lack an Indonesian translation:\n"
+        + "\n".join(missing)
+        + "\nList each in core/src/balai/locale/runtime_msgids.py, run "
+        "`uv run python tools/i18n.py update core` and translate it."
+    )

@@ -45,6 +45,23 @@ def roles():
 def home_tiles(request):
     return [tk.HomeTile(title="Shop local", text="Buy from %(city)s's shops.", href="/pasar/")]
 
+@tk.hookimpl
+def dashboard_widgets(request, period):
+    return [
+        tk.Widget.figure("pasar.shops", tk.Dimension.ECONOMY, "Open shops", 3,
+                         note="Verified only"),
+        tk.Widget.table("pasar.top", tk.Dimension.ECONOMY, "Top shops", ["Shop", "Sales"], []),
+    ]
+
+@tk.hookimpl
+def datasets():
+    return [tk.Dataset("shops", "Shops per district", "Counted monthly.", tk.Dimension.ECONOMY,
+                       (tk.DatasetColumn("district", "string", "District name"),), fetch)]
+
+@tk.hookimpl
+def jobs():
+    return [tk.Job("pasar.close", close, description="Close stale carts")]
+
 def messages(n, nop, label):
     tk.flash(None, tk._("Saved."))
     tk.gettext("Bill for %(nop)s", nop=nop)
@@ -103,6 +120,15 @@ def test_extracts_python_templates_and_typed_values(package):
         "%(num)s product",
         "login",
         "%(num)s row",
+        "Open shops",
+        "Verified only",
+        "Top shops",
+        "Shop",
+        "Sales",
+        "Shops per district",
+        "Counted monthly.",
+        "District name",
+        "Close stale carts",
     }
     assert template.get("%(num)s row").id == ("%(num)s row", "%(num)s rows")
     plural = template.get("%(num)s product")

@@ -10,9 +10,14 @@ For plugin authors
 1. Mark text in Python with ``tk._("Pay %(amount)s", amount=tk.rupiah(x))``
    (also ``tk.gettext``, ``tk.ngettext``, ``tk.pgettext``) and in templates with
    ``{{ _("Your bills") }}`` or ``{{ ngettext("%(num)s bill", "%(num)s bills", n) }}``.
-   Text you hand to the core as data (``PluginInfo`` title and description,
-   ``NavItem`` label, ``Role`` title, ``HomeTile`` title and text) is extracted
-   too, as long as it is a string literal in the call.
+   Text you hand to the core as data is extracted too, as long as it is a
+   string literal in the call: ``PluginInfo`` title and description,
+   ``NavItem`` label, ``Role`` title, ``HomeTile`` title and text, ``Widget``
+   (and ``Widget.figure/chart/table``) title, note and columns, ``Dataset``
+   title and description, ``DatasetColumn`` description, ``Job`` description
+   (see ``MSGID_ARGUMENTS``). Text picked from data at run time cannot be
+   found: keep such msgids as literals somewhere in your code, e.g.
+   ``STATUS = {"open": tk._("Open")}`` evaluated inside a function.
 2. From the Balai repository (or any environment with ``balai`` and this
    script), update your catalogs::
 
@@ -55,8 +60,9 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
-import dataclasses
+import importlib
 import importlib.util
+import inspect
 import io
 import re
 import sys
@@ -87,12 +93,21 @@ KEYWORDS: dict[str, Any] = {
     "N_": None,
 }
 
-#: Fields of the core's typed values (``balai.types``) that hold msgids.
-MSGID_FIELDS: dict[str, tuple[str, ...]] = {
-    "PluginInfo": ("title", "description"),
-    "NavItem": ("label",),
-    "Role": ("title",),
-    "HomeTile": ("title", "text"),
+#: Values the core translates where it shows them: for each call as written
+#: (``NavItem(...)``, ``tk.Widget.figure(...)``), where the callable is defined
+#: and which of its parameters hold msgids (a string, or a list of strings).
+MSGID_ARGUMENTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "PluginInfo": ("balai.types:PluginInfo", ("title", "description")),
+    "NavItem": ("balai.types:NavItem", ("label",)),
+    "Role": ("balai.types:Role", ("title",)),
+    "HomeTile": ("balai.types:HomeTile", ("title", "text")),
+    "Widget": ("balai.dashboard.widgets:Widget", ("title", "note", "columns")),
+    "Widget.figure": ("balai.dashboard.widgets:Widget.figure", ("title", "note")),
+    "Widget.chart": ("balai.dashboard.widgets:Widget.chart", ("title", "note")),
+    "Widget.table": ("balai.dashboard.widgets:Widget.table", ("title", "note", "columns")),
+    "Dataset": ("balai.opendata.types:Dataset", ("title", "description")),
+    "DatasetColumn": ("balai.opendata.types:DatasetColumn", ("description",)),
+    "Job": ("balai.jobs.types:Job", ("description",)),
 }
 
 #: Babel guesses two plural forms for Indonesian; gettext uses one (no plural inflection).
@@ -103,14 +118,35 @@ _STRAY_PERCENT = re.compile(r"%(?!\()")
 
 
 def _field_positions() -> dict[str, dict[str, int]]:
-    """Constructor position of each msgid field, read from ``balai.types``."""
-    from balai import types
-
+    """Position of each msgid parameter in its call, read from the callables' signatures."""
     positions: dict[str, dict[str, int]] = {}
-    for name, wanted in MSGID_FIELDS.items():
-        fields = [f.name for f in dataclasses.fields(getattr(types, name))]
-        positions[name] = {field: fields.index(field) for field in wanted}
+    for written, (where, wanted) in MSGID_ARGUMENTS.items():
+        module, _, qualname = where.partition(":")
+        target: Any = importlib.import_module(module)
+        for part in qualname.split("."):
+            target = getattr(target, part)
+        names = list(inspect.signature(target).parameters)
+        positions[written] = {field: names.index(field) for field in wanted}
     return positions
+
+
+def _call_names(func: ast.expr) -> list[str]:
+    """How a call may be listed in MSGID_ARGUMENTS: ``Widget.figure``, then ``figure``."""
+    if isinstance(func, ast.Name):
+        return [func.id]
+    if not isinstance(func, ast.Attribute):
+        return []
+    owner = func.value
+    owner_name = owner.id if isinstance(owner, ast.Name) else getattr(owner, "attr", None)
+    return [f"{owner_name}.{func.attr}", func.attr] if owner_name else [func.attr]
+
+
+def _literals(node: ast.expr | None) -> Iterator[ast.Constant]:
+    """String literals given as one value or as a list/tuple of them."""
+    items = node.elts if isinstance(node, ast.List | ast.Tuple) else [node]
+    for item in items:
+        if isinstance(item, ast.Constant) and isinstance(item.value, str) and item.value:
+            yield item
 
 
 def extract_typed_values(
@@ -121,9 +157,10 @@ def extract_typed_values(
 ) -> Iterator[tuple[int, str, str, list[str]]]:
     """Babel extractor for msgids passed to the core's typed values.
 
-    Finds calls such as ``NavItem("Market", "/pasar/")`` or
-    ``tk.PluginInfo(slug="pasar", title="Market", ...)`` and yields the string
-    literals in their msgid fields, as if each had been wrapped in ``gettext``.
+    Finds calls listed in :data:`MSGID_ARGUMENTS`, such as
+    ``NavItem("Market", "/pasar/")`` or ``tk.Widget.figure("pasar.shops",
+    dim, "Shops", n)``, and yields the string literals in their msgid
+    parameters, as if each had been wrapped in ``gettext``.
     Before Python 3.12, babel's tokenizer sees an f-string as one token, so
     gettext calls inside one (``f"{_('login'):<10}"``) are found here too.
 
@@ -147,17 +184,16 @@ def extract_typed_values(
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
-        func = node.func
-        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
-        if name not in positions:
+        name = next((n for n in _call_names(node.func) if n in positions), None)
+        if name is None:
             continue
         for field, index in positions[name].items():
             value: ast.expr | None = node.args[index] if index < len(node.args) else None
             for keyword in node.keywords:
                 if keyword.arg == field:
                     value = keyword.value
-            if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value:
-                yield value.lineno, "gettext", value.value, []
+            for literal in _literals(value):
+                yield literal.lineno, "gettext", literal.value, []
 
 
 def _calls_inside_fstrings(
