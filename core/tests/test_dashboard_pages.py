@@ -17,7 +17,7 @@ from balai.dashboard.tables import DailyMetric
 from balai.tables import User
 from balai.testing import TestDatabases, build_app
 from balai.tenants import current_city
-from dashboard_support import SLUG, papan_registry
+from test_dashboard_papan_plugin import SLUG, papan_registry
 
 PAGE = "/malang/dasbor/"
 SVG_RE = re.compile(r"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart.*?</svg>", re.S)

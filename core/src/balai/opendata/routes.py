@@ -69,7 +69,7 @@ async def dataset_page(request: Request, name: FromPath[str]) -> Response:
 def _data(request: Request, dataset: Dataset, rows: list[list]) -> DatasetData:
     return DatasetData(
         city=current_city().slug,
-        dataset=summary(dataset, city_url(request, "")),
+        dataset=summary(dataset, city_url(request, "/").rstrip("/")),
         row_count=len(rows),
         rows=catalog.records(dataset, rows),
     )
@@ -82,7 +82,7 @@ async def api_list(request: Request) -> DatasetList:
 
     Aggregated figures only; no personal data is ever published.
     """
-    base = city_url(request, "")
+    base = city_url(request, "/").rstrip("/")
     found = await catalog.datasets(request)
     return DatasetList(city=current_city().slug, datasets=[summary(d, base) for d in found])
 
