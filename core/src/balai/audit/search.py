@@ -97,6 +97,14 @@ def _day_start_utc(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=current_city().tz).astimezone(UTC)
 
 
+def _contains(column: Any, text: str) -> Any:
+    """Case-insensitive "contains" on both engines (SQLite's LIKE ignores ASCII case)."""
+    pattern = f"%{text}%"
+    if AuditEntry._meta.db.engine_type == "sqlite":
+        return column.like(pattern)
+    return column.ilike(pattern)
+
+
 def _where(filters: AuditFilters) -> list[Any]:
     clauses: list[Any] = []
     if filters.action:
@@ -105,9 +113,9 @@ def _where(filters: AuditFilters) -> list[Any]:
         if filters.actor.isdigit():
             clauses.append(AuditEntry.actor_id == int(filters.actor))
         else:
-            clauses.append(AuditEntry.actor_label.ilike(f"%{filters.actor}%"))
+            clauses.append(_contains(AuditEntry.actor_label, filters.actor))
     if filters.subject:
-        clauses.append(AuditEntry.subject.ilike(f"%{filters.subject}%"))
+        clauses.append(_contains(AuditEntry.subject, filters.subject))
     if filters.date_from:
         clauses.append(AuditEntry.created_at >= _day_start_utc(filters.date_from))
     if filters.date_to:
