@@ -12,6 +12,8 @@ from types import ModuleType
 def builtin_plugins() -> dict[str, ModuleType]:
     """The built-in plugin modules by slug, the core first."""
     from balai import core_plugin
+    from balai.audit import plugin as audit_plugin
+    from balai.notifications import plugin as notifications_plugin
     from balai.dashboard import plugin as dashboard_plugin
     from balai.opendata import plugin as opendata_plugin
     from balai.jobs import plugin as jobs_plugin
@@ -21,6 +23,8 @@ def builtin_plugins() -> dict[str, ModuleType]:
     return {
         "core": core_plugin,
         "jobs": jobs_plugin,
+        "audit": audit_plugin,
+        "notifications": notifications_plugin,
         "payments": payments_plugin,
         "payments_sandbox": payments_sandbox_plugin,
         "dashboard": dashboard_plugin,

@@ -641,3 +641,10 @@ def jobs_run(ctx: click.Context, name: str, city_slug: str, config_path: Path | 
     if result.status != "ok":
         _fail(_("%(job)s failed for %(city)s: %(error)s", job=name, city=city_slug, error=result.error))
     click.echo(_("%(job)s ran for %(city)s: ok", job=name, city=city_slug))
+
+
+# --- audit -----------------------------------------------------------------------------
+
+from balai.audit.cli import audit as _audit_commands  # noqa: E402 (registered after main)
+
+main.add_command(_audit_commands)

@@ -285,6 +285,32 @@ def invoice_refunded(city: City, invoice: Any) -> None:
     """
 
 
+# --- Notifications (balai.notifications) ------------------------------------
+
+
+@hookspec
+def notification_channels() -> Sequence[Any]:
+    """Declare delivery channels for notifications (a declaration hook).
+
+    Return objects with a unique ``name`` and the two methods of
+    ``toolkit.NotificationChannel``: ``address_for(recipient) -> str | None``
+    (the address the channel would use for a ``toolkit.Recipient``, or
+    ``None`` when it cannot reach them) and ``async send(message, context)``
+    (deliver a ``toolkit.OutgoingMessage``, or raise
+    ``toolkit.DeliveryError``; the outbox job retries with backoff: 1, 5,
+    25, 125 and 625 minutes, then marks it failed). ``send`` must not block
+    the event loop. ``context.data_dir`` is the instance's data folder.
+
+    The core declares ``file`` (always; the default), ``email`` (when
+    ``BALAI_SMTP_URL`` is set) and ``whatsapp`` / ``sms`` (JSON webhooks to
+    ``BALAI_WHATSAPP_WEBHOOK_URL`` / ``BALAI_SMS_WEBHOOK_URL``). A name
+    declared twice stops start-up. Plugins send with ``await
+    toolkit.notify(user_id, "<slug>.<what>", context, channel=None)``,
+    using templates ``templates/<slug>/notifications/<what>.<lang>.txt``
+    (first line: subject; optionally ``<what>.<channel>.<lang>.txt``).
+    """
+
+
 # --- Mayor's dashboard (balai.dashboard) --------------------------------------
 
 

@@ -14,6 +14,7 @@ Example::
                              version="0.1.0")
 """
 
+from balai.audit.log import record as audit_record
 from balai.auth.access import (
     PUBLIC,
     CurrentUser,
@@ -32,6 +33,14 @@ from balai.i18n import gettext, ngettext, pgettext, rupiah
 from balai.jobs.catalog import UnknownJobError
 from balai.jobs.service import enqueue
 from balai.jobs.types import Job
+from balai.notifications.channels import Channel as NotificationChannel
+from balai.notifications.channels import (
+    ChannelContext,
+    DeliveryError,
+    OutgoingMessage,
+    Recipient,
+)
+from balai.notifications.outbox import notify
 from balai.payments.ledger import LedgerError, cancel_invoice, create_invoice
 from balai.payments.types import (
     Invoice,
@@ -72,10 +81,12 @@ __all__ = [
     "metric_series",
     "metric_total",
     "set_metric",
+    "ChannelContext",
     "City",
     "CityTable",
     "CrossCityWriteError",
     "CurrentUser",
+    "DeliveryError",
     "DemoAccount",
     "DemoReport",
     "Dimension",
@@ -87,16 +98,20 @@ __all__ = [
     "LedgerError",
     "NavItem",
     "NoCityError",
+    "NotificationChannel",
+    "OutgoingMessage",
     "PaymentProvider",
     "PaymentStart",
     "Permission",
     "PluginInfo",
+    "Recipient",
     "Role",
     "Routes",
     "SearchResult",
     "StartContext",
     "UnknownJobError",
     "_",
+    "audit_record",
     "cancel_invoice",
     "city_scope",
     "city_url",
@@ -108,6 +123,7 @@ __all__ = [
     "gettext",
     "hookimpl",
     "ngettext",
+    "notify",
     "pgettext",
     "render",
     "require_login",

@@ -15,6 +15,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
+from balai.plugins import BUILTIN_SLUGS
 from balai.tables import RoleGrant, User
 from balai.tenants import City, current_city_or_none
 from balai.types import Permission, Role
@@ -82,7 +83,7 @@ class AccessRules:
         for name in role_names:
             if name == CITY_ADMIN:
                 return frozenset(
-                    p for p in self.permissions if _plugin_of(p) in (*city.plugins, "core")
+                    p for p in self.permissions if _plugin_of(p) in (*city.plugins, *BUILTIN_SLUGS)
                 )
             role = self.roles.get(name)
             if role is not None:  # roles of removed plugins are skipped, not fatal
@@ -91,7 +92,7 @@ class AccessRules:
 
     def roles_for(self, city: City) -> list[Role]:
         """Roles that make sense in ``city`` (core's and its enabled plugins')."""
-        return [r for r in self.roles.values() if _plugin_of(r.name) in (*city.plugins, "core")]
+        return [r for r in self.roles.values() if _plugin_of(r.name) in (*city.plugins, *BUILTIN_SLUGS)]
 
 
 def _plugin_of(name: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Request, Response, get, post
 from litestar.response import Redirect
 
+from balai.audit.log import record as audit_record
 from balai.auth.access import CITY_ADMIN, current_user, require_officer, require_permission
 from balai.auth.accounts import AccountForm, create_user
 from balai.i18n import gettext as _
@@ -80,7 +81,18 @@ async def officers_create(request: Request) -> Response:
             {**context, "values": values, "errors": account.errors},
             status_code=400,
         )
-    await create_user(name=account.name, email=account.email, password=account.password, roles=(role,))
+    creator = await current_user(request)
+    async with User._meta.db.transaction():  # no officer without its audit entry
+        officer_id = await create_user(
+            name=account.name, email=account.email, password=account.password, roles=(role,)
+        )
+        await audit_record(
+            "core.officer_created",
+            actor_id=creator.id if creator else None,
+            request=request,
+            subject=f"user:{officer_id}",
+            detail={"name": account.name, "email": account.email, "role": role},
+        )
     flash(request, _("Officer account created."), "success")
     return Redirect(city_url(request, "/kelola/pengguna"), status_code=303)
 

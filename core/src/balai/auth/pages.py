@@ -8,10 +8,14 @@ from litestar import Request, Response, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect
 
+from balai.audit.log import record as audit_record
 from balai.auth.access import PUBLIC, current_user, forget_user, require_login, session_key
 from balai.auth.accounts import AccountForm, authenticate, create_user
 from balai.auth.sessions import rotate_session
+from balai.i18n import current_locale
 from balai.i18n import gettext as _
+from balai.notifications.outbox import notify
+from balai.tables import User
 from balai.tenants import current_city
 from balai.web.rendering import city_url, flash, render, safe_next
 
@@ -56,6 +60,9 @@ async def login_submit(request: Request) -> Response:
     for key in keys:
         if await throttle.blocked(key):
             errors = {"login": _("Too many failed attempts. Wait 15 minutes and try again.")}
+            await audit_record(
+                "core.login_throttled", actor_id=None, request=request, subject=login
+            )
             return await render(
                 request, "auth/login.html", {"values": values, "errors": errors}, status_code=429
             )
@@ -63,6 +70,7 @@ async def login_submit(request: Request) -> Response:
     if user_id is None:
         for key in keys:
             await throttle.hit(key)
+        await audit_record("core.login_failed", actor_id=None, request=request, subject=login)
         errors = {"login": _("The login or password is wrong.")}
         if not login:
             errors = {"login": _("Enter your email or mobile number.")}
@@ -72,6 +80,7 @@ async def login_submit(request: Request) -> Response:
     for key in keys:
         await throttle.reset(key)
     log_in(request, user_id)
+    await audit_record("core.login", actor_id=user_id, request=request, subject=login)
     flash(request, _("Welcome back."), "success")
     return Redirect(safe_next(request, next_url), status_code=303)
 
@@ -101,9 +110,12 @@ async def register_submit(request: Request) -> Response:
             {"values": values, "errors": account.errors},
             status_code=400,
         )
-    user_id = await create_user(
-        name=account.name, password=account.password, email=account.email, phone=account.phone
-    )
+    async with User._meta.db.transaction():  # the account and its welcome message, or neither
+        user_id = await create_user(
+            name=account.name, password=account.password, email=account.email, phone=account.phone
+        )
+        login = account.email or account.phone
+        await notify(user_id, "core.welcome", {"login": login}, locale=current_locale())
     log_in(request, user_id)
     flash(request, _("Your account is ready."), "success")
     return Redirect(city_url(request, "/akun/"), status_code=303)
@@ -112,6 +124,8 @@ async def register_submit(request: Request) -> Response:
 @post("/keluar", guards=[require_login], name="logout")
 async def logout(request: Request) -> Response:
     """End the session entirely."""
+    user = await current_user(request)
+    await audit_record("core.logout", actor_id=user.id if user else None, request=request)
     request.clear_session()
     forget_user(request)
     return Redirect(city_url(request, "/"), status_code=303)

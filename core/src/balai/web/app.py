@@ -40,6 +40,7 @@ from balai.db.database import Database
 from balai.i18n import Catalogs, rupiah, translate, translate_plural
 from balai.builtins import builtin_plugins
 from balai.jobs.service import JobService
+from balai.notifications.runtime import activate as activate_notifications
 from balai.plugins import BUILTIN_SLUGS, CORE, PluginError, PluginRegistry, resolve
 from balai.web.errors import handle_exception
 from balai.web.pages import CITYLESS_PUBLIC
@@ -175,6 +176,10 @@ def create_app(
     except PluginError as exc:
         raise StartupError(str(exc)) from exc
     ui.jobs.activate()
+    try:
+        activate_notifications(ui)
+    except ValueError as exc:
+        raise StartupError(str(exc)) from exc
 
     route_handlers: list[Any] = [_static_routers(themes, registry, plugin_dirs)]
     for slug, plugin in registry.plugins.items():
