@@ -92,6 +92,13 @@ def test_translations_keep_the_msgid_placeholders(target, lang):
     assert not problems, _report(problems, target, f"{lang} placeholder mismatch(es)")
 
 
+@pytest.mark.parametrize("target", [t for t in TARGETS if t.id != "core"])
+def test_plugin_translations_are_not_shadowed_by_the_core(target, core_catalog):
+    own = i18n_tool.read_catalog(i18n_tool.catalog_path(target.locale_dir, "id"), "id")
+    problems = i18n_tool.shadowed_translations(target.name, own, core_catalog)
+    assert not problems, _report(problems, target, "translation(s) hidden by the core's")
+
+
 @pytest.mark.parametrize("target", TARGETS)
 def test_no_text_is_built_before_translation(target):
     problems = i18n_tool.misused_calls(target.roots)

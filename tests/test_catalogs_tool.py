@@ -271,3 +271,16 @@ def test_text_built_before_translation_is_reported(tmp_path):
     problems = i18n_tool.misused_calls([root])
     assert [p.where for p in problems] == [f"balai_pasar/plugin.py:{n}" for n in (3, 4, 5, 6, 7)]
     assert problems[0].msgid == "f'Hello {name}'"
+
+
+def test_a_plugin_translation_the_core_overrides_is_reported():
+    core = i18n_tool.new_catalog("id", "balai")
+    core.add("Open", "Buka")
+    core.add("Save", "Simpan")
+    plugin = i18n_tool.new_catalog("id", "balai_pasar")
+    plugin.add("Open", "Terbuka")
+    plugin.add("Save", "Simpan")
+    plugin.add("Open", "Terbuka", context="status")
+    [problem] = i18n_tool.shadowed_translations("balai_pasar", plugin, core)
+    assert problem.msgid == "Open"
+    assert "'Buka' wins over 'Terbuka'" in problem.reason

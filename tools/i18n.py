@@ -436,6 +436,32 @@ def placeholder_mismatches(package: str, catalog: Catalog | None) -> list[Proble
     return problems
 
 
+def shadowed_translations(package: str, catalog: Catalog | None, core: Catalog) -> list[Problem]:
+    """A plugin's translations that are never shown because the core translates the msgid.
+
+    Catalogs are merged with the core first and the core wins, so a plugin
+    that means something else by the same English text needs a context
+    (``tk.pgettext``) or the core's wording.
+    """
+    problems: list[Problem] = []
+    for message in catalog or ():
+        theirs = core.get(message.id, message.context) if message.id else None
+        if (
+            theirs is None
+            or theirs.fuzzy
+            or not all(_strings(theirs))
+            or not all(_strings(message))
+        ):
+            continue
+        if _strings(theirs) != _strings(message):
+            reason = (
+                f"the core's translation {_strings(theirs)[0]!r} wins over "
+                f"{_strings(message)[0]!r}; use tk.pgettext for another meaning"
+            )
+            problems.append(Problem(package, msgid_of(message), reason))
+    return problems
+
+
 def check(
     package: str,
     template: Catalog,
@@ -668,6 +694,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     core = core_catalog() if target.name != "balai" else None
     problems = [
         *check(target.name, template, own, [core] if core is not None else []),
+        *(shadowed_translations(target.name, own, core) if core is not None else []),
         *misused_calls(target.roots),
     ]
     for problem in problems:
