@@ -16,6 +16,7 @@ from balai.auth.access import current_user, require_permission
 from balai.i18n import gettext as _
 from balai.payments import ledger, perms, reconcile
 from balai.payments.gateway_client import GatewayError
+from balai.payments.labels import status_title
 from balai.payments.tables import (
     PaymentAttempt,
     PaymentEvent,
@@ -90,9 +91,7 @@ async def search(
         {
             "query": query,
             "status": status,
-            "statuses": [
-                {"name": s.value, "title": _(s.value.capitalize())} for s in InvoiceStatus
-            ],
+            "statuses": [{"name": s.value, "title": status_title(s.value)} for s in InvoiceStatus],
             "rows": rows,
             "page": page,
             "pages": max(1, -(-total // PAGE_SIZE)),

@@ -13,6 +13,7 @@ from litestar.response import Redirect
 from balai.auth.access import PUBLIC, current_user, require_login
 from balai.i18n import gettext as _
 from balai.payments import ledger, receipts, service
+from balai.payments.labels import provider_title
 from balai.payments.gateway_client import GatewayError
 from balai.payments.qris import QrisError, qr_svg
 from balai.payments.sandbox.routes import sandbox_enabled
@@ -55,7 +56,8 @@ async def _invoice_context(request: Request, invoice, token: str) -> dict:
         except QrisError:
             qr = ""
     methods = [
-        {"name": key, "title": _(p.title)} for key, p in service.providers(ui.registry).items()
+        {"name": key, "title": provider_title(key, p.title)}
+        for key, p in service.providers(ui.registry).items()
     ]
     query = f"?t={token}" if token else ""
     sandbox_url = ""

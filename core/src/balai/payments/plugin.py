@@ -7,7 +7,7 @@ from typing import Any
 from balai import __version__
 from balai.auth.access import current_user
 from balai.hookimpl import hookimpl
-from balai.payments import api, jobs, office, pages, perms, runtime
+from balai.payments import api, jobs, labels, office, pages, perms, runtime
 from balai.payments.providers import builtin_providers
 from balai.types import Dimension, NavItem, PluginInfo, Routes
 
@@ -80,6 +80,12 @@ def payment_providers():
 def scheduled_jobs():
     """Expiry every five minutes; reconciliation daily at 01:00."""
     return jobs.declared_jobs()
+
+
+@hookimpl
+def template_context(request: Any) -> dict[str, Any]:
+    """``status_title(value)``: an invoice status in the page's language."""
+    return {"status_title": labels.status_title}
 
 
 @hookimpl

@@ -1,0 +1,28 @@
+"""Texts chosen at run time (statuses, the built-in providers), written out for translation."""
+
+from __future__ import annotations
+
+from balai.i18n import gettext as _
+
+
+def status_title(status: str) -> str:
+    """The translated name of an invoice status."""
+    titles = {
+        "pending": _("Pending"),
+        "paid": _("Paid"),
+        "expired": _("Expired"),
+        "refunded": _("Refunded"),
+        "cancelled": _("Cancelled"),
+    }
+    return titles.get(status, status)
+
+
+def provider_title(key: str, msgid: str) -> str:
+    """The translated title of a payment provider (a plugin's own msgid otherwise)."""
+    titles = {
+        "cash": _("Cash at the counter or on delivery"),
+        "va": _("Bank virtual account"),
+        "qris": _("QRIS"),
+        "ewallet": _("E-wallet"),
+    }
+    return titles.get(key) or _(msgid)
