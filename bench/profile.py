@@ -50,6 +50,33 @@ def shares(stats: pstats.Stats) -> list[tuple[str, float]]:
     return sorted(((k, v / total) for k, v in by_package.items()), key=lambda kv: -kv[1])
 
 
+# Functions whose inclusive time is worth a line: (file name, function, what it is).
+PARTS = [
+    ("environment.py", "render", "Jinja render of the page template (the twin pays this too)"),
+    ("base.py", "_run", "Piccolo: build, compile and await each statement"),
+    ("rendering.py", "page_context", "page_context: user, navigation hooks, template extras"),
+    ("access.py", "load_user", "load_user: user and roles through CityTable"),
+    ("server_side.py", "load_from_connection", "litestar session load"),
+    ("server_side.py", "store_in_message", "litestar session store"),
+    ("plugins.py", "gather", "plugin hooks through registry.gather"),
+]
+
+
+def parts(stats: pstats.Stats) -> list[tuple[str, float]]:
+    """Inclusive shares of the functions in :data:`PARTS` (each once, by file and name)."""
+    total = stats.total_tt or 1.0  # type: ignore[attr-defined]
+    found = []
+    for file_name, function, label in PARTS:
+        cumulative = sum(
+            ct
+            for (filename, _, name), (_, _, _, ct, _) in stats.stats.items()  # type: ignore[attr-defined]
+            if name == function and Path(filename).name == file_name
+        )
+        if cumulative:
+            found.append((label, cumulative / total))
+    return found
+
+
 def _get(url: str) -> None:
     urllib.request.urlopen(url, timeout=30).close()
 
@@ -95,6 +122,9 @@ def main(argv: list[str] | None = None) -> None:
         for name, share in shares(stats):
             if share >= 0.005:
                 print(f"  {share:6.1%}  {name}")
+        print("\ninclusive shares of some parts (nested parts overlap):")
+        for label, share in parts(stats):
+            print(f"  {share:6.1%}  {label}")
         out = io.StringIO()
         stats.stream = out  # type: ignore[attr-defined]
         stats.strip_dirs().sort_stats("tottime").print_stats(args.top)
