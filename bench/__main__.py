@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 
@@ -31,8 +32,9 @@ def parse(argv: list[str] | None = None) -> Options:
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
     parser.add_argument(
         "--pg-url",
-        default=DEFAULT_PG_URL,
-        help=f"PostgreSQL bench database, created and dropped (default {DEFAULT_PG_URL})",
+        default=os.environ.get("BALAI_BENCH_DATABASE_URL") or DEFAULT_PG_URL,
+        help="PostgreSQL bench database, created and dropped (default: $BALAI_BENCH_DATABASE_URL"
+        f" or {DEFAULT_PG_URL})",
     )
     parser.add_argument("--no-pg", action="store_true", help="SQLite only")
     parser.add_argument(
