@@ -24,7 +24,7 @@ from balai.plugins import PluginRegistry
 from balai.testing import TestDatabases, build_app
 
 TOKO = "toko"
-BUILTINS_USED = ("core", "jobs", "audit", "payments", "payments_sandbox")
+BUILTINS_USED = ("core", "jobs", "audit", "dashboard", "payments", "payments_sandbox")
 
 
 class TokoPlugin:
@@ -75,7 +75,8 @@ def payments_app(
 ) -> Any:
     """The built-ins payments needs plus ``toko``, migrated, on an empty database.
 
-    The core, jobs, audit (cash confirmations are audited), payments and the
+    The core, jobs, audit (cash confirmations are audited), the dashboard
+    (settlement counts revenue per channel), payments and the
     sandbox bank: the other built-in services are left out so that these
     tests do not depend on them.
     """

@@ -20,6 +20,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from balai.payments import numbers
 from balai.payments.tables import Payment, PaymentEvent, PaymentInvoice, PaymentInvoiceItem
 from balai.payments.types import Invoice, InvoiceItem, InvoiceStatus
+from balai.payments.widgets import count_payment, count_refund
 from balai.tenants import City, current_city
 
 log = logging.getLogger("balai.payments")
@@ -78,6 +79,7 @@ def _to_invoice(row: dict[str, Any], items: Sequence[dict[str, Any]] = ()) -> In
         created_at=row["created_at"],
         paid_at=row["paid_at"],
         access_token=row["access_token"],
+        provider_key=row["provider"] or "",
         items=tuple(
             InvoiceItem(description=i["description"], amount=i["amount"], quantity=i["quantity"])
             for i in items
@@ -349,6 +351,7 @@ async def _settle_in_transaction(
         confirmed_by=event.confirmed_by,
     ).save()
     await PaymentEvent.update({PaymentEvent.outcome: "settled"}).where(PaymentEvent.id == record.id)
+    await count_payment(event.provider, event.amount)
     paid = await invoice_by_id(invoice.id)
     await registry.gather(city, "invoice_settled", city=city, invoice=paid)
     log.info("invoice %s paid by %s (payment %s)", invoice.number, event.provider, number)
@@ -420,6 +423,8 @@ async def refund(invoice: Invoice, *, officer_id: int, reason: str, registry: An
             }
         ).where(Payment.invoice_id == invoice.id)
         refunded = await invoice_by_id(invoice.id)
+        assert refunded is not None and refunded.provider_key
+        await count_refund(refunded.provider_key, refunded.amount)
         await registry.gather(city, "invoice_refunded", city=city, invoice=refunded)
     log.info("invoice %s refunded by officer %s", invoice.number, officer_id)
     return True

@@ -7,7 +7,7 @@ from typing import Any
 from balai import __version__
 from balai.auth.access import current_user
 from balai.hookimpl import hookimpl
-from balai.payments import api, jobs, labels, office, pages, perms, runtime
+from balai.payments import api, jobs, labels, office, pages, perms, runtime, service, widgets
 from balai.payments.providers import builtin_providers
 from balai.types import Dimension, NavItem, PluginInfo, Routes
 
@@ -80,6 +80,13 @@ def payment_providers():
 def scheduled_jobs():
     """Expiry every five minutes; reconciliation daily at 01:00."""
     return jobs.declared_jobs()
+
+
+@hookimpl
+async def dashboard_widgets(request: Any, period: Any):
+    """Revenue received, and payments per channel."""
+    found = service.providers(request.app.state.ui.registry)
+    return await widgets.payment_widgets(period, [(k, p.title) for k, p in found.items()])
 
 
 @hookimpl

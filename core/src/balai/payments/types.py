@@ -56,6 +56,7 @@ class Invoice:
         paid_at: When it was settled (UTC), if paid.
         access_token: Opens the invoice page without logging in; give it
             only to the payer.
+        provider_key: The provider that paid it (``""`` until paid).
         items: The lines.
     """
 
@@ -72,6 +73,7 @@ class Invoice:
     created_at: datetime
     paid_at: datetime | None = None
     access_token: str = ""
+    provider_key: str = ""
     items: tuple[InvoiceItem, ...] = field(default=())
 
     @property
