@@ -13,8 +13,8 @@ from litestar.response import Redirect
 from balai.auth.access import PUBLIC, current_user, require_login
 from balai.i18n import gettext as _
 from balai.payments import ledger, receipts, service
-from balai.payments.labels import provider_title
 from balai.payments.gateway_client import GatewayError
+from balai.payments.labels import provider_title
 from balai.payments.qris import QrisError, qr_svg
 from balai.payments.sandbox.routes import sandbox_enabled
 from balai.payments.tables import PaymentInvoice

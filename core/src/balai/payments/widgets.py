@@ -35,7 +35,7 @@ async def count_payment(provider: str, amount: int) -> None:
 
 
 async def count_refund(provider: str, amount: int) -> None:
-    """Take a refunded payment's amount off its channel's revenue (inside the refund's transaction)."""
+    """Take a refunded amount off its channel's revenue (inside the refund's transaction)."""
     await bump_metric(revenue_metric(provider), -amount)
 
 
