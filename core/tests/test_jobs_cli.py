@@ -19,7 +19,9 @@ ENGLISH = {"LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
 @pytest.fixture
 def ronda(monkeypatch):
     plugin = Ronda()
-    monkeypatch.setattr(balai.web.app, "build_registry", lambda plugins=None: ronda_registry(plugin))
+    monkeypatch.setattr(
+        balai.web.app, "build_registry", lambda plugins=None: ronda_registry(plugin)
+    )
     for name in ("DATABASE_URL", "REDIS_URL", "BALAI_SECRET_KEY", "BALAI_CONFIG"):
         monkeypatch.delenv(name, raising=False)
     return plugin
@@ -56,14 +58,17 @@ def test_jobs_lists_declared_jobs_that_never_ran(config_file):
     result = invoke("jobs", "--config", config_file)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert any("ronda.patrol" in l and "every 1m" in l and "Walk the block." in l for l in lines)
-    assert any("ronda.report" in l and "daily 00:00" in l for l in lines)
-    assert any("jobs.prune_history" in l and "daily 03:30" in l for l in lines)
-    never = [l for l in lines if "never run" in l]
+    assert any(
+        "ronda.patrol" in line and "every 1m" in line and "Walk the block." in line
+        for line in lines
+    )
+    assert any("ronda.report" in line and "daily 00:00" in line for line in lines)
+    assert any("jobs.prune_history" in line and "daily 03:30" in line for line in lines)
+    never = [line for line in lines if "never run" in line]
     # ronda's 4 jobs in malang and makassar; the built-in job in all three cities
-    assert len([l for l in never if l.startswith("ronda.")]) == 4 * 2
-    assert len([l for l in never if l.startswith("jobs.prune_history")]) == 3
-    assert not any("ronda." in l and "semarang" in l for l in lines)
+    assert len([line for line in never if line.startswith("ronda.")]) == 4 * 2
+    assert len([line for line in never if line.startswith("jobs.prune_history")]) == 3
+    assert not any("ronda." in line and "semarang" in line for line in lines)
 
 
 def test_jobs_run_runs_one_job_now_and_the_list_shows_it_in_city_time(config_file, ronda):
@@ -76,7 +81,9 @@ def test_jobs_run_runs_one_job_now_and_the_list_shows_it_in_city_time(config_fil
         ("ronda.wake", "makassar", "ok", "once")
     ]
     listed = invoke("jobs", "--config", config_file)
-    line = next(l for l in listed.output.splitlines() if "ronda.wake" in l and "makassar" in l)
+    line = next(
+        line for line in listed.output.splitlines() if "ronda.wake" in line and "makassar" in line
+    )
     assert " ok " in line and "WITA" in line
 
 
@@ -86,7 +93,9 @@ def test_jobs_run_reports_a_failure_with_exit_1(config_file):
     assert "ronda.broken failed for malang" in result.output
     assert "the lantern is out" in result.output
     listed = invoke("jobs", "--config", config_file)
-    line = next(l for l in listed.output.splitlines() if "ronda.broken" in l and "malang" in l)
+    line = next(
+        line for line in listed.output.splitlines() if "ronda.broken" in line and "malang" in line
+    )
     assert "failed" in line and "RuntimeError: the lantern is out" in line
 
 

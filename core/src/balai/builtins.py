@@ -13,9 +13,10 @@ def builtin_plugins() -> dict[str, ModuleType]:
     """The built-in plugin modules by slug, the core first."""
     from balai import core_plugin
     from balai.audit import plugin as audit_plugin
-    from balai.notifications import plugin as notifications_plugin
     from balai.dashboard import plugin as dashboard_plugin
+    from balai.notifications import plugin as notifications_plugin
     from balai.opendata import plugin as opendata_plugin
+    from balai.files import plugin as files_plugin
     from balai.jobs import plugin as jobs_plugin
     from balai.payments import plugin as payments_plugin
     from balai.payments.sandbox import plugin as payments_sandbox_plugin
@@ -23,6 +24,7 @@ def builtin_plugins() -> dict[str, ModuleType]:
     return {
         "core": core_plugin,
         "jobs": jobs_plugin,
+        "files": files_plugin,
         "audit": audit_plugin,
         "notifications": notifications_plugin,
         "payments": payments_plugin,

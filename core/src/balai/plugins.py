@@ -27,7 +27,7 @@ log = logging.getLogger("balai.plugins")
 ENTRY_POINT_GROUP = "balai.plugins"
 CORE = "core"
 # Slugs of the core's own features, registered by balai.builtins; always enabled.
-BUILTIN_SLUGS = frozenset({CORE, "jobs", "audit", "notifications", "payments", "payments_sandbox",
+BUILTIN_SLUGS = frozenset({CORE, "jobs", "files", "audit", "notifications", "payments", "payments_sandbox",
                            "dashboard", "opendata"})
 
 

@@ -28,8 +28,10 @@ from balai.dashboard.metrics import bump_metric, metric_series, metric_total, se
 from balai.dashboard.period import Period, PeriodError
 from balai.dashboard.widgets import ChartPoint, Widget
 from balai.hookimpl import hookimpl
-from balai.opendata.types import CC_BY_4, Dataset, DatasetColumn, Licence
 from balai.i18n import gettext, ngettext, pgettext, rupiah
+from balai.files.errors import UploadRejected
+from balai.files.service import file_url, save_upload
+from balai.files.types import FileKind, StoredFile, Visibility
 from balai.jobs.catalog import UnknownJobError
 from balai.jobs.service import enqueue
 from balai.jobs.types import Job
@@ -41,6 +43,7 @@ from balai.notifications.channels import (
     Recipient,
 )
 from balai.notifications.outbox import notify
+from balai.opendata.types import CC_BY_4, Dataset, DatasetColumn, Licence
 from balai.payments.ledger import LedgerError, cancel_invoice, create_invoice
 from balai.payments.types import (
     Invoice,
@@ -90,6 +93,7 @@ __all__ = [
     "DemoAccount",
     "DemoReport",
     "Dimension",
+    "FileKind",
     "HomeTile",
     "Invoice",
     "InvoiceItem",
@@ -108,8 +112,11 @@ __all__ = [
     "Role",
     "Routes",
     "SearchResult",
+    "StoredFile",
     "StartContext",
     "UnknownJobError",
+    "UploadRejected",
+    "Visibility",
     "_",
     "audit_record",
     "cancel_invoice",
@@ -119,6 +126,7 @@ __all__ = [
     "create_invoice",
     "current_user",
     "enqueue",
+    "file_url",
     "flash",
     "gettext",
     "hookimpl",
@@ -131,4 +139,5 @@ __all__ = [
     "require_permission",
     "rupiah",
     "safe_next",
+    "save_upload",
 ]

@@ -81,5 +81,7 @@ class JobCatalog:
         if item is None:
             raise UnknownJobError(f"no job named {name!r}")
         if not self.runs_in(item, city):
-            raise UnknownJobError(f"{city.slug} does not enable plugin {item.plugin!r} (job {name!r})")
+            raise UnknownJobError(
+                f"{city.slug} does not enable plugin {item.plugin!r} (job {name!r})"
+            )
         return item

@@ -114,8 +114,13 @@ class DatabaseQueue:
                     }
                 )
                 .where((QueuedJob.id == row["id"]) & (QueuedJob.status == QUEUED))
-                .returning(QueuedJob.token, QueuedJob.job, QueuedJob.city, QueuedJob.kwargs,
-                           QueuedJob.enqueued_at)
+                .returning(
+                    QueuedJob.token,
+                    QueuedJob.job,
+                    QueuedJob.city,
+                    QueuedJob.kwargs,
+                    QueuedJob.enqueued_at,
+                )
             )
             for got in won:
                 taken.append(
@@ -164,7 +169,9 @@ class RedisQueue:
         taken: list[QueueEntry] = []
         while len(taken) < limit:
             if wait_seconds and not taken:
-                raw = await self.redis.blmove(QUEUE_KEY, self.processing, wait_seconds, "RIGHT", "LEFT")
+                raw = await self.redis.blmove(
+                    QUEUE_KEY, self.processing, wait_seconds, "RIGHT", "LEFT"
+                )
             else:
                 raw = await self.redis.lmove(QUEUE_KEY, self.processing, "RIGHT", "LEFT")
             if raw is None:
@@ -181,7 +188,7 @@ class RedisQueue:
         moved = 0
         async for key in self.redis.scan_iter(match=PROCESSING_PREFIX + "*"):
             name = key.decode() if isinstance(key, bytes) else key
-            worker = name[len(PROCESSING_PREFIX):]
+            worker = name[len(PROCESSING_PREFIX) :]
             if worker == self.worker or await self.redis.exists(HEARTBEAT_PREFIX + worker):
                 continue
             while await self.redis.lmove(name, QUEUE_KEY, "RIGHT", "RIGHT") is not None:

@@ -33,7 +33,11 @@ async def last_runs(catalog: JobCatalog, cities: dict[str, City]) -> list[LastRu
                 continue
             row = (
                 await JobRun.select(
-                    JobRun.status, JobRun.started_at, JobRun.finished_at, JobRun.error, JobRun.worker
+                    JobRun.status,
+                    JobRun.started_at,
+                    JobRun.finished_at,
+                    JobRun.error,
+                    JobRun.worker,
                 )
                 .where((JobRun.job == name) & (JobRun.city == city.slug))
                 .order_by(JobRun.started_at, ascending=False)

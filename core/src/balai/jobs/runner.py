@@ -98,7 +98,9 @@ class JobRunner:
         self.tick = tick
         self.clock = clock
         self.claims = Claims(self.worker, redis)
-        self.queue: JobQueue = RedisQueue(redis, self.worker) if redis is not None else DatabaseQueue(self.worker)
+        self.queue: JobQueue = (
+            RedisQueue(redis, self.worker) if redis is not None else DatabaseQueue(self.worker)
+        )
         self._task: asyncio.Task[None] | None = None
 
     # --- one pass -------------------------------------------------------
@@ -208,7 +210,9 @@ class JobRunner:
     def start(self) -> None:
         """Start the runner's task on the running event loop."""
         if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._loop(), name=f"balai-jobs-{self.worker}")
+            self._task = asyncio.get_running_loop().create_task(
+                self._loop(), name=f"balai-jobs-{self.worker}"
+            )
 
     @property
     def running(self) -> bool:

@@ -9,7 +9,7 @@ from datetime import time, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from balai.tenants import City
+    pass
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9_.\-]+$")
 MIN_INTERVAL = timedelta(seconds=10)
@@ -61,7 +61,7 @@ class Job:
         return self.every is not None or self.daily_at is not None
 
     def schedule_text(self) -> str:
-        """The schedule in short English-neutral form: ``every 5m``, ``daily 02:00``, ``on demand``."""
+        """The schedule in short form: ``every 5m``, ``daily 02:00``, ``on demand``."""
         if self.every is not None:
             return f"every {_span(self.every)}"
         if self.daily_at is not None:

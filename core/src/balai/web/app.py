@@ -39,6 +39,7 @@ from balai.config import Config, ConfigError, bind_plugins, ensure_secret
 from balai.db.database import Database
 from balai.i18n import Catalogs, rupiah, translate, translate_plural
 from balai.builtins import builtin_plugins
+from balai.files import service as files_service
 from balai.jobs.service import JobService
 from balai.notifications.runtime import activate as activate_notifications
 from balai.plugins import BUILTIN_SLUGS, CORE, PluginError, PluginRegistry, resolve
@@ -176,6 +177,7 @@ def create_app(
     except PluginError as exc:
         raise StartupError(str(exc)) from exc
     ui.jobs.activate()
+    files_service.configure(config.data_dir)
     try:
         activate_notifications(ui)
     except ValueError as exc:

@@ -1,8 +1,5 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import Text
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+from piccolo.columns.column_types import Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
@@ -12,13 +9,9 @@ DESCRIPTION = "Job runs and the database queue"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="jobs", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="jobs", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="JobRun", tablename="balai_jobs_run", schema=None, columns=None
-    )
+    manager.add_table(class_name="JobRun", tablename="balai_jobs_run", schema=None, columns=None)
 
     manager.add_table(
         class_name="QueuedJob",

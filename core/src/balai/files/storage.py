@@ -1,0 +1,114 @@
+"""Where the bytes live: the ``Storage`` protocol and the local-disk adapter.
+
+Keys are made by the server only (``<city>/<yy>/<mm>/<random>.<ext>``) and
+checked against a strict pattern before any disk access, so no uploaded name
+ever reaches a path. An object-storage adapter (S3, MinIO, GCS) implements
+the same four methods over a bucket with the key as the object name; hand it
+to the files service with :func:`balai.files.service.use_storage` (e.g. from a
+plugin's ``startup`` hook).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import secrets
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+KEY = re.compile(
+    r"^[a-z][a-z0-9-]{1,38}/\d{2}/\d{2}/[A-Za-z0-9_-]{16,64}(?:\.t\d{2,4})?\.[a-z]{3,4}$"
+)
+
+
+class InvalidKey(ValueError):
+    """A storage key that the server did not make."""
+
+
+def new_key(city: str, when: datetime, extension: str) -> str:
+    """A fresh random key for a city's file stored at ``when``."""
+    return f"{city}/{when:%y}/{when:%m}/{secrets.token_urlsafe(24)}.{extension}"
+
+
+def thumbnail_key(key: str, size: int) -> str:
+    """The key of the ``size`` thumbnail of the file stored under ``key``."""
+    return f"{key.rsplit('.', 1)[0]}.t{size}.webp"
+
+
+def check_key(key: str) -> str:
+    """Return ``key`` if it has the server's shape.
+
+    Raises:
+        InvalidKey: anything else (``..``, absolute paths, odd characters).
+    """
+    if not KEY.match(key):
+        raise InvalidKey(f"not a storage key: {key!r}")
+    return key
+
+
+class Storage(Protocol):
+    """Byte storage by key."""
+
+    async def save(self, key: str, data: bytes) -> None:
+        """Store ``data`` under ``key`` (never overwriting a complete file half-way)."""
+
+    async def load(self, key: str) -> bytes:
+        """The bytes under ``key``; ``FileNotFoundError`` if none."""
+
+    async def delete(self, key: str) -> None:
+        """Remove ``key`` if present."""
+
+    async def exists(self, key: str) -> bool:
+        """Whether ``key`` is stored."""
+
+
+class LocalStorage:
+    """Files under a folder on local disk (``<data_dir>/files`` by default).
+
+    Writes go to a temporary file in the same folder and are renamed into
+    place, so a reader never sees half a file. Files are readable by the
+    owner and group only.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def path(self, key: str) -> Path:
+        """The file path of ``key`` (checked to stay under the root)."""
+        path = (self.root / check_key(key)).resolve()
+        if not path.is_relative_to(self.root.resolve()):
+            raise InvalidKey(f"key escapes the storage root: {key!r}")
+        return path
+
+    async def save(self, key: str, data: bytes) -> None:
+        """Write atomically."""
+        await asyncio.to_thread(self._save, self.path(key), data)
+
+    @staticmethod
+    def _save(path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+
+    async def load(self, key: str) -> bytes:
+        """Read the whole file."""
+        return await asyncio.to_thread(self.path(key).read_bytes)
+
+    async def delete(self, key: str) -> None:
+        """Remove the file if it exists."""
+        await asyncio.to_thread(self.path(key).unlink, True)
+
+    async def exists(self, key: str) -> bool:
+        """Whether the file exists."""
+        return await asyncio.to_thread(self.path(key).is_file)
