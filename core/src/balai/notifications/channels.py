@@ -196,8 +196,8 @@ class EmailChannel:
         email["To"] = message.address
         email["Subject"] = message.subject
         email["Message-ID"] = make_msgid(idstring=f"{message.city}.{message.id}")
-        email["Content-Language"] = message.locale
         email.set_content(message.body)
+        email["Content-Language"] = message.locale  # after set_content, which resets Content-*
         return email
 
     def _send_blocking(self, email: EmailMessage) -> None:
