@@ -46,7 +46,10 @@ def test_entries_chain_by_hash_within_each_city(balai_app, city_run):
     async def write(actor):
         await record("core.login", actor_id=actor, subject="siti@example.id")
         await record(
-            "e_jkn.nik_viewed", actor_id=actor, subject="enrolment:7", detail={"b": 2, "a": 1},
+            "e_jkn.nik_viewed",
+            actor_id=actor,
+            subject="enrolment:7",
+            detail={"b": 2, "a": 1},
             personal_data_of=41,
         )
 
@@ -79,7 +82,9 @@ def test_the_actor_label_is_the_account_name_and_kept(balai_app, city_run):
     from balai.auth.accounts import create_user
 
     async def scenario():
-        uid = await create_user(name="Budi Santoso", password="kata-sandi-uji-123", email="b@example.id")
+        uid = await create_user(
+            name="Budi Santoso", password="kata-sandi-uji-123", email="b@example.id"
+        )
         await record("pajak.assessed", actor_id=uid, subject="nop:35.73")
         await record("core.system", actor_id=None)
         await record("core.ghost", actor_id=987654)
@@ -198,7 +203,9 @@ _WORKER = textwrap.dedent(
 )
 
 
-def test_two_worker_processes_appending_at_once_keep_one_chain(balai_app, balai_database_url, city_run):
+def test_two_worker_processes_appending_at_once_keep_one_chain(
+    balai_app, balai_database_url, city_run
+):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     workers = [
         subprocess.Popen(

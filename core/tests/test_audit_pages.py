@@ -38,7 +38,9 @@ def test_login_failed_login_and_logout_are_recorded(client, post_form, login_as,
     assert [e["action"] for e in entries] == ["core.login", "core.logout", "core.login_failed"]
     login, logout, failed = entries
     assert (login["actor_id"], login["actor_label"], login["subject"]) == (
-        user["id"], "Siti Rahayu", user["login"],
+        user["id"],
+        "Siti Rahayu",
+        user["login"],
     )
     assert login["client_addr"] == "testclient"
     assert login["user_agent"] == "testclient"
@@ -113,7 +115,10 @@ def test_an_auditor_searches_by_action_actor_subject_and_dates(client, login_as,
         await record("e_jkn.nik_viewed", actor_id=None, subject="enrolment:12")
 
     city_run("malang", seed)
-    city_run("semarang", partial(record, "payments.cash_confirmed", actor_id=None, subject="invoice:SMG-1"))
+    city_run(
+        "semarang",
+        partial(record, "payments.cash_confirmed", actor_id=None, subject="invoice:SMG-1"),
+    )
 
     page = _text(client.get(OFFICE))
     assert "invoice:INV-7KQ2" in page and "enrolment:12" in page and "core.login" in page
@@ -132,7 +137,12 @@ def test_an_auditor_searches_by_action_actor_subject_and_dates(client, login_as,
     assert "enrolment:12" in page and "INV-7KQ2" not in page
 
     today = datetime.now(UTC).date()
-    page = _text(client.get(OFFICE, params={"from": str(today - timedelta(days=1)), "to": str(today + timedelta(days=1))}))
+    page = _text(
+        client.get(
+            OFFICE,
+            params={"from": str(today - timedelta(days=1)), "to": str(today + timedelta(days=1))},
+        )
+    )
     assert "enrolment:12" in page
     page = _text(client.get(OFFICE, params={"from": str(today + timedelta(days=2))}))
     assert "enrolment:12" not in page and "INV-7KQ2" not in page
@@ -180,10 +190,18 @@ def test_a_citizen_sees_who_viewed_their_data(client, login_as, post_form, city_
     citizen = login_as(None, name="Siti Warga")
 
     async def seed():
-        await record("e_jkn.nik_viewed", actor_id=officer["id"], subject="enrolment:3",
-                     personal_data_of=citizen["id"])
-        await record("e_jkn.nik_viewed", actor_id=officer["id"], subject="enrolment:4",
-                     personal_data_of=citizen["id"] + 1000)
+        await record(
+            "e_jkn.nik_viewed",
+            actor_id=officer["id"],
+            subject="enrolment:3",
+            personal_data_of=citizen["id"],
+        )
+        await record(
+            "e_jkn.nik_viewed",
+            actor_id=officer["id"],
+            subject="enrolment:4",
+            personal_data_of=citizen["id"] + 1000,
+        )
 
     city_run("malang", seed)
     page = _text(client.get(MY_DATA))
@@ -199,8 +217,12 @@ def test_who_viewed_my_data_is_empty_paginated_and_needs_login(client, login_as,
 
     async def seed():
         for n in range(25):
-            await record("e_jkn.nik_viewed", actor_id=None, subject=f"v-{n:02d}",
-                         personal_data_of=citizen["id"])
+            await record(
+                "e_jkn.nik_viewed",
+                actor_id=None,
+                subject=f"v-{n:02d}",
+                personal_data_of=citizen["id"],
+            )
 
     city_run("malang", seed)
     assert "v-24" in client.get(MY_DATA).text and "v-04" not in client.get(MY_DATA).text

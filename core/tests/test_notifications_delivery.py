@@ -1,4 +1,4 @@
-"""Delivery: file, SMTP and webhook channels end to end; retries with backoff; one send per message."""
+"""Delivery: file, SMTP and webhook channels end to end; backoff; one send per message."""
 
 from __future__ import annotations
 
@@ -170,7 +170,10 @@ def test_a_channel_no_longer_configured_is_retried(client, city_run):
 
 
 def test_the_delivery_job_runs_every_30_seconds(balai_app):
-    jobs = {j.name: j for j in balai_app.ui.jobs.catalog.for_city(balai_app.ui.config.cities["semarang"])}
+    jobs = {
+        j.name: j
+        for j in balai_app.ui.jobs.catalog.for_city(balai_app.ui.config.cities["semarang"])
+    }
     job = jobs["notifications.deliver"].job
     assert job.every == timedelta(seconds=30)
 
@@ -286,7 +289,9 @@ def test_an_smtp_refusal_is_retried(client, city_run):
 def test_an_unreachable_smtp_server_is_retried(client, city_run):
     with TinySMTPServer() as smtp:
         port = smtp.port
-    runtime.active().channels["email"] = EmailChannel(SmtpSettings.from_url(f"smtp://127.0.0.1:{port}"))
+    runtime.active().channels["email"] = EmailChannel(
+        SmtpSettings.from_url(f"smtp://127.0.0.1:{port}")
+    )
     city_run("malang", _queue)
     assert city_run("malang", deliver_pending).retrying == 1
     assert city_run("malang", _rows)[0]["last_error"].startswith("SMTP: ")
@@ -295,12 +300,20 @@ def test_an_unreachable_smtp_server_is_retried(client, city_run):
 def test_smtp_urls():
     settings = SmtpSettings.from_url("smtps://a%40b:p%3Aw@mail.kota.go.id?starttls=0")
     assert (settings.host, settings.port, settings.username, settings.password) == (
-        "mail.kota.go.id", 465, "a@b", "p:w",
+        "mail.kota.go.id",
+        465,
+        "a@b",
+        "p:w",
     )
     assert settings.implicit_tls and not settings.starttls
     assert settings.sender == "noreply@mail.kota.go.id"
     plain = SmtpSettings.from_url("smtp://mail:2525?starttls=1&from=x@kota.go.id")
-    assert (plain.port, plain.starttls, plain.sender, plain.username) == (2525, True, "x@kota.go.id", None)
+    assert (plain.port, plain.starttls, plain.sender, plain.username) == (
+        2525,
+        True,
+        "x@kota.go.id",
+        None,
+    )
     with pytest.raises(ValueError):
         SmtpSettings.from_url("http://mail.kota.go.id")
 
@@ -330,7 +343,7 @@ class Gateway:
         received = self.received = []
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (the http.server API)
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers["content-length"]))
                 received.append((dict(self.headers), body))
                 self.send_response(status)

@@ -39,7 +39,10 @@ def test_notify_renders_in_the_city_language_and_queues(client, city_run):
     assert len(rows) == 1
     row = rows[0]
     assert (row["user_id"], row["kind"], row["channel"], row["locale"]) == (
-        uid, "core.welcome", "file", "id",
+        uid,
+        "core.welcome",
+        "file",
+        "id",
     )
     assert row["status"] == "pending" and row["attempts"] == 0
     assert row["subject"] == "Selamat datang di layanan Kota Malang"
@@ -110,7 +113,9 @@ def test_notify_refuses_bad_calls(client, city_run):
 
     runtime.active().channels["email"] = OnlyEmail()
     with pytest.raises(UnknownChannelError, match="cannot reach"):
-        city_run("malang", partial(notify, phone_only, "core.welcome", {"login": ""}, channel="email"))
+        city_run(
+            "malang", partial(notify, phone_only, "core.welcome", {"login": ""}, channel="email")
+        )
     # Without a channel named, someone without an email address falls back to the file.
     city_run("malang", partial(notify, phone_only, "core.welcome", {"login": ""}))
     city_run("malang", partial(notify, uid, "core.welcome", {"login": ""}))

@@ -30,7 +30,9 @@ def test_the_list_needs_login(client):
     assert answer.headers["location"].startswith("/malang/masuk?next=")
 
 
-def test_a_citizen_sees_only_their_own_notifications_newest_first(client, login_as, post_form, city_run):
+def test_a_citizen_sees_only_their_own_notifications_newest_first(
+    client, login_as, post_form, city_run
+):
     other = login_as(None, name="Orang Lain")
     city_run("malang", partial(_welcome, other["id"]))
     post_form("/malang/keluar", {})

@@ -97,7 +97,11 @@ async def verify_city(city_slug: str) -> ChainReport:
     expected_prev = GENESIS_HASH
     expected_seq = 1
     count = 0
-    columns = [AuditEntry.id, *(getattr(AuditEntry, f) for f in HASHED_FIELDS), AuditEntry.entry_hash]
+    columns = [
+        AuditEntry.id,
+        *(getattr(AuditEntry, f) for f in HASHED_FIELDS),
+        AuditEntry.entry_hash,
+    ]
     while True:
         rows = (
             await AuditEntry.select(*columns)

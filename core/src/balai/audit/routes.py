@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlencode
 
 from litestar import Request, Response, get
@@ -11,6 +12,7 @@ from balai.auth.access import current_user, require_login, require_permission
 from balai.web.rendering import city_url, render
 
 VIEW = "audit.view"
+log = logging.getLogger("balai.audit")
 
 
 @get("/", guards=[require_permission(VIEW)], name="audit-office")
@@ -26,7 +28,10 @@ async def office_log(request: Request) -> Response:
         "page_url": lambda p: base + "?" + urlencode(filters.query_args(p)),
     }
     if errors:
-        return await render(request, "audit/office.html", {**context, "result": None}, status_code=400)
+        log.info("400 on the audit search: %s", sorted(errors))
+        return await render(
+            request, "audit/office.html", {**context, "result": None}, status_code=400
+        )
     result = await search.search(filters)
     return await render(request, "audit/office.html", {**context, "result": result})
 
@@ -38,7 +43,10 @@ async def my_data_views(request: Request) -> Response:
     base = city_url(request, "/audit/data-saya")
     context = {"page_url": lambda p: f"{base}?page={p}", "errors": {"page": error} if error else {}}
     if error:
-        return await render(request, "audit/my_data.html", {**context, "result": None}, status_code=400)
+        log.info("400 on who-viewed-my-data: bad page %r", request.query_params.get("page"))
+        return await render(
+            request, "audit/my_data.html", {**context, "result": None}, status_code=400
+        )
     user = await current_user(request)
     result = await search.viewed_data_of(user.id, page)
     return await render(request, "audit/my_data.html", {**context, "result": result})

@@ -83,7 +83,11 @@ def parse_filters(query: Mapping[str, str]) -> tuple[AuditFilters, dict[str, str
             values[name] = date.fromisoformat(raw)
         except ValueError:
             errors[key] = _("Give the date as YYYY-MM-DD, e.g. 2026-08-17.")
-    if values.get("date_from") and values.get("date_to") and values["date_from"] > values["date_to"]:
+    if (
+        values.get("date_from")
+        and values.get("date_to")
+        and values["date_from"] > values["date_to"]
+    ):
         errors["to"] = _("The end date must not be before the start date.")
     page, page_error = parse_page(query.get("page"))
     if page_error:
@@ -168,9 +172,11 @@ async def _paged(count_query: Any, select: Any, page: int, page_size: int) -> Pa
     total = await count_query
     pages = max(1, -(-total // page_size))
     page = min(page, pages)
-    rows = await select.order_by(AuditEntry.seq, ascending=False).offset(
-        (page - 1) * page_size
-    ).limit(page_size)
+    rows = (
+        await select.order_by(AuditEntry.seq, ascending=False)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
     return Page(rows=rows, page=page, pages=pages, total=total)
 
 

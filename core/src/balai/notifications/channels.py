@@ -41,7 +41,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import httpx
 
 SMTP_ENV = "BALAI_SMTP_URL"
-WEBHOOK_SECRET_ENV = "BALAI_WEBHOOK_SECRET"
+WEBHOOK_SECRET_ENV = "BALAI_WEBHOOK_SECRET"  # noqa: S105 (the variable's name, not a secret)
 WEBHOOK_ENVS = {"whatsapp": "BALAI_WHATSAPP_WEBHOOK_URL", "sms": "BALAI_SMS_WEBHOOK_URL"}
 SEND_TIMEOUT_SECONDS = 20
 

@@ -63,7 +63,9 @@ async def _claim(row: dict[str, Any], now: datetime) -> bool:
     return bool(claimed)
 
 
-async def deliver_pending(city: City | None = None, *, now: datetime | None = None) -> DeliveryReport:
+async def deliver_pending(
+    city: City | None = None, *, now: datetime | None = None
+) -> DeliveryReport:
     """Send the current city's due messages (one batch).
 
     Args:
@@ -114,12 +116,17 @@ async def deliver_pending(city: City | None = None, *, now: datetime | None = No
     if due:
         log.info(
             "%s: notifications sent %s, retrying %s, failed %s",
-            slug, report.sent, report.retrying, report.failed,
+            slug,
+            report.sent,
+            report.retrying,
+            report.failed,
         )
     return report
 
 
-async def _failed(row_id: int, tries: int, error: str, now: datetime, report: DeliveryReport) -> None:
+async def _failed(
+    row_id: int, tries: int, error: str, now: datetime, report: DeliveryReport
+) -> None:
     delay = retry_delay(tries)
     changes: dict[Any, Any] = {OutboxMessage.last_error: error[:MAX_ERROR]}
     if delay is None:

@@ -25,9 +25,11 @@ async def recipient(user_id: int) -> Recipient:
     Raises:
         UnknownRecipientError: no such account in this city.
     """
-    row = await User.select(User.id, User.name, User.email, User.phone).where(
-        User.id == user_id
-    ).first()
+    row = (
+        await User.select(User.id, User.name, User.email, User.phone)
+        .where(User.id == user_id)
+        .first()
+    )
     if row is None:
         raise UnknownRecipientError(f"no user {user_id} in {current_city().slug}")
     return Recipient(id=row["id"], name=row["name"], email=row["email"], phone=row["phone"])

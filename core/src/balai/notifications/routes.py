@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from balai.web.rendering import city_url, render
 
 PAGE_SIZE = 20
 MAX_PAGE = 100_000
+log = logging.getLogger("balai.notifications")
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ async def my_notifications(request: Request) -> Response:
     base = city_url(request, "/notifikasi/")
     context: dict[str, Any] = {"page_url": lambda p: f"{base}?page={p}", "errors": {}}
     if raw and (not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE):
+        log.info("400 on the notification list: bad page %r", raw[:40])
         context["errors"] = {"page": _("The page number must be a whole number from 1.")}
         return await render(request, template, {**context, "result": None}, status_code=400)
     user = await current_user(request)

@@ -73,7 +73,9 @@ def collect_channels(registry: Any) -> dict[str, Channel]:
             if not isinstance(channel, Channel) or not inspect.iscoroutinefunction(channel.send):
                 raise ValueError(f"plugin {slug!r}: {channel!r} is not a notification channel")
             if channel.name in channels:
-                raise ValueError(f"plugin {slug!r}: notification channel {channel.name!r} is declared twice")
+                raise ValueError(
+                    f"plugin {slug!r}: notification channel {channel.name!r} is declared twice"
+                )
             channels[channel.name] = channel
     return channels
 

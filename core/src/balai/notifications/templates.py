@@ -85,7 +85,8 @@ def render(
         text = contextvars.copy_context().run(_render_in, template, catalogs, used, dict(context))
         subject, _, body = text.strip("\n").partition("\n")
         return subject.strip(), body.strip("\n") + "\n", used
-    raise TemplateMissingError(f"no notification template for {kind!r} (tried {', '.join(candidates(kind, channel, locales[:1]))})")
+    tried = ", ".join(candidates(kind, channel, locales[:1]))
+    raise TemplateMissingError(f"no notification template for {kind!r} (tried {tried})")
 
 
 def _render_in(template: jinja2.Template, catalogs: Any, locale: str, context: dict) -> str:

@@ -47,9 +47,7 @@ COLUMNS = [
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="notifications", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="notifications", description=DESCRIPTION)
     manager.add_table(class_name="OutboxMessage", tablename=TABLE, schema=None, columns=None)
     for name, column_class, params in COLUMNS:
         manager.add_column(
