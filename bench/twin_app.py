@@ -216,11 +216,9 @@ def build() -> BenchProbe:
         flashes = [_Flash(c, m) for c, m in session.pop("_flash", [])] if session else []
         context = twin.context(page_path(request), token, user, flashes)
         body = twin.render(context)
-        if session is not None and session_id:
-            data = raw if not flashes else json.dumps(session, separators=(",", ":")).encode()
-            await twin.db.save_session(
-                session_id, data or b"{}", datetime.now(UTC) + SESSION_LIFETIME
-            )
+        if session is not None and session_id and flashes:
+            data = json.dumps(session, separators=(",", ":")).encode()
+            await twin.db.save_session(session_id, data, datetime.now(UTC) + SESSION_LIFETIME)
             return twin.respond(body, csrf_cookie, token, session_id)
         return twin.respond(body, csrf_cookie, token)
 

@@ -15,9 +15,10 @@ from bench.counting import QueryLog
 
 SESSION_SQL = "SELECT data, expires_at FROM balai_session WHERE key = {0} LIMIT 1"
 USER_SQL = (
-    "SELECT id, name, email, phone, is_active FROM balai_user WHERE city = {0} AND id = {1} LIMIT 1"
+    "SELECT u.id, u.name, u.email, u.phone, u.is_active, g.role FROM balai_user u "
+    'LEFT JOIN balai_role_grant g ON g."user" = u.id AND g.city = u.city '
+    "WHERE u.city = {0} AND u.id = {1}"
 )
-ROLES_SQL = 'SELECT role FROM balai_role_grant WHERE city = {0} AND "user" = {1}'
 SAVE_SESSION_SQL = (
     "UPDATE balai_session SET data = {0}, expires_at = {1} WHERE key = {2} RETURNING id"
 )
@@ -35,7 +36,6 @@ class TwinDB:
         marks = ("?", "?", "?") if self.is_sqlite else ("$1", "$2", "$3")
         self.session_sql = SESSION_SQL.format(*marks)
         self.user_sql = USER_SQL.format(*marks)
-        self.roles_sql = ROLES_SQL.format(*marks)
         self.save_session_sql = SAVE_SESSION_SQL.format(*marks)
 
     async def open(self) -> None:
@@ -81,14 +81,13 @@ class TwinDB:
         return bytes(data)
 
     async def load_user(self, city: str, user_id: int) -> tuple[Any, list[str]] | None:
-        """The user's row (id, name, email, phone, is_active) and role names."""
+        """The user's row (id, name, email, phone, is_active) and role names, in one statement."""
         rows = await self.fetch(self.user_sql, city, user_id)
         if not rows or not rows[0][4]:
             return None
-        roles = await self.fetch(self.roles_sql, city, user_id)
-        return rows[0], [r[0] for r in roles]
+        return rows[0], [r[5] for r in rows if r[5]]
 
     async def save_session(self, key: str, data: bytes, expires_at: datetime) -> None:
-        """Write the session back with its new expiry, as the platform does per request."""
+        """Write the session back (only when it changed, as the platform does)."""
         when: Any = str(expires_at.astimezone(UTC)) if self.is_sqlite else expires_at
         await self.fetch(self.save_session_sql, data, when, key)

@@ -114,15 +114,21 @@ async def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> Curren
     return user
 
 
+# One statement on every logged-in page: the account and its roles together.
+_USER_WITH_ROLES = (
+    "SELECT u.id, u.name, u.email, u.phone, u.is_active, g.role FROM balai_user u "
+    'LEFT JOIN balai_role_grant g ON g."user" = u.id AND g.city = u.city '
+    "WHERE u.city = {} AND u.id = {}"
+)
+
+
 async def load_user(access: AccessRules, city: City, user_id: int) -> CurrentUser | None:
-    """Load an active user of ``city`` with their roles (inside the city's scope)."""
-    row = await User.select(User.id, User.name, User.email, User.phone, User.is_active).where(
-        User.id == user_id
-    ).first()
-    if row is None or not row["is_active"]:
+    """Load an active user of ``city`` with their roles."""
+    rows = await User.raw(_USER_WITH_ROLES, city.slug, user_id)
+    if not rows or not rows[0]["is_active"]:
         return None
-    grants = await RoleGrant.select(RoleGrant.role).where(RoleGrant.user == user_id)
-    roles = frozenset(g["role"] for g in grants)
+    row = rows[0]
+    roles = frozenset(r["role"] for r in rows if r["role"])
     return CurrentUser(
         id=row["id"],
         name=row["name"],

@@ -20,6 +20,8 @@ from litestar.types import Empty, Message, ScopeSession
 
 from balai.tables import SessionRecord
 
+_GET_SESSION = "SELECT data, expires_at FROM balai_session WHERE key = {} LIMIT 1"
+_LOADED = "balai.session_loaded"
 _ROTATE = "balai.rotate_session"
 _NEW_ID = "balai.new_session_id"
 
@@ -45,11 +47,10 @@ class DatabaseStore(Store):
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
         """The value under ``key``, or ``None`` when missing or expired."""
-        row = await SessionRecord.select(SessionRecord.data, SessionRecord.expires_at).where(
-            SessionRecord.key == key
-        ).first()
-        if row is None:
+        rows = await SessionRecord.raw(_GET_SESSION, key)
+        if not rows:
             return None
+        row = rows[0]
         expires_at = row["expires_at"]
         if expires_at is not None and expires_at.replace(tzinfo=expires_at.tzinfo or UTC) <= _now():
             await self.delete(key)
@@ -114,6 +115,14 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         during the request (flash shown, unknown id) is deleted with its cookie.
         """
         old_id = connection.cookies.get(self.config.key)
+        loaded = connection.scope.get(_LOADED)
+        if (
+            loaded is not None
+            and not connection.scope.get(_ROTATE)
+            and isinstance(scope_session, dict)
+            and self.serialize_data(scope_session, connection.scope) == loaded
+        ):
+            return  # unchanged: no write, and the browser keeps its cookie
         if connection.scope.get(_ROTATE):
             if old_id:
                 await self.delete(old_id, store=self.config.get_store_from_app(connection.scope["app"]))
@@ -122,6 +131,17 @@ class RotatingSessionBackend(ServerSideSessionBackend):
                 return
             scope_session = Empty
         await super().store_in_message(scope_session, message, connection)
+
+
+    async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
+        """Load the session, remembering its stored form to skip unchanged writes."""
+        if session_id := connection.cookies.get(self.config.key):
+            store = self.config.get_store_from_app(connection.scope["app"])
+            data = await self.get(session_id, store=store)
+            if data is not None:
+                connection.scope[_LOADED] = data  # type: ignore[typeddict-unknown-key]
+                return self.deserialize_data(data)
+        return {}
 
 
 class SessionConfig(ServerSideSessionConfig):
