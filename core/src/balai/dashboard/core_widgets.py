@@ -63,12 +63,13 @@ async def account_widgets(period: Period) -> list[Widget]:
     new = await metric_total(ACCOUNTS, period)
     new_before = await metric_total(ACCOUNTS, before)
     series = await metric_series(ACCOUNTS, period)
-    per = "New accounts per day" if period.granularity == "day" else "New accounts per month"
     return [
         Widget.figure("core.accounts_total", Dimension.GOVERNANCE, "Registered accounts", total,
                       previous=total_before, note="Citizen and officer accounts at the end of the period.",
                       order=10),
         Widget.figure("core.accounts_new", Dimension.SOCIETY, "New accounts", new,
                       previous=new_before, note="Accounts registered during the period.", order=10),
-        Widget.chart("core.accounts_per_day", Dimension.SOCIETY, per, series, chart_type="bar", order=20),
+        Widget.chart("core.accounts_per_day", Dimension.SOCIETY, "New accounts over the period", series,
+                     chart_type="bar", note="One bar per day, or per month for periods over three months.",
+                     order=20),
     ]
