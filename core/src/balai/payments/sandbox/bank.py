@@ -26,6 +26,11 @@ BACKOFF_SECONDS = 0.05
 WIB = snap.WIB
 
 
+async def pause(seconds: float) -> None:
+    """Wait before the next delivery attempt (tests replace this)."""
+    await asyncio.sleep(seconds)
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -109,7 +114,6 @@ async def deliver(
     outcome: str,
     *,
     copies: int = 1,
-    sleep: Any = asyncio.sleep,
 ) -> int:
     """Send the callback of ``txn``'s ``outcome`` to the partner, retrying with backoff.
 
@@ -143,7 +147,8 @@ async def deliver(
             ).where(SandboxTransaction.reference == txn["reference"])
             if 200 <= status < 500 and status != 429:
                 break
-            await sleep(BACKOFF_SECONDS * 2**attempt)
+            if attempt + 1 < MAX_DELIVERY_ATTEMPTS:
+                await pause(BACKOFF_SECONDS * 2**attempt)
             copies = 1
     log.info("sandbox bank: callback %s/%s answered %s", txn["reference"], outcome, status)
     return status
