@@ -68,7 +68,9 @@ def test_entries_chain_by_hash_within_each_city(balai_app, city_run):
     assert malang[1]["detail"] == '{"a":1,"b":2}'  # canonical JSON
     assert malang[1]["personal_data_of"] == 41
     assert city_run("malang", verify_city, "malang").ok
-    assert city_run("malang", verify_city, "malang").entries == 2
+    report = city_run("malang", verify_city, "malang")
+    assert report.entries == 2
+    assert report.head_hash == malang[1]["entry_hash"]
 
 
 def test_record_needs_a_city_and_a_namespaced_action(balai_app, city_run):

@@ -76,11 +76,17 @@ class ChainBreak:
 
 @dataclass(frozen=True)
 class ChainReport:
-    """The result of checking one city's chain."""
+    """The result of checking one city's chain.
+
+    ``head_hash`` is the hash of the last entry that holds. A chain cannot
+    show that entries were cut off its end: keep the head hash somewhere
+    else (a ticket, a signed report) to compare later runs against.
+    """
 
     city: str
     entries: int
     broken: ChainBreak | None = None
+    head_hash: str = GENESIS_HASH
 
     @property
     def ok(self) -> bool:
@@ -110,12 +116,15 @@ async def verify_city(city_slug: str) -> ChainReport:
             .limit(_BATCH)
         )
         if not rows:
-            return ChainReport(city_slug, count)
+            return ChainReport(city_slug, count, head_hash=expected_prev)
         for row in rows:
             problem = _check(row, expected_seq, expected_prev)
             if problem:
                 return ChainReport(
-                    city_slug, count, ChainBreak(city_slug, row["seq"], row["id"], problem)
+                    city_slug,
+                    count,
+                    ChainBreak(city_slug, row["seq"], row["id"], problem),
+                    head_hash=expected_prev,
                 )
             expected_prev = row["entry_hash"]
             expected_seq += 1

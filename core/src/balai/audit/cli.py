@@ -30,7 +30,8 @@ def verify(config_path: Path, city_slug: str | None) -> None:
     """Recompute every city's hash chain and name the first broken entry.
 
     Exits with 1 when a chain is broken (an entry was changed, removed or
-    reordered), 0 when every chain holds.
+    reordered), 0 when every chain holds. Each city's head hash is printed:
+    keep it elsewhere to notice later if entries were cut off the end.
     """
     from balai.asgi import build_admin_app, connected
     from balai.cli import _admin_app, _fail
@@ -58,7 +59,10 @@ def verify(config_path: Path, city_slug: str | None) -> None:
     reports = asyncio.run(check())
     for report in reports:
         if report.ok:
-            click.echo(_("%(city)s: OK, %(n)s entries", city=report.city, n=report.entries))
+            click.echo(
+                _("%(city)s: OK, %(n)s entries", city=report.city, n=report.entries)
+                + f" (head {report.head_hash[:16]})"
+            )
         else:
             broken = report.broken
             click.secho(
