@@ -137,10 +137,12 @@ def _runtime_msgids() -> dict[str, list[str]]:
     from balai.payments.types import InvoiceStatus
 
     return {
-        "InvoiceStatus (shown as _(status.value.capitalize()))": [
+        "InvoiceStatus (payments.labels.status_title)": [
             s.value.capitalize() for s in InvoiceStatus
         ],
-        "payments.providers.builtin_providers() titles": [p.title for p in builtin_providers()],
+        "payments.labels.provider_title of the built-in providers": [
+            p.title for p in builtin_providers()
+        ],
         "dashboard.collect.DIMENSION_TITLES": list(DIMENSION_TITLES.values()),
         "dashboard.collect.FEEDERS": list(FEEDERS.values()),
     }
@@ -156,6 +158,7 @@ def test_texts_the_core_picks_at_run_time_are_translated(core_catalog):
     assert not missing, (
         "texts looked up at run time lack an Indonesian translation:\n"
         + "\n".join(missing)
-        + "\nList each in core/src/balai/locale/runtime_msgids.py, run "
-        "`uv run python tools/i18n.py update core` and translate it."
+        + "\nWrite each out as _('...') where it is chosen (see payments/labels.py) or list it"
+        " in core/src/balai/locale/runtime_msgids.py, run"
+        " `uv run python tools/i18n.py update core` and translate it."
     )

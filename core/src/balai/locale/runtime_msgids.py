@@ -2,27 +2,13 @@
 
 Nothing imports this module: ``tools/i18n.py`` (and ``pybabel extract``) read
 it like any other source file, so these msgids stay in the catalogs. Prefer a
-literal ``_("...")`` where the text is used; list a msgid here only when the
-code looks it up from data. ``tests/test_catalogs.py`` fails when one of these
-sources gains a text that is not translated.
+literal ``_("...")`` where the text is chosen (as ``payments/labels.py``
+does); list a msgid here only when the code looks it up from data.
+``tests/test_catalogs.py`` fails when one of these sources gains a text that
+is not translated.
 """
 
 from balai.i18n import gettext as _
-
-
-def _invoice_statuses() -> tuple[str, ...]:
-    """Payments pages show ``_(status.value.capitalize())`` for each ``InvoiceStatus``."""
-    return (_("Pending"), _("Paid"), _("Expired"), _("Refunded"), _("Cancelled"))
-
-
-def _payment_providers() -> tuple[str, ...]:
-    """``payments.providers.builtin_providers()`` titles, shown as ``_(provider.title)``."""
-    return (
-        _("Cash at the counter or on delivery"),
-        _("Bank virtual account"),
-        _("QRIS"),
-        _("E-wallet"),
-    )
 
 
 def _dashboard_dimensions() -> tuple[str, ...]:
