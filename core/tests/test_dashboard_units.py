@@ -176,3 +176,38 @@ def test_bumped_metrics_add_up_per_day_and_per_city(balai_app, city_run):
 def test_metric_names_are_namespaced():
     with pytest.raises(ValueError, match="slug.what"):
         asyncio.run(bump_metric("visits"))
+
+
+async def _window_reads() -> tuple:
+    from balai.dashboard.metrics import reading_window
+    from balai.dashboard.tables import DailyMetric
+
+    for day, value in ((date(2026, 9, 1), 4), (date(2026, 10, 30), 2), (date(2026, 11, 2), 3)):
+        await set_metric("uji.visits", day, value)
+    await set_metric("uji.sales", date(2026, 11, 1), 9)
+    period = Period(date(2026, 11, 1), date(2026, 11, 3), tz=WIB)
+    before = period.previous()
+
+    async def reads() -> tuple:
+        return (
+            await metric_series("uji.visits", period),
+            await metric_total("uji.visits", period),
+            await metric_total("uji.visits", before),
+            await metric_total("uji.visits", period, cumulative=True),
+            await metric_total("uji.visits", before, cumulative=True),
+            await metric_total("uji.sales", period),
+        )
+
+    outside = await reads()
+    with reading_window(before.start, period.end):
+        inside = await reads()
+        await DailyMetric.delete(force=True)  # the window answers from what it read
+        cached = await reads()
+    return outside, inside, cached, await reads()
+
+
+def test_a_reading_window_gives_the_same_answers_from_one_read(balai_app, city_run):
+    outside, inside, cached, after = city_run("malang", _window_reads)
+    assert outside == ([("2026-11-01", 0), ("2026-11-02", 3), ("2026-11-03", 0)], 3, 2, 9, 6, 9)
+    assert inside == outside and cached == outside
+    assert after == ([("2026-11-01", 0), ("2026-11-02", 0), ("2026-11-03", 0)], 0, 0, 0, 0, 0)

@@ -6,6 +6,7 @@ import logging
 
 from litestar import Request
 
+from balai.dashboard.metrics import reading_window
 from balai.dashboard.period import Period
 from balai.dashboard.widgets import DimensionSection, Widget
 from balai.tenants import current_city
@@ -39,7 +40,8 @@ async def gather_widgets(request: Request, period: Period) -> list[Widget]:
     left out rather than breaking the mayor's page.
     """
     registry = request.app.state.ui.registry
-    found = await registry.gather(current_city(), "dashboard_widgets", request=request, period=period)
+    with reading_window(period.previous().start, period.end):
+        found = await registry.gather(current_city(), "dashboard_widgets", request=request, period=period)
     widgets: dict[str, Widget] = {}
     for item in found:
         if not isinstance(item, Widget):

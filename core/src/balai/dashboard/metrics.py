@@ -15,9 +15,14 @@ current city (``toolkit.city_scope`` or the request's city).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+
+from piccolo.query.functions.aggregate import Sum
 
 from balai.dashboard.period import Period
 from balai.dashboard.tables import DailyMetric
@@ -79,7 +84,69 @@ async def set_metrics(metric: str, values: dict[date, int]) -> None:
         await set_metric(metric, day, value)
 
 
+@dataclass
+class _Window:
+    """Every metric's daily rows of one city between two days, read once per page."""
+
+    city: str
+    start: date
+    end: date
+    days: dict[str, list[tuple[date, int]]] | None = None
+    before: dict[str, int] = field(default_factory=dict)
+
+    def covers(self, start: date | None, end: date) -> bool:
+        return self.city == current_city().slug and self.start <= end <= self.end and (
+            start is None or start >= self.start
+        )
+
+    async def load(self) -> dict[str, list[tuple[date, int]]]:
+        if self.days is None:
+            rows = await DailyMetric.select(DailyMetric.metric, DailyMetric.day, DailyMetric.value).where(
+                (DailyMetric.day >= self.start) & (DailyMetric.day <= self.end)
+            )
+            days: dict[str, list[tuple[date, int]]] = {}
+            for row in rows:
+                days.setdefault(row["metric"], []).append((_as_date(row["day"]), int(row["value"])))
+            self.days = days
+        return self.days
+
+    async def total_before(self, metric: str) -> int:
+        if metric not in self.before:
+            row = await DailyMetric.select(Sum(DailyMetric.value, alias="total")).where(
+                (DailyMetric.metric == metric) & (DailyMetric.day < self.start)
+            ).first()
+            self.before[metric] = int((row or {}).get("total") or 0)
+        return self.before[metric]
+
+
+_window: contextvars.ContextVar[_Window | None] = contextvars.ContextVar("balai_metric_window", default=None)
+
+
+@contextlib.contextmanager
+def reading_window(start: date, end: date) -> Iterator[None]:
+    """Answer metric reads between ``start`` and ``end`` from one query (the dashboard page).
+
+    Inside the block, :func:`metric_series` and :func:`metric_total` for days
+    in the window are served from every metric's rows of the window, read on
+    first use with one statement; a cumulative total adds one cached sum of
+    the days before the window. Reads outside the window go to the database
+    as usual. The page wraps all widgets of all plugins in one window, so the
+    number of statements does not grow with the number of widgets.
+    """
+    token = _window.set(_Window(current_city().slug, start, end))
+    try:
+        yield
+    finally:
+        _window.reset(token)
+
+
 async def _daily(metric: str, start: date | None, end: date) -> list[tuple[date, int]]:
+    window = _window.get()
+    if window is not None and window.covers(start, end):
+        rows = [(d, v) for d, v in (await window.load()).get(metric, ()) if (start is None or d >= start) and d <= end]
+        if start is None:
+            rows.append((window.start, await window.total_before(metric)))
+        return rows
     query = DailyMetric.select(DailyMetric.day, DailyMetric.value).where(
         (DailyMetric.metric == metric) & (DailyMetric.day <= end)
     )
