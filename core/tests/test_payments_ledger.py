@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import test_payments_support as support
 from balai import toolkit as tk
-from balai.payments import jobs, ledger, runtime
+from balai.payments import jobs, ledger, reconcile, runtime
 from balai.payments.tables import PaymentInvoice
 from test_payments_support import (
     TOKO,
@@ -98,17 +98,27 @@ def test_expiry_moves_overdue_invoices_once_and_tells_the_plugin(client, balai_a
     assert toko.expired == [("malang", overdue.number)]
 
 
-def test_expiry_job_uses_the_running_app(client, balai_app, city_run, toko):
+def test_expiry_and_reconciliation_run_through_the_job_runner(client, balai_app, city_run, toko):
     assert runtime.active_app() is balai_app.litestar
     invoice = new_invoice(city_run, due_in=timedelta(seconds=1))
+    city = balai_app.ui.config.cities["malang"]
 
     async def wait_and_run():
         await asyncio.sleep(1.2)
-        await jobs.expire_invoices(balai_app.ui.config.cities["malang"])
+        expiry = await balai_app.ui.jobs.runner.run_now("payments.expire_invoices", city)
+        recon = await balai_app.ui.jobs.runner.run_now("payments.reconcile", city)
+        return expiry.status, expiry.error, recon.status, recon.error
 
-    city_run("malang", wait_and_run)
+    assert city_run("malang", wait_and_run) == ("ok", "", "ok", "")
     assert invoice_status(city_run, invoice) == "expired"
     assert toko.expired == [("malang", invoice.number)]
+
+    async def runs():
+        from balai.payments.tables import ReconciliationRun
+
+        return [r["day"] for r in await ReconciliationRun.select(ReconciliationRun.day)]
+
+    assert city_run("malang", runs) == [reconcile.yesterday_wib().isoformat()]
 
 
 def test_jobs_are_declared_with_namespaced_names():
