@@ -92,6 +92,8 @@ def _markdown(text: str) -> str:
 def _kind(obj: object) -> str:
     if inspect.isclass(obj):
         return "exception" if issubclass(obj, BaseException) else "class"
+    if inspect.iscoroutinefunction(obj):
+        return "async function"
     if inspect.isfunction(obj) or inspect.isbuiltin(obj):
         return "function"
     return "value"
