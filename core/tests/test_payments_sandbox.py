@@ -101,3 +101,28 @@ def test_sandbox_bank_is_off_in_production(client, balai_app, post_form, city_ru
         client.post("/api/sandbox-bank/v1.0/transfer-va/create-va", content=b"{}").status_code
         == 404
     )
+
+
+def test_a_replayed_create_request_is_refused(client, balai_app, city_run):
+    from balai.payments import snap
+    from balai.payments.settings import DEVELOPMENT_GATEWAY_SECRET
+
+    path = "/api/sandbox-bank/v1.0/transfer-va/create-va"
+    body = snap.minify(
+        {
+            "partnerReferenceNo": "INV-2026-AAAA-BBBB-CCCC",
+            "amount": {"value": "10000.00", "currency": "IDR"},
+            "additionalInfo": {"callbackUrl": "http://testserver/malang/api/bayar/callback/va"},
+        }
+    )
+    partner = support.partner_of(balai_app)
+    headers = snap.signed_headers(DEVELOPMENT_GATEWAY_SECRET, partner, "POST", path, body).as_dict()
+    first = client.post(path, content=body, headers=headers)
+    assert first.status_code == 200 and first.json()["virtualAccountNo"].startswith("8808")
+    again = client.post(path, content=body, headers=headers)
+    assert again.status_code == 409
+
+    async def count() -> int:
+        return await SandboxTransaction.count()
+
+    assert city_run("malang", count) == 1

@@ -120,3 +120,4 @@ class SandboxTransaction(Table, tablename="balai_payments_sandbox_txn"):
     created_at = Timestamptz()
     settled_at = Timestamptz(null=True, default=None)
     deliveries = Integer(default=0)
+    external_id = Varchar(length=64, null=True, default=None)  # unique index in the migration

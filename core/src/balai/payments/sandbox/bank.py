@@ -13,6 +13,7 @@ import httpx
 
 from balai.payments import snap
 from balai.payments.inprocess import client_for
+from balai.payments.ledger import is_unique_violation
 from balai.payments.qris import Merchant, build_payload
 from balai.payments.tables import SandboxTransaction
 
@@ -35,8 +36,12 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+class ReplayedRequest(ValueError):
+    """A create request arrived again with an ``X-EXTERNAL-ID`` already used."""
+
+
 async def open_transaction(
-    channel: str, partner_id: str, payload: dict[str, Any], base_url: str
+    channel: str, partner_id: str, payload: dict[str, Any], base_url: str, external_id: str
 ) -> dict[str, Any]:
     """Record a payment the bank is asked to collect and build the SNAP answer.
 
@@ -45,6 +50,10 @@ async def open_transaction(
         partner_id: The verified partner.
         payload: The request body (already parsed and checked).
         base_url: Where the bank's own pages are (for the e-wallet redirect).
+        external_id: The request's ``X-EXTERNAL-ID``.
+
+    Raises:
+        ReplayedRequest: that external id was used before (nothing is opened).
     """
     info = payload["additionalInfo"]
     amount = payload["_amount"]
@@ -74,18 +83,26 @@ async def open_transaction(
         )
     else:
         answer["webRedirectUrl"] = f"{base_url}/sandbox-bank/{reference}"
-    await SandboxTransaction(
-        reference=reference,
-        partner_id=partner_id,
-        partner_reference=payload["partnerReferenceNo"],
-        channel=channel,
-        amount=amount,
-        va_number=va_number,
-        callback_url=info["callbackUrl"],
-        return_url=info.get("returnUrl", ""),
-        status="open",
-        created_at=_now(),
-    ).save()
+    if await SandboxTransaction.exists().where(SandboxTransaction.external_id == external_id):
+        raise ReplayedRequest(external_id)
+    try:
+        await SandboxTransaction(
+            external_id=external_id,
+            reference=reference,
+            partner_id=partner_id,
+            partner_reference=payload["partnerReferenceNo"],
+            channel=channel,
+            amount=amount,
+            va_number=va_number,
+            callback_url=info["callbackUrl"],
+            return_url=info.get("returnUrl", ""),
+            status="open",
+            created_at=_now(),
+        ).save()
+    except Exception as exc:
+        if is_unique_violation(exc):  # the same request twice at once
+            raise ReplayedRequest(external_id) from exc
+        raise
     log.info("sandbox bank: %s payment %s opened for %s", channel, reference, partner_id)
     return answer
 

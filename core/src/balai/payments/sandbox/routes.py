@@ -40,8 +40,8 @@ def _refuse(status: int, code: str, message: str) -> Response:
     return Response({"responseCode": code, "responseMessage": message}, status_code=status)
 
 
-async def _verified(request: Request) -> tuple[str, str, bytes] | Response:
-    """(secret, partner id, raw body) of a correctly signed request, or the refusal."""
+async def _verified(request: Request) -> tuple[str, snap.SignedHeaders, bytes] | Response:
+    """(secret, verified headers, raw body) of a correctly signed request, or the refusal."""
     if not sandbox_enabled(request):
         raise NotFoundException()
     secret = gateway_secret(request.app.state.ui.config)
@@ -62,7 +62,7 @@ async def _verified(request: Request) -> tuple[str, str, bytes] | Response:
     except snap.SignatureError as exc:
         log.warning("sandbox bank: refused %s: %s", request.url.path, exc)
         return _refuse(401, "4010000", "Unauthorized. " + str(exc))
-    return secret, headers.partner_id, raw
+    return secret, headers, raw
 
 
 def _parse_create(raw: bytes, channel: str) -> dict[str, Any]:
@@ -93,10 +93,15 @@ async def _create(request: Request, channel: str) -> Response:
     verified = await _verified(request)
     if isinstance(verified, Response):
         return verified
-    _secret, partner, raw = verified
+    _secret, headers, raw = verified
     try:
         payload = _parse_create(raw, channel)
-        answer = await bank.open_transaction(channel, partner, payload, base_url(request, ""))
+        answer = await bank.open_transaction(
+            channel, headers.partner_id, payload, base_url(request, ""), headers.external_id
+        )
+    except bank.ReplayedRequest:
+        log.warning("sandbox bank: replayed %s request %s refused", channel, headers.external_id)
+        return _refuse(409, "4090000", "Conflict: X-EXTERNAL-ID already used")
     except (ValueError, KeyError, TypeError) as exc:
         log.warning("sandbox bank: bad %s request: %s", channel, exc)
         return _refuse(400, "4000001", f"Invalid field format: {exc}")
@@ -129,7 +134,8 @@ async def settlement_report(request: Request) -> Response:
     verified = await _verified(request)
     if isinstance(verified, Response):
         return verified
-    _secret, partner, raw = verified
+    _secret, headers, raw = verified
+    partner = headers.partner_id
     try:
         day = json.loads(raw).get("settlementDate", "")
     except (ValueError, AttributeError):
