@@ -1,9 +1,11 @@
 """The dashboard's twin: ``GET /malang/dasbor/`` with hand-written SQL, same template.
 
 The request path is bare: the session and user statements of the home twin
-(:mod:`bench.twin_db`), then **one** statement reading every daily aggregate
-the page needs (the core's account counts and the payments service's revenue
-and counts per channel), the widgets computed from those rows in plain
+(:mod:`bench.twin_db`), then the platform's two dashboard statements in
+hand-written SQL: every metric's daily aggregates from the previous period's
+start to the period's end, and the accounts registered before that (for the
+cumulative figure). The widgets (the core's accounts, the payments service's
+revenue and payments per channel) are computed from those rows in plain
 Python, and ``dashboard/index.html`` rendered through the same theme loader
 chain with the same context. The pure value types of the page (``Period``,
 ``Widget``) and the chart drawing are shared with the platform: they are what
@@ -30,8 +32,10 @@ ACCOUNTS = "core.accounts_registered"
 PROVIDERS = ("cash", "va", "qris", "ewallet")
 PROVIDER_TITLES = {"cash": "Cash", "va": "Bank virtual account", "qris": "QRIS", "ewallet": "E-wallet"}
 METRICS_SQL = (
-    "SELECT metric, day, value FROM balai_dashboard_daily "
-    "WHERE city = {0} AND day <= {1} AND (metric = {2} OR (metric LIKE 'payments.%' AND day >= {3}))"
+    "SELECT metric, day, value FROM balai_dashboard_daily WHERE city = {0} AND day >= {1} AND day <= {2}"
+)
+BEFORE_SQL = (
+    "SELECT SUM(value) FROM balai_dashboard_daily WHERE city = {0} AND metric = {1} AND day < {2}"
 )
 
 
@@ -39,8 +43,12 @@ def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def widgets_from_rows(rows: list[tuple[str, Any, int]], period: Any) -> list[Any]:
-    """The page's widgets computed from the aggregate rows, as the services compute them."""
+def widgets_from_rows(rows: list[tuple[str, Any, int]], accounts_before: int, period: Any) -> list[Any]:
+    """The page's widgets computed from the aggregate rows, as the services compute them.
+
+    ``rows`` are every metric's days from the previous period's start to the
+    period's end; ``accounts_before`` the accounts registered before that.
+    """
     from balai.dashboard.widgets import Widget
     from balai.payments.labels import provider_title
     from balai.types import Dimension
@@ -51,7 +59,8 @@ def widgets_from_rows(rows: list[tuple[str, Any, int]], period: Any) -> list[Any
         by_metric.setdefault(metric, []).append((_day(day), int(value)))
 
     def total(metric: str, start: date | None, end: date) -> int:
-        return sum(v for d, v in by_metric.get(metric, ()) if (start is None or d >= start) and d <= end)
+        found = sum(v for d, v in by_metric.get(metric, ()) if (start is None or d >= start) and d <= end)
+        return found + (accounts_before if start is None and metric == ACCOUNTS else 0)
 
     series = dict.fromkeys(period.buckets(), 0)
     for day, value in by_metric.get(ACCOUNTS, ()):
@@ -114,8 +123,9 @@ def build() -> BenchProbe:
         app = create_app(load_config(os.environ["BENCH_CONFIG"]),
                          plugins=plugin_list(os.environ.get("BENCH_PLUGINS")))
         state["catalogs"] = app.ui.catalogs
-        marks = ("?", "?", "?", "?") if twin.db.is_sqlite else ("$1", "$2", "$3", "$4")
+        marks = ("?", "?", "?") if twin.db.is_sqlite else ("$1", "$2", "$3")
         state["sql"] = METRICS_SQL.format(*marks)
+        state["before_sql"] = BEFORE_SQL.format(*marks)
 
     @get(DASHBOARD_PATH)
     async def dashboard(request: Request) -> Response:
@@ -142,8 +152,10 @@ def build() -> BenchProbe:
             return Response("forbidden", status_code=403)
         period = parse_period({k: request.query_params.get(k) or "" for k in ("period", "from", "to")},
                               city.tz)
-        rows = await twin.db.fetch(state["sql"], CITY, period.end, ACCOUNTS, period.previous().start)
-        widgets = widgets_from_rows([tuple(r) for r in rows], period)
+        start = period.previous().start
+        rows = await twin.db.fetch(state["sql"], CITY, start, period.end)
+        before = await twin.db.fetch(state["before_sql"], CITY, ACCOUNTS, start)
+        widgets = widgets_from_rows([tuple(r) for r in rows], int(before[0][0] or 0), period)
         query = urlencode(period.query())
         root = f"/{CITY}"
         flashes = [_Flash(c, m) for c, m in session.pop("_flash", [])] if session else []

@@ -211,3 +211,14 @@ def test_a_reading_window_gives_the_same_answers_from_one_read(balai_app, city_r
     assert outside == ([("2026-11-01", 0), ("2026-11-02", 3), ("2026-11-03", 0)], 3, 2, 9, 6, 9)
     assert inside == outside and cached == outside
     assert after == ([("2026-11-01", 0), ("2026-11-02", 0), ("2026-11-03", 0)], 0, 0, 0, 0, 0)
+
+
+async def _bump_together() -> int:
+    day = date(2026, 11, 5)
+    await asyncio.gather(*(bump_metric("uji.taps", n, day=day) for n in range(1, 31)))
+    return await metric_total("uji.taps", Period(day, day, tz=WIB))
+
+
+def test_concurrent_bumps_are_not_lost(balai_app, city_run):
+    """One upsert per bump: 30 writers at once on the same row add up (run with PostgreSQL too)."""
+    assert city_run("malang", _bump_together) == sum(range(1, 31))
