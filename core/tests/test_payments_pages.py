@@ -155,7 +155,8 @@ def test_receipt_and_public_verification(client, login_as, post_form, city_run, 
         assert private not in check.text
 
     code = numbers.check_code(balai_app.ui.config.secret_key, "malang", number)
-    assert client.get(f"/malang/bayar/verifikasi/{number}?k={code[:-1]}A").status_code == 404
+    wrong = code[:-1] + ("B" if code.endswith("A") else "A")
+    assert client.get(f"/malang/bayar/verifikasi/{number}?k={wrong}").status_code == 404
     assert client.get(f"/malang/bayar/verifikasi/{number}").status_code == 404
     assert client.get(f"/malang/bayar/verifikasi/{number}?k={'A' * 500}").status_code == 404
     assert client.get(f"/semarang/bayar/verifikasi/{number}?k={code}").status_code == 404
