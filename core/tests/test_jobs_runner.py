@@ -403,3 +403,41 @@ def test_tests_do_not_run_jobs_unless_asked(jobs_app):
     with open_client(jobs_app):
         assert not jobs_app.ui.jobs.runner.running
     assert isinstance(jobs_app.ui.jobs, JobService)
+
+
+def test_rows_taken_by_a_dead_worker_are_queued_again_unless_their_run_started(jobs_app, ronda):
+    from balai.jobs.queue import DatabaseQueue
+
+    malang = jobs_app.ui.config.cities["malang"]
+
+    async def scenario():
+        first = await enqueue("ronda.wake", malang, n=1)
+        second = await enqueue("ronda.wake", malang, n=2)
+        dead = DatabaseQueue("dead-worker")
+        taken = await dead.take(10)  # the worker takes both, then dies
+        assert [e.token for e in taken] == [first, second]
+        # It had claimed the second run before dying: that one may have run.
+        await runner_for(jobs_app).claims.claim(
+            key=f"once|{second}",
+            job="ronda.wake",
+            city="malang",
+            kind="once",
+            slot=NOW,
+            ttl=timedelta(hours=1),
+        )
+        alive = runner_for(jobs_app, worker="alive")
+        assert await alive.queue.recover() == 0  # not stale yet
+        old = datetime.now(UTC) - timedelta(hours=1)
+        await QueuedJob.update({QueuedJob.claimed_at: old}).where(QueuedJob.id > 0)
+        assert await alive.queue.recover() == 1
+        done = await alive.run_queued()
+        statuses = {
+            r["token"]: r["status"]
+            for r in await QueuedJob.select(QueuedJob.token, QueuedJob.status)
+        }
+        return first, second, done, statuses
+
+    first, second, done, statuses = on_loop(jobs_app, scenario)
+    assert [r.status for r in done] == [OK]
+    assert ronda.calls == [("wake", "malang", {"n": 1})]
+    assert statuses == {first: "done", second: "running"}

@@ -6,8 +6,10 @@ statement can win. The Redis queue is a reliable list queue: ``LMOVE``
 takes an entry atomically into the worker's own processing list, which is
 emptied when the run is recorded; the processing lists of workers whose
 heartbeat expired are moved back to the queue by :meth:`RedisQueue.recover`.
-In both, the run row's unique claim key (``once|<token>``) makes a run
-happen at most once even if an entry is delivered twice.
+Taken rows of a worker that died before claiming the run are queued again
+by :meth:`DatabaseQueue.recover`. In both, the run row's unique claim key
+(``once|<token>``) makes a run happen at most once even if an entry is
+delivered twice.
 """
 
 from __future__ import annotations
@@ -15,14 +17,16 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from balai.jobs.tables import DONE, FAILED, QUEUED, RUNNING, QueuedJob
+from balai.jobs.claims import once_key
+from balai.jobs.tables import DONE, FAILED, QUEUED, RUNNING, JobRun, QueuedJob
 
 QUEUE_KEY = "balai:jobs:queue"
 PROCESSING_PREFIX = "balai:jobs:processing:"
 HEARTBEAT_PREFIX = "balai:jobs:worker:"
+STALE_AFTER = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,9 @@ class JobQueue(Protocol):
 
     async def finish(self, entry: QueueEntry, ok: bool) -> None:
         """Acknowledge an entry taken by :meth:`take`."""
+
+    async def recover(self) -> int:
+        """Hand back entries that dead workers took; return how many."""
 
 
 class DatabaseQueue:
@@ -139,6 +146,36 @@ class DatabaseQueue:
         await QueuedJob.update({QueuedJob.status: DONE if ok else FAILED}).where(
             QueuedJob.token == entry.token
         )
+
+    async def recover(self, stale_after: timedelta = STALE_AFTER) -> int:
+        """Queue again the rows a worker took but never started; return how many.
+
+        A row stays ``running`` when its worker died between taking it and
+        claiming its run. If the run was claimed (a run row with its key
+        exists), the job may have run: it is left alone (at most once).
+        """
+        cutoff = datetime.now(UTC) - stale_after
+        stale = await QueuedJob.select(QueuedJob.id, QueuedJob.token).where(
+            (QueuedJob.status == RUNNING) & (QueuedJob.claimed_at < cutoff)
+        )
+        if not stale:
+            return 0
+        keys = [once_key(row["token"]) for row in stale]
+        started = {
+            r["claim_key"]
+            for r in await JobRun.select(JobRun.claim_key).where(JobRun.claim_key.is_in(keys))
+        }
+        moved = 0
+        for row in stale:
+            if once_key(row["token"]) in started:
+                continue
+            back = (
+                await QueuedJob.update({QueuedJob.status: QUEUED, QueuedJob.claimed_by: ""})
+                .where((QueuedJob.id == row["id"]) & (QueuedJob.status == RUNNING))
+                .returning(QueuedJob.id)
+            )
+            moved += len(back)
+        return moved
 
 
 class RedisQueue:

@@ -233,8 +233,8 @@ class JobRunner:
         while True:
             try:
                 await self.run_due()
+                await self.queue.recover()
                 if isinstance(self.queue, RedisQueue):
-                    await self.queue.recover()
                     await self.run_queued(wait_seconds=self.tick)
                     continue
                 await self.run_queued()
