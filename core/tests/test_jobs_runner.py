@@ -441,3 +441,37 @@ def test_rows_taken_by_a_dead_worker_are_queued_again_unless_their_run_started(j
     assert [r.status for r in done] == [OK]
     assert ronda.calls == [("wake", "malang", {"n": 1})]
     assert statuses == {first: "done", second: "running"}
+
+
+def test_a_stuck_job_is_cancelled_at_its_timeout_and_recorded(balai_app_factory, tmp_path):
+    class Lambat(Ronda):
+        @hookimpl
+        def scheduled_jobs(self):
+            async def stuck(city, **kwargs):
+                await asyncio.sleep(60)
+
+            async def quick(city, **kwargs):
+                self.calls.append(("quick", city.slug, kwargs))
+
+            return [
+                Job(
+                    "ronda.stuck", stuck, every=timedelta(minutes=1), timeout=timedelta(seconds=0.2)
+                ),
+                Job("ronda.quick", quick, every=timedelta(minutes=1)),
+            ]
+
+    plugin = Lambat()
+    config = write_config(
+        tmp_path / "slow", {"malang": [SLUG]}, environ={"BALAI_SECRET_KEY": TEST_SECRET_KEY}
+    )
+    app = balai_app_factory(config, registry=ronda_registry(plugin))
+
+    async def scenario():
+        results = await runner_for(app).run_due(NOW)
+        return results, await runs(job="ronda.stuck")
+
+    results, rows = on_loop(app, scenario)
+    assert plugin.count("quick") == 1
+    assert [r["status"] for r in rows] == [FAILED]
+    assert rows[0]["error"].startswith("TimeoutError: still running after 0:00:00.200000")
+    assert any(r.job == "ronda.stuck" and r.status == FAILED for r in results)

@@ -92,6 +92,7 @@ def test_claims_outlive_their_slot():
         {"name": "uji.kerja", "every": timedelta(seconds=1)},
         {"name": "uji.kerja", "every": timedelta(minutes=1), "daily_at": time(1)},
         {"name": "uji.kerja", "daily_at": time(1, tzinfo=UTC)},
+        {"name": "uji.kerja", "timeout": timedelta(0)},
     ],
 )
 def test_invalid_declarations_are_refused(kwargs):

@@ -209,7 +209,9 @@ def scheduled_jobs() -> Sequence[Any]:
       ``daily_at=datetime.time(...)`` in the city's local time (``02:00`` in
       Malang is 02:00 WIB, in Makassar 02:00 WITA), or neither for a job that
       only runs when enqueued;
-    * ``description``: one sentence for ``balai jobs`` (a gettext msgid).
+    * ``description``: one sentence for ``balai jobs`` (a gettext msgid);
+    * ``timeout`` (default 10 minutes): a run still going then is cancelled
+      and recorded as failed.
 
     Guarantees: each (job, city, slot) runs once even with several workers
     (claimed through Redis when ``REDIS_URL`` is set, and always through a

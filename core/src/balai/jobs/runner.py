@@ -190,7 +190,15 @@ class JobRunner:
         status, error = OK, ""
         try:
             with city_scope(city):
-                await item.job.run(city, **kwargs)
+                await asyncio.wait_for(
+                    item.job.run(city, **kwargs), item.job.timeout.total_seconds()
+                )
+        except TimeoutError:
+            status, error = (
+                FAILED,
+                f"TimeoutError: still running after {item.job.timeout}; cancelled",
+            )
+            log.error("job %s timed out for %s (slot %s)", item.name, city.slug, slot.isoformat())
         except asyncio.CancelledError:
             await self._record(run_id, FAILED, "cancelled: the worker stopped during the run")
             raise

@@ -30,6 +30,8 @@ class Job:
             Unix epoch, so every worker computes the same slots).
         daily_at: Run once a day at this wall-clock time in the city's zone.
         description: One sentence for ``balai jobs`` (a gettext msgid).
+        timeout: A run still going after this long is cancelled and recorded
+            as failed, so that one stuck job cannot hold up the runner.
 
     A job with neither ``every`` nor ``daily_at`` only runs when enqueued.
     """
@@ -39,6 +41,7 @@ class Job:
     every: timedelta | None = None
     daily_at: time | None = None
     description: str = ""
+    timeout: timedelta = timedelta(minutes=10)
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -47,6 +50,8 @@ class Job:
             raise ValueError(f"job {self.name!r}: give every or daily_at, not both")
         if self.every is not None and self.every < MIN_INTERVAL:
             raise ValueError(f"job {self.name!r}: every must be at least {MIN_INTERVAL}")
+        if self.timeout <= timedelta(0):
+            raise ValueError(f"job {self.name!r}: timeout must be positive")
         if self.daily_at is not None and self.daily_at.tzinfo is not None:
             raise ValueError(f"job {self.name!r}: daily_at is city-local; give a naive time")
 
