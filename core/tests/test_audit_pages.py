@@ -230,3 +230,14 @@ def test_who_viewed_my_data_is_empty_paginated_and_needs_login(client, login_as,
     bad = client.get(MY_DATA, params={"page": "-1"})
     assert bad.status_code == 400
     assert "Nomor halaman" in _text(bad)
+
+
+def test_the_pages_are_in_the_navigation_of_those_who_may_open_them(client, login_as, post_form):
+    assert "/malang/audit/data-saya" not in client.get("/malang/").text  # anonymous
+    login_as(None)
+    home = client.get("/malang/").text
+    assert "/malang/audit/data-saya" in home and "/malang/notifikasi/" in home
+    assert client.get("/malang/kelola/", follow_redirects=False).status_code == 403
+    post_form("/malang/keluar", {})
+    login_as("audit.auditor")
+    assert "/malang/kelola/audit/" in client.get("/malang/kelola/").text
