@@ -368,3 +368,48 @@ def test_deleting_an_account_removes_its_private_files_and_unlinks_public_ones(
     left = city_run("malang", delete_user)
     assert left == [{"token": public.id, "owner_id": None}]
     assert client.get(f"/malang/berkas/{private.id}").status_code == 404
+
+
+def test_orphaned_bytes_are_swept_after_a_day(city_run, balai_app):
+    import os
+    import time
+    from datetime import timedelta
+
+    kept = _save(
+        city_run,
+        image_bytes("PNG", (20, 20)),
+        name="a.png",
+        content_type="image/png",
+        kind="image",
+        owner_id=None,
+        visibility="public",
+    )
+
+    async def rolled_back():
+        async with FileRecord._meta.db.transaction():
+            await service.save_upload(
+                UploadFile(
+                    content_type="image/png",
+                    filename="b.png",
+                    file_data=image_bytes("PNG", (20, 20)),
+                ),
+                kind="image",
+                owner_id=None,
+            )
+            raise RuntimeError("the plugin's own write failed")
+
+    with pytest.raises(RuntimeError):
+        city_run("malang", rolled_back)
+    assert len(stored_files(balai_app)) == 6  # 3 kept, 3 orphaned
+    city = balai_app.ui.config.cities["malang"]
+    assert city_run("malang", lambda: service.sweep_orphans(city)) == 0  # too fresh to judge
+    day_ago = time.time() - 2 * 86400
+    for path in stored_files(balai_app):
+        os.utime(path, (day_ago, day_ago))
+    assert (
+        city_run("malang", lambda: service.sweep_orphans(city, older_than=timedelta(days=1))) == 3
+    )
+    assert len(stored_files(balai_app)) == 3
+    [row] = rows(city_run)
+    assert row["token"] == kept.id
+    assert "files.sweep_orphans" in balai_app.ui.jobs.catalog.jobs

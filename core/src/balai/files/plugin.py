@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 from balai import __version__
@@ -9,6 +10,7 @@ from balai.files import office, service, serving
 from balai.files.tables import FileRecord
 from balai.files.types import FilesSettings, Visibility
 from balai.hookimpl import hookimpl
+from balai.jobs.types import Job
 from balai.tenants import City
 from balai.types import Dimension, NavItem, Permission, PluginInfo, Role, Routes
 
@@ -71,3 +73,20 @@ async def user_deleted(city: City, user_id: int) -> None:
     for row in private:
         await service.delete_file(row["token"])
     await FileRecord.update({FileRecord.owner_id: None}).where(FileRecord.owner_id == user_id)
+
+
+async def _sweep(city: City, **kwargs: Any) -> None:
+    await service.sweep_orphans(city)
+
+
+@hookimpl
+def scheduled_jobs() -> list[Job]:
+    """Remove stored bytes that no file row names (e.g. from rolled-back transactions)."""
+    return [
+        Job(
+            name="files.sweep_orphans",
+            run=_sweep,
+            daily_at=time(4, 0),
+            description="Delete stored file bytes that no file record names.",
+        )
+    ]

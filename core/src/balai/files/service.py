@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ log = logging.getLogger("balai.files")
 SLUG = "files"
 URL_PATH = "berkas"
 _CHUNK = 64 * 1024
+ORPHAN_AGE = timedelta(days=1)
 
 _storage: Storage | None = None
 
@@ -237,3 +238,29 @@ def file_url(file_id: str | StoredFile, *, thumb: int | None = None, request: An
 
         return city_url(request, path)
     return path
+
+
+async def sweep_orphans(city: Any, *, older_than: timedelta = ORPHAN_AGE, **_: Any) -> int:
+    """Delete the city's stored bytes that no row names; return how many were removed.
+
+    An upload saved inside a transaction that was then rolled back leaves
+    its bytes behind. Only objects older than ``older_than`` go, so an
+    upload whose row is not committed yet is never touched.
+    """
+    rows = await FileRecord.select(FileRecord.storage_key, FileRecord.thumbnails)
+    wanted: set[str] = set()
+    for row in rows:
+        wanted.add(row["storage_key"])
+        for size in (row["thumbnails"] or "").split(","):
+            if size:
+                wanted.add(thumbnail_key(row["storage_key"], int(size)))
+    cutoff = datetime.now(UTC) - older_than
+    store = storage()
+    removed = 0
+    for item in await store.list(city.slug):
+        if item.key not in wanted and item.modified < cutoff:
+            await store.delete(item.key)
+            removed += 1
+    if removed:
+        log.info("removed %s orphaned stored objects of %s", removed, city.slug)
+    return removed

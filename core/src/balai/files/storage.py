@@ -3,7 +3,7 @@
 Keys are made by the server only (``<city>/<yy>/<mm>/<random>.<ext>``) and
 checked against a strict pattern before any disk access, so no uploaded name
 ever reaches a path. An object-storage adapter (S3, MinIO, GCS) implements
-the same four methods over a bucket with the key as the object name; hand it
+the same five methods over a bucket with the key as the object name; hand it
 to the files service with :func:`balai.files.service.use_storage` (e.g. from a
 plugin's ``startup`` hook).
 """
@@ -14,7 +14,8 @@ import asyncio
 import os
 import re
 import secrets
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -48,6 +49,14 @@ def check_key(key: str) -> str:
     return key
 
 
+@dataclass(frozen=True)
+class StoredObject:
+    """A key in storage and when it was last written (UTC)."""
+
+    key: str
+    modified: datetime
+
+
 class Storage(Protocol):
     """Byte storage by key."""
 
@@ -62,6 +71,9 @@ class Storage(Protocol):
 
     async def exists(self, key: str) -> bool:
         """Whether ``key`` is stored."""
+
+    async def list(self, city: str) -> list[StoredObject]:
+        """Every key stored for ``city`` (used to sweep orphaned bytes)."""
 
 
 class LocalStorage:
@@ -112,3 +124,19 @@ class LocalStorage:
     async def exists(self, key: str) -> bool:
         """Whether the file exists."""
         return await asyncio.to_thread(self.path(key).is_file)
+
+    async def list(self, city: str) -> list[StoredObject]:
+        """Every well-formed key under the city's folder, with its modification time."""
+        return await asyncio.to_thread(self._list, city)
+
+    def _list(self, city: str) -> list[StoredObject]:
+        folder = self.root / city
+        if not folder.is_dir():
+            return []
+        found: list[StoredObject] = []
+        for path in folder.rglob("*"):
+            key = path.relative_to(self.root).as_posix()
+            if path.is_file() and KEY.match(key):
+                modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+                found.append(StoredObject(key, modified))
+        return sorted(found, key=lambda o: o.key)
