@@ -14,7 +14,7 @@ import textwrap
 from functools import partial
 
 import pytest
-from balai.audit.chain import GENESIS_HASH, entry_hash, verify_city
+from balai.audit.chain import GENESIS_HASH, ChainBrokenError, entry_hash, verify_city, verify_job
 from balai.audit.log import record
 from balai.audit.tables import AuditEntry
 from balai.tenants import NoCityError, current_city
@@ -243,3 +243,24 @@ def test_detail_is_stored_as_json_and_the_user_agent_truncated(client, balai_app
     assert entry["client_addr"] == "203.0.113.9"
     assert entry["user_agent"] == "M" * 200
     assert entry_hash(entry) == entry["entry_hash"]
+
+
+def test_the_nightly_job_fails_loudly_on_a_broken_chain(balai_app, city_run):
+    jobs = {
+        j.name: j.job
+        for j in balai_app.ui.jobs.catalog.for_city(balai_app.ui.config.cities["malang"])
+    }
+    assert jobs["audit.verify"].daily_at is not None
+    malang = balai_app.ui.config.cities["malang"]
+
+    async def scenario():
+        await record("core.login", actor_id=None)
+        await record("core.login", actor_id=None)
+        await verify_job(malang)  # holds: no error
+        await _tamper(
+            "UPDATE balai_audit_entry SET actor_label = 'x' WHERE city = 'malang' AND seq = 1"
+        )
+        await verify_job(malang)
+
+    with pytest.raises(ChainBrokenError, match="broken at entry 1"):
+        city_run("malang", scenario)

@@ -143,3 +143,25 @@ def _check(row: Mapping[str, Any], seq: int, prev: str) -> str:
     if entry_hash(row) != row["entry_hash"]:
         return _("its content does not match its hash (the entry was changed)")
     return ""
+
+
+class ChainBrokenError(RuntimeError):
+    """A city's audit chain does not hold (raised by the daily check job)."""
+
+
+async def verify_job(city: Any, **kwargs: Any) -> None:
+    """The ``audit.verify`` job: check ``city``'s chain; a break fails the run loudly.
+
+    The job runner records the failed run with this error, so ``balai jobs``
+    shows it next to the job.
+
+    Raises:
+        ChainBrokenError: naming the first broken entry.
+    """
+    report = await verify_city(city.slug)
+    if report.broken is not None:
+        broken = report.broken
+        raise ChainBrokenError(
+            f"audit chain of {broken.city} broken at entry {broken.seq} "
+            f"(row id {broken.entry_id}): {broken.reason}"
+        )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from balai import __version__
 from balai.audit import routes
+from balai.audit.chain import verify_job
 from balai.auth.access import current_user
 from balai.hookimpl import hookimpl
+from balai.jobs.types import Job
 from balai.types import Dimension, NavItem, Permission, PluginInfo, Role, Routes
 
 
@@ -58,3 +62,16 @@ async def nav_items(request):
     if await current_user(request) is None:
         return []
     return [NavItem("Who viewed my data", "/audit/data-saya", 920)]
+
+
+@hookimpl
+def scheduled_jobs():
+    """Check every city's chain once a night; a break shows as a failed run."""
+    return [
+        Job(
+            name="audit.verify",
+            run=verify_job,
+            daily_at=time(3, 0),
+            description="Check the audit log's hash chain and report the first broken entry.",
+        )
+    ]
