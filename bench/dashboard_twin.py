@@ -1,9 +1,10 @@
 """The dashboard's twin: ``GET /malang/dasbor/`` with hand-written SQL, same template.
 
 The request path is bare: the session and user statements of the home twin
-(:mod:`bench.twin_db`), then the platform's two dashboard statements in
-hand-written SQL: every metric's daily aggregates from the previous period's
-start to the period's end, and the accounts registered before that (for the
+(:mod:`bench.twin_db`), then the platform's three dashboard statements in
+hand-written SQL: every metric's totals over the period and the one before
+(one ``GROUP BY metric``), the accounts metric's days of the period (the
+chart), and the accounts registered before the previous period (the
 cumulative figure). The widgets (the core's accounts, the payments service's
 revenue and payments per channel) are computed from those rows in plain
 Python, and ``dashboard/index.html`` rendered through the same theme loader
@@ -31,8 +32,14 @@ DASHBOARD_PATH = f"/{CITY}/dasbor/"
 ACCOUNTS = "core.accounts_registered"
 PROVIDERS = ("cash", "va", "qris", "ewallet")
 PROVIDER_TITLES = {"cash": "Cash", "va": "Bank virtual account", "qris": "QRIS", "ewallet": "E-wallet"}
-METRICS_SQL = (
-    "SELECT metric, day, value FROM balai_dashboard_daily WHERE city = {0} AND day >= {1} AND day <= {2}"
+TOTALS_SQL = (
+    "SELECT metric, SUM(CASE WHEN day >= {0} THEN value ELSE 0 END), "
+    "SUM(CASE WHEN day < {0} THEN value ELSE 0 END) FROM balai_dashboard_daily "
+    "WHERE city = {1} AND day >= {2} AND day <= {3} GROUP BY metric"
+)
+SERIES_SQL = (
+    "SELECT day, value FROM balai_dashboard_daily "
+    "WHERE city = {0} AND metric = {1} AND day >= {2} AND day <= {3}"
 )
 BEFORE_SQL = (
     "SELECT SUM(value) FROM balai_dashboard_daily WHERE city = {0} AND metric = {1} AND day < {2}"
@@ -43,51 +50,44 @@ def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def widgets_from_rows(rows: list[tuple[str, Any, int]], accounts_before: int, period: Any) -> list[Any]:
-    """The page's widgets computed from the aggregate rows, as the services compute them.
+def widgets_from_rows(
+    totals: dict[str, tuple[int, int]], series_rows: list[tuple[Any, int]], accounts_before: int, period: Any
+) -> list[Any]:
+    """The page's widgets from the statements' rows, computed as the services compute them.
 
-    ``rows`` are every metric's days from the previous period's start to the
-    period's end; ``accounts_before`` the accounts registered before that.
+    Args:
+        totals: metric -> (sum over the period, sum over the period before).
+        series_rows: the accounts metric's (day, value) rows of the period.
+        accounts_before: accounts registered before the previous period.
+        period: the page's period.
     """
     from balai.dashboard.widgets import Widget
+    from balai.i18n import rupiah
     from balai.payments.labels import provider_title
     from balai.types import Dimension
 
-    before = period.previous()
-    by_metric: dict[str, list[tuple[date, int]]] = {}
-    for metric, day, value in rows:
-        by_metric.setdefault(metric, []).append((_day(day), int(value)))
-
-    def total(metric: str, start: date | None, end: date) -> int:
-        found = sum(v for d, v in by_metric.get(metric, ()) if (start is None or d >= start) and d <= end)
-        return found + (accounts_before if start is None and metric == ACCOUNTS else 0)
-
+    now, then = totals.get(ACCOUNTS, (0, 0))
     series = dict.fromkeys(period.buckets(), 0)
-    for day, value in by_metric.get(ACCOUNTS, ()):
-        if period.start <= day <= period.end:
-            series[period.bucket_of(day)] += value
+    for day, value in series_rows:
+        series[period.bucket_of(_day(day))] += int(value)
     widgets = [
         Widget.figure("core.accounts_total", Dimension.GOVERNANCE, "Registered accounts",
-                      total(ACCOUNTS, None, period.end), previous=total(ACCOUNTS, None, before.end),
+                      accounts_before + then + now, previous=accounts_before + then,
                       note="Citizen and officer accounts at the end of the period.", order=10),
-        Widget.figure("core.accounts_new", Dimension.SOCIETY, "New accounts",
-                      total(ACCOUNTS, period.start, period.end),
-                      previous=total(ACCOUNTS, before.start, before.end),
+        Widget.figure("core.accounts_new", Dimension.SOCIETY, "New accounts", now, previous=then,
                       note="Accounts registered during the period.", order=10),
         Widget.chart("core.accounts_per_day", Dimension.SOCIETY, "New accounts over the period",
                      [(period.label(b), v) for b, v in series.items()], chart_type="bar",
                      note="One bar per day, or per month for periods over three months.", order=20),
     ]
-    from balai.i18n import rupiah
-
     revenue = previous = 0
     table = []
     for key in PROVIDERS:
-        got = total(f"payments.revenue.{key}", period.start, period.end)
+        got, before = totals.get(f"payments.revenue.{key}", (0, 0))
         revenue += got
-        previous += total(f"payments.revenue.{key}", before.start, before.end)
+        previous += before
         table.append([provider_title(key, PROVIDER_TITLES[key]),
-                      total(f"payments.count.{key}", period.start, period.end), rupiah(got)])
+                      totals.get(f"payments.count.{key}", (0, 0))[0], rupiah(got)])
     widgets += [
         Widget.figure("payments.revenue", Dimension.GOVERNANCE, "Revenue received", revenue,
                       previous=previous, unit="rupiah",
@@ -123,8 +123,10 @@ def build() -> BenchProbe:
         app = create_app(load_config(os.environ["BENCH_CONFIG"]),
                          plugins=plugin_list(os.environ.get("BENCH_PLUGINS")))
         state["catalogs"] = app.ui.catalogs
-        marks = ("?", "?", "?") if twin.db.is_sqlite else ("$1", "$2", "$3")
-        state["sql"] = METRICS_SQL.format(*marks)
+        marks = ("?", "?", "?", "?") if twin.db.is_sqlite else ("$1", "$2", "$3", "$4")
+        # SQLite's ? marks are taken in order, so there the period's start is passed twice.
+        state["totals_sql"] = TOTALS_SQL.format(*marks)
+        state["series_sql"] = SERIES_SQL.format(*marks)
         state["before_sql"] = BEFORE_SQL.format(*marks)
 
     @get(DASHBOARD_PATH)
@@ -153,9 +155,14 @@ def build() -> BenchProbe:
         period = parse_period({k: request.query_params.get(k) or "" for k in ("period", "from", "to")},
                               city.tz)
         start = period.previous().start
-        rows = await twin.db.fetch(state["sql"], CITY, start, period.end)
+        if twin.db.is_sqlite:
+            rows = await twin.db.fetch(state["totals_sql"], period.start, period.start, CITY, start, period.end)
+        else:
+            rows = await twin.db.fetch(state["totals_sql"], period.start, CITY, start, period.end)
+        totals = {r[0]: (int(r[1] or 0), int(r[2] or 0)) for r in rows}
+        series = await twin.db.fetch(state["series_sql"], CITY, ACCOUNTS, period.start, period.end)
         before = await twin.db.fetch(state["before_sql"], CITY, ACCOUNTS, start)
-        widgets = widgets_from_rows([tuple(r) for r in rows], int(before[0][0] or 0), period)
+        widgets = widgets_from_rows(totals, [tuple(r) for r in series], int(before[0][0] or 0), period)
         query = urlencode(period.query())
         root = f"/{CITY}"
         flashes = [_Flash(c, m) for c, m in session.pop("_flash", [])] if session else []

@@ -40,7 +40,7 @@ async def gather_widgets(request: Request, period: Period) -> list[Widget]:
     left out rather than breaking the mayor's page.
     """
     registry = request.app.state.ui.registry
-    with reading_window(period.previous().start, period.end):
+    with reading_window(period):
         found = await registry.gather(current_city(), "dashboard_widgets", request=request, period=period)
     widgets: dict[str, Widget] = {}
     for item in found:

@@ -84,56 +84,70 @@ async def set_metrics(metric: str, values: dict[date, int]) -> None:
         await set_metric(metric, day, value)
 
 
+_TOTALS_SQL = (
+    "SELECT metric, SUM(CASE WHEN day >= {} THEN value ELSE 0 END) AS current, "
+    "SUM(CASE WHEN day < {} THEN value ELSE 0 END) AS previous FROM balai_dashboard_daily "
+    "WHERE city = {} AND day >= {} AND day <= {} GROUP BY metric"
+)
+
+
 @dataclass
 class _Window:
-    """Every metric's daily rows of one city between two days, read once per page."""
+    """Every metric's totals for one period and the one before, read once per page."""
 
     city: str
-    start: date
-    end: date
-    days: dict[str, list[tuple[date, int]]] | None = None
+    period: Period
+    previous: Period
+    totals: dict[str, tuple[int, int]] | None = None
     before: dict[str, int] = field(default_factory=dict)
 
-    def covers(self, start: date | None, end: date) -> bool:
-        return self.city == current_city().slug and self.start <= end <= self.end and (
-            start is None or start >= self.start
-        )
-
-    async def load(self) -> dict[str, list[tuple[date, int]]]:
-        if self.days is None:
-            rows = await DailyMetric.select(DailyMetric.metric, DailyMetric.day, DailyMetric.value).where(
-                (DailyMetric.day >= self.start) & (DailyMetric.day <= self.end)
+    async def _totals(self) -> dict[str, tuple[int, int]]:
+        if self.totals is None:
+            rows = await DailyMetric.raw(
+                _TOTALS_SQL, self.period.start, self.period.start, self.city, self.previous.start,
+                self.period.end,
             )
-            days: dict[str, list[tuple[date, int]]] = {}
-            for row in rows:
-                days.setdefault(row["metric"], []).append((_as_date(row["day"]), int(row["value"])))
-            self.days = days
-        return self.days
+            self.totals = {r["metric"]: (int(r["current"] or 0), int(r["previous"] or 0)) for r in rows}
+        return self.totals
 
-    async def total_before(self, metric: str) -> int:
+    async def _before(self, metric: str) -> int:
         if metric not in self.before:
             row = await DailyMetric.select(Sum(DailyMetric.value, alias="total")).where(
-                (DailyMetric.metric == metric) & (DailyMetric.day < self.start)
+                (DailyMetric.metric == metric) & (DailyMetric.day < self.previous.start)
             ).first()
             self.before[metric] = int((row or {}).get("total") or 0)
         return self.before[metric]
+
+    async def total(self, metric: str, period: Period, cumulative: bool) -> int | None:
+        """The answer when ``period`` is the page's period or the one before, else ``None``."""
+        if self.city != current_city().slug:
+            return None
+        span = (period.start, period.end)
+        if span == (self.period.start, self.period.end):
+            current, previous = (await self._totals()).get(metric, (0, 0))
+            return current + (previous + await self._before(metric) if cumulative else 0)
+        if span == (self.previous.start, self.previous.end):
+            previous = (await self._totals()).get(metric, (0, 0))[1]
+            return previous + (await self._before(metric) if cumulative else 0)
+        return None
 
 
 _window: contextvars.ContextVar[_Window | None] = contextvars.ContextVar("balai_metric_window", default=None)
 
 
 @contextlib.contextmanager
-def reading_window(start: date, end: date) -> Iterator[None]:
-    """Answer metric reads between ``start`` and ``end`` from one query (the dashboard page).
+def reading_window(period: Period) -> Iterator[None]:
+    """Answer the totals of ``period`` and of the one before from one statement (the dashboard page).
 
-    Inside the block, :func:`metric_series` and :func:`metric_total` for days
-    in the window are served from every metric's rows of the window, read on
-    first use with one statement; a cumulative total adds one cached sum of
-    the days before the window. Reads outside the window go to the database
-    as usual. The page wraps all widgets of all plugins in one window, so the
-    number of statements does not grow with the number of widgets.
+    Inside the block, :func:`metric_total` for exactly the page's period or
+    ``period.previous()`` is served from one ``GROUP BY metric`` statement
+    that sums every metric over both periods, read on first use: one row per
+    metric, whatever the number of days or widgets. A cumulative total adds
+    one cached sum per metric of the days before. Other reads (series, other
+    ranges) go to the database as usual. The page wraps all widgets of all
+    plugins in one window.
     """
-    token = _window.set(_Window(current_city().slug, start, end))
+    token = _window.set(_Window(current_city().slug, period, period.previous()))
     try:
         yield
     finally:
@@ -141,12 +155,6 @@ def reading_window(start: date, end: date) -> Iterator[None]:
 
 
 async def _daily(metric: str, start: date | None, end: date) -> list[tuple[date, int]]:
-    window = _window.get()
-    if window is not None and window.covers(start, end):
-        rows = [(d, v) for d, v in (await window.load()).get(metric, ()) if (start is None or d >= start) and d <= end]
-        if start is None:
-            rows.append((window.start, await window.total_before(metric)))
-        return rows
     query = DailyMetric.select(DailyMetric.day, DailyMetric.value).where(
         (DailyMetric.metric == metric) & (DailyMetric.day <= end)
     )
@@ -180,6 +188,11 @@ async def metric_series(metric: str, period: Period) -> list[tuple[str, int]]:
 async def metric_total(metric: str, period: Period, *, cumulative: bool = False) -> int:
     """The metric summed over ``period`` (or, with ``cumulative``, over all days up to its end)."""
     _check(metric)
+    window = _window.get()
+    if window is not None:
+        found = await window.total(metric, period, cumulative)
+        if found is not None:
+            return found
     rows = await _daily(metric, None if cumulative else period.start, period.end)
     return sum(value for _, value in rows)
 
