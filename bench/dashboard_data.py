@@ -36,10 +36,15 @@ def _insert_accounts(path: str, accounts: int) -> None:
             for first in range(0, accounts, BATCH):
                 rows = []
                 for n in range(first, min(first + BATCH, accounts)):
-                    created = now - timedelta(seconds=SPAN_DAYS * 86400 - n * step - rng.random() * step)
-                    rows.append((CITY, f"Warga {n}", f"warga{n}@bench.id", "x", 1, created.isoformat()))
+                    created = now - timedelta(
+                        seconds=SPAN_DAYS * 86400 - n * step - rng.random() * step
+                    )
+                    rows.append(
+                        (CITY, f"Warga {n}", f"warga{n}@bench.id", "x", 1, created.isoformat())
+                    )
                 connection.executemany(
-                    "INSERT INTO balai_user (city, name, email, password_hash, is_active, created_at) "
+                    "INSERT INTO balai_user "
+                    "(city, name, email, password_hash, is_active, created_at) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
                     rows,
                 )
@@ -73,7 +78,9 @@ async def _aggregates(instance: Instance) -> float:
             for key in PROVIDERS:
                 count = rng.randint(5, 60)
                 await set_metric(f"payments.count.{key}", day, count)
-                await set_metric(f"payments.revenue.{key}", day, count * rng.randint(10, 400) * 1000)
+                await set_metric(
+                    f"payments.revenue.{key}", day, count * rng.randint(10, 400) * 1000
+                )
     await app.ui.database.close()
     return took
 
@@ -82,5 +89,5 @@ def seed(instance: Instance, accounts: int) -> float:
     """Insert the accounts and build the aggregates; returns the refresh job's seconds."""
     if not instance.database_url.startswith("sqlite:///"):
         raise SystemExit("the dashboard bench seeds SQLite only")
-    _insert_accounts(instance.database_url[len("sqlite:///"):], accounts)
+    _insert_accounts(instance.database_url[len("sqlite:///") :], accounts)
     return asyncio.run(_aggregates(instance))

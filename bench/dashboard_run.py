@@ -1,4 +1,6 @@
-"""``python -m bench.dashboard_run``: the mayor's dashboard against its twin, at 10k and 1M accounts.
+"""``python -m bench.dashboard_run``: the mayor's dashboard against its twin.
+
+At 10k and 1M accounts.
 
 For each size: a fresh SQLite instance (only the core and its built-in
 services), ``size`` accounts spread over two years plus the aggregates the
@@ -44,8 +46,14 @@ def _check(platform: servers.Server, twin: servers.Server, cookie: str) -> tuple
             problems.append(f"{server.name} answered {status}")
         pages[server.name] = checks.mask_csrf(html)
     if pages["platform"] != pages["twin"]:
-        diff = difflib.unified_diff(pages["platform"].splitlines(), pages["twin"].splitlines(),
-                                    "platform", "twin", lineterm="", n=1)
+        diff = difflib.unified_diff(
+            pages["platform"].splitlines(),
+            pages["twin"].splitlines(),
+            "platform",
+            "twin",
+            lineterm="",
+            n=1,
+        )
         problems.append("HTML differs:\n" + "\n".join(list(diff)[:40]))
     return problems, {"queries_per_request": counts, "html_bytes": len(pages["platform"])}
 
@@ -56,10 +64,16 @@ def run_size(size: int, work: Path, load: measure.Load, rounds: int) -> dict:
     inst = instance.new_instance(folder, None, [])
     instance.prepare(inst)
     refresh_seconds = dashboard_data.seed(inst, size)
-    print(f"  {size:,} accounts seeded; the refresh job built the aggregates in {refresh_seconds:.1f} s")
+    print(
+        f"  {size:,} accounts seeded; "
+        f"the refresh job built the aggregates in {refresh_seconds:.1f} s"
+    )
     running: dict[str, servers.Server] = {}
     try:
-        for name, factory in (("platform", "bench.serve_balai:build"), ("twin", "bench.dashboard_twin:build")):
+        for name, factory in (
+            ("platform", "bench.serve_balai:build"),
+            ("twin", "bench.dashboard_twin:build"),
+        ):
             running[name] = servers.launch(name, factory, inst.environ(), folder)
         for server in running.values():
             servers.wait_ready(server)
@@ -68,8 +82,10 @@ def run_size(size: int, work: Path, load: measure.Load, rounds: int) -> dict:
         if problems:
             print("  check FAILED:\n    " + "\n    ".join(problems))
             return {"size": size, "problems": problems, **facts}
-        print(f"  check ok: identical HTML ({facts['html_bytes']} bytes); queries per page "
-              f"{facts['queries_per_request']}")
+        print(
+            f"  check ok: identical HTML ({facts['html_bytes']} bytes); queries per page "
+            f"{facts['queries_per_request']}"
+        )
         warm = measure.Load(load.threads, load.connections, 2)
         for server in running.values():
             measure.wrk(server.name, server.base + PATH, server.pid, warm, cookie)
@@ -82,8 +98,10 @@ def run_size(size: int, work: Path, load: measure.Load, rounds: int) -> dict:
                 if done.errors:
                     problems.append(f"{name}: {done.errors} failed requests")
                 cpu[name].append(done.cpu_us_per_request)
-            print(f"    round {number + 1}/{rounds}: "
-                  + ", ".join(f"{n} {cpu[n][-1]:.0f} µs" for n in order))
+            print(
+                f"    round {number + 1}/{rounds}: "
+                + ", ".join(f"{n} {cpu[n][-1]:.0f} µs" for n in order)
+            )
         return {
             "size": size,
             "refresh_seconds": refresh_seconds,
@@ -105,8 +123,12 @@ def _show(spread: dict, digits: int = 0) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run both sizes and print the table; 1 when a check failed."""
-    parser = argparse.ArgumentParser(prog="python -m bench.dashboard_run", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="3 rounds of 1 s, 10k and 100k accounts")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.dashboard_run", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="3 rounds of 1 s, 10k and 100k accounts"
+    )
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=8)
@@ -122,20 +144,28 @@ def main(argv: list[str] | None = None) -> int:
             results.append(run_size(size, work, load, rounds))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    lines = ["| accounts | platform µs/req | twin µs/req | twin ÷ platform (goal ≥ 0.70) | queries platform / twin |",
-             "|---|---|---|---|---|"]
+    lines = [
+        "| accounts | platform µs/req | twin µs/req | twin ÷ platform (goal ≥ 0.70) "
+        "| queries platform / twin |",
+        "|---|---|---|---|---|",
+    ]
     for r in results:
         if "platform_us" not in r:
             lines.append(f"| {r['size']:,} | check failed | | | |")
             continue
         q = r["queries_per_request"]
-        lines.append(f"| {r['size']:,} | {_show(r['platform_us'])} | {_show(r['twin_us'])} | "
-                     f"{_show(r['twin_over_platform'], 2)} | {q['platform']} / {q['twin']} |")
+        lines.append(
+            f"| {r['size']:,} | {_show(r['platform_us'])} | {_show(r['twin_us'])} | "
+            f"{_show(r['twin_over_platform'], 2)} | {q['platform']} / {q['twin']} |"
+        )
     timed = [r for r in results if "platform_us" in r]
     if len(timed) == 2:
         growth = timed[1]["platform_us"]["median"] / timed[0]["platform_us"]["median"]
         lines.append("")
-        lines.append(f"platform at {timed[1]['size']:,} ÷ at {timed[0]['size']:,} accounts (goal ≤ 1.5): {growth:.2f}")
+        lines.append(
+            f"platform at {timed[1]['size']:,} ÷ at {timed[0]['size']:,} accounts "
+            f"(goal ≤ 1.5): {growth:.2f}"
+        )
     printed = "\n".join(lines)
     print()
     print(printed)

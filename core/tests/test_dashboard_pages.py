@@ -15,8 +15,8 @@ from balai.config import Config
 from balai.dashboard.core_widgets import ACCOUNTS, refresh_accounts
 from balai.dashboard.tables import DailyMetric
 from balai.tables import User
-from balai.testing import TestDatabases, build_app
 from balai.tenants import current_city
+from balai.testing import TestDatabases, build_app
 from test_dashboard_papan_plugin import SLUG, papan_registry
 
 PAGE = "/malang/dasbor/"
@@ -30,11 +30,19 @@ def balai_cities() -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def balai_app(balai_config: Config, balai_database_url: str, balai_test_databases: TestDatabases,
-              balai_fast_passwords: None) -> Any:
+def balai_app(
+    balai_config: Config,
+    balai_database_url: str,
+    balai_test_databases: TestDatabases,
+    balai_fast_passwords: None,
+) -> Any:
     """The core, its services and ``papan``."""
-    return build_app(balai_config, balai_test_databases, database_url=balai_database_url,
-                     registry=papan_registry())
+    return build_app(
+        balai_config,
+        balai_test_databases,
+        database_url=balai_database_url,
+        registry=papan_registry(),
+    )
 
 
 async def _refresh() -> int:
@@ -74,8 +82,14 @@ def test_page_groups_widgets_under_the_six_dimensions(client, login_as, city_run
     assert ids == ["governance", "living", "economy", "branding", "society", "environment"]
     assert "css/dashboard.css" in text
     # core widgets and the plugin's
-    for key in ("core-accounts-total", "core-accounts-new", "core-accounts-per-day",
-                "papan-revenue", "papan-tonnes", "papan-districts"):
+    for key in (
+        "core-accounts-total",
+        "core-accounts-new",
+        "core-accounts-per-day",
+        "papan-revenue",
+        "papan-tonnes",
+        "papan-districts",
+    ):
         assert f'id="widget-{key}"' in text
     # living and branding have no widget: an empty state naming what would feed them
     living = text.split('id="dim-living"')[1].split("</section>")[0]
@@ -84,7 +98,9 @@ def test_page_groups_widgets_under_the_six_dimensions(client, login_as, city_run
     assert "Rp2.500.000" in text and "dash-trend-up" in text and "+25.0%" in text
     # htmx refreshes every card
     cards = text.count('<article class="card dash-card')
-    assert cards >= 6 and text.count('hx-trigger="every 60s"') == cards  # built-in services add theirs
+    assert (
+        cards >= 6 and text.count('hx-trigger="every 60s"') == cards
+    )  # built-in services add theirs
     assert 'hx-get="/malang/dasbor/widget/papan.revenue?period=30d"' in text
     assert 'href="/malang/dasbor/widget/papan.revenue.csv?period=30d"' in text
     assert " style=" not in text.split("<main")[1] and "<script" not in text.split("<main")[1]
@@ -98,7 +114,10 @@ def test_charts_are_well_formed_svg_with_the_numbers(client, login_as):
     line = next(ET.fromstring(c) for c in charts if "chart-line" in c)
     ns = "{http://www.w3.org/2000/svg}"
     assert line.find(f"{ns}title").text
-    assert [c.find(f"{ns}title").text for c in line.iter(f"{ns}circle")] == ["2026-10: 120", "2026-11: 98"]
+    assert [c.find(f"{ns}title").text for c in line.iter(f"{ns}circle")] == [
+        "2026-10: 120",
+        "2026-11: 98",
+    ]
     assert {"120", "98"} <= {t.text for t in line.iter(f"{ns}text")}
     # and a visually hidden table with the same numbers
     assert '<th scope="row">2026-10</th><td>120</td>' in text
@@ -110,8 +129,12 @@ def test_accounts_are_counted_from_the_daily_aggregates(client, login_as, city_r
     async def seed() -> None:
         now = datetime.now(UTC)
         for n in range(3):
-            await create_user(name=f"Warga {n}", password="kata-sandi-uji-123", email=f"w{n}@example.id")
-        await User.update({User.created_at: now - timedelta(days=40)}).where(User.email == "w0@example.id")
+            await create_user(
+                name=f"Warga {n}", password="kata-sandi-uji-123", email=f"w{n}@example.id"
+            )
+        await User.update({User.created_at: now - timedelta(days=40)}).where(
+            User.email == "w0@example.id"
+        )
         await refresh_accounts(current_city())
 
     city_run("malang", seed)
@@ -145,8 +168,10 @@ def test_refresh_is_incremental_and_idempotent(client, login_as, city_run):
 # --- period filter --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("query", ["period=7d", "period=month", "period=year",
-                                   "period=custom&from=2026-01-01&to=2026-01-31"])
+@pytest.mark.parametrize(
+    "query",
+    ["period=7d", "period=month", "period=year", "period=custom&from=2026-01-01&to=2026-01-31"],
+)
 def test_every_period_renders(client, login_as, query):
     login_as("dashboard.viewer")
     page = client.get(f"{PAGE}?{query}")
@@ -162,7 +187,9 @@ def test_bad_period_is_a_400_with_a_clear_message(client, login_as):
     assert client.get(f"{PAGE}?period=forever").status_code == 400
     assert client.get(f"{PAGE}?period=custom&from=2026-01-01&to=" + "9" * 500).status_code == 400
     csv_answer = client.get("/malang/dasbor/widget/papan.revenue.csv?period=custom&from=x&to=y")
-    assert csv_answer.status_code == 400 and csv_answer.headers["content-type"].startswith("text/plain")
+    assert csv_answer.status_code == 400 and csv_answer.headers["content-type"].startswith(
+        "text/plain"
+    )
     assert csv_answer.text
 
 
@@ -171,7 +198,9 @@ def test_bad_period_is_a_400_with_a_clear_message(client, login_as):
 
 def test_fragment_is_just_the_card(client, login_as):
     login_as("dashboard.viewer")
-    part = client.get("/malang/dasbor/widget/papan.tonnes?period=7d", headers={"HX-Request": "true"})
+    part = client.get(
+        "/malang/dasbor/widget/papan.tonnes?period=7d", headers={"HX-Request": "true"}
+    )
     assert part.status_code == 200
     body = part.text.strip()
     assert body.startswith("<article") and body.endswith("</article>") and "<html" not in body
@@ -181,13 +210,19 @@ def test_fragment_is_just_the_card(client, login_as):
 
 def test_csv_export_per_widget(client, login_as):
     login_as("dashboard.viewer")
-    answer = client.get("/malang/dasbor/widget/papan.districts.csv?period=custom&from=2026-01-01&to=2026-01-31")
+    answer = client.get(
+        "/malang/dasbor/widget/papan.districts.csv?period=custom&from=2026-01-01&to=2026-01-31"
+    )
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "text/csv; charset=utf-8"
     assert answer.headers["content-disposition"] == (
-        'attachment; filename="papan.districts_2026-01-01_2026-01-31.csv"')
-    assert list(csv.reader(io.StringIO(answer.text))) == [["District", "Tonnes"], ["Klojen", "120"],
-                                                          ["Lowokwaru", "98"]]
+        'attachment; filename="papan.districts_2026-01-01_2026-01-31.csv"'
+    )
+    assert list(csv.reader(io.StringIO(answer.text))) == [
+        ["District", "Tonnes"],
+        ["Klojen", "120"],
+        ["Lowokwaru", "98"],
+    ]
     chart = client.get("/malang/dasbor/widget/papan.tonnes.csv").text
     assert chart.splitlines() == ["label,value", "2026-10,120", "2026-11,98"]
     figure = client.get("/malang/dasbor/widget/papan.revenue.csv").text

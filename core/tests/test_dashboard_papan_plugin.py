@@ -25,17 +25,35 @@ class PapanPlugin:
 
     @tk.hookimpl
     def plugin_info(self):
-        return tk.PluginInfo(slug=SLUG, title="Papan", dimension=tk.Dimension.ENVIRONMENT, version="0.1")
+        return tk.PluginInfo(
+            slug=SLUG, title="Papan", dimension=tk.Dimension.ENVIRONMENT, version="0.1"
+        )
 
     @tk.hookimpl
     async def dashboard_widgets(self, request, period):
         return [
-            tk.Widget.figure("papan.revenue", tk.Dimension.ECONOMY, "Market revenue", 2500000,
-                             previous=2000000, unit="rupiah"),
-            tk.Widget.chart("papan.tonnes", tk.Dimension.ENVIRONMENT, "Waste collected",
-                            [("2026-10", 120), ("2026-11", 98)], chart_type="line"),
-            tk.Widget.table("papan.districts", tk.Dimension.ENVIRONMENT, "Districts",
-                            ["District", "Tonnes"], [["Klojen", 120], ["Lowokwaru", 98]]),
+            tk.Widget.figure(
+                "papan.revenue",
+                tk.Dimension.ECONOMY,
+                "Market revenue",
+                2500000,
+                previous=2000000,
+                unit="rupiah",
+            ),
+            tk.Widget.chart(
+                "papan.tonnes",
+                tk.Dimension.ENVIRONMENT,
+                "Waste collected",
+                [("2026-10", 120), ("2026-11", 98)],
+                chart_type="line",
+            ),
+            tk.Widget.table(
+                "papan.districts",
+                tk.Dimension.ENVIRONMENT,
+                "Districts",
+                ["District", "Tonnes"],
+                [["Klojen", 120], ["Lowokwaru", 98]],
+            ),
         ]
 
     @tk.hookimpl

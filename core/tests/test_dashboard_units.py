@@ -10,7 +10,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from balai import toolkit as tk
 from balai.dashboard.charts import format_value, nice_ceiling, render_chart
-from balai.dashboard.metrics import bump_metric, metric_months, metric_series, metric_total, set_metric
+from balai.dashboard.metrics import (
+    bump_metric,
+    metric_months,
+    metric_series,
+    metric_total,
+    set_metric,
+)
 from balai.dashboard.period import Period, PeriodError, parse_period
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -23,7 +29,12 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 def test_presets_end_today_in_the_city_zone():
     week = parse_period({"period": "7d"}, WIB, NOW)
-    assert (week.start, week.end, week.granularity, week.days) == (date(2026, 11, 17), date(2026, 11, 23), "day", 7)
+    assert (week.start, week.end, week.granularity, week.days) == (
+        date(2026, 11, 17),
+        date(2026, 11, 23),
+        "day",
+        7,
+    )
     assert parse_period({}, WIB, NOW).days == 30  # the default: last 30 days
     month = parse_period({"period": "month"}, WIB, NOW)
     assert (month.start, month.end) == (date(2026, 11, 1), date(2026, 11, 23))
@@ -45,7 +56,10 @@ def test_custom_period_and_its_previous_one():
 def test_period_utc_bounds_follow_the_city_day():
     period = Period(date(2026, 11, 1), date(2026, 11, 1), tz=WIB)
     start, end = period.utc_bounds()
-    assert (start, end) == (datetime(2026, 10, 31, 17, tzinfo=UTC), datetime(2026, 11, 1, 17, tzinfo=UTC))
+    assert (start, end) == (
+        datetime(2026, 10, 31, 17, tzinfo=UTC),
+        datetime(2026, 11, 1, 17, tzinfo=UTC),
+    )
 
 
 @pytest.mark.parametrize(
@@ -53,10 +67,16 @@ def test_period_utc_bounds_follow_the_city_day():
     [
         ({"period": "decade"}, "Unknown period"),
         ({"period": "custom", "from": "2026-01-01"}, "both a start and an end"),
-        ({"period": "custom", "from": "01/02/2026", "to": "2026-02-01"}, "start date must be a date"),
+        (
+            {"period": "custom", "from": "01/02/2026", "to": "2026-02-01"},
+            "start date must be a date",
+        ),
         ({"period": "custom", "from": "2026-01-01", "to": "2026-02-30"}, "end date must be a date"),
         ({"period": "custom", "from": "2026-02-01", "to": "2026-01-01"}, "must not be after"),
-        ({"period": "custom", "from": "2026-11-01", "to": "2026-11-24"}, "cannot end in the future"),
+        (
+            {"period": "custom", "from": "2026-11-01", "to": "2026-11-24"},
+            "cannot end in the future",
+        ),
         ({"period": "custom", "from": "2020-01-01", "to": "2026-01-01"}, "at most three years"),
     ],
 )
@@ -79,9 +99,13 @@ def test_figure_trend_and_csv():
 
 
 def test_chart_and_table_csv_rows():
-    chart = tk.Widget.chart("pasar.daily", tk.Dimension.ECONOMY, "Daily", [("2026-11-01", 3), ("2026-11-02", 4.0)])
+    chart = tk.Widget.chart(
+        "pasar.daily", tk.Dimension.ECONOMY, "Daily", [("2026-11-01", 3), ("2026-11-02", 4.0)]
+    )
     assert chart.csv_rows() == [["label", "value"], ["2026-11-01", "3"], ["2026-11-02", "4"]]
-    table = tk.Widget.table("pasar.top", tk.Dimension.ECONOMY, "Top", ["Stall", "Orders"], [["A", 3], ["B", 1]])
+    table = tk.Widget.table(
+        "pasar.top", tk.Dimension.ECONOMY, "Top", ["Stall", "Orders"], [["A", 3], ["B", 1]]
+    )
     assert table.csv_rows() == [["Stall", "Orders"], ["A", "3"], ["B", "1"]]
 
 
@@ -108,8 +132,12 @@ def _parse(svg: str) -> ET.Element:
 
 
 def test_bar_chart_is_well_formed_svg_with_its_values_as_text():
-    widget = tk.Widget.chart("pasar.daily", tk.Dimension.ECONOMY, "Daily orders",
-                             [("2026-11-01", 1234), ("2026-11-02", 0), ("2026-11-03", 56)])
+    widget = tk.Widget.chart(
+        "pasar.daily",
+        tk.Dimension.ECONOMY,
+        "Daily orders",
+        [("2026-11-01", 1234), ("2026-11-02", 0), ("2026-11-03", 56)],
+    )
     root = _parse(str(render_chart(widget)))
     assert root.tag == f"{SVG}svg" and root.get("role") == "img"
     assert "style" not in str(render_chart(widget)) and "<script" not in str(render_chart(widget))
@@ -117,19 +145,34 @@ def test_bar_chart_is_well_formed_svg_with_its_values_as_text():
     assert "3" in root.find(f"{SVG}desc").text and "2026-11-01" in root.find(f"{SVG}desc").text
     bars = root.findall(f".//{SVG}rect")
     assert len(bars) == 3
-    assert [b.find(f"{SVG}title").text for b in bars] == ["2026-11-01: 1.234", "2026-11-02: 0", "2026-11-03: 56"]
+    assert [b.find(f"{SVG}title").text for b in bars] == [
+        "2026-11-01: 1.234",
+        "2026-11-02: 0",
+        "2026-11-03: 56",
+    ]
     texts = [t.text for t in root.iter(f"{SVG}text")]
     assert {"1.234", "0", "56"} <= set(texts)  # value labels
     assert "2026-11-01" in texts  # x axis label
 
 
 def test_line_chart_in_rupiah_and_empty_chart():
-    widget = tk.Widget.chart("pasar.rev", tk.Dimension.ECONOMY, "Revenue", [("A", 1500000), ("B", 2500000)],
-                             chart_type="line", unit="rupiah")
+    widget = tk.Widget.chart(
+        "pasar.rev",
+        tk.Dimension.ECONOMY,
+        "Revenue",
+        [("A", 1500000), ("B", 2500000)],
+        chart_type="line",
+        unit="rupiah",
+    )
     root = _parse(str(render_chart(widget)))
     assert root.find(f".//{SVG}polyline") is not None
-    assert [c.find(f"{SVG}title").text for c in root.iter(f"{SVG}circle")] == ["A: Rp1.500.000", "B: Rp2.500.000"]
-    empty = _parse(str(render_chart(tk.Widget.chart("pasar.none", tk.Dimension.ECONOMY, "None", []))))
+    assert [c.find(f"{SVG}title").text for c in root.iter(f"{SVG}circle")] == [
+        "A: Rp1.500.000",
+        "B: Rp2.500.000",
+    ]
+    empty = _parse(
+        str(render_chart(tk.Widget.chart("pasar.none", tk.Dimension.ECONOMY, "None", [])))
+    )
     assert "No data" in "".join(empty.itertext())
 
 
@@ -140,8 +183,11 @@ def test_chart_escapes_labels():
 
 
 def test_number_formats():
-    assert (format_value(1250000, "rupiah"), format_value(12.345, "percent"), format_value(1234, "count")) == (
-        "Rp1.250.000", "12.3%", "1.234")
+    assert (
+        format_value(1250000, "rupiah"),
+        format_value(12.345, "percent"),
+        format_value(1234, "count"),
+    ) == ("Rp1.250.000", "12.3%", "1.234")
     assert [nice_ceiling(v) for v in (0, 7, 13, 230, 1)] == [1, 10, 20, 250, 1]
 
 
@@ -170,11 +216,15 @@ def test_bumped_metrics_add_up_per_day_and_per_city(balai_app, city_run):
     assert series == [("2026-11-01", 5), ("2026-11-02", 0), ("2026-11-03", 1)]
     assert (total, cumulative) == (6, 13)
     assert months == [("2026-10", 7), ("2026-11", 6)]
-    assert city_run("semarang", _metric_series_only) == [("2026-11-01", 0), ("2026-11-02", 0), ("2026-11-03", 0)]
+    assert city_run("semarang", _metric_series_only) == [
+        ("2026-11-01", 0),
+        ("2026-11-02", 0),
+        ("2026-11-03", 0),
+    ]
 
 
 def test_metric_names_are_namespaced():
-    with pytest.raises(ValueError, match="slug.what"):
+    with pytest.raises(ValueError, match=r"slug\.what"):
         asyncio.run(bump_metric("visits"))
 
 
@@ -211,7 +261,11 @@ def test_a_reading_window_gives_the_same_totals_from_one_read(balai_app, city_ru
     assert outside == ([("2026-11-01", 0), ("2026-11-02", 3), ("2026-11-03", 0)], 3, 2, 9, 6, 9)
     assert inside == outside
     # totals come from the window's one read; series are read afresh (one metric's days)
-    assert cached[1:] == outside[1:] and cached[0] == [("2026-11-01", 0), ("2026-11-02", 0), ("2026-11-03", 0)]
+    assert cached[1:] == outside[1:] and cached[0] == [
+        ("2026-11-01", 0),
+        ("2026-11-02", 0),
+        ("2026-11-03", 0),
+    ]
     assert after == ([("2026-11-01", 0), ("2026-11-02", 0), ("2026-11-03", 0)], 0, 0, 0, 0, 0)
 
 

@@ -14,8 +14,8 @@ from balai.config import Config
 from balai.dashboard.core_widgets import refresh_accounts
 from balai.opendata.types import DatasetError
 from balai.tables import User
-from balai.testing import TestDatabases, build_app
 from balai.tenants import City, current_city
+from balai.testing import TestDatabases, build_app
 from test_dashboard_papan_plugin import SLUG, papan_registry
 
 
@@ -26,20 +26,31 @@ def balai_cities() -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def balai_app(balai_config: Config, balai_database_url: str, balai_test_databases: TestDatabases,
-              balai_fast_passwords: None) -> Any:
+def balai_app(
+    balai_config: Config,
+    balai_database_url: str,
+    balai_test_databases: TestDatabases,
+    balai_fast_passwords: None,
+) -> Any:
     """The core, its services and ``papan``."""
-    return build_app(balai_config, balai_test_databases, database_url=balai_database_url,
-                     registry=papan_registry())
+    return build_app(
+        balai_config,
+        balai_test_databases,
+        database_url=balai_database_url,
+        registry=papan_registry(),
+    )
 
 
 def _seed_accounts(city_run) -> None:
     async def seed() -> None:
         for n in range(3):
-            await create_user(name=f"Warga {n}", password="kata-sandi-uji-123", email=f"w{n}@example.id")
+            await create_user(
+                name=f"Warga {n}", password="kata-sandi-uji-123", email=f"w{n}@example.id"
+            )
         # one account registered in an earlier month
         await User.update({User.created_at: datetime(2026, 1, 15, 3, tzinfo=UTC)}).where(
-            User.email == "w0@example.id")
+            User.email == "w0@example.id"
+        )
         await refresh_accounts(current_city())
 
     city_run("malang", seed)
@@ -58,14 +69,23 @@ def test_list_page_is_public_with_descriptions_and_licences(client):
     assert 'href="/malang/data/accounts-monthly"' in page.text
     assert 'href="/malang/data/papan-waste"' in page.text
     assert "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)" in page.text
-    assert "Tonnes of waste collected per district and month." in page.text  # no translation: msgid shown
+    assert (
+        "Tonnes of waste collected per district and month." in page.text
+    )  # no translation: msgid shown
 
 
 def test_dataset_page_shows_columns_and_a_preview(client):
     page = client.get("/malang/data/papan-waste")
     assert page.status_code == 200
-    for text in ("Klojen", "Lowokwaru", "120.5", "<code>tonnes</code>", "/malang/data/papan-waste.csv",
-                 "/malang/data/papan-waste.json", "/malang/api/data/papan-waste"):
+    for text in (
+        "Klojen",
+        "Lowokwaru",
+        "120.5",
+        "<code>tonnes</code>",
+        "/malang/data/papan-waste.csv",
+        "/malang/data/papan-waste.json",
+        "/malang/api/data/papan-waste",
+    ):
         assert text in page.text
     assert client.get("/malang/data/no-such-data").status_code == 404
     assert client.get("/malang/data/" + "x" * 300).status_code == 404
@@ -76,9 +96,15 @@ def test_core_dataset_counts_accounts_per_month(client, city_run):
     answer = client.get("/malang/data/accounts-monthly.csv")
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "text/csv; charset=utf-8"
-    assert answer.headers["content-disposition"] == 'attachment; filename="malang_accounts-monthly.csv"'
+    assert (
+        answer.headers["content-disposition"]
+        == 'attachment; filename="malang_accounts-monthly.csv"'
+    )
     assert list(csv.reader(io.StringIO(answer.text))) == [
-        ["month", "accounts_registered"], ["2026-01", "1"], [_this_month(), "2"]]
+        ["month", "accounts_registered"],
+        ["2026-01", "1"],
+        [_this_month(), "2"],
+    ]
     # counts only: no name or address of anybody
     assert "Warga" not in answer.text and "@" not in answer.text
     assert "Warga" not in client.get("/malang/data/accounts-monthly").text
@@ -88,15 +114,25 @@ def test_csv_and_json_downloads(client):
     answer = client.get("/malang/data/papan-waste.csv")
     assert answer.status_code == 200
     assert answer.text.splitlines() == [
-        "month,district,tonnes,collected", "2026-10,Klojen,120.5,true", "2026-11,Lowokwaru,98,false"]
+        "month,district,tonnes,collected",
+        "2026-10,Klojen,120.5,true",
+        "2026-11,Lowokwaru,98,false",
+    ]
     data = client.get("/malang/data/papan-waste.json")
     assert data.status_code == 200 and data.headers["content-type"] == "application/json"
     assert data.headers["content-disposition"] == 'attachment; filename="malang_papan-waste.json"'
     body = data.json()
     assert body["row_count"] == 2
-    assert body["rows"][0] == {"month": "2026-10", "district": "Klojen", "tonnes": 120.5, "collected": True}
-    assert body["dataset"]["licence"] == {"name": "CC BY 4.0",
-                                          "url": "https://creativecommons.org/licenses/by/4.0/"}
+    assert body["rows"][0] == {
+        "month": "2026-10",
+        "district": "Klojen",
+        "tonnes": 120.5,
+        "collected": True,
+    }
+    assert body["dataset"]["licence"] == {
+        "name": "CC BY 4.0",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    }
     assert client.get("/malang/data/nothing.json").status_code == 404
     assert client.get("/malang/data/nothing.csv").status_code == 404
 
@@ -122,8 +158,10 @@ def test_api_gives_one_dataset_with_rows(client, city_run):
     _seed_accounts(city_run)
     body = client.get("/malang/api/data/accounts-monthly").json()
     assert body["dataset"]["slug"] == "accounts-monthly"
-    assert body["rows"] == [{"month": "2026-01", "accounts_registered": 1},
-                            {"month": _this_month(), "accounts_registered": 2}]
+    assert body["rows"] == [
+        {"month": "2026-01", "accounts_registered": 1},
+        {"month": _this_month(), "accounts_registered": 2},
+    ]
     missing = client.get("/malang/api/data/nothing")
     assert missing.status_code == 404 and missing.headers["content-type"] == "application/json"
 
@@ -146,11 +184,17 @@ def test_openapi_lists_the_open_data_endpoints(client):
     listing = paths.get("/api/data") or paths["/api/data/"]
     ok = listing["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert ok["$ref"].endswith("/DatasetList")
-    one = paths["/api/data/{slug}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    one = paths["/api/data/{slug}"]["get"]["responses"]["200"]["content"]["application/json"][
+        "schema"
+    ]
     assert one["$ref"].endswith("/DatasetData")
     components = spec["components"]["schemas"]
-    assert {"DatasetList", "DatasetData", "DatasetSummary", "ColumnOut", "LicenceOut"} <= set(components)
-    assert not any(p.startswith("/data") or p.startswith("/dasbor") for p in paths)  # HTML pages stay out
+    assert {"DatasetList", "DatasetData", "DatasetSummary", "ColumnOut", "LicenceOut"} <= set(
+        components
+    )
+    assert not any(
+        p.startswith("/data") or p.startswith("/dasbor") for p in paths
+    )  # HTML pages stay out
 
 
 # --- the type -----------------------------------------------------------------
@@ -163,7 +207,10 @@ def test_rows_are_checked_against_the_columns():
     async def missing(city):
         return [{"month": "2026-10"}]
 
-    columns = (tk.DatasetColumn("month", "month", "Month"), tk.DatasetColumn("count", "integer", "Count"))
+    columns = (
+        tk.DatasetColumn("month", "month", "Month"),
+        tk.DatasetColumn("count", "integer", "Count"),
+    )
     city = City(slug="malang", name="Kota Malang")
     import asyncio
 

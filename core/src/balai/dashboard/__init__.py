@@ -1,1 +1,4 @@
-"""The mayor's dashboard: widgets of every service grouped by smart-city dimension (built-in plugin ``dashboard``)."""
+"""The mayor's dashboard (built-in plugin ``dashboard``).
+
+Widgets of every service, grouped by smart-city dimension.
+"""

@@ -33,7 +33,7 @@ def format_value(value: int | float | None, unit: str) -> str:
     if value is None:
         return ""
     if unit == "rupiah":
-        return rupiah(int(round(value)))
+        return rupiah(round(value))
     if unit == "percent":
         return f"{value:.1f}%"
     if isinstance(value, float) and not value.is_integer():
@@ -77,7 +77,7 @@ def render_chart(widget: Widget) -> Markup:
             f"{escape(_('No data for this period.'))}</text>"
         )
         parts.append("</svg>")
-        return Markup("".join(parts))
+        return Markup("".join(parts))  # noqa: S704 (every text and attribute above is escaped)
     top = nice_ceiling(max(max(p.value for p in points), 0))
     bottom = min(min(p.value for p in points), 0)
     span = (top - bottom) or 1
@@ -90,13 +90,17 @@ def render_chart(widget: Widget) -> Markup:
     for i in range(5):
         tick = bottom + span * i / 4
         y = y_of(tick)
-        parts.append(f'<line class="chart-gridline" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_num(y)}" y2="{_num(y)}"/>')
+        parts.append(
+            f'<line class="chart-gridline" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
+            f'y1="{_num(y)}" y2="{_num(y)}"/>'
+        )
         parts.append(
             f'<text class="chart-tick" x="{LEFT - 6}" y="{_num(y + 4)}" text-anchor="end">'
             f"{escape(format_value(tick, widget.unit))}</text>"
         )
     parts.append(
-        f'<line class="chart-axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_num(y_of(0))}" y2="{_num(y_of(0))}"/>'
+        f'<line class="chart-axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
+        f'y1="{_num(y_of(0))}" y2="{_num(y_of(0))}"/>'
     )
     parts.append("</g>")
 
@@ -108,7 +112,7 @@ def render_chart(widget: Widget) -> Markup:
         parts.append(_line(points, centres, y_of, widget.unit))
     parts.append(_x_labels(points, centres))
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return Markup("".join(parts))  # noqa: S704 (every text and attribute above is escaped)
 
 
 def _point_title(point: ChartPoint, unit: str) -> str:
@@ -125,11 +129,13 @@ def _bars(points: list[ChartPoint], centres: list[float], slot: float, y_of, uni
         top, height = min(y, zero), abs(zero - y)
         out.append(
             f'<rect class="chart-bar-rect" x="{_num(centre - width / 2)}" y="{_num(top)}" '
-            f'width="{_num(width)}" height="{_num(max(height, 0.5))}">{_point_title(point, unit)}</rect>'
+            f'width="{_num(width)}" height="{_num(max(height, 0.5))}">'
+            f"{_point_title(point, unit)}</rect>"
         )
         if show_values:
             out.append(
-                f'<text class="chart-value" x="{_num(centre)}" y="{_num(top - 5)}" text-anchor="middle">'
+                f'<text class="chart-value" x="{_num(centre)}" y="{_num(top - 5)}" '
+                'text-anchor="middle">'
                 f"{escape(format_value(point.value, unit))}</text>"
             )
     out.append("</g>")
@@ -142,7 +148,10 @@ def _line(points: list[ChartPoint], centres: list[float], y_of, unit: str) -> st
     out = ['<g class="chart-lines">', f'<polyline class="chart-line-path" points="{path}"/>']
     show_values = len(points) <= MAX_VALUE_LABELS
     for point, (x, y) in zip(points, coords, strict=True):
-        out.append(f'<circle class="chart-point" cx="{_num(x)}" cy="{_num(y)}" r="3.5">{_point_title(point, unit)}</circle>')
+        out.append(
+            f'<circle class="chart-point" cx="{_num(x)}" cy="{_num(y)}" r="3.5">'
+            f"{_point_title(point, unit)}</circle>"
+        )
         if show_values:
             out.append(
                 f'<text class="chart-value" x="{_num(x)}" y="{_num(y - 8)}" text-anchor="middle">'
@@ -171,11 +180,26 @@ def describe(widget: Widget) -> str:
         return _("No data for this period.")
     first, last = points[0].label, points[-1].label
     if widget.chart_type == "bar":
-        text = _("Bar chart of %(count)s values from %(first)s to %(last)s.",
-                 count=len(points), first=first, last=last)
+        text = _(
+            "Bar chart of %(count)s values from %(first)s to %(last)s.",
+            count=len(points),
+            first=first,
+            last=last,
+        )
     else:
-        text = _("Line chart of %(count)s values from %(first)s to %(last)s.",
-                 count=len(points), first=first, last=last)
+        text = _(
+            "Line chart of %(count)s values from %(first)s to %(last)s.",
+            count=len(points),
+            first=first,
+            last=last,
+        )
     highest = max(points, key=lambda p: p.value)
-    return text + " " + _("Highest: %(value)s (%(label)s).",
-                          value=format_value(highest.value, widget.unit), label=highest.label)
+    return (
+        text
+        + " "
+        + _(
+            "Highest: %(value)s (%(label)s).",
+            value=format_value(highest.value, widget.unit),
+            label=highest.label,
+        )
+    )

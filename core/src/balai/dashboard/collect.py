@@ -41,11 +41,15 @@ async def gather_widgets(request: Request, period: Period) -> list[Widget]:
     """
     registry = request.app.state.ui.registry
     with reading_window(period):
-        found = await registry.gather(current_city(), "dashboard_widgets", request=request, period=period)
+        found = await registry.gather(
+            current_city(), "dashboard_widgets", request=request, period=period
+        )
     widgets: dict[str, Widget] = {}
     for item in found:
         if not isinstance(item, Widget):
-            log.warning("dashboard_widgets returned %r, not a toolkit.Widget; skipped", type(item).__name__)
+            log.warning(
+                "dashboard_widgets returned %r, not a toolkit.Widget; skipped", type(item).__name__
+            )
             continue
         if item.key in widgets:
             log.warning("dashboard widget key %r given twice; the second is skipped", item.key)

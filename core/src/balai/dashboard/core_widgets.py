@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from balai.dashboard.metrics import city_today, count_by_day, metric_series, metric_total, set_metrics
+from balai.dashboard.metrics import (
+    city_today,
+    count_by_day,
+    metric_series,
+    metric_total,
+    set_metrics,
+)
 from balai.dashboard.period import Period
 from balai.dashboard.tables import DailyMetric
 from balai.dashboard.widgets import Widget
@@ -28,9 +34,12 @@ async def refresh_accounts(city: City | None = None, **_: object) -> int:
     counted again (all days the first time). Idempotent.
     """
     city = city or current_city()
-    last = await DailyMetric.select(DailyMetric.day).where(DailyMetric.metric == ACCOUNTS).order_by(
-        DailyMetric.day, ascending=False
-    ).first()
+    last = (
+        await DailyMetric.select(DailyMetric.day)
+        .where(DailyMetric.metric == ACCOUNTS)
+        .order_by(DailyMetric.day, ascending=False)
+        .first()
+    )
     query = User.select(User.created_at)
     since: date | None = None
     if last is not None:
@@ -56,7 +65,7 @@ def _as_date(value: object) -> date:
 
 
 async def account_widgets(period: Period) -> list[Widget]:
-    """Registered accounts (figure with trend), new accounts (figure) and new accounts per day (chart)."""
+    """Registered accounts and new accounts (figures with trends), new accounts (chart)."""
     before = period.previous()
     total = await metric_total(ACCOUNTS, period, cumulative=True)
     total_before = await metric_total(ACCOUNTS, before, cumulative=True)
@@ -64,12 +73,31 @@ async def account_widgets(period: Period) -> list[Widget]:
     new_before = await metric_total(ACCOUNTS, before)
     series = await metric_series(ACCOUNTS, period)
     return [
-        Widget.figure("core.accounts_total", Dimension.GOVERNANCE, "Registered accounts", total,
-                      previous=total_before, note="Citizen and officer accounts at the end of the period.",
-                      order=10),
-        Widget.figure("core.accounts_new", Dimension.SOCIETY, "New accounts", new,
-                      previous=new_before, note="Accounts registered during the period.", order=10),
-        Widget.chart("core.accounts_per_day", Dimension.SOCIETY, "New accounts over the period", series,
-                     chart_type="bar", note="One bar per day, or per month for periods over three months.",
-                     order=20),
+        Widget.figure(
+            "core.accounts_total",
+            Dimension.GOVERNANCE,
+            "Registered accounts",
+            total,
+            previous=total_before,
+            note="Citizen and officer accounts at the end of the period.",
+            order=10,
+        ),
+        Widget.figure(
+            "core.accounts_new",
+            Dimension.SOCIETY,
+            "New accounts",
+            new,
+            previous=new_before,
+            note="Accounts registered during the period.",
+            order=10,
+        ),
+        Widget.chart(
+            "core.accounts_per_day",
+            Dimension.SOCIETY,
+            "New accounts over the period",
+            series,
+            chart_type="bar",
+            note="One bar per day, or per month for periods over three months.",
+            order=20,
+        ),
     ]

@@ -31,7 +31,8 @@ from balai.tenants import current_city
 _METRIC = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9_.]+$")
 _UPSERT_ADD = (
     "INSERT INTO balai_dashboard_daily (city, metric, day, value) VALUES ({}, {}, {}, {}) "
-    "ON CONFLICT (city, metric, day) DO UPDATE SET value = balai_dashboard_daily.value + excluded.value"
+    "ON CONFLICT (city, metric, day) "
+    "DO UPDATE SET value = balai_dashboard_daily.value + excluded.value"
 )
 _UPSERT_SET = (
     "INSERT INTO balai_dashboard_daily (city, metric, day, value) VALUES ({}, {}, {}, {}) "
@@ -69,7 +70,9 @@ async def bump_metric(metric: str, amount: int = 1, day: date | None = None) -> 
         day: The city-local date it belongs to.
     """
     _check(metric)
-    await DailyMetric.raw(_UPSERT_ADD, current_city().slug, metric, day or city_today(), int(amount))
+    await DailyMetric.raw(
+        _UPSERT_ADD, current_city().slug, metric, day or city_today(), int(amount)
+    )
 
 
 async def set_metric(metric: str, day: date, value: int) -> None:
@@ -104,17 +107,25 @@ class _Window:
     async def _totals(self) -> dict[str, tuple[int, int]]:
         if self.totals is None:
             rows = await DailyMetric.raw(
-                _TOTALS_SQL, self.period.start, self.period.start, self.city, self.previous.start,
+                _TOTALS_SQL,
+                self.period.start,
+                self.period.start,
+                self.city,
+                self.previous.start,
                 self.period.end,
             )
-            self.totals = {r["metric"]: (int(r["current"] or 0), int(r["previous"] or 0)) for r in rows}
+            self.totals = {
+                r["metric"]: (int(r["current"] or 0), int(r["previous"] or 0)) for r in rows
+            }
         return self.totals
 
     async def _before(self, metric: str) -> int:
         if metric not in self.before:
-            row = await DailyMetric.select(Sum(DailyMetric.value, alias="total")).where(
-                (DailyMetric.metric == metric) & (DailyMetric.day < self.previous.start)
-            ).first()
+            row = (
+                await DailyMetric.select(Sum(DailyMetric.value, alias="total"))
+                .where((DailyMetric.metric == metric) & (DailyMetric.day < self.previous.start))
+                .first()
+            )
             self.before[metric] = int((row or {}).get("total") or 0)
         return self.before[metric]
 
@@ -132,12 +143,14 @@ class _Window:
         return None
 
 
-_window: contextvars.ContextVar[_Window | None] = contextvars.ContextVar("balai_metric_window", default=None)
+_window: contextvars.ContextVar[_Window | None] = contextvars.ContextVar(
+    "balai_metric_window", default=None
+)
 
 
 @contextlib.contextmanager
 def reading_window(period: Period) -> Iterator[None]:
-    """Answer the totals of ``period`` and of the one before from one statement (the dashboard page).
+    """Answer the totals of ``period`` and the one before from one statement (the page).
 
     Inside the block, :func:`metric_total` for exactly the page's period or
     ``period.previous()`` is served from one ``GROUP BY metric`` statement

@@ -22,6 +22,7 @@ PRESETS = ("7d", "30d", "month", "year", "custom")
 DEFAULT_PRESET = "30d"
 MAX_DAYS = 366 * 3
 DAILY_UP_TO = 92  # longer periods are shown per month
+WIB = ZoneInfo("Asia/Jakarta")
 
 
 class PeriodError(ValueError):
@@ -45,7 +46,7 @@ class Period:
     end: date
     granularity: Granularity = "day"
     preset: str = "custom"
-    tz: ZoneInfo = ZoneInfo("Asia/Jakarta")
+    tz: ZoneInfo = WIB
 
     @property
     def days(self) -> int:

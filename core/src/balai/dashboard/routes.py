@@ -37,7 +37,9 @@ def _helpers(request: Request, period: Period | None) -> dict:
     query = urlencode(period.query()) if period else ""
 
     def widget_url(widget: Widget, suffix: str = "") -> str:
-        return city_url(request, f"/dasbor/widget/{widget.key}{suffix}") + (f"?{query}" if query else "")
+        return city_url(request, f"/dasbor/widget/{widget.key}{suffix}") + (
+            f"?{query}" if query else ""
+        )
 
     return {
         "period": period,
@@ -57,7 +59,9 @@ def _bad_period(request: Request, exc: PeriodError) -> None:
 @get("/", guards=[require_permission(VIEW)], name="dashboard", include_in_schema=False)
 async def dashboard_page(request: Request) -> Response:
     """The mayor's dashboard for a period (default: the last 30 days)."""
-    args = {k: (request.query_params.get(k) or "")[:MAX_QUERY_VALUE] for k in ("period", "from", "to")}
+    args = {
+        k: (request.query_params.get(k) or "")[:MAX_QUERY_VALUE] for k in ("period", "from", "to")
+    }
     try:
         period = _period(request)
     except PeriodError as exc:
@@ -66,13 +70,21 @@ async def dashboard_page(request: Request) -> Response:
         return await render(request, "dashboard/index.html", context, status_code=400)
     widgets = await collect.gather_widgets(request, period)
     form = {"period": period.preset, "from": period.start.isoformat(), "to": period.end.isoformat()}
-    context = {**_helpers(request, period), "error": "", "form": form,
-               "sections": collect.sections(widgets)}
+    context = {
+        **_helpers(request, period),
+        "error": "",
+        "form": form,
+        "sections": collect.sections(widgets),
+    }
     return await render(request, "dashboard/index.html", context)
 
 
-@get("/widget/{name:str}", guards=[require_permission(VIEW)], name="dashboard-widget",
-     include_in_schema=False)
+@get(
+    "/widget/{name:str}",
+    guards=[require_permission(VIEW)],
+    name="dashboard-widget",
+    include_in_schema=False,
+)
 async def widget_part(request: Request, name: FromPath[str]) -> Response:
     """One widget: its card alone (``<key>``, for htmx) or its numbers as CSV (``<key>.csv``)."""
     as_csv = name.endswith(CSV_SUFFIX)
@@ -87,7 +99,9 @@ async def widget_part(request: Request, name: FromPath[str]) -> Response:
         raise NotFoundException(f"no dashboard widget {key!r}")
     if as_csv:
         return csv_response(widget, period)
-    return await render(request, "dashboard/_widget.html", {**_helpers(request, period), "widget": widget})
+    return await render(
+        request, "dashboard/_widget.html", {**_helpers(request, period), "widget": widget}
+    )
 
 
 def csv_response(widget: Widget, period: Period) -> Response:

@@ -97,8 +97,17 @@ class Widget:
         order: int = 100,
     ) -> Widget:
         """A single number for the period, with the previous period's for the trend."""
-        return cls(key, dimension, title, "figure", value=value, previous=previous, unit=unit,
-                   note=note, order=order)
+        return cls(
+            key,
+            dimension,
+            title,
+            "figure",
+            value=value,
+            previous=previous,
+            unit=unit,
+            note=note,
+            order=order,
+        )
 
     @classmethod
     def chart(
@@ -114,9 +123,20 @@ class Widget:
         order: int = 100,
     ) -> Widget:
         """A bar or line chart of ``(label, value)`` points."""
-        shown = tuple(p if isinstance(p, ChartPoint) else ChartPoint(str(p[0]), p[1]) for p in points)
-        return cls(key, dimension, title, "chart", points=shown, chart_type=chart_type, unit=unit,
-                   note=note, order=order)
+        shown = tuple(
+            p if isinstance(p, ChartPoint) else ChartPoint(str(p[0]), p[1]) for p in points
+        )
+        return cls(
+            key,
+            dimension,
+            title,
+            "chart",
+            points=shown,
+            chart_type=chart_type,
+            unit=unit,
+            note=note,
+            order=order,
+        )
 
     @classmethod
     def table(
@@ -131,8 +151,16 @@ class Widget:
         order: int = 100,
     ) -> Widget:
         """A short table (keep it to about ten rows)."""
-        return cls(key, dimension, title, "table", columns=tuple(columns),
-                   rows=tuple(tuple(r) for r in rows), note=note, order=order)
+        return cls(
+            key,
+            dimension,
+            title,
+            "table",
+            columns=tuple(columns),
+            rows=tuple(tuple(r) for r in rows),
+            note=note,
+            order=order,
+        )
 
     # --- reading ---------------------------------------------------------
 

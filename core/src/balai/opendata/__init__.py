@@ -1,1 +1,4 @@
-"""Open data: the datasets a city publishes, as pages, CSV, JSON and an API (built-in plugin ``opendata``)."""
+"""Open data (built-in plugin ``opendata``).
+
+The datasets a city publishes, as pages, CSV, JSON and an API.
+"""

@@ -24,7 +24,9 @@ async def datasets(request: Request) -> list[Dataset]:
     by_slug: dict[str, Dataset] = {}
     for item in found:
         if not isinstance(item, Dataset):
-            log.warning("open_datasets returned %r, not a toolkit.Dataset; skipped", type(item).__name__)
+            log.warning(
+                "open_datasets returned %r, not a toolkit.Dataset; skipped", type(item).__name__
+            )
             continue
         if item.slug in by_slug:
             log.warning("open dataset slug %r given twice; the second is skipped", item.slug)

@@ -1,4 +1,7 @@
-"""Open data as a built-in plugin (slug ``opendata``, pages at ``/data/``, API at ``/api/data/``)."""
+"""Open data as a built-in plugin (slug ``opendata``).
+
+Pages at ``/data/``, the API at ``/api/data/``.
+"""
 
 from __future__ import annotations
 

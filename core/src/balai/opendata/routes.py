@@ -1,4 +1,7 @@
-"""Open-data pages (``/data/``), downloads (``/data/<slug>.csv|.json``) and the JSON API (``/api/data/``)."""
+"""Open-data pages, downloads and the JSON API.
+
+``/data/``, ``/data/<slug>``, ``/data/<slug>.csv|.json``, ``/api/data/``, ``/api/data/<slug>``.
+"""
 
 from __future__ import annotations
 
@@ -51,10 +54,15 @@ async def dataset_page(request: Request, name: FromPath[str]) -> Response:
             rows = await dataset.rows(city)
             filename = f"{city.slug}_{dataset.slug}{suffix}"
             if suffix == ".csv":
-                return Response(catalog.to_csv(dataset, rows), media_type="text/csv",
-                                headers=_download_headers(filename))
+                return Response(
+                    catalog.to_csv(dataset, rows),
+                    media_type="text/csv",
+                    headers=_download_headers(filename),
+                )
             payload = _data(request, dataset, rows)
-            return Response(payload, media_type="application/json", headers=_download_headers(filename))
+            return Response(
+                payload, media_type="application/json", headers=_download_headers(filename)
+            )
     dataset = await _dataset(request, name)
     rows = await dataset.rows(city)
     context = {
@@ -75,8 +83,13 @@ def _data(request: Request, dataset: Dataset, rows: list[list]) -> DatasetData:
     )
 
 
-@get("/", opt=PUBLIC, name="opendata-api-list", summary="List the city's open datasets",
-     tags=["Open data"])
+@get(
+    "/",
+    opt=PUBLIC,
+    name="opendata-api-list",
+    summary="List the city's open datasets",
+    tags=["Open data"],
+)
 async def api_list(request: Request) -> DatasetList:
     """Every open dataset of the city with its columns, licence and download links.
 
@@ -87,8 +100,13 @@ async def api_list(request: Request) -> DatasetList:
     return DatasetList(city=current_city().slug, datasets=[summary(d, base) for d in found])
 
 
-@get("/{slug:str}", opt=PUBLIC, name="opendata-api-dataset", summary="One open dataset with its rows",
-     tags=["Open data"])
+@get(
+    "/{slug:str}",
+    opt=PUBLIC,
+    name="opendata-api-dataset",
+    summary="One open dataset with its rows",
+    tags=["Open data"],
+)
 async def api_dataset(request: Request, slug: FromPath[str]) -> DatasetData:
     """The dataset's metadata and all its rows, as objects keyed by column name."""
     dataset = await _dataset(request, slug)

@@ -7,7 +7,9 @@ ID = "2026-11-23T00:20:02:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "Index (city, day) on the daily aggregates"
 
-CREATE = "CREATE INDEX IF NOT EXISTS balai_dashboard_daily_city_day ON balai_dashboard_daily (city, day)"
+CREATE = (
+    "CREATE INDEX IF NOT EXISTS balai_dashboard_daily_city_day ON balai_dashboard_daily (city, day)"
+)
 DROP = "DROP INDEX IF EXISTS balai_dashboard_daily_city_day"
 
 
