@@ -62,18 +62,25 @@ class Catalogs:
 
     def get(self, locale: str) -> NullTranslations:
         """The translations of ``locale`` (identity for unknown ones)."""
-        return self._by_locale.get(locale) or NullTranslations()
+        return self._by_locale.get(locale) or _IDENTITY
 
 
-_catalogs: contextvars.ContextVar[Catalogs | None] = contextvars.ContextVar(
-    "balai_catalogs", default=None
+# Used where no catalogs were activated: messages come back untranslated.
+_IDENTITY = NullTranslations()
+
+# The translations object of the current request or task, chosen once by
+# :func:`activate`: a page calls gettext dozens of times, and one context
+# variable read per call is all it costs (no catalog and locale lookups).
+_active: contextvars.ContextVar[NullTranslations] = contextvars.ContextVar(
+    "balai_translations", default=_IDENTITY
 )
 
 
 def activate(catalogs: Catalogs, locale: str) -> None:
     """Use ``catalogs`` in ``locale`` for the rest of the current task."""
-    _catalogs.set(catalogs)
-    _current_locale.set(locale if locale in LANGUAGES else DEFAULT_LOCALE)
+    locale = locale if locale in LANGUAGES else DEFAULT_LOCALE
+    _current_locale.set(locale)
+    _active.set(catalogs.get(locale))
 
 
 def current_locale() -> str:
@@ -81,36 +88,37 @@ def current_locale() -> str:
     return _current_locale.get()
 
 
-def _translations() -> NullTranslations:
-    catalogs = _catalogs.get()
-    return catalogs.get(_current_locale.get()) if catalogs else NullTranslations()
+def translations() -> NullTranslations:
+    """The translations object of the current request or task."""
+    return _active.get()
+
 
 
 def translate(message: str) -> str:
     """Translate ``message`` without filling variables (for Jinja's newstyle gettext)."""
-    return _translations().gettext(message)
+    return _active.get().gettext(message)
 
 
 def translate_plural(singular: str, plural: str, n: int) -> str:
     """Pick and translate the plural form without filling variables (for Jinja)."""
-    return _translations().ngettext(singular, plural, n)
+    return _active.get().ngettext(singular, plural, n)
 
 
 def gettext(message: str, **variables: object) -> str:
     """Translate ``message`` into the current language, then fill ``%(name)s``."""
-    text = _translations().gettext(message)
+    text = _active.get().gettext(message)
     return text % variables if variables else text
 
 
 def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
     """Translate a message with a count; ``%(num)s`` is filled with ``n``."""
-    text = _translations().ngettext(singular, plural, n)
+    text = _active.get().ngettext(singular, plural, n)
     return text % {"num": n, **variables}
 
 
 def pgettext(context: str, message: str) -> str:
     """Translate ``message`` in ``context`` (for words with several meanings)."""
-    return _translations().pgettext(context, message)
+    return _active.get().pgettext(context, message)
 
 
 def rupiah(amount: int | None) -> str:

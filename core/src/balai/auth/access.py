@@ -15,6 +15,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
+from balai.auth.sessions import FixedStatement
 from balai.plugins import BUILTIN_SLUGS
 from balai.tables import RoleGrant, User
 from balai.tenants import City, current_city_or_none
@@ -115,7 +116,7 @@ async def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> Curren
 
 
 # One statement on every logged-in page: the account and its roles together.
-_USER_WITH_ROLES = (
+_USER_WITH_ROLES = FixedStatement(
     "SELECT u.id, u.name, u.email, u.phone, u.is_active, g.role FROM balai_user u "
     'LEFT JOIN balai_role_grant g ON g."user" = u.id AND g.city = u.city '
     "WHERE u.city = {} AND u.id = {}"
@@ -124,7 +125,7 @@ _USER_WITH_ROLES = (
 
 async def load_user(access: AccessRules, city: City, user_id: int) -> CurrentUser | None:
     """Load an active user of ``city`` with their roles."""
-    rows = await User.raw(_USER_WITH_ROLES, city.slug, user_id)
+    rows = await _USER_WITH_ROLES.fetch(User, city.slug, user_id)
     if not rows or not rows[0]["is_active"]:
         return None
     row = rows[0]

@@ -7,6 +7,7 @@ that plugins use.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -211,6 +212,11 @@ def create_app(
         for result in registry.each("startup", app=app).values():
             await resolve(result)
         await ui.jobs.start()  # after the plugins' start-up: jobs may use what it prepared
+        # Everything built so far lives as long as the process: move it out of the
+        # collector's sight, so that full collections (tens of ms each with the
+        # plugins loaded) stop walking it; measured ~60-100 µs less CPU per page.
+        gc.collect()
+        gc.freeze()
 
     async def on_shutdown(app: Litestar) -> None:
         await ui.jobs.stop()

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from balai import __version__
 from balai.auth.access import current_user
-from balai.i18n import LANGUAGES, current_locale, format_when, gettext
+from balai.i18n import LANGUAGES, current_locale, format_when, translations
 from balai.tenants import City, current_city_or_none
 from balai.types import NavItem
 
@@ -105,34 +105,66 @@ async def shown_nav(request: Request, hook: str) -> list[ShownNavItem]:
         return []
     ui = request.app.state.ui
     items: list[NavItem] = await ui.registry.gather(city, hook, request=request)
+    if not items:
+        return []
     user = await current_user(request)
     visible = [
         i for i in items if i.permission is None or (user is not None and user.can(i.permission))
     ]
-    visible.sort(key=lambda i: (i.order, i.label))
-    return [ShownNavItem(gettext(i.label), city_url(request, i.href)) for i in visible]
+    visible.sort(key=_nav_order)
+    root = request.scope.get("root_path", "")
+    translate = translations().gettext  # one lookup for all labels
+    return [
+        ShownNavItem(translate(i.label), root + (i.href if i.href.startswith("/") else "/" + i.href))
+        for i in visible
+    ]
+
+
+def _nav_order(item: NavItem) -> tuple[int, str]:
+    return (item.order, item.label)
 
 
 async def page_context(request: Request, city: City | None) -> dict[str, Any]:
-    """What every page's template can use."""
+    """What every page's template can use.
+
+    The URL helpers are closures over prefixes worked out once per page
+    (the templates call them a dozen times per page); they give the same
+    URLs as :func:`city_url`, :func:`static_url` and :func:`plugin_static_url`.
+    """
     ui = request.app.state.ui
     token = csrf_token(request)
-    lang = current_locale()
+    scope = request.scope
+    root: str = scope.get("root_path", "")
+    base: str = scope.get(BASE_ROOT_KEY, "")  # type: ignore[assignment]
     theme = city.theme if city else "default"
+    static_prefix = f"{base}/static/t/{theme}/"
+    here = quote(current_path(request), safe="/")
+
+    def url(path: str) -> str:
+        return root + (path if path.startswith("/") else "/" + path)
+
+    def static(path: str) -> str:
+        return f"{static_prefix}{path.lstrip('/')}?v={__version__}"
+
+    def plugin_static(slug: str, path: str) -> str:
+        return f"{base}/static/p/{slug}/{path.lstrip('/')}?v={__version__}"
+
+    def lang_switch_url(code: str) -> str:
+        return f"{root}/bahasa/{code}?next={here}"
+
     context: dict[str, Any] = {
         "request": request,
         "city": city,
-        "lang": lang,
+        "lang": current_locale(),
         "languages": LANGUAGES,
         "csrf_token": token,
         "csrf_input": Markup(
             f'<input type="hidden" name="_csrf_token" value="{html.escape(token)}">'
         ),
-        "url": lambda path: city_url(request, path),
-        "static": lambda path: static_url(request, theme, path),
-        "plugin_static": lambda slug, path: plugin_static_url(request, slug, path),
-        "lang_switch_url": lambda code: city_url(request, f"/bahasa/{code}")
-        + f"?next={quote(current_path(request), safe='/')}",
+        "url": url,
+        "static": static,
+        "plugin_static": plugin_static,
+        "lang_switch_url": lang_switch_url,
         "flashes": pop_flashes(request),
         "user": None,
         "nav": [],
