@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from balai import core_plugin
 from balai.builtins import builtin_plugins
 from balai.db.engines import KeptSQLiteEngine, close_engine
 from balai.hookimpl import hookimpl
@@ -16,7 +17,7 @@ from balai.jobs.runner import JobRunner
 from balai.jobs.service import JobService, enqueue
 from balai.jobs.tables import FAILED, OK, JobRun, QueuedJob
 from balai.jobs.types import Job
-from balai.plugins import PluginError, PluginRegistry
+from balai.plugins import CORE, PluginError, PluginRegistry
 from balai.tenants import current_city
 from balai.testing import TEST_SECRET_KEY, write_config
 from balai.types import Dimension, PluginInfo
@@ -381,9 +382,13 @@ def test_entries_of_a_dead_worker_are_recovered(redis_url, jobs_app, ronda):
 def test_the_app_starts_and_stops_the_runner_when_run_jobs_is_on(balai_app_factory, ronda):
     from balai.testing import open_client
 
+    registry = PluginRegistry()  # the core, the jobs service and ronda: no other service's jobs
+    registry.register(core_plugin, CORE)
+    registry.register(builtin_plugins()["jobs"], "jobs")
+    registry.register(ronda, SLUG)
     app = balai_app_factory(
         cities={"malang": [SLUG], "semarang": []},
-        registry=ronda_registry(ronda),
+        registry=registry,
         instance={"run_jobs": True},
     )
     with open_client(app) as client:
@@ -475,3 +480,29 @@ def test_a_stuck_job_is_cancelled_at_its_timeout_and_recorded(balai_app_factory,
     assert [r["status"] for r in rows] == [FAILED]
     assert rows[0]["error"].startswith("TimeoutError: still running after 0:00:00.200000")
     assert any(r.job == "ronda.stuck" and r.status == FAILED for r in results)
+
+
+def test_stop_gives_up_on_a_job_that_ignores_cancellation(jobs_app, caplog):
+    runner = runner_for(jobs_app)
+
+    async def scenario():
+        release = asyncio.Event()
+
+        async def stubborn():
+            while not release.is_set():
+                try:
+                    await asyncio.sleep(10)
+                except asyncio.CancelledError:
+                    continue  # a badly written job swallowing its cancellation
+
+        runner._task = asyncio.get_running_loop().create_task(stubborn())
+        await asyncio.sleep(0)
+        started = time.monotonic()
+        await runner.stop(grace=0.2)
+        waited = time.monotonic() - started
+        release.set()
+        return waited
+
+    assert on_loop(jobs_app, scenario) < 5
+    assert "did not stop within 0.2 s" in caplog.text
+    assert not runner.running

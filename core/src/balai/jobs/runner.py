@@ -102,6 +102,9 @@ class JobRunner:
             RedisQueue(redis, self.worker) if redis is not None else DatabaseQueue(self.worker)
         )
         self._task: asyncio.Task[None] | None = None
+        # The last slot this runner claimed or saw taken, per (job, city): no
+        # need to ask the database (or Redis) again every tick.
+        self._decided: dict[tuple[str, str], datetime] = {}
 
     # --- one pass -------------------------------------------------------
 
@@ -116,8 +119,8 @@ class JobRunner:
         for city in self.cities.values():
             for item in self.catalog.for_city(city):
                 slot = current_slot(item.job, city.tz, now)
-                if slot is None:
-                    continue
+                if slot is None or self._decided.get((item.name, city.slug)) == slot:
+                    continue  # on demand only, or this worker already tried this slot
                 run_id = await self.claims.claim(
                     key=scheduled_key(item.name, city.slug, slot),
                     job=item.name,
@@ -126,6 +129,7 @@ class JobRunner:
                     slot=slot,
                     ttl=slot_ttl(item.job),
                 )
+                self._decided[(item.name, city.slug)] = slot
                 if run_id is not None:
                     results.append(await self._perform(item, city, slot, run_id, {}))
         return results
@@ -227,14 +231,23 @@ class JobRunner:
         """Whether the background task is running."""
         return self._task is not None and not self._task.done()
 
-    async def stop(self) -> None:
-        """Stop the task, waiting for it to end (a run in progress is cancelled and recorded)."""
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stop the task (a run in progress is cancelled and recorded as failed).
+
+        Waits up to ``grace`` seconds for it to end; a job that ignores its
+        cancellation is left behind with an error in the log rather than
+        holding up the application's shut-down.
+        """
         task, self._task = self._task, None
         if task is None:
             return
         task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=grace)
+        if not done:
+            log.error("job runner %s did not stop within %s s", self.worker, grace)
+            return
         with contextlib.suppress(asyncio.CancelledError):
-            await task
+            task.result()
 
     async def _loop(self) -> None:
         log.info("job runner %s started", self.worker)
