@@ -413,3 +413,14 @@ def test_orphaned_bytes_are_swept_after_a_day(city_run, balai_app):
     [row] = rows(city_run)
     assert row["token"] == kept.id
     assert "files.sweep_orphans" in balai_app.ui.jobs.catalog.jobs
+
+
+def test_a_body_over_the_instance_limit_is_refused_before_reading(client, manager, city_run):
+    client.cookies.set("balai_lang", "en")
+    big = b"%PDF-1.7\n" + b"0" * (11 * 1024 * 1024)
+    response = upload(
+        client, big, name="besar.pdf", content_type="application/pdf", kind="document"
+    )
+    assert response.status_code == 413
+    assert "larger than this site accepts" in response.text
+    assert rows(city_run) == []
