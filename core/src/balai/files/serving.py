@@ -39,11 +39,10 @@ async def _visible_row(request: Request, token: str) -> dict[str, Any]:
     if user is None:
         raise NotAuthorizedException("login required")
     is_owner = row["owner_id"] is not None and row["owner_id"] == user.id
-    allowed = (
-        is_owner or user.can(MANAGE)
-        if visibility is Visibility.OWNER
-        else user.is_officer or is_owner
-    )
+    if visibility is Visibility.OWNER:
+        allowed = is_owner or user.can(MANAGE)
+    else:  # Visibility.OFFICER
+        allowed = is_owner or user.is_officer
     if not allowed:
         raise NotFoundException()
     if not is_owner and row["owner_id"] is not None:
