@@ -118,3 +118,26 @@ def test_jobs_needs_a_config(ronda):
     result = invoke("jobs")
     assert result.exit_code == 1
     assert "--config" in result.output
+
+
+def test_jobs_says_to_migrate_first(tmp_path, ronda):
+    write_config(tmp_path / "fresh", {"malang": [SLUG]})
+    path = tmp_path / "fresh" / "balai.toml"
+    for args in (
+        ["jobs", "--config", path],
+        ["jobs", "run", "ronda.wake", "--city", "malang", "--config", path],
+    ):
+        result = invoke(*args)
+        assert result.exit_code == 2
+        assert "Migrations are pending: run `balai migrate` first." in result.output
+    assert ronda.calls == []
+
+
+def test_schedules_are_shown_in_indonesian(config_file):
+    result = CliRunner().invoke(
+        main, ["jobs", "--config", str(config_file)], env={"LANG": "id_ID.UTF-8"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "setiap 1m" in result.output and "setiap hari 00:00" in result.output
+    assert "sesuai permintaan" in result.output
+    assert "belum pernah dijalankan" in result.output

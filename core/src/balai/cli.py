@@ -556,6 +556,19 @@ def _jobs_app(config_path: Path | None) -> Any:
     return _admin_app(config_path, build_admin_app)
 
 
+class _PendingMigrations(Exception):
+    """The database lacks tables the jobs commands read."""
+
+
+async def _require_migrated(app: Any) -> None:
+    if await app.ui.database.pending():
+        raise _PendingMigrations()
+
+
+def _pending_migrations(app: Any) -> NoReturn:
+    _fail(_("Migrations are pending: run `balai migrate` first."), NOT_READY)
+
+
 @main.group(invoke_without_command=True)
 @click.option(
     "--config",
@@ -575,16 +588,20 @@ def jobs(ctx: click.Context, config_path: Path | None) -> None:
         return
     from balai.asgi import connected
     from balai.i18n import format_when
-    from balai.jobs.report import first_line, last_runs
+    from balai.jobs.report import first_line, last_runs, schedule_label
 
     app = _jobs_app(config_path)
     service = app.ui.jobs
 
     async def gather() -> list[Any]:
         async with connected(app):
+            await _require_migrated(app)
             return await last_runs(service.catalog, app.ui.config.cities)
 
-    runs = asyncio.run(gather())
+    try:
+        runs = asyncio.run(gather())
+    except _PendingMigrations:
+        _pending_migrations(app)
     declared = [service.catalog.jobs[name] for name in sorted(service.catalog.jobs)]
     if not declared:
         click.echo(_("No jobs are declared."))
@@ -592,7 +609,7 @@ def jobs(ctx: click.Context, config_path: Path | None) -> None:
     click.echo(
         _table(
             [_("job"), _("schedule"), _("description")],
-            [[d.name, d.job.schedule_text(), _(d.job.description)] for d in declared],
+            [[d.name, schedule_label(d.job), _(d.job.description)] for d in declared],
         )
     )
     click.echo("")
@@ -632,14 +649,18 @@ def jobs_run(ctx: click.Context, name: str, city_slug: str, config_path: Path | 
 
     async def run() -> Any:
         async with connected(app):
+            await _require_migrated(app)
             return await app.ui.jobs.runner.run_now(name, city)
 
     try:
         result = asyncio.run(run())
+    except _PendingMigrations:
+        _pending_migrations(app)
     except UnknownJobError as exc:
         _fail(_("Cannot run %(job)s: %(reason)s", job=name, reason=str(exc)))
     if result.status != "ok":
-        _fail(_("%(job)s failed for %(city)s: %(error)s", job=name, city=city_slug, error=result.error))
+        error = result.error
+        _fail(_("%(job)s failed for %(city)s: %(error)s", job=name, city=city_slug, error=error))
     click.echo(_("%(job)s ran for %(city)s: ok", job=name, city=city_slug))
 
 

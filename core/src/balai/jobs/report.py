@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from balai.i18n import gettext as _
 from balai.jobs.catalog import JobCatalog
 from balai.jobs.tables import JobRun
+from balai.jobs.types import Job, span_text
 from balai.tenants import City
 
 
@@ -65,3 +67,12 @@ def first_line(text: str, limit: int = 80) -> str:
     """The first line of an error, cut to ``limit`` characters."""
     line = text.strip().splitlines()[0] if text.strip() else ""
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def schedule_label(job: Job) -> str:
+    """The job's schedule in the current language (``every 5m``, ``daily 02:00``)."""
+    if job.every is not None:
+        return _("every %(span)s", span=span_text(job.every))
+    if job.daily_at is not None:
+        return _("daily %(time)s", time=job.daily_at.strftime("%H:%M"))
+    return _("on demand")

@@ -68,13 +68,14 @@ class Job:
     def schedule_text(self) -> str:
         """The schedule in short form: ``every 5m``, ``daily 02:00``, ``on demand``."""
         if self.every is not None:
-            return f"every {_span(self.every)}"
+            return f"every {span_text(self.every)}"
         if self.daily_at is not None:
             return f"daily {self.daily_at.strftime('%H:%M')}"
         return "on demand"
 
 
-def _span(delta: timedelta) -> str:
+def span_text(delta: timedelta) -> str:
+    """An interval in the largest whole unit: ``30s``, ``5m``, ``2h``, ``1d``."""
     seconds = int(delta.total_seconds())
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
         if seconds % size == 0:
