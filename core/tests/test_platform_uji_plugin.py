@@ -21,7 +21,8 @@ import msgspec
 from balai import toolkit as tk
 from balai.builtins import builtin_plugins
 from balai.plugins import PluginRegistry
-from litestar import Response, get
+from balai.web.rendering import page_context
+from litestar import Request, Response, get
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns import Varchar
 from piccolo.conf.apps import AppConfig
@@ -30,6 +31,8 @@ SLUG = "uji"
 PAGE_TEXT = "Halaman uji untuk kota"
 FAILURE_MARKER = "uji-secret-failure-detail-7f3a"
 NAV_LABEL = "Layanan Uji"
+OFFICE_LABEL = "Meja Uji"
+CONTEXT_MARKER = "uji-context-7c1e"
 
 
 class UjiSettings(msgspec.Struct, forbid_unknown_fields=True):
@@ -123,12 +126,20 @@ async def uji_api_broken() -> dict:
     raise RuntimeError(FAILURE_MARKER)
 
 
+@get("/konteks", opt=tk.PUBLIC, name="uji-context")
+async def uji_context(request: Request) -> dict:
+    """What the common page context holds here (to see template_context at work)."""
+    context = await page_context(request, tk.current_city())
+    return {"marker": context.get("uji_marker")}
+
+
 class UjiPlugin:
     """The hook implementations of the ``uji`` plugin."""
 
     def __init__(self, extra_pages: tuple = (), extra_office: tuple = ()) -> None:
         self.extra_pages = extra_pages
         self.extra_office = extra_office
+        self.started = 0
 
     @tk.hookimpl
     def plugin_info(self) -> tk.PluginInfo:
@@ -147,7 +158,7 @@ class UjiPlugin:
     @tk.hookimpl
     def register_routes(self) -> tk.Routes:
         return tk.Routes(
-            pages=[uji_home, uji_broken, *self.extra_pages],
+            pages=[uji_home, uji_broken, uji_context, *self.extra_pages],
             office=self.extra_office,
             api=[uji_api_notes, uji_api_broken],
         )
@@ -155,6 +166,27 @@ class UjiPlugin:
     @tk.hookimpl
     def nav_items(self, request: object) -> list[tk.NavItem]:
         return [tk.NavItem(NAV_LABEL, "/uji/", order=10)]
+
+    @tk.hookimpl
+    def office_nav_items(self, request: object) -> list[tk.NavItem]:
+        return [tk.NavItem(OFFICE_LABEL, "/kelola/pengguna", permission="core.manage_users")]
+
+    @tk.hookimpl
+    async def search(self, request: object, query: str) -> list[tk.SearchResult]:
+        rows = await UjiNote.select(UjiNote.id, UjiNote.text)
+        return [
+            tk.SearchResult(title=r["text"], href=f"/uji/#{r['id']}", kind="uji")
+            for r in rows
+            if query.lower() in r["text"].lower()
+        ]
+
+    @tk.hookimpl
+    async def startup(self, app: object) -> None:
+        self.started += 1
+
+    @tk.hookimpl
+    def template_context(self, request: object) -> dict:
+        return {"uji_marker": CONTEXT_MARKER}
 
 
 def uji_registry(
