@@ -90,11 +90,6 @@ def test_unreadable_file(tmp_path):
             "already used by malang",
         ),
         (CITY + 'plugins = ["uji", "uji"]\n', "cities.malang.plugins", "listed twice"),
-        (
-            CITY + "[cities.malang.settings.uji]\nmax_notes = 3\n",
-            "cities.malang.settings.uji",
-            "does not enable",
-        ),
     ],
     ids=[
         "unknown-city-key",
@@ -108,7 +103,6 @@ def test_unreadable_file(tmp_path):
         "no-city",
         "duplicate-host",
         "plugin-twice",
-        "settings-not-enabled",
     ],
 )
 def test_mistakes_name_the_key_path(tmp_path, text, path, reason):
@@ -154,6 +148,20 @@ def test_invalid_plugin_settings_stop_start_up(tmp_path, settings, path, reason)
         create_app(config, registry=uji_registry())
     assert failure.value.path == path
     assert reason in failure.value.reason
+
+
+def test_settings_for_a_plugin_the_city_does_not_enable_stop_start_up(tmp_path):
+    config = _config(tmp_path, [], {SLUG: {"max_notes": 3}})
+    with pytest.raises(ConfigError) as failure:
+        create_app(config, registry=uji_registry())
+    assert failure.value.path == "cities.malang.settings.uji"
+    assert "does not enable" in failure.value.reason
+
+
+def test_built_in_services_take_settings_in_every_city(tmp_path):
+    config = _config(tmp_path, [], {"files": {"max_image_bytes": 1_000_000}})
+    app = create_app(config, registry=uji_registry())
+    assert app.ui.config.cities["malang"].settings_for("files").max_image_bytes == 1_000_000
 
 
 def test_a_plugin_that_is_not_installed_stops_start_up(tmp_path):

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
-from balai.plugins import PluginRegistry
+from balai.plugins import BUILTIN_SLUGS, PluginRegistry
 from balai.tenants import City
 
 LOCALES = ("id", "en")
@@ -185,9 +185,6 @@ def _check(
             seen_hosts[host_l] = slug
         if len(set(c.plugins)) != len(c.plugins):
             raise ConfigError(f"{where}.plugins", "a plugin is listed twice")
-        for name in c.settings:
-            if name not in c.plugins:
-                raise ConfigError(f"{where}.settings.{name}", "settings for a plugin the city does not enable")
         raw_settings[slug] = c.settings
         cities[slug] = City(
             slug=slug,
@@ -255,18 +252,26 @@ def bind_plugins(config: Config, registry: PluginRegistry) -> Config:
         first = next(iter(registry.failed.values()))
         raise ConfigError(f"plugins.{first.slug}", first.cause)
     cities: dict[str, City] = {}
+    builtins = [s for s in registry.plugins if s in BUILTIN_SLUGS]
     for slug, city in config.cities.items():
         settings: dict[str, Any] = {}
+        given = config.raw_settings.get(slug, {})
+        for name in given:
+            if name not in city.plugins and name not in BUILTIN_SLUGS:
+                raise ConfigError(
+                    f"cities.{slug}.settings.{name}", "settings for a plugin the city does not enable"
+                )
         for plugin in city.plugins:
             where = f"cities.{slug}.plugins"
             if plugin in registry.failed:
                 raise ConfigError(where, registry.failed[plugin].args[0])
-            loaded = registry.plugins.get(plugin)
-            if loaded is None:
+            if plugin not in registry.plugins:
                 raise ConfigError(where, f"plugin {plugin!r} is not installed")
-            raw = config.raw_settings.get(slug, {}).get(plugin, {})
+        for plugin in [*builtins, *city.plugins]:
+            loaded = registry.plugins[plugin]
+            raw = given.get(plugin, {})
             if loaded.settings_schema is None:
-                if raw:
+                if raw and plugin not in BUILTIN_SLUGS:  # built-ins may read their own table
                     raise ConfigError(f"cities.{slug}.settings.{plugin}", "this plugin takes no settings")
                 continue
             try:
