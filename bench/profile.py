@@ -53,11 +53,11 @@ def shares(stats: pstats.Stats) -> list[tuple[str, float]]:
 # Functions whose inclusive time is worth a line: (file name, function, what it is).
 PARTS = [
     ("environment.py", "render", "Jinja render of the page template (the twin pays this too)"),
-    ("base.py", "_run", "Piccolo: build, compile and await each statement"),
+    ("sqlite.py", "run_querystring", "Piccolo's engine: run each statement (SQLite)"),
     ("rendering.py", "page_context", "page_context: user, navigation hooks, template extras"),
-    ("access.py", "load_user", "load_user: user and roles through CityTable"),
-    ("server_side.py", "load_from_connection", "litestar session load"),
-    ("server_side.py", "store_in_message", "litestar session store"),
+    ("access.py", "load_user", "load_user: user and roles, one statement"),
+    ("sessions.py", "load_from_connection", "session load (one statement)"),
+    ("sessions.py", "store_in_message", "session store (skipped when unchanged)"),
     ("plugins.py", "gather", "plugin hooks through registry.gather"),
 ]
 
