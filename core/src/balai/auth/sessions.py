@@ -37,7 +37,8 @@ class FixedStatement:
         self.template = template
         parts = template.split("{}")
         postgres = "".join(
-            part + (f"${index}" if index < len(parts) else "") for index, part in enumerate(parts, 1)
+            part + (f"${index}" if index < len(parts) else "")
+            for index, part in enumerate(parts, 1)
         )
         self.compiled = {"sqlite": "?".join(parts), "postgres": postgres, "cockroach": postgres}
 

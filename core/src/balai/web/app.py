@@ -216,7 +216,12 @@ def create_app(
             )
         if routes.api:
             route_handlers.append(
-                Router(path=f"/api{prefix}", route_handlers=list(routes.api), opt=opt, guards=[city_guard])
+                Router(
+                    path=f"/api{prefix}",
+                    route_handlers=list(routes.api),
+                    opt=opt,
+                    guards=[city_guard],
+                )
             )
 
     async def on_startup(app: Litestar) -> None:

@@ -115,7 +115,7 @@ async def shown_nav(request: Request, hook: str) -> list[ShownNavItem]:
     root = request.scope.get("root_path", "")
     translate = translations().gettext  # one lookup for all labels
     return [
-        ShownNavItem(translate(i.label), root + (i.href if i.href.startswith("/") else "/" + i.href))
+        ShownNavItem(translate(i.label), root + (h if (h := i.href).startswith("/") else "/" + h))
         for i in visible
     ]
 
