@@ -132,7 +132,7 @@ class Twin:
             "flashes": flashes,
             "user": user,
             "nav": visible(page.nav),
-            "office_nav": visible(page.office_nav),
+            "office_nav": visible(page.office_nav) if user is not None and user.is_officer else [],
             **page.extra_context,
             "tiles": page.tiles,
         }

@@ -32,7 +32,7 @@ class KeptSQLiteEngine(SQLiteEngine):
 
     def __init__(self, path: str) -> None:
         super().__init__(path=path, timeout=_BUSY_TIMEOUT_SECONDS)
-        self._kept: dict[int, tuple[weakref.ref, aiosqlite.Connection, asyncio.Lock]] = {}
+        self._kept: dict[int, tuple[weakref.ref, aiosqlite.Connection]] = {}
         self._wal_checked = False
 
     async def get_connection(self) -> aiosqlite.Connection:
@@ -49,18 +49,18 @@ class KeptSQLiteEngine(SQLiteEngine):
         await connection.execute("PRAGMA synchronous = NORMAL")
         return connection
 
-    async def _kept_connection(self) -> tuple[aiosqlite.Connection, asyncio.Lock]:
+    async def _kept_connection(self) -> aiosqlite.Connection:
         loop = asyncio.get_running_loop()
         entry = self._kept.get(id(loop))
         if entry is not None and entry[0]() is loop:
-            return entry[1], entry[2]
+            return entry[1]
         connection = await self.get_connection()
         entry = self._kept.get(id(loop))
         if entry is not None and entry[0]() is loop:  # another task won the race
             await connection.close()
-            return entry[1], entry[2]
-        self._kept[id(loop)] = (weakref.ref(loop), connection, asyncio.Lock())
-        return connection, self._kept[id(loop)][2]
+            return entry[1]
+        self._kept[id(loop)] = (weakref.ref(loop), connection)
+        return connection
 
     async def _run_in_new_connection(
         self,
@@ -69,7 +69,7 @@ class KeptSQLiteEngine(SQLiteEngine):
         query_type: str = "generic",
         table: Any = None,
     ) -> list[dict[str, Any]]:
-        connection, _ = await self._kept_connection()
+        connection = await self._kept_connection()
         # One hop to the connection's thread, where the statement runs and its
         # rows are fetched in one go (instead of three hops: execute, fetchall,
         # cursor close; ~110 µs less CPU per statement). aiosqlite runs the

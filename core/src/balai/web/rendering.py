@@ -171,9 +171,10 @@ async def page_context(request: Request, city: City | None) -> dict[str, Any]:
         "office_nav": [],
     }
     if city is not None:
-        context["user"] = await current_user(request)
+        user = context["user"] = await current_user(request)
         context["nav"] = await shown_nav(request, "nav_items")
-        context["office_nav"] = await shown_nav(request, "office_nav_items")
+        if user is not None and user.is_officer:  # only officers may open /kelola/ at all
+            context["office_nav"] = await shown_nav(request, "office_nav_items")
         for extra in await ui.registry.gather(city, "template_context", request=request):
             context.update(extra)
     return context

@@ -70,7 +70,6 @@ class CityDispatcher:
         if city is not None and root and scope["path"] == root:
             await _redirect(send, root + "/")
             return
-        scope = dict(scope)  # type: ignore[assignment]
         scope["root_path"] = root
         scope[CITY_SCOPE_KEY] = city  # type: ignore[literal-required]
         lang = _cookie(scope, LANG_COOKIE)
