@@ -13,7 +13,6 @@ import inspect
 from pathlib import Path
 
 import pytest
-
 from balai import hookspecs
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -65,7 +65,9 @@ def test_built_in_services_declare_their_providers_and_channels(balai_app):
     registry = balai_app.ui.registry
     providers = {p.key for found in registry.declared("payment_providers").values() for p in found}
     assert {"cash", "va", "qris", "ewallet"} <= providers
-    channels = {c.name for found in registry.declared("notification_channels").values() for c in found}
+    channels = {
+        c.name for found in registry.declared("notification_channels").values() for c in found
+    }
     assert "file" in channels
 
 

@@ -44,4 +44,3 @@ def test_a_rolled_back_database_is_migrated_again(
             await again.ui.database.close()
 
     assert asyncio.run(pending()) == {}
-

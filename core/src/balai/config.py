@@ -181,7 +181,9 @@ def _check(
         for host in c.hosts:
             host_l = host.lower()
             if host_l in seen_hosts:
-                raise ConfigError(f"{where}.hosts", f"{host!r} is already used by {seen_hosts[host_l]}")
+                raise ConfigError(
+                    f"{where}.hosts", f"{host!r} is already used by {seen_hosts[host_l]}"
+                )
             seen_hosts[host_l] = slug
         if len(set(c.plugins)) != len(c.plugins):
             raise ConfigError(f"{where}.plugins", "a plugin is listed twice")
@@ -230,7 +232,9 @@ def ensure_secret(config: Config) -> Config:
             raise ConfigError("BALAI_SECRET_KEY", "must be at least 32 characters")
         return config
     if not config.development:
-        raise ConfigError("BALAI_SECRET_KEY", "set this environment variable (32+ random characters)")
+        raise ConfigError(
+            "BALAI_SECRET_KEY", "set this environment variable (32+ random characters)"
+        )
     key_file = config.data_dir / "secret.key"
     key_file.parent.mkdir(parents=True, exist_ok=True)
     if not key_file.exists():
@@ -259,7 +263,8 @@ def bind_plugins(config: Config, registry: PluginRegistry) -> Config:
         for name in given:
             if name not in city.plugins and name not in BUILTIN_SLUGS:
                 raise ConfigError(
-                    f"cities.{slug}.settings.{name}", "settings for a plugin the city does not enable"
+                    f"cities.{slug}.settings.{name}",
+                    "settings for a plugin the city does not enable",
                 )
         for plugin in city.plugins:
             where = f"cities.{slug}.plugins"
@@ -272,12 +277,16 @@ def bind_plugins(config: Config, registry: PluginRegistry) -> Config:
             raw = given.get(plugin, {})
             if loaded.settings_schema is None:
                 if raw and plugin not in BUILTIN_SLUGS:  # built-ins may read their own table
-                    raise ConfigError(f"cities.{slug}.settings.{plugin}", "this plugin takes no settings")
+                    raise ConfigError(
+                        f"cities.{slug}.settings.{plugin}", "this plugin takes no settings"
+                    )
                 continue
             try:
                 settings[plugin] = msgspec.convert(raw, loaded.settings_schema, strict=False)
             except msgspec.ValidationError as exc:
                 key, reason = _path_of(exc)
-                raise ConfigError(f"cities.{slug}.settings.{plugin}.{key}".rstrip("."), reason) from exc
+                raise ConfigError(
+                    f"cities.{slug}.settings.{plugin}.{key}".rstrip("."), reason
+                ) from exc
         cities[slug] = replace(city, settings=settings)
     return replace(config, cities=cities)

@@ -71,10 +71,11 @@ def piccolo_apps() -> Sequence[str]:
 
     Each module (conventionally ``<package>.piccolo_app``) defines
     ``APP_CONFIG``, Piccolo's ``AppConfig`` with its tables and an absolute
-    ``migrations_folder_path``. Use ``app_name`` equal to the slug and prefix every table name with the
-    slug. Tables holding a city's data subclass ``toolkit.CityTable`` so that
-    every query is scoped to the current city. Migrations of all apps run in
-    dependency order by ``balai migrate``. Called once at start-up.
+    ``migrations_folder_path``. Use ``app_name`` equal to the slug and prefix
+    every table name with the slug. Tables holding a city's data subclass
+    ``toolkit.CityTable`` so that every query is scoped to the current city.
+    Migrations of all apps run in dependency order by ``balai migrate``.
+    Called once at start-up.
     """
 
 

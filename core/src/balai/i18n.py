@@ -93,7 +93,6 @@ def translations() -> NullTranslations:
     return _active.get()
 
 
-
 def translate(message: str) -> str:
     """Translate ``message`` without filling variables (for Jinja's newstyle gettext)."""
     return _active.get().gettext(message)

@@ -27,8 +27,19 @@ log = logging.getLogger("balai.plugins")
 ENTRY_POINT_GROUP = "balai.plugins"
 CORE = "core"
 # Slugs of the core's own features, registered by balai.builtins; always enabled.
-BUILTIN_SLUGS = frozenset({CORE, "jobs", "files", "audit", "notifications", "payments", "payments_sandbox",
-                           "dashboard", "opendata"})
+BUILTIN_SLUGS = frozenset(
+    {
+        CORE,
+        "jobs",
+        "files",
+        "audit",
+        "notifications",
+        "payments",
+        "payments_sandbox",
+        "dashboard",
+        "opendata",
+    }
+)
 
 
 class PluginError(RuntimeError):
@@ -184,7 +195,9 @@ class PluginRegistry:
         caller = self._city_hooks.get(key)
         if caller is None:
             disabled = [
-                p.obj for slug, p in self.plugins.items() if slug not in BUILTIN_SLUGS and not city.enables(slug)
+                p.obj
+                for slug, p in self.plugins.items()
+                if slug not in BUILTIN_SLUGS and not city.enables(slug)
             ]
             caller = self.pm.subset_hook_caller(hook_name, remove_plugins=disabled)
             self._city_hooks[key] = caller

@@ -71,9 +71,7 @@ def current_city() -> City:
     """
     city = _current.get()
     if city is None:
-        raise NoCityError(
-            "A city-scoped query ran outside any city; wrap it in city_scope(city)."
-        )
+        raise NoCityError("A city-scoped query ran outside any city; wrap it in city_scope(city).")
     return city
 
 

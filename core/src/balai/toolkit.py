@@ -23,15 +23,15 @@ from balai.auth.access import (
     require_officer,
     require_permission,
 )
-from balai.db.tables import CityTable, CrossCityWriteError
 from balai.dashboard.metrics import bump_metric, metric_series, metric_total, set_metric
 from balai.dashboard.period import Period, PeriodError
 from balai.dashboard.widgets import ChartPoint, Widget
-from balai.hookimpl import hookimpl
-from balai.i18n import gettext, ngettext, pgettext, rupiah
+from balai.db.tables import CityTable, CrossCityWriteError
 from balai.files.errors import UploadRejected
 from balai.files.service import file_url, save_upload
 from balai.files.types import FileKind, StoredFile, Visibility
+from balai.hookimpl import hookimpl
+from balai.i18n import gettext, ngettext, pgettext, rupiah
 from balai.jobs.catalog import UnknownJobError
 from balai.jobs.service import enqueue
 from balai.jobs.types import Job
@@ -71,24 +71,16 @@ from balai.web.rendering import city_url, flash, render, safe_next
 _ = gettext
 
 __all__ = [
-    "PUBLIC",
     "CC_BY_4",
-    "ChartPoint",
-    "Dataset",
-    "DatasetColumn",
-    "Licence",
-    "Period",
-    "PeriodError",
-    "Widget",
-    "bump_metric",
-    "metric_series",
-    "metric_total",
-    "set_metric",
+    "PUBLIC",
     "ChannelContext",
+    "ChartPoint",
     "City",
     "CityTable",
     "CrossCityWriteError",
     "CurrentUser",
+    "Dataset",
+    "DatasetColumn",
     "DeliveryError",
     "DemoAccount",
     "DemoReport",
@@ -100,36 +92,43 @@ __all__ = [
     "InvoiceStatus",
     "Job",
     "LedgerError",
+    "Licence",
     "NavItem",
     "NoCityError",
     "NotificationChannel",
     "OutgoingMessage",
     "PaymentProvider",
     "PaymentStart",
+    "Period",
+    "PeriodError",
     "Permission",
     "PluginInfo",
     "Recipient",
     "Role",
     "Routes",
     "SearchResult",
-    "StoredFile",
     "StartContext",
+    "StoredFile",
     "UnknownJobError",
     "UploadRejected",
     "Visibility",
+    "Widget",
     "_",
     "audit_record",
+    "bump_metric",
     "cancel_invoice",
     "city_scope",
     "city_url",
-    "current_city",
     "create_invoice",
+    "current_city",
     "current_user",
     "enqueue",
     "file_url",
     "flash",
     "gettext",
     "hookimpl",
+    "metric_series",
+    "metric_total",
     "ngettext",
     "notify",
     "pgettext",
@@ -140,4 +139,5 @@ __all__ = [
     "rupiah",
     "safe_next",
     "save_upload",
+    "set_metric",
 ]

@@ -17,7 +17,7 @@ from litestar.handlers.base import BaseRouteHandler
 
 from balai.auth.sessions import FixedStatement
 from balai.plugins import BUILTIN_SLUGS
-from balai.tables import RoleGrant, User
+from balai.tables import User
 from balai.tenants import City, current_city_or_none
 from balai.types import Permission, Role
 
@@ -93,7 +93,9 @@ class AccessRules:
 
     def roles_for(self, city: City) -> list[Role]:
         """Roles that make sense in ``city`` (core's and its enabled plugins')."""
-        return [r for r in self.roles.values() if _plugin_of(r.name) in (*city.plugins, *BUILTIN_SLUGS)]
+        return [
+            r for r in self.roles.values() if _plugin_of(r.name) in (*city.plugins, *BUILTIN_SLUGS)
+        ]
 
 
 def _plugin_of(name: str) -> str:
@@ -148,13 +150,17 @@ def forget_user(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
 # --- guards ------------------------------------------------------------------
 
 
-async def require_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def require_login(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
     """Guard: the visitor must be logged in to this city."""
     if await current_user(connection) is None:
         raise NotAuthorizedException("login required")
 
 
-async def require_officer(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def require_officer(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
     """Guard: the visitor must hold at least one role in this city."""
     user = await current_user(connection)
     if user is None:
@@ -178,7 +184,9 @@ def require_permission(permission: str) -> Any:
     return guard
 
 
-async def city_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+async def city_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
     """App-wide guard: a plugin's routes exist only where a city enabled it.
 
     Routes that work without a city carry ``opt={"cityless": True}``.

@@ -72,7 +72,11 @@ class AccountForm:
 
 
 async def create_user(
-    *, name: str, password: str, email: str | None = None, phone: str | None = None,
+    *,
+    name: str,
+    password: str,
+    email: str | None = None,
+    phone: str | None = None,
     roles: tuple[str, ...] = (),
 ) -> int:
     """Create an account in the current city; returns its id."""

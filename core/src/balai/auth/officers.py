@@ -28,9 +28,11 @@ async def _officer_context(request: Request) -> dict:
     by_user: dict[int, list[str]] = {}
     for g in grants:
         by_user.setdefault(g["user"], []).append(g["role"])
-    users = await User.select(User.id, User.name, User.email, User.phone).where(
-        User.id.is_in(list(by_user) or [-1])
-    ).order_by(User.name)
+    users = (
+        await User.select(User.id, User.name, User.email, User.phone)
+        .where(User.id.is_in(list(by_user) or [-1]))
+        .order_by(User.name)
+    )
     titles = {r.name: _(r.title) for r in access.roles_for(current_city())}
     titles[CITY_ADMIN] = _("City administrator")
     officers = [

@@ -41,7 +41,7 @@ def log_in(request: Request, user_id: int) -> None:
 
 
 @get("/masuk", opt=PUBLIC, name="login")
-async def login_page(request: Request, next: FromQuery[str] = "") -> Response:  # noqa: A002
+async def login_page(request: Request, next: FromQuery[str] = "") -> Response:
     """The login form."""
     if await current_user(request):
         return Redirect(safe_next(request, next))
@@ -52,7 +52,11 @@ async def login_page(request: Request, next: FromQuery[str] = "") -> Response:  
 async def login_submit(request: Request) -> Response:
     """Check credentials, with throttling per address and per login name."""
     form = await request.form()
-    login, password, next_url = _field(form, "login"), _field(form, "password"), _field(form, "next")
+    login, password, next_url = (
+        _field(form, "login"),
+        _field(form, "password"),
+        _field(form, "next"),
+    )
     city = current_city()
     throttle = request.app.state.ui.throttle
     keys = [f"login:{city.slug}:ip:{_client_ip(request)}", f"login:{city.slug}:id:{login.lower()}"]
@@ -103,7 +107,11 @@ async def register_submit(request: Request) -> Response:
         password_confirm=_field(form, "password_confirm"),
     )
     if not await account.check():
-        values = {"name": account.name, "email": _field(form, "email"), "phone": _field(form, "phone")}
+        values = {
+            "name": account.name,
+            "email": _field(form, "email"),
+            "phone": _field(form, "phone"),
+        }
         return await render(
             request,
             "auth/register.html",

@@ -81,15 +81,21 @@ def _now() -> datetime:
 class DatabaseStore(Store):
     """A litestar :class:`Store` kept in the ``balai_session`` table."""
 
-    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
+    async def set(
+        self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
+    ) -> None:
         """Store ``value`` under ``key``, replacing what was there."""
         data = value.encode() if isinstance(value, str) else value
         if isinstance(expires_in, int):
             expires_in = timedelta(seconds=expires_in)
         expires_at = _now() + expires_in if expires_in else None
-        updated = await SessionRecord.update(
-            {SessionRecord.data: data, SessionRecord.expires_at: expires_at}
-        ).where(SessionRecord.key == key).returning(SessionRecord.id)
+        updated = (
+            await SessionRecord.update(
+                {SessionRecord.data: data, SessionRecord.expires_at: expires_at}
+            )
+            .where(SessionRecord.key == key)
+            .returning(SessionRecord.id)
+        )
         if not updated:
             await SessionRecord.insert(SessionRecord(key=key, data=data, expires_at=expires_at))
 
@@ -121,8 +127,10 @@ class DatabaseStore(Store):
 
     async def delete_expired(self) -> int:
         """Remove expired sessions; returns how many."""
-        gone = await SessionRecord.delete().where(SessionRecord.expires_at <= _now()).returning(
-            SessionRecord.id
+        gone = (
+            await SessionRecord.delete()
+            .where(SessionRecord.expires_at <= _now())
+            .returning(SessionRecord.id)
         )
         return len(gone)
 
@@ -132,9 +140,11 @@ class DatabaseStore(Store):
 
     async def expires_in(self, key: str) -> int | None:
         """Seconds until ``key`` expires, or ``None``."""
-        row = await SessionRecord.select(SessionRecord.expires_at).where(
-            SessionRecord.key == key
-        ).first()
+        row = (
+            await SessionRecord.select(SessionRecord.expires_at)
+            .where(SessionRecord.key == key)
+            .first()
+        )
         if row is None or row["expires_at"] is None:
             return None
         return max(0, int((row["expires_at"] - _now()).total_seconds()))
@@ -173,13 +183,14 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             return  # unchanged: no write, and the browser keeps its cookie
         if connection.scope.get(_ROTATE):
             if old_id:
-                await self.delete(old_id, store=self.config.get_store_from_app(connection.scope["app"]))
+                await self.delete(
+                    old_id, store=self.config.get_store_from_app(connection.scope["app"])
+                )
         elif isinstance(scope_session, dict) and not scope_session:
             if not old_id or old_id == "null":
                 return
             scope_session = Empty
         await super().store_in_message(scope_session, message, connection)
-
 
     async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
         """Load the session, remembering its stored form to skip unchanged writes."""

@@ -51,9 +51,11 @@ class Throttle:
         if self.redis is not None:
             value = await self.redis.get(f"balai:throttle:{key}")
             return value is not None and int(value) >= self.limit
-        row = await ThrottleCounter.select(ThrottleCounter.hits, ThrottleCounter.window_ends).where(
-            ThrottleCounter.key == key
-        ).first()
+        row = (
+            await ThrottleCounter.select(ThrottleCounter.hits, ThrottleCounter.window_ends)
+            .where(ThrottleCounter.key == key)
+            .first()
+        )
         return bool(row and row["window_ends"] > time.time() and row["hits"] >= self.limit)
 
     async def reset(self, key: str) -> None:

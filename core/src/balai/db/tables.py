@@ -63,12 +63,16 @@ class CityTable(Table):
         return super().exists().where(scope)
 
     @classmethod
-    def update(cls, values: Any = None, force: bool = False, use_auto_update: bool = True, **kwargs: Any) -> Any:
+    def update(
+        cls, values: Any = None, force: bool = False, use_auto_update: bool = True, **kwargs: Any
+    ) -> Any:
         """``UPDATE`` limited to the current city; the city itself cannot change."""
         slug = current_city().slug
         scope = cls.city == slug
-        changes = {getattr(k, "_meta", k).name if hasattr(k, "_meta") else k: v
-                   for k, v in (values or {}).items()}
+        changes = {
+            getattr(k, "_meta", k).name if hasattr(k, "_meta") else k: v
+            for k, v in (values or {}).items()
+        }
         changes.update(kwargs)
         if changes.get("city", slug) != slug:
             raise CrossCityWriteError("A row cannot move to another city.")

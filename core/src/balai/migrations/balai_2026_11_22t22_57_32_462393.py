@@ -1,14 +1,15 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.base import OnDelete
-from piccolo.columns.base import OnUpdate
-from piccolo.columns.column_types import BigInt
-from piccolo.columns.column_types import Boolean
-from piccolo.columns.column_types import Bytea
-from piccolo.columns.column_types import ForeignKey
-from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import Serial
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+from piccolo.columns.base import OnDelete, OnUpdate
+from piccolo.columns.column_types import (
+    BigInt,
+    Boolean,
+    Bytea,
+    ForeignKey,
+    Integer,
+    Serial,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
@@ -33,13 +34,9 @@ DESCRIPTION = "Accounts, role grants, sessions and login throttling"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="balai", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="balai", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="User", tablename="balai_user", schema=None, columns=None
-    )
+    manager.add_table(class_name="User", tablename="balai_user", schema=None, columns=None)
 
     manager.add_table(
         class_name="SessionRecord",

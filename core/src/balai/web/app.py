@@ -18,10 +18,10 @@ from typing import Any
 
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
 from litestar.logging.config import LoggingConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import YamlRenderPlugin
-from litestar.datastructures import State
 from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
 from litestar.types import Receive, Scope, Send
@@ -36,11 +36,11 @@ from balai.auth.access import (
 )
 from balai.auth.sessions import DatabaseStore, SessionConfig
 from balai.auth.throttle import Throttle
+from balai.builtins import builtin_plugins
 from balai.config import Config, ConfigError, bind_plugins, ensure_secret
 from balai.db.database import Database
-from balai.i18n import Catalogs, rupiah, translate, translate_plural
-from balai.builtins import builtin_plugins
 from balai.files import service as files_service
+from balai.i18n import Catalogs, rupiah, translate, translate_plural
 from balai.jobs.service import JobService
 from balai.notifications.runtime import activate as activate_notifications
 from balai.plugins import BUILTIN_SLUGS, CORE, PluginError, PluginRegistry, resolve
@@ -139,7 +139,9 @@ def create_app(
     apps = [a for found in registry.declared("piccolo_apps").values() for a in (found or [])]
     database = Database(config.database_url, apps)
 
-    plugin_dirs = [package_dir(p.obj) for s, p in registry.plugins.items() if s not in BUILTIN_SLUGS]
+    plugin_dirs = [
+        package_dir(p.obj) for s, p in registry.plugins.items() if s not in BUILTIN_SLUGS
+    ]
     themes = ThemeEnvironments(
         discover_themes(),
         [d / "templates" for d in plugin_dirs],
@@ -151,9 +153,7 @@ def create_app(
     for city in config.cities.values():
         if city.theme not in themes.themes:
             raise ConfigError(f"cities.{city.slug}.theme", f"no theme named {city.theme!r}")
-    catalogs = Catalogs(
-        [package_dir(core_plugin) / "locale", *(d / "locale" for d in plugin_dirs)]
-    )
+    catalogs = Catalogs([package_dir(core_plugin) / "locale", *(d / "locale" for d in plugin_dirs)])
 
     redis = None
     session_store: Store = DatabaseStore()
@@ -285,7 +285,9 @@ def create_app(
     return BalaiApp(litestar, ui)
 
 
-def _static_routers(themes: ThemeEnvironments, registry: PluginRegistry, plugin_dirs: list[Path]) -> Router:
+def _static_routers(
+    themes: ThemeEnvironments, registry: PluginRegistry, plugin_dirs: list[Path]
+) -> Router:
     routers: list[Any] = []
     opt = CITYLESS_PUBLIC
     for name in themes.themes:
@@ -300,7 +302,9 @@ def _static_routers(themes: ThemeEnvironments, registry: PluginRegistry, plugin_
             )
         )
     for (slug, _), folder in zip(
-        [(s, p) for s, p in registry.plugins.items() if s not in BUILTIN_SLUGS], plugin_dirs, strict=True
+        [(s, p) for s, p in registry.plugins.items() if s not in BUILTIN_SLUGS],
+        plugin_dirs,
+        strict=True,
     ):
         if (folder / "static").is_dir():
             routers.append(

@@ -17,12 +17,11 @@ from litestar.background_tasks import BackgroundTask
 from litestar.enums import MediaType
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_303_SEE_OTHER
-from markupsafe import Markup
 
 from balai.i18n import LANGUAGES, current_locale
 from balai.i18n import gettext as _
 from balai.tenants import current_city_or_none
-from balai.web.rendering import city_url, csrf_token, current_path, static_url
+from balai.web.rendering import city_url, csrf_input, csrf_token, current_path, static_url
 
 log = logging.getLogger("balai.web")
 
@@ -77,7 +76,9 @@ def handle_exception(request: Request, exc: Exception) -> Response:
         log.info("%s on %s %s: %s", status, request.method, path, detail)
     if "csrf" in detail.lower():
         title = _("Form expired")
-        message = _("This form has expired or was sent from elsewhere. Reload the page and try again.")
+        message = _(
+            "This form has expired or was sent from elsewhere. Reload the page and try again."
+        )
     else:
         title, message = _messages(status)
     audit = None
@@ -121,9 +122,7 @@ def error_page(request: Request, status: int, title: str, message: str) -> str:
         "office_nav": [],
         "flashes": [],
         "csrf_token": token,
-        "csrf_input": Markup(
-            f'<input type="hidden" name="_csrf_token" value="{html.escape(token)}">'
-        ),
+        "csrf_input": csrf_input(token),
         "url": lambda p: city_url(request, p),
         "static": lambda p: static_url(request, theme, p),
         "static_root": static_url(request, "default", "").split("?")[0].rstrip("/"),
@@ -133,4 +132,7 @@ def error_page(request: Request, status: int, title: str, message: str) -> str:
         return ui.themes.get(theme).get_template("errors/error.html").render(context)
     except Exception:  # the error page itself must never fail
         log.exception("error page failed to render")
-        return f"<!doctype html><title>{status}</title><h1>{html.escape(title)}</h1><p>{html.escape(message)}</p>"
+        return (
+            f"<!doctype html><title>{status}</title>"
+            f"<h1>{html.escape(title)}</h1><p>{html.escape(message)}</p>"
+        )

@@ -24,7 +24,11 @@ async def home(request: Request) -> Response:
     ui = request.app.state.ui
     if city is None:
         cities = [
-            {"name": c.name, "url": base_url(request, f"/{c.slug}/"), "plugins_count": len(c.plugins)}
+            {
+                "name": c.name,
+                "url": base_url(request, f"/{c.slug}/"),
+                "plugins_count": len(c.plugins),
+            }
             for c in ui.config.cities.values()
         ]
         env = ui.themes.get("default")
@@ -37,7 +41,12 @@ async def home(request: Request) -> Response:
     tiles = await ui.registry.gather(city, "home_tiles", request=request)
     tiles.sort(key=lambda t: (t.order, t.title))
     shown = [
-        {"title": _(t.title), "text": _(t.text), "href": request.scope["root_path"] + t.href, "icon": t.icon}
+        {
+            "title": _(t.title),
+            "text": _(t.text),
+            "href": request.scope["root_path"] + t.href,
+            "icon": t.icon,
+        }
         for t in tiles
     ]
     return await render(request, "core/home.html", {"tiles": shown})
@@ -50,9 +59,16 @@ async def search(request: Request, q: FromQuery[str] = "") -> Response:
     results = []
     if len(query) >= 2:
         city = current_city_or_none()
-        found = await request.app.state.ui.registry.gather(city, "search", request=request, query=query)
+        found = await request.app.state.ui.registry.gather(
+            city, "search", request=request, query=query
+        )
         results = [
-            {"title": r.title, "href": request.scope["root_path"] + r.href, "snippet": r.snippet, "kind": r.kind}
+            {
+                "title": r.title,
+                "href": request.scope["root_path"] + r.href,
+                "snippet": r.snippet,
+                "kind": r.kind,
+            }
             for r in found
         ]
     return await render(request, "core/search.html", {"query": query, "results": results})
@@ -60,7 +76,9 @@ async def search(request: Request, q: FromQuery[str] = "") -> Response:
 
 @get("/bahasa/{code:str}", opt=PUBLIC, name="language")
 async def switch_language(
-    request: Request, code: FromPath[str], next: FromQuery[str] = ""  # noqa: A002
+    request: Request,
+    code: FromPath[str],
+    next: FromQuery[str] = "",
 ) -> Response:
     """Remember the chosen language and go back where the visitor was."""
     response = Redirect(safe_next(request, next), status_code=303)

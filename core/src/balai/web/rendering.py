@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -84,6 +83,11 @@ def current_path(request: Request) -> str:
     return raw.decode("latin-1") if raw else request.url.path
 
 
+def csrf_input(token: str) -> Markup:
+    """The hidden form field carrying ``token`` (escaped)."""
+    return Markup('<input type="hidden" name="_csrf_token" value="{}">').format(token)
+
+
 def csrf_token(request: Request) -> str:
     """This request's CSRF token ('' where the middleware set none)."""
     token = ScopeState.from_scope(request.scope).csrf_token
@@ -158,9 +162,7 @@ async def page_context(request: Request, city: City | None) -> dict[str, Any]:
         "lang": current_locale(),
         "languages": LANGUAGES,
         "csrf_token": token,
-        "csrf_input": Markup(
-            f'<input type="hidden" name="_csrf_token" value="{html.escape(token)}">'
-        ),
+        "csrf_input": csrf_input(token),
         "url": url,
         "static": static,
         "plugin_static": plugin_static,
