@@ -116,6 +116,8 @@ def test_generated_python_compiles(tmp_path):
         "x" * 41,
         "core",
         "kelola",
+        "payments",
+        "dasbor",
         "class",
         "bänk",
     ],

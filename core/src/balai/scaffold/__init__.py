@@ -49,6 +49,17 @@ RESERVED = frozenset(
 )
 
 
+def built_in_names() -> set[str]:
+    """Slugs of the built-in services and the URL segments they serve."""
+    from balai.builtins import builtin_plugins
+
+    names: set[str] = set()
+    for slug, module in builtin_plugins().items():
+        info = module.plugin_info()
+        names.update({slug, info.url_path, info.url_path.replace("-", "_")})
+    return names
+
+
 class ScaffoldError(ValueError):
     """The plugin cannot be generated; the message says why."""
 
@@ -83,7 +94,7 @@ def check_name(name: str) -> None:
         )
     if len(name) < 2:
         raise ScaffoldError(_("%(name)r is too short: use at least 2 characters.", name=name))
-    if name in RESERVED or keyword.iskeyword(name):
+    if name in RESERVED or name in built_in_names() or keyword.iskeyword(name):
         raise ScaffoldError(_("%(name)r is reserved by Balai; choose another name.", name=name))
 
 
