@@ -98,6 +98,7 @@ class PluginRegistry:
         self.plugins: dict[str, LoadedPlugin] = {}
         self.failed: dict[str, PluginError] = {}
         self._city_hooks: dict[tuple[str, str], Any] = {}
+        self._city_impls: dict[tuple[str, str], list[tuple[Any, tuple[str, ...]]]] = {}
 
     # --- loading -----------------------------------------------------------
 
@@ -143,6 +144,7 @@ class PluginRegistry:
             raise
         self.plugins[slug] = loaded
         self._city_hooks.clear()
+        self._city_impls.clear()
         return loaded
 
     def _describe(self, obj: Any, slug: str) -> LoadedPlugin:
@@ -204,8 +206,25 @@ class PluginRegistry:
         return caller
 
     async def gather(self, city: City, hook_name: str, /, **kwargs: Any) -> list[Any]:
-        """Call a per-city hook and return its flattened, awaited results."""
-        return await collect(self.for_city(city, hook_name)(**kwargs))
+        """Call a per-city hook and return its flattened, awaited results.
+
+        Pages call several hooks per request, so the implementations that
+        :meth:`for_city` selects are kept as (implementation, argument names)
+        pairs and called in pluggy's order (last registered first); no hook
+        uses wrappers, which is what pluggy's machinery would add. The
+        implementation's ``function`` is read at each call, as pluggy does.
+        """
+        key = (city.slug, hook_name)
+        impls = self._city_impls.get(key)
+        if impls is None:
+            impls = [
+                (impl, impl.argnames)
+                for impl in reversed(self.for_city(city, hook_name).get_hookimpls())
+            ]
+            self._city_impls[key] = impls
+        return await collect(
+            impl.function(**{k: kwargs[k] for k in names}) for impl, names in impls
+        )
 
     def enabled(self, city: City) -> list[LoadedPlugin]:
         """The loaded plugins ``city`` enabled, in the order its file lists them."""
