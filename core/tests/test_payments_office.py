@@ -59,7 +59,8 @@ def test_search_and_detail(client, login_as, city_run):
     assert client.get("/malang/kelola/bayar/", params={"page": "x"}).status_code == 400
     detail = client.get(f"/malang/kelola/bayar/{invoice.number}")
     assert detail.status_code == 200 and "Siti Rahayu" in detail.text
-    assert client.get("/malang/kelola/bayar/INV-2026-XXXX-XXXX").status_code == 404
+    never_issued = "INV-2026-7KQ4-M9TZ"  # well-formed, but no such invoice
+    assert client.get(f"/malang/kelola/bayar/{never_issued}").status_code == 404
     assert client.get("/malang/kelola/bayar/not-a-number").status_code == 404
 
 
