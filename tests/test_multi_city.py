@@ -18,7 +18,8 @@ DEMO = bundled_root("examples") / "demo.toml"
 def demo_app(balai_app_factory, tmp_path: Path):
     """The demo instance file with every installed plugin, on the test database."""
     config = load_config(DEMO, environ={"BALAI_SECRET_KEY": TEST_SECRET_KEY})
-    return balai_app_factory(replace(config, data_dir=tmp_path / "data"))
+    # No job runner here: these tests are about pages, not the scheduler.
+    return balai_app_factory(replace(config, data_dir=tmp_path / "data", run_jobs=False))
 
 
 @pytest.fixture
