@@ -4,12 +4,28 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from balai_pajak.tables import TaxObject
+from balai_pajak.tables import (
+    AssessmentRun,
+    BillPayment,
+    NopLink,
+    ObjectCorrection,
+    Sppt,
+    TaxObject,
+    Taxpayer,
+)
 
 APP_CONFIG = AppConfig(
     app_name="pajak",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[TaxObject],
+    table_classes=[
+        Taxpayer,
+        TaxObject,
+        Sppt,
+        BillPayment,
+        NopLink,
+        AssessmentRun,
+        ObjectCorrection,
+    ],
     migration_dependencies=[],
     commands=[],
 )
