@@ -20,7 +20,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
 
-ID = "2026-11-23T01:50:00:000000"
+ID = "2026-11-23T01:52:17:318406"
 VERSION = "1.38.0"
 DESCRIPTION = "PBB-P2: taxpayers, SPPT bills, payments, NOP links, assessment runs, corrections"
 

@@ -4,7 +4,7 @@ migration after the one that makes the columns)."""
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.table import Table
 
-ID = "2026-11-23T01:51:00:000000"
+ID = "2026-11-23T01:52:41:905112"
 VERSION = "1.38.0"
 DESCRIPTION = "PBB-P2 indexes: one bill per NOP and year, one link per user and NOP"
 
