@@ -4,16 +4,19 @@ An order of the UMKM market goes through::
 
     awaiting_payment ──(invoice paid)──> new ──> confirmed ──> delivering ──────> completed
           │                               │          │     └─> ready_for_pickup ─> completed
-          └─(expired / buyer)─> cancelled <┴──────────┴── (merchant, with a reason)
+          └──(invoice expired)──> cancelled <┴──────────┴── (merchant, with a reason; buyer)
 
 * A cash-on-delivery (COD) order starts as ``new``; a cashless one starts as
   ``awaiting_payment`` and becomes ``new`` only when the ledger settles its
   invoice (the system moves it, never a person).
 * From ``confirmed`` a delivery order goes to ``delivering`` and a pickup
   order to ``ready_for_pickup``; both end ``completed``.
-* The buyer may cancel while the merchant has not confirmed yet; the merchant
-  may cancel any open order, always with a reason; the system cancels unpaid
-  orders whose invoice expired.
+* The buyer may cancel a ``new`` order (the merchant has not confirmed it
+  yet); the merchant may cancel any placed, open order, always with a
+  reason; the system cancels unpaid orders whose invoice expired and open
+  orders whose payment an officer refunded. An unpaid cashless order is not
+  cancelled by hand: its one invoice may cover the orders of several
+  merchants, so the checkout as a whole lapses when the invoice expires.
 
 This module is pure rules (no database), so it can be tested on its own.
 """
@@ -104,7 +107,8 @@ def allowed_moves(current: OrderStatus, fulfilment: Fulfilment, actor: Actor) ->
     forward = _forward(current, fulfilment)
     if actor == Actor.SYSTEM:
         if current == OrderStatus.AWAITING_PAYMENT:
-            moves = [OrderStatus.NEW, OrderStatus.CANCELLED]
+            moves.append(OrderStatus.NEW)
+        moves.append(OrderStatus.CANCELLED)
         return moves
     if actor == Actor.MERCHANT:
         if current != OrderStatus.AWAITING_PAYMENT and forward is not None:
@@ -113,7 +117,7 @@ def allowed_moves(current: OrderStatus, fulfilment: Fulfilment, actor: Actor) ->
             moves.append(OrderStatus.CANCELLED)
         return moves
     # The buyer may only withdraw an order the merchant has not confirmed yet.
-    if current in (OrderStatus.AWAITING_PAYMENT, OrderStatus.NEW):
+    if current == OrderStatus.NEW:
         moves.append(OrderStatus.CANCELLED)
     return moves
 
