@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from balai.testing import write_config
-from balai_umkm_market.tables import Category, Merchant
+from balai_umkm_market.tables import Category, Merchant, MerchantStatus
 
 
 def add_merchant(name: str, district: str = "Klojen", verified: bool = True, owner: str = "Sri"):
@@ -15,7 +15,7 @@ def add_merchant(name: str, district: str = "Klojen", verified: bool = True, own
                 owner_name=owner,
                 district=district,
                 category=Category.FOOD.value,
-                is_verified=verified,
+                status=(MerchantStatus.VERIFIED if verified else MerchantStatus.PENDING).value,
             )
         )
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from balai import toolkit as tk
 
-from balai_umkm_market.tables import Category, Merchant
+from balai_umkm_market.tables import Category, Merchant, MerchantStatus
 
 FIRST_REGISTERED = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)
 
@@ -46,7 +46,7 @@ async def seed(city: tk.City) -> tk.DemoReport:
                 owner_name=owner,
                 district=district,
                 category=category.value,
-                is_verified=verified,
+                status=(MerchantStatus.VERIFIED if verified else MerchantStatus.PENDING).value,
                 created_at=FIRST_REGISTERED + timedelta(days=9 * number),
             )
             for number, (name, owner, district, category, verified) in enumerate(rows)

@@ -4,12 +4,12 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from balai_umkm_market.tables import Merchant
+from balai_umkm_market.tables import TABLES
 
 APP_CONFIG = AppConfig(
     app_name="umkm_market",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[Merchant],
+    table_classes=list(TABLES),
     migration_dependencies=[],
     commands=[],
 )

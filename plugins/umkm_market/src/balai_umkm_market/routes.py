@@ -6,7 +6,7 @@ from balai import toolkit as tk
 from litestar import Request, Response, get
 
 from balai_umkm_market.settings import MarketSettings
-from balai_umkm_market.tables import Category, Merchant
+from balai_umkm_market.tables import Category, Merchant, MerchantStatus
 
 SLUG = "umkm_market"
 MANAGE = "umkm_market.manage"
@@ -32,11 +32,13 @@ def settings_of(city: tk.City) -> MarketSettings:
 def public_merchants() -> object:
     """The query of merchants citizens may see in the current city, by name."""
     query = Merchant.select(
-        Merchant.id, Merchant.name, Merchant.district, Merchant.category, Merchant.is_verified
+        Merchant.id, Merchant.name, Merchant.district, Merchant.category, Merchant.status
     ).order_by(Merchant.name)
     if settings_of(tk.current_city()).verified_only:
-        query = query.where(Merchant.is_verified.eq(True))
-    return query
+        return query.where(Merchant.status == MerchantStatus.VERIFIED.value)
+    return query.where(
+        Merchant.status.is_in([MerchantStatus.VERIFIED.value, MerchantStatus.PENDING.value])
+    )
 
 
 @get("/", opt=tk.PUBLIC, name="umkm_market:index")
@@ -54,7 +56,7 @@ async def index(request: Request) -> Response:
 async def office(request: Request) -> Response:
     """The officers' list of every merchant of the city, newest first."""
     rows = await Merchant.select().order_by(Merchant.created_at, ascending=False).limit(PAGE_SIZE)
-    unverified = await Merchant.count().where(Merchant.is_verified.eq(False))
+    unverified = await Merchant.count().where(Merchant.status == MerchantStatus.PENDING.value)
     return await tk.render(
         request,
         "umkm_market/office.html",
