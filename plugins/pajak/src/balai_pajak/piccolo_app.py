@@ -7,6 +7,7 @@ from piccolo.conf.apps import AppConfig
 from balai_pajak.tables import (
     AssessmentRun,
     BillPayment,
+    LinkAttempt,
     NopLink,
     ObjectCorrection,
     Sppt,
@@ -23,6 +24,7 @@ APP_CONFIG = AppConfig(
         Sppt,
         BillPayment,
         NopLink,
+        LinkAttempt,
         AssessmentRun,
         ObjectCorrection,
     ],

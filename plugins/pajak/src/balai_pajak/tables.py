@@ -112,14 +112,29 @@ class Sppt(tk.CityTable, tablename="pajak_sppt"):
     created_at = Timestamptz()
 
 
+class BillPaymentStatus(enum.StrEnum):
+    """Where the invoice paying a bill stands, as this plugin was told."""
+
+    PENDING = "pending"
+    PAID = "paid"
+    EXPIRED = "expired"
+    REFUNDED = "refunded"
+
+
 class BillPayment(tk.CityTable, tablename="pajak_bill_payment"):
-    """Which bills one ledger invoice pays, and how much of each (principal, penalty)."""
+    """Which bills one ledger invoice pays, and how much of each (principal, penalty).
+
+    ``status`` follows the invoice (``invoice_settled``/``invoice_expired``/
+    ``invoice_refunded``); a bill is in at most one ``pending`` row (a partial
+    unique index), so it is never billed twice at once.
+    """
 
     invoice_number = Varchar(length=40, index=True)
     sppt = ForeignKey(references=Sppt, on_delete=OnDelete.cascade)
     principal = BigInt(default=0)
     penalty = BigInt(default=0)
     created_at = Timestamptz()
+    status = Varchar(length=12, choices=BillPaymentStatus, default=BillPaymentStatus.PENDING.value)
 
 
 class NopLink(tk.CityTable, tablename="pajak_nop_link"):
@@ -128,6 +143,15 @@ class NopLink(tk.CityTable, tablename="pajak_nop_link"):
     user_id = Integer()
     tax_object = ForeignKey(references=TaxObject, on_delete=OnDelete.cascade)
     nop = Varchar(length=18)
+    created_at = Timestamptz()
+
+
+class LinkAttempt(tk.CityTable, tablename="pajak_link_attempt"):
+    """One attempt by a citizen to prove a NOP is theirs (the throttle counts the failures)."""
+
+    user_id = Integer()
+    nop = Varchar(length=18)
+    succeeded = Boolean(default=False)
     created_at = Timestamptz()
 
 
