@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from balai import toolkit as tk
 
-from balai_umkm_market import __version__, demo, routes
-from balai_umkm_market.matching import contains, search_words
+from balai_umkm_market import __version__, catalogue, demo, reviews_pages, routes
+from balai_umkm_market.search import products_named
+from balai_umkm_market.search_text import parse_text_query
 from balai_umkm_market.settings import MarketSettings
-from balai_umkm_market.tables import Merchant
 
 SLUG = "umkm_market"
 DEPARTMENT = "Diskopindag"
@@ -46,8 +46,11 @@ def piccolo_apps() -> list[str]:
 
 @tk.hookimpl
 def register_routes() -> tk.Routes:
-    """The public list of merchants and the officers' list."""
-    return tk.Routes(pages=routes.PAGES, office=routes.OFFICE)
+    """The public list of merchants and the officers' list; the catalogue and reviews."""
+    return tk.Routes(
+        pages=[*routes.PAGES, *catalogue.PAGES, *reviews_pages.PAGES],
+        office=[*routes.OFFICE, *reviews_pages.OFFICE],
+    )
 
 
 @tk.hookimpl
@@ -65,13 +68,21 @@ def roles() -> list[tk.Role]:
 @tk.hookimpl
 def nav_items(request) -> list[tk.NavItem]:
     """The market in the citizens' menu."""
-    return [tk.NavItem("Local businesses", "/umkm-market/", order=10)]
+    return [
+        tk.NavItem("Local businesses", "/umkm-market/", order=10),
+        tk.NavItem("Local products", catalogue.CATALOGUE_PATH, order=10),
+    ]
 
 
 @tk.hookimpl
 def office_nav_items(request) -> list[tk.NavItem]:
     """The merchants list, for market officers."""
-    return [tk.NavItem("Merchants", "/kelola/umkm-market/", order=10, permission=MANAGE)]
+    return [
+        tk.NavItem("Merchants", "/kelola/umkm-market/", order=10, permission=MANAGE),
+        tk.NavItem(
+            "Product reviews", reviews_pages.OFFICE_REVIEWS_PATH, order=12, permission=MANAGE
+        ),
+    ]
 
 
 @tk.hookimpl
@@ -90,24 +101,18 @@ def home_tiles(request) -> list[tk.HomeTile]:
 
 @tk.hookimpl
 async def search(request, query: str) -> list[tk.SearchResult]:
-    """Merchants whose name or district holds every word of the query.
+    """Public products whose name holds every word of the query (the last as a prefix).
 
-    Case is ignored on both databases (see :mod:`balai_umkm_market.matching`).
+    The catalogue's full-text index, so case and accents are ignored alike on
+    SQLite and PostgreSQL (see :mod:`balai_umkm_market.search_text`).
     """
-    words = search_words(query)
-    if not words:
-        return []
-    found = routes.public_merchants()
-    for word in words:
-        found = found.where(contains(Merchant.name, word) | contains(Merchant.district, word))
-    rows = await found.limit(MAX_RESULTS)
-    labels = routes.category_labels()
+    rows = await products_named(parse_text_query(query), MAX_RESULTS)
     return [
         tk.SearchResult(
             title=row["name"],
-            href=f"/umkm-market/#merchant-{row['id']}",
-            snippet=f"{labels.get(row['category'], row['category'])} · {row['district']}",
-            kind=tk._("Local business"),
+            href=catalogue.product_path(row["id"]),
+            snippet=f"{tk.rupiah(row['price'])} / {row['unit']} · {row['merchant_name']}",
+            kind=tk._("Local product"),
         )
         for row in rows
     ]
