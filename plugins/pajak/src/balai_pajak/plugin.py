@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from balai import toolkit as tk
 
-from balai_pajak import __version__, demo, routes
+from balai_pajak import __version__, demo, lookup, lookup_links, my_bills, pbb_payment, routes
 from balai_pajak.nop import NopError, format_nop, parse_nop
 from balai_pajak.settings import PajakSettings
 from balai_pajak.tables import TaxObject
@@ -47,8 +47,9 @@ def piccolo_apps() -> list[str]:
 
 @tk.hookimpl
 def register_routes() -> tk.Routes:
-    """The public NOP lookup and the officers' list."""
-    return tk.Routes(pages=routes.PAGES, office=routes.OFFICE)
+    """The public NOP lookup, linking NOPs, my bills and paying them; the officers' list."""
+    pages = [*lookup.PAGES, *lookup_links.PAGES, *my_bills.PAGES, *pbb_payment.PAGES]
+    return tk.Routes(pages=pages, office=routes.OFFICE)
 
 
 @tk.hookimpl
@@ -126,6 +127,40 @@ async def search(request, query: str) -> list[tk.SearchResult]:
             kind=tk._("Tax object"),
         )
     ]
+
+
+# The ledger's hooks of each tax kind, by the prefix of the invoice's source_ref.
+SETTLED = {pbb_payment.REF_PREFIX: pbb_payment.invoice_settled}
+EXPIRED = {pbb_payment.REF_PREFIX: pbb_payment.invoice_expired}
+REFUNDED = {pbb_payment.REF_PREFIX: pbb_payment.invoice_refunded}
+
+
+async def _dispatch(handlers: dict, city: tk.City, invoice: tk.Invoice) -> None:
+    """Hand a ``pajak`` invoice to the handler of its ``source_ref`` prefix."""
+    if invoice.source != SLUG:
+        return
+    for prefix, handler in handlers.items():
+        if invoice.source_ref.startswith(prefix):
+            await handler(city, invoice)
+            return
+
+
+@tk.hookimpl
+async def invoice_settled(city: tk.City, invoice: tk.Invoice) -> None:
+    """A tax invoice was paid: its part marks its bills paid (in the settlement's transaction)."""
+    await _dispatch(SETTLED, city, invoice)
+
+
+@tk.hookimpl
+async def invoice_expired(city: tk.City, invoice: tk.Invoice) -> None:
+    """A tax invoice expired unpaid: its part frees its bills."""
+    await _dispatch(EXPIRED, city, invoice)
+
+
+@tk.hookimpl
+async def invoice_refunded(city: tk.City, invoice: tk.Invoice) -> None:
+    """A paid tax invoice was refunded: its part makes its bills unpaid again."""
+    await _dispatch(REFUNDED, city, invoice)
 
 
 @tk.hookimpl

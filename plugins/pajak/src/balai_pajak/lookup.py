@@ -1,0 +1,138 @@
+"""The public NOP lookup: what anyone may learn about a tax object from its NOP.
+
+Anyone who holds a NOP can pay its PBB-P2 at a bank, a minimarket or with
+QRIS, and the payment channels show the amount due by NOP and year. So the
+public page shows what those channels show, and the object's location, and
+nothing about the person:
+
+* shown: the NOP, the object's location (street as registered for the
+  object, village, district), its land and building area, and for each year
+  with an SPPT the tax due (principal), the due date and whether it is paid;
+* never shown: the taxpayer's name, NIK and own address, the NJOP values and
+  classes (the property's assessed value is the taxpayer's tax data), who
+  paid, and the penalty detail (shown itemised to the linked owner on "My
+  bills").
+
+A NOP of another region (its first four digits are not the city's region
+code) and a malformed NOP are refused with a 400 and the reason.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from balai import toolkit as tk
+from litestar import Request, Response, get
+from litestar.params import FromQuery
+
+from balai_pajak.nop import NopError, format_nop, parse_nop, region_of
+from balai_pajak.routes import pbb_due_date, shown_object
+from balai_pajak.tables import Sppt, TaxObject
+
+# The columns the public page reads: nothing about the taxpayer.
+PUBLIC_OBJECT_COLUMNS = (
+    TaxObject.id,
+    TaxObject.nop,
+    TaxObject.address,
+    TaxObject.village,
+    TaxObject.district,
+    TaxObject.land_area,
+    TaxObject.building_area,
+)
+PUBLIC_BILL_COLUMNS = (Sppt.year, Sppt.tax_due, Sppt.due_date, Sppt.status)
+MAX_YEARS_SHOWN = 10
+
+
+def nop_error_message(error: NopError) -> str:
+    """Explain, in the visitor's language, why what they typed is not a NOP."""
+    if error.reason == "empty":
+        return tk._("Enter the tax object number (NOP) printed on your SPPT.")
+    if error.reason == "characters":
+        return tk._("A NOP contains only digits, dots and a dash.")
+    return tk._("A NOP has exactly 18 digits, for example 35.73.010.001.001-0001.0.")
+
+
+def foreign_region_message(digits: str, city: tk.City) -> str | None:
+    """Why a NOP of another region is refused here, or ``None`` when it is the city's own."""
+    if not city.region_code or region_of(digits) == city.region_code:
+        return None
+    return tk._(
+        "This NOP belongs to region %(region)s, not to %(city)s (%(code)s).",
+        region=region_of(digits),
+        city=city.name,
+        code=city.region_code,
+    )
+
+
+def read_nop(raw: str, city: tk.City) -> str:
+    """The 18 digits of a NOP of ``city`` typed by a visitor.
+
+    Raises:
+        ValueError: with the translated reason (malformed, or another region's).
+    """
+    try:
+        digits = parse_nop(raw)
+    except NopError as exc:
+        raise ValueError(nop_error_message(exc)) from exc
+    foreign = foreign_region_message(digits, city)
+    if foreign:
+        raise ValueError(foreign)
+    return digits
+
+
+def bill_state(status: str, due_date: date, today: date) -> str:
+    """``paid``, ``overdue`` (unpaid after its due date) or ``unpaid``."""
+    if status == "paid":
+        return "paid"
+    return "overdue" if due_date < today else "unpaid"
+
+
+async def public_record(digits: str, today: date) -> dict[str, Any] | None:
+    """The public facts of the current city's tax object ``digits``, or ``None``.
+
+    Two statements: the object, then its bills newest year first (cancelled
+    SPPTs left out).
+    """
+    row = await TaxObject.select(*PUBLIC_OBJECT_COLUMNS).where(TaxObject.nop == digits).first()
+    if row is None:
+        return None
+    bills = await (
+        Sppt.select(*PUBLIC_BILL_COLUMNS)
+        .where((Sppt.nop == digits) & (Sppt.status != "cancelled"))
+        .order_by(Sppt.year, ascending=False)
+        .limit(MAX_YEARS_SHOWN)
+    )
+    for bill in bills:
+        bill["state"] = bill_state(bill["status"], bill["due_date"], today)
+    return {**shown_object(row), "bills": bills}
+
+
+@get("/", opt=tk.PUBLIC, name="pajak:lookup")
+async def lookup(request: Request, nop: FromQuery[str | None] = None) -> Response:
+    """Look up a tax object by its NOP (``?nop=``); without one, show the form."""
+    city = tk.current_city()
+    context: dict[str, Any] = {
+        "due_date": pbb_due_date(city),
+        "nop": nop or "",
+        "error": None,
+        "result": None,
+        "not_found": False,
+    }
+    if nop is None:
+        return await tk.render(request, "pajak/index.html", context)
+    try:
+        digits = read_nop(nop, city)
+    except ValueError as exc:
+        context["error"] = str(exc)
+        return await tk.render(request, "pajak/index.html", context, status_code=400)
+    context["nop"] = format_nop(digits)
+    result = await public_record(digits, datetime.now(city.tz).date())
+    if result is None:
+        context["not_found"] = True
+        return await tk.render(request, "pajak/index.html", context, status_code=404)
+    context["result"] = result
+    return await tk.render(request, "pajak/index.html", context)
+
+
+PAGES = [lookup]
