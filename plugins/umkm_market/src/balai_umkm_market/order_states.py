@@ -18,38 +18,29 @@ An order of the UMKM market goes through::
   cancelled by hand: its one invoice may cover the orders of several
   merchants, so the checkout as a whole lapses when the invoice expires.
 
-This module is pure rules (no database), so it can be tested on its own.
+This module is pure rules (no database queries), so it can be tested on its
+own; the status, fulfilment and payment names are the tables' enums.
 """
 
 from __future__ import annotations
 
 import enum
 
+from balai_umkm_market.tables import Fulfilment, OrderStatus, PaymentMethod
 
-class OrderStatus(enum.StrEnum):
-    """Where an order stands."""
-
-    AWAITING_PAYMENT = "awaiting_payment"
-    NEW = "new"
-    CONFIRMED = "confirmed"
-    DELIVERING = "delivering"
-    READY_FOR_PICKUP = "ready_for_pickup"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
-
-
-class Fulfilment(enum.StrEnum):
-    """How the goods reach the buyer."""
-
-    DELIVERY = "delivery"
-    PICKUP = "pickup"
-
-
-class PaymentMethod(enum.StrEnum):
-    """How the buyer pays: cash on delivery/pickup, or through the city's payments ledger."""
-
-    COD = "cod"
-    CASHLESS = "cashless"
+__all__ = [
+    "FINAL",
+    "Actor",
+    "Fulfilment",
+    "IllegalMove",
+    "OrderStatus",
+    "PaymentMethod",
+    "allowed_moves",
+    "check_move",
+    "counts_as_purchase",
+    "initial_status",
+    "releases_stock",
+]
 
 
 class Actor(enum.StrEnum):

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from balai import toolkit as tk
 
-from balai_umkm_market import __version__, catalogue, demo, reviews_pages, routes
+from balai_umkm_market import (
+    __version__,
+    cart_routes,
+    catalogue,
+    checkout_routes,
+    demo,
+    orders,
+    orders_routes,
+    reviews_pages,
+    routes,
+)
 from balai_umkm_market.search import products_named
 from balai_umkm_market.search_text import parse_text_query
 from balai_umkm_market.settings import MarketSettings
@@ -48,8 +58,15 @@ def piccolo_apps() -> list[str]:
 def register_routes() -> tk.Routes:
     """The public list of merchants and the officers' list; the catalogue and reviews."""
     return tk.Routes(
-        pages=[*routes.PAGES, *catalogue.PAGES, *reviews_pages.PAGES],
-        office=[*routes.OFFICE, *reviews_pages.OFFICE],
+        pages=[
+            *routes.PAGES,
+            *catalogue.PAGES,
+            *reviews_pages.PAGES,
+            *cart_routes.PAGES,
+            *checkout_routes.PAGES,
+            *orders_routes.PAGES,
+        ],
+        office=[*routes.OFFICE, *reviews_pages.OFFICE, *orders_routes.OFFICE],
     )
 
 
@@ -71,6 +88,7 @@ def nav_items(request) -> list[tk.NavItem]:
     return [
         tk.NavItem("Local businesses", "/umkm-market/", order=10),
         tk.NavItem("Local products", catalogue.CATALOGUE_PATH, order=10),
+        tk.NavItem("Cart", "/umkm-market/keranjang", order=11),
     ]
 
 
@@ -82,6 +100,7 @@ def office_nav_items(request) -> list[tk.NavItem]:
         tk.NavItem(
             "Product reviews", reviews_pages.OFFICE_REVIEWS_PATH, order=12, permission=MANAGE
         ),
+        tk.NavItem("Market orders", "/kelola/umkm-market/pesanan/", order=11, permission=MANAGE),
     ]
 
 
@@ -122,3 +141,21 @@ async def search(request, query: str) -> list[tk.SearchResult]:
 async def seed_demo(city: tk.City) -> tk.DemoReport:
     """Merchants across the city's districts, most of them verified."""
     return await demo.seed(city)
+
+
+@tk.hookimpl
+async def invoice_settled(city: tk.City, invoice: tk.Invoice) -> None:
+    """A checkout's invoice was paid: its orders become new (in the settlement's transaction)."""
+    await orders.invoice_paid(invoice)
+
+
+@tk.hookimpl
+async def invoice_expired(city: tk.City, invoice: tk.Invoice) -> None:
+    """A checkout's invoice lapsed unpaid: its orders are cancelled and their stock released."""
+    await orders.invoice_lapsed(invoice)
+
+
+@tk.hookimpl
+async def invoice_refunded(city: tk.City, invoice: tk.Invoice) -> None:
+    """An officer refunded a checkout's payment: its open orders are cancelled."""
+    await orders.invoice_refunded(invoice)

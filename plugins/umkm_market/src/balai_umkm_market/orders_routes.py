@@ -1,0 +1,408 @@
+"""Order pages: the buyer's history and order page, the merchant's orders, the officers' search.
+
+* Buyers (logged in) see only their own orders; anyone else's number is a 404.
+  The order page polls a status fragment with htmx while the order is open
+  and works as a plain page without JavaScript.
+* Merchants see only the orders of the businesses their account runs, and
+  move them with one form per allowed step; an illegal step is refused with
+  the reason.
+* Market officers search every order of the city by number, merchant,
+  status and date; opening one (buyer's name, phone and address) is audited.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from balai import toolkit as tk
+from litestar import Request, Response, get, post
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect
+
+from balai_umkm_market import orders
+from balai_umkm_market.checkout import PAYMENT_WINDOW
+from balai_umkm_market.matching import contains
+from balai_umkm_market.order_states import (
+    Actor,
+    IllegalMove,
+    OrderStatus,
+    PaymentMethod,
+    allowed_moves,
+)
+from balai_umkm_market.stock import write_transaction
+from balai_umkm_market.tables import Order, Review
+
+MANAGE = "umkm_market.manage"
+HISTORY_LIMIT = 100
+MERCHANT_LIMIT = 200
+OFFICE_PAGE_SIZE = 50
+MAX_REASON = 500
+BUYER_PATH = "/umkm-market/pesanan/"
+MERCHANT_PATH = "/umkm-market/penjual/pesanan/"
+
+
+def _number(raw: str) -> str:
+    number = raw.strip().upper()
+    if not number.startswith("UMK-") or len(number) > 20:
+        raise NotFoundException()
+    return number
+
+
+def _common(extra: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "labels": orders.status_labels(),
+        "tones": orders.STATUS_TONES,
+        "actions": orders.action_labels(),
+        **extra,
+    }
+
+
+async def _buyer_order(request: Request, number: str) -> dict[str, Any]:
+    """The logged-in buyer's order ``number``; 404 when it is anyone else's."""
+    user = await tk.current_user(request)
+    order = await orders.load_order((Order.number == _number(number)) & (Order.buyer_id == user.id))
+    if order is None:
+        raise NotFoundException()
+    return order
+
+
+async def _reviewed_items(order_id: int) -> set[int]:
+    rows = await Review.select(Review.order_item).where(Review.order == order_id)
+    return {row["order_item"] for row in rows}
+
+
+async def _order_context(order: dict[str, Any], *, for_buyer: bool = False) -> dict[str, Any]:
+    items = await orders.order_items(order["id"])
+    events = await orders.order_events(order["id"])
+    review_links = for_buyer and order["status"] == OrderStatus.COMPLETED.value
+    return _common(
+        {
+            "order": order,
+            "items": items,
+            "events": events,
+            "review_links": review_links,
+            "poll_path": f"{BUYER_PATH}{order['number']}/status" if for_buyer else "",
+            "reviewed": await _reviewed_items(order["id"]) if review_links else set(),
+            "open": order["status"] not in (OrderStatus.COMPLETED, OrderStatus.CANCELLED),
+            "awaiting_payment": order["status"] == OrderStatus.AWAITING_PAYMENT.value,
+            "payment_hours": int(PAYMENT_WINDOW.total_seconds() // 3600),
+            "can_cancel": OrderStatus.CANCELLED
+            in allowed_moves(order["status"], order["fulfilment"], Actor.BUYER),
+            "refund_due": order["status"] == OrderStatus.CANCELLED.value
+            and order["payment_method"] == PaymentMethod.CASHLESS.value
+            and any(e["status"] == OrderStatus.NEW.value for e in events),
+        }
+    )
+
+
+# --- buyers ---------------------------------------------------------------------------
+
+
+@get("/pesanan/", guards=[tk.require_login], name="umkm_market:my-orders")
+async def my_orders(request: Request) -> Response:
+    """The buyer's orders, newest first."""
+    user = await tk.current_user(request)
+    rows = await (
+        Order.select(
+            Order.number,
+            Order.status,
+            Order.total,
+            Order.created_at,
+            Order.payment_method,
+            Order.merchant.name.as_alias("merchant_name"),
+        )
+        .where(Order.buyer_id == user.id)
+        .order_by(Order.created_at, ascending=False)
+        .order_by(Order.id, ascending=False)
+        .limit(HISTORY_LIMIT)
+    )
+    return await tk.render(request, "umkm_market/my_orders.html", _common({"orders": rows}))
+
+
+@get("/pesanan/{number:str}", guards=[tk.require_login], name="umkm_market:my-order")
+async def my_order(request: Request, number: FromPath[str]) -> Response:
+    """One of the buyer's orders: items, status, history, and what comes next."""
+    order = await _buyer_order(request, number)
+    return await tk.render(
+        request, "umkm_market/order.html", await _order_context(order, for_buyer=True)
+    )
+
+
+@get("/pesanan/{number:str}/status", guards=[tk.require_login], name="umkm_market:my-order-status")
+async def my_order_status(request: Request, number: FromPath[str]) -> Response:
+    """The status fragment the order page polls (htmx); polling stops once the order ends."""
+    order = await _buyer_order(request, number)
+    return await tk.render(
+        request, "umkm_market/_order_status.html", await _order_context(order, for_buyer=True)
+    )
+
+
+@post("/pesanan/{number:str}/batal", guards=[tk.require_login], name="umkm_market:my-order-cancel")
+async def cancel_my_order(request: Request, number: FromPath[str]) -> Response:
+    """The buyer withdraws an order the merchant has not confirmed yet."""
+    order = await _buyer_order(request, number)
+    user = await tk.current_user(request)
+    form = await request.form()
+    reason = " ".join(str(form.get("reason", "")).split())[:MAX_REASON]
+    back = tk.city_url(request, BUYER_PATH + order["number"])
+    try:
+        async with write_transaction():
+            await orders.move_order(
+                order,
+                OrderStatus.CANCELLED,
+                Actor.BUYER,
+                by_user_id=user.id,
+                reason=reason or tk._("Cancelled by the buyer."),
+            )
+    except IllegalMove as exc:
+        context = await _order_context(await _buyer_order(request, number), for_buyer=True)
+        context["error"] = orders.move_error_message(exc)
+        return await tk.render(request, "umkm_market/order.html", context, status_code=400)
+    tk.flash(request, tk._("Your order is cancelled."), "success")
+    return Redirect(back, status_code=303)
+
+
+# --- merchants --------------------------------------------------------------------------
+
+
+async def _merchant_ids(request: Request) -> list[int]:
+    """The businesses the logged-in account runs; 403 when it runs none."""
+    user = await tk.current_user(request)
+    ids = [row["id"] for row in await orders.merchants_of(user.id)]
+    if not ids:
+        raise PermissionDeniedException(tk._("Only sellers of the market have an order list."))
+    return ids
+
+
+async def _merchant_order(request: Request, number: str) -> dict[str, Any]:
+    """An order of one of the account's businesses; 404 for any other order."""
+    ids = await _merchant_ids(request)
+    order = await orders.load_order((Order.number == _number(number)) & Order.merchant.is_in(ids))
+    if order is None:
+        raise NotFoundException()
+    return order
+
+
+@get("/penjual/pesanan/", guards=[tk.require_login], name="umkm_market:merchant-orders")
+async def merchant_orders(request: Request, status: FromQuery[str] = "") -> Response:
+    """The orders of the seller's businesses, open ones first, newest first."""
+    ids = await _merchant_ids(request)
+    query = Order.select(
+        Order.number,
+        Order.status,
+        Order.total,
+        Order.fulfilment,
+        Order.payment_method,
+        Order.buyer_name,
+        Order.created_at,
+        Order.merchant.name.as_alias("merchant_name"),
+    ).where(Order.merchant.is_in(ids))
+    if status in {s.value for s in OrderStatus}:
+        query = query.where(Order.status == status)
+    rows = await query.order_by(Order.created_at, ascending=False).limit(MERCHANT_LIMIT)
+    return await tk.render(
+        request,
+        "umkm_market/merchant_orders.html",
+        _common({"orders": rows, "status": status, "statuses": list(OrderStatus)}),
+    )
+
+
+async def _merchant_context(order: dict[str, Any]) -> dict[str, Any]:
+    context = await _order_context(order)
+    context["moves"] = allowed_moves(order["status"], order["fulfilment"], Actor.MERCHANT)
+    context["reason"] = ""
+    return context
+
+
+@get("/penjual/pesanan/{number:str}", guards=[tk.require_login], name="umkm_market:merchant-order")
+async def merchant_order(request: Request, number: FromPath[str]) -> Response:
+    """One order of the seller's business, with the buttons for its next steps."""
+    order = await _merchant_order(request, number)
+    return await tk.render(
+        request, "umkm_market/merchant_order.html", await _merchant_context(order)
+    )
+
+
+@post(
+    "/penjual/pesanan/{number:str}/status",
+    guards=[tk.require_login],
+    name="umkm_market:merchant-order-move",
+)
+async def move_merchant_order(request: Request, number: FromPath[str]) -> Response:
+    """Move an order one step on (or cancel it with a reason); illegal steps are refused."""
+    order = await _merchant_order(request, number)
+    user = await tk.current_user(request)
+    form = await request.form()
+    raw_target = str(form.get("status", ""))
+    reason = " ".join(str(form.get("reason", "")).split())
+    context = await _merchant_context(order)
+    context["reason"] = reason[:MAX_REASON]
+    try:
+        target = OrderStatus(raw_target)
+    except ValueError:
+        context["error"] = tk._("Choose one of the steps offered.")
+        return await tk.render(request, "umkm_market/merchant_order.html", context, status_code=400)
+    if len(reason) > MAX_REASON:
+        context["error"] = tk._(
+            "The reason can be at most %(max)s characters long.", max=MAX_REASON
+        )
+        return await tk.render(request, "umkm_market/merchant_order.html", context, status_code=400)
+    try:
+        async with write_transaction():
+            await orders.move_order(
+                order, target, Actor.MERCHANT, by_user_id=user.id, reason=reason
+            )
+    except IllegalMove as exc:
+        context = await _merchant_context(await _merchant_order(request, number))
+        context["reason"] = reason[:MAX_REASON]
+        context["error"] = orders.move_error_message(exc)
+        context["error_field"] = "reason" if exc.reason == "reason_required" else "status"
+        return await tk.render(request, "umkm_market/merchant_order.html", context, status_code=400)
+    tk.flash(
+        request,
+        tk._(
+            "Order %(number)s: %(status)s.",
+            number=order["number"],
+            status=orders.status_labels()[target],
+        ),
+        "success",
+    )
+    return Redirect(tk.city_url(request, MERCHANT_PATH + order["number"]), status_code=303)
+
+
+# --- officers ---------------------------------------------------------------------------
+
+
+def _parse_day(raw: str) -> tuple[date | None, bool]:
+    """A ``YYYY-MM-DD`` date from the search form: (date or None, whether it was valid)."""
+    if not raw.strip():
+        return None, True
+    try:
+        return date.fromisoformat(raw.strip()), True
+    except ValueError:
+        return None, False
+
+
+@get("/pesanan/", guards=[tk.require_permission(MANAGE)], name="umkm_market:office-orders")
+async def office_orders(
+    request: Request,
+    number: FromQuery[str] = "",
+    merchant: FromQuery[str] = "",
+    status: FromQuery[str] = "",
+    date_from: FromQuery[str] = "",
+    date_to: FromQuery[str] = "",
+    page: FromQuery[int] = 1,
+) -> Response:
+    """Every order of the city, searched by number, merchant name, status and order date."""
+    values = {
+        "number": number.strip()[:20],
+        "merchant": merchant.strip()[:120],
+        "status": status,
+        "date_from": date_from[:10],
+        "date_to": date_to[:10],
+    }
+    errors: dict[str, str] = {}
+    query_filter: Any = Order.id > 0
+    if values["number"]:
+        query_filter &= Order.number == values["number"].upper()
+    for word in values["merchant"].split()[:5]:
+        query_filter &= contains(Order.merchant.name, word.replace("%", "").replace("_", ""))
+    if status:
+        if status in {s.value for s in OrderStatus}:
+            query_filter &= Order.status == status
+        else:
+            errors["status"] = tk._("Choose one of the statuses.")
+    tz = tk.current_city().tz
+    start, ok = _parse_day(date_from)
+    if not ok:
+        errors["date_from"] = tk._("Enter a date like 2026-11-23.")
+    elif start:
+        query_filter &= Order.created_at >= datetime.combine(start, time(), tz)
+    end, ok = _parse_day(date_to)
+    if not ok:
+        errors["date_to"] = tk._("Enter a date like 2026-11-23.")
+    elif end:
+        query_filter &= Order.created_at < datetime.combine(end + timedelta(days=1), time(), tz)
+    if start and end and end < start:
+        errors["date_to"] = tk._("The end date is before the start date.")
+    rows: list[dict[str, Any]] = []
+    total = 0
+    page = max(1, page)
+    if not errors:
+        total = await Order.count().where(query_filter)
+        rows = await (
+            Order.select(
+                Order.number,
+                Order.status,
+                Order.total,
+                Order.payment_method,
+                Order.invoice_number,
+                Order.buyer_is_asn,
+                Order.created_at,
+                Order.merchant.name.as_alias("merchant_name"),
+            )
+            .where(query_filter)
+            .order_by(Order.created_at, ascending=False)
+            .order_by(Order.id, ascending=False)
+            .limit(OFFICE_PAGE_SIZE)
+            .offset((page - 1) * OFFICE_PAGE_SIZE)
+        )
+    pages = max(1, -(-total // OFFICE_PAGE_SIZE))
+    kept = {key: value for key, value in values.items() if value}
+
+    def page_url(number: int) -> str:
+        return tk.city_url(
+            request, "/kelola/umkm-market/pesanan/?" + urlencode({**kept, "page": number})
+        )
+
+    return await tk.render(
+        request,
+        "umkm_market/office_orders.html",
+        _common(
+            {
+                "orders": rows,
+                "values": values,
+                "errors": errors,
+                "total": total,
+                "page": page,
+                "pages": pages,
+                "page_url": page_url,
+                "statuses": list(OrderStatus),
+            }
+        ),
+        status_code=400 if errors else 200,
+    )
+
+
+@get(
+    "/pesanan/{number:str}", guards=[tk.require_permission(MANAGE)], name="umkm_market:office-order"
+)
+async def office_order(request: Request, number: FromPath[str]) -> Response:
+    """One order for an officer: buyer, merchant, items, payment and history (audited)."""
+    order = await orders.load_order(Order.number == _number(number))
+    if order is None:
+        raise NotFoundException()
+    user = await tk.current_user(request)
+    await tk.audit_record(
+        "umkm_market.order_viewed",
+        actor_id=user.id,
+        request=request,
+        subject="order:" + order["number"],
+        personal_data_of=order["buyer_id"],
+    )
+    return await tk.render(request, "umkm_market/office_order.html", await _order_context(order))
+
+
+PAGES = [
+    my_orders,
+    my_order,
+    my_order_status,
+    cancel_my_order,
+    merchant_orders,
+    merchant_order,
+    move_merchant_order,
+]
+OFFICE = [office_orders, office_order]
