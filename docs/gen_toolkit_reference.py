@@ -42,6 +42,7 @@ GROUPS: dict[str, str] = {
     "balai.audit": "Audit log",
     "balai.dashboard": "Mayor's dashboard",
     "balai.opendata": "Open data",
+    "balai.imports": "Spreadsheet imports",
 }
 # Values have no docstring of their own; say what they are here.
 VALUES: dict[str, str] = {

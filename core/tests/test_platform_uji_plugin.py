@@ -1,7 +1,10 @@
 """A tiny plugin, ``uji``, that the core's tests register directly.
 
-It has what a real plugin has: a page, a route that fails, a navigation entry
-and one city-scoped table with its own Piccolo app and migration. It is
+It has what a real plugin has: a page, a route that fails, a navigation entry,
+one city-scoped table with its own Piccolo app and migration, a permission
+with a role, and two spreadsheet importers of notes (an officer import
+guarded by ``uji.import_notes``, and an owner import for accounts whose name
+starts with "Pedagang"). It is
 registered with ``PluginRegistry.register`` (no entry point), so it exists
 only in the tests that ask for it. This module holds no tests itself.
 
@@ -33,6 +36,19 @@ FAILURE_MARKER = "uji-secret-failure-detail-7f3a"
 NAV_LABEL = "Layanan Uji"
 OFFICE_LABEL = "Meja Uji"
 CONTEXT_MARKER = "uji-context-7c1e"
+IMPORT_PERMISSION = "uji.import_notes"
+IMPORT_ROLE = "uji.importer"
+NOTES_IMPORTER = "uji.notes"
+OWNER_IMPORTER = "uji.my_notes"
+OWNER_PREFIX = "Pedagang"
+NOTE_COLUMNS = (
+    tk.ImportColumn("teks", "The note's text", required=True, example="Catatan pertama"),
+    tk.ImportColumn("nomor", "A whole number", example="12"),
+)
+
+
+class SimulatedCrash(BaseException):
+    """Raised by the notes importer at a chosen line: the worker "dies" there."""
 
 
 class UjiSettings(msgspec.Struct, forbid_unknown_fields=True):
@@ -133,6 +149,18 @@ async def uji_context(request: Request) -> dict:
     return {"marker": context.get("uji_marker")}
 
 
+async def owner_access(request: Request, user: tk.CurrentUser) -> dict | None:
+    """The owner import's access callback: shop owners are the "Pedagang ..." accounts."""
+    if not user.name.startswith(OWNER_PREFIX):
+        return None
+    return {"owner": user.id}
+
+
+async def import_own_note(row: dict[str, str], context: tk.ImportContext) -> None:
+    """A note of the uploading owner, prefixed with their id from the run's context."""
+    await UjiNote.insert(UjiNote(text=f"{context.data['owner']}:{row['teks']}"))
+
+
 class UjiPlugin:
     """The hook implementations of the ``uji`` plugin."""
 
@@ -140,6 +168,53 @@ class UjiPlugin:
         self.extra_pages = extra_pages
         self.extra_office = extra_office
         self.started = 0
+        self.crash_at_line: int | None = None
+
+    async def import_note(self, row: dict[str, str], context: tk.ImportContext) -> None:
+        """One note per row; it is written before the checks, so a rejected row must roll back."""
+        if context.line == self.crash_at_line:
+            raise SimulatedCrash(context.line)
+        await UjiNote.insert(UjiNote(text=row["teks"]))
+        if row["teks"] == "meledak":
+            raise RuntimeError("a bug in the handler")
+        problems = {}
+        if row["nomor"] and not row["nomor"].isdigit():
+            problems["nomor"] = tk._("Write a whole number.")
+        if "GAGAL" in row["teks"]:
+            problems["teks"] = tk._("Notes may not say GAGAL.")
+        if problems:
+            raise tk.RowError(errors=problems)
+
+    @tk.hookimpl
+    def permissions(self) -> list[tk.Permission]:
+        return [tk.Permission(IMPORT_PERMISSION, "Import notes from a spreadsheet")]
+
+    @tk.hookimpl
+    def roles(self) -> list[tk.Role]:
+        return [tk.Role(IMPORT_ROLE, "Note importer", (IMPORT_PERMISSION,))]
+
+    @tk.hookimpl
+    def spreadsheet_importers(self) -> list[tk.Importer]:
+        return [
+            tk.Importer(
+                key=NOTES_IMPORTER,
+                title="Notes",
+                columns=NOTE_COLUMNS,
+                handle_row=self.import_note,
+                permission=IMPORT_PERMISSION,
+                batch_size=2,
+                max_rows=50,
+                max_bytes=64 * 1024,
+                back_url="/uji/",
+            ),
+            tk.Importer(
+                key=OWNER_IMPORTER,
+                title="My notes",
+                columns=NOTE_COLUMNS[:1],
+                handle_row=import_own_note,
+                access=owner_access,
+            ),
+        ]
 
     @tk.hookimpl
     def plugin_info(self) -> tk.PluginInfo:

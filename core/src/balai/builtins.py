@@ -15,6 +15,7 @@ def builtin_plugins() -> dict[str, ModuleType]:
     from balai.audit import plugin as audit_plugin
     from balai.dashboard import plugin as dashboard_plugin
     from balai.files import plugin as files_plugin
+    from balai.imports import plugin as imports_plugin
     from balai.jobs import plugin as jobs_plugin
     from balai.notifications import plugin as notifications_plugin
     from balai.opendata import plugin as opendata_plugin
@@ -31,4 +32,5 @@ def builtin_plugins() -> dict[str, ModuleType]:
         "payments_sandbox": payments_sandbox_plugin,
         "dashboard": dashboard_plugin,
         "opendata": opendata_plugin,
+        "imports": imports_plugin,
     }

@@ -369,3 +369,109 @@ def open_datasets(city: City) -> Sequence[Any]:
     a person could be recognised. Read aggregates (see ``dashboard_widgets``)
     rather than scanning raw records on each download.
     """
+
+
+# --- Spreadsheet imports (balai.imports) --------------------------------------
+
+
+@hookspec
+def spreadsheet_importers() -> Sequence[Any]:
+    """Declare spreadsheet imports: people upload CSV or XLSX, rows are applied one by one.
+
+    A declaration hook: a plain function, called once while the application
+    is built. Return ``toolkit.Importer`` values; the core serves their pages,
+    checks and parses the files, applies the rows in the background and
+    reports the rows it could not apply. An importer is offered in the cities
+    that enable your plugin.
+
+    ``toolkit.Importer`` fields:
+
+    * ``key``: ``<slug>.<what>`` (``pajak.objects``), unique, stable: it is
+      the URL segment and past runs are filed under it;
+    * ``title`` (msgid), ``description`` (msgid, a paragraph for the page),
+      ``back_url`` (a path inside the city for the "back" link);
+    * ``columns``: ``toolkit.ImportColumn(name, description="", required=False,
+      example="")``, in template order. ``name`` is the header people write
+      and the key of the row dict; headers match case-, space-, ``_``- and
+      ``-``-insensitively (``Nama Produk`` = ``nama_produk``);
+    * ``handle_row``: ``async def handle_row(row, context) -> None``. ``row``
+      maps every column name to its cell as trimmed text (``""`` when empty
+      or when the file lacks an optional column). ``context`` is a
+      ``toolkit.ImportContext`` with ``run_id``, ``line`` (the row's number
+      in the spreadsheet, the header being line 1), ``user_id`` (the
+      uploader) and ``data`` (what ``access`` returned). Validate, then write.
+      Reject the row with ``raise toolkit.RowError(tk._("..."), column="nop")``
+      or ``toolkit.RowError(errors={"harga": ..., "stok": ...})`` (several
+      fields at once; translate messages with ``tk._``: the job runs in the
+      uploader's language). The call runs inside ``city_scope`` and inside a
+      savepoint of the batch's transaction: a rejected row's writes are rolled
+      back, the other rows stay. Any other exception rejects the row with a
+      generic message and is logged. Rows with an empty required cell are
+      rejected before the handler is called. Make the handler safe to call
+      once per row (e.g. update-or-insert by a natural key, so that a file
+      uploaded twice does not duplicate records);
+    * who may import, at least one of:
+
+      - ``permission="<slug>.<action>"``: an officer import (403 without it;
+        the permission must be declared by ``permissions``);
+      - ``access``: ``async def access(request, user) -> dict | None`` (or a
+        plain function) for an import by a citizen who owns the data, e.g. a
+        merchant uploading their own products: return the context the rows
+        belong to, such as ``{"merchant_id": 7}`` (JSON-serialisable ids, not
+        personal data), or ``None`` to refuse with 403. It is called on every
+        page of the importer; runs are filed under the context, so a merchant
+        sees only the runs of their own shop. Combined with ``permission``,
+        it narrows an officer import (e.g. to the officer's district);
+
+    * limits: ``batch_size`` (rows per transaction, default 100),
+      ``max_rows`` (default 10 000, at most 100 000) and ``max_bytes``
+      (default 5 MB; the instance's request limit applies too).
+
+    Pages (paths inside the city; build them with
+    ``toolkit.import_url(key, run_id=None)`` and ``toolkit.city_url``):
+    ``/impor/<key>/`` (upload form, column list with descriptions and
+    examples, past runs), ``/impor/<key>/templat.csv`` (the header row as a
+    CSV template), ``/impor/<key>/<run_id>`` (progress, refreshed by htmx or
+    a no-JS refresh; then counts and the row errors) and
+    ``/impor/<key>/<run_id>/kesalahan.csv`` (the failed rows as uploaded, plus
+    their line and reasons, to fix and upload again). Anonymous visitors are
+    sent to the login form.
+
+    Files: CSV in UTF-8 (with or without BOM; Windows-1252 as fallback) with
+    ``,``, ``;`` or tab (sniffed), or XLSX (first sheet); the first non-blank
+    row is the header. A file lacking a required column, empty, too large,
+    with too many rows or that is not a spreadsheet is refused at once with
+    the reason; unknown columns are listed on the run's page. Workbook numbers
+    come back as typed (``1.0`` -> ``1``, no exponent). Excel keeps only 15
+    significant digits: a long identifier (NOP, NIK) stored as a number is
+    reported as a row error asking for the column to be formatted as Text.
+
+    Processing runs through the job queue, batch by batch; the run records
+    total, done, ok and failed. A worker that stops mid-way leaves the rows of
+    its unfinished batch pending, and the run is resumed within minutes
+    without applying any row twice. In tests, run the queue with
+    ``balai.testing.run_queued_jobs(app)``.
+
+    Example::
+
+        async def add_product(row, context):
+            price = row["harga"].replace(".", "")
+            if not price.isdigit():
+                raise tk.RowError(tk._("Write the price in whole rupiah."), column="harga")
+            await Product.insert(Product(shop=context.data["shop_id"],
+                                         name=row["nama"], price=int(price)))
+
+        async def my_shop(request, user):
+            shop = await Shop.select(Shop.id).where(Shop.owner == user.id).first()
+            return {"shop_id": shop["id"]} if shop else None
+
+        @tk.hookimpl
+        def spreadsheet_importers():
+            return [tk.Importer(
+                key="pasar.products", title="Products", access=my_shop,
+                columns=[tk.ImportColumn("nama", "Product name", required=True,
+                                         example="Keripik tempe"),
+                         tk.ImportColumn("harga", "Price in rupiah", required=True,
+                                         example="15000")],
+                handle_row=add_product, back_url="/pasar/toko/")]
+    """

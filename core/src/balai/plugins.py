@@ -38,6 +38,7 @@ BUILTIN_SLUGS = frozenset(
         "payments_sandbox",
         "dashboard",
         "opendata",
+        "imports",
     }
 )
 

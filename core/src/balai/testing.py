@@ -315,6 +315,31 @@ def run_in_city(app: Any, city_slug: str, async_fn: Callable[..., Awaitable[T]],
     return _run(fresh_loop)
 
 
+def run_queued_jobs(app: Any, city_slug: str | None = None) -> list[Any]:
+    """Run ``app``'s queued one-off jobs now, until the queue is empty.
+
+    Test apps do not start the job runner, so work queued with
+    ``toolkit.enqueue`` (e.g. an uploaded spreadsheet's import) waits until
+    a test calls this. Returns the runs performed
+    (``balai.jobs.runner.RunResult``: ``job``, ``city``, ``status``,
+    ``error``). Uses the running test client's event loop, like
+    :func:`run_in_city` (``city_slug``: any city of the app; default the
+    first), and stops after 1000 runs in case jobs keep queueing more.
+    """
+    slug = city_slug or next(iter(app.ui.config.cities))
+
+    async def drain() -> list[Any]:
+        done: list[Any] = []
+        while len(done) < 1000:
+            batch = await app.ui.jobs.runner.run_queued(limit=100)
+            if not batch:
+                return done
+            done.extend(batch)
+        return done
+
+    return run_in_city(app, slug, drain)
+
+
 def build_app(
     config: Config,
     databases: TestDatabases,

@@ -32,6 +32,7 @@ from balai.files.service import file_url, save_upload
 from balai.files.types import FileKind, StoredFile, Visibility
 from balai.hookimpl import hookimpl
 from balai.i18n import gettext, ngettext, pgettext, rupiah
+from balai.imports.types import ImportColumn, ImportContext, Importer, RowError, import_url
 from balai.jobs.catalog import UnknownJobError
 from balai.jobs.service import enqueue
 from balai.jobs.types import Job
@@ -87,6 +88,9 @@ __all__ = [
     "Dimension",
     "FileKind",
     "HomeTile",
+    "ImportColumn",
+    "ImportContext",
+    "Importer",
     "Invoice",
     "InvoiceItem",
     "InvoiceStatus",
@@ -106,6 +110,7 @@ __all__ = [
     "Recipient",
     "Role",
     "Routes",
+    "RowError",
     "SearchResult",
     "StartContext",
     "StoredFile",
@@ -127,6 +132,7 @@ __all__ = [
     "flash",
     "gettext",
     "hookimpl",
+    "import_url",
     "metric_series",
     "metric_total",
     "ngettext",

@@ -41,6 +41,7 @@ from balai.config import Config, ConfigError, bind_plugins, ensure_secret
 from balai.db.database import Database
 from balai.files import service as files_service
 from balai.i18n import Catalogs, rupiah, translate, translate_plural
+from balai.imports.service import activate as activate_imports
 from balai.jobs.service import JobService
 from balai.notifications.runtime import activate as activate_notifications
 from balai.plugins import BUILTIN_SLUGS, CORE, PluginError, PluginRegistry, resolve
@@ -182,6 +183,10 @@ def create_app(
     try:
         activate_notifications(ui)
     except ValueError as exc:
+        raise StartupError(str(exc)) from exc
+    try:
+        activate_imports(ui)
+    except PluginError as exc:
         raise StartupError(str(exc)) from exc
 
     route_handlers: list[Any] = [_static_routers(themes, registry, plugin_dirs)]
