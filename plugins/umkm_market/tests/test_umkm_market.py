@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-from balai.testing import write_config
 from balai_umkm_market.tables import Category, Merchant, MerchantStatus
 
 
@@ -92,19 +90,3 @@ def test_seed_demo_fills_a_city_once(client, balai_app, city_run):
     assert city_run("malang", plugin.seed_demo, city).summary == []
     assert city_run("malang", Merchant.count) == 6
     assert city_run("semarang", Merchant.count) == 0
-
-
-class TestUnverifiedShownWhenTheCitySaysSo:
-    @pytest.fixture
-    def balai_config(self, tmp_path, balai_cities):
-        return write_config(
-            tmp_path / "instance",
-            balai_cities,
-            city_options={"malang": {"settings": {"umkm_market": {"verified_only": False}}}},
-        )
-
-    def test_unverified_merchants_are_listed_and_marked(self, client, city_run):
-        city_run("malang", add_merchant("Kopi Tlogomas", verified=False))
-        page = client.get("/malang/umkm-market/")
-        assert "Kopi Tlogomas" in page.text
-        assert "Belum terverifikasi" in page.text

@@ -5,28 +5,12 @@ from __future__ import annotations
 from balai import toolkit as tk
 from litestar import Request, Response, get
 
-from balai_umkm_market.settings import MarketSettings
-from balai_umkm_market.tables import Category, Merchant, MerchantStatus
+from balai_umkm_market import asn, merchants, merchants_office, products_admin
+from balai_umkm_market.labels import merchant_categories as category_labels
+from balai_umkm_market.settings import MANAGE, SLUG
+from balai_umkm_market.tables import Merchant, MerchantStatus
 
-SLUG = "umkm_market"
-MANAGE = "umkm_market.manage"
 PAGE_SIZE = 100
-
-
-def category_labels() -> dict[str, str]:
-    """Each category's name in the visitor's language."""
-    return {
-        Category.FOOD.value: tk._("Food and drink"),
-        Category.CRAFT.value: tk._("Crafts"),
-        Category.FASHION.value: tk._("Fashion"),
-        Category.FARM.value: tk._("Farm produce"),
-        Category.SERVICES.value: tk._("Repairs and other services"),
-    }
-
-
-def settings_of(city: tk.City) -> MarketSettings:
-    """The city's market settings (defaults when it set none)."""
-    return city.settings_for(SLUG) or MarketSettings()
 
 
 def public_merchants() -> object:
@@ -34,11 +18,7 @@ def public_merchants() -> object:
     query = Merchant.select(
         Merchant.id, Merchant.name, Merchant.district, Merchant.category, Merchant.status
     ).order_by(Merchant.name)
-    if settings_of(tk.current_city()).verified_only:
-        return query.where(Merchant.status == MerchantStatus.VERIFIED.value)
-    return query.where(
-        Merchant.status.is_in([MerchantStatus.VERIFIED.value, MerchantStatus.PENDING.value])
-    )
+    return query.where(Merchant.status == MerchantStatus.VERIFIED.value)
 
 
 @get("/", opt=tk.PUBLIC, name="umkm_market:index")
@@ -52,17 +32,7 @@ async def index(request: Request) -> Response:
     )
 
 
-@get("/", guards=[tk.require_permission(MANAGE)], name="umkm_market:office")
-async def office(request: Request) -> Response:
-    """The officers' list of every merchant of the city, newest first."""
-    rows = await Merchant.select().order_by(Merchant.created_at, ascending=False).limit(PAGE_SIZE)
-    unverified = await Merchant.count().where(Merchant.status == MerchantStatus.PENDING.value)
-    return await tk.render(
-        request,
-        "umkm_market/office.html",
-        {"merchants": rows, "categories": category_labels(), "unverified": unverified},
-    )
+PAGES = [index, *merchants.PAGES, *products_admin.PAGES, *asn.PAGES]
+OFFICE = [*merchants_office.OFFICE]
 
-
-PAGES = [index]
-OFFICE = [office]
+__all__ = ["MANAGE", "OFFICE", "PAGES", "SLUG", "category_labels", "public_merchants"]

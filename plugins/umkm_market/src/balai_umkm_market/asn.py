@@ -1,0 +1,134 @@
+"""Civil servants (ASN) mark their account with their NIP and department (``/asn``).
+
+Their purchases count toward the city's "Beli produk lokal" programme:
+checkout copies :func:`asn_profile_of` into the order (``buyer_is_asn``,
+``buyer_department``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from balai import toolkit as tk
+from litestar import Request, Response, get, post
+from litestar.response import Redirect
+
+from balai_umkm_market.identifiers import InvalidValue, check_nip
+from balai_umkm_market.settings import settings_of
+from balai_umkm_market.tables import AsnProfile
+
+MAX_DEPARTMENT = 120
+
+
+async def asn_profile_of(user_id: int | None) -> dict[str, Any] | None:
+    """The ASN mark of ``user_id`` in the current city: ``{"nip", "department"}``, or ``None``."""
+    if user_id is None:
+        return None
+    return (
+        await AsnProfile.select(AsnProfile.nip, AsnProfile.department)
+        .where(AsnProfile.user_id == user_id)
+        .first()
+    )
+
+
+def check_department(value: str) -> str:
+    """The department (OPD): one of the city's list when it keeps one, else free text."""
+    department = " ".join((value or "").split())
+    allowed = settings_of(tk.current_city()).asn_departments
+    if allowed and department not in allowed:
+        raise InvalidValue(tk._("Choose your department."))
+    if not department:
+        raise InvalidValue(tk._("Enter your department (OPD)."))
+    if len(department) > MAX_DEPARTMENT:
+        raise InvalidValue(tk._("The department is at most %(n)s characters.", n=MAX_DEPARTMENT))
+    return department
+
+
+def masked_nip(nip: str) -> str:
+    """The NIP with all but its first and last four digits hidden, for showing it back."""
+    return f"{nip[:4]}••••••••••{nip[-4:]}" if len(nip) == 18 else ""
+
+
+async def _page(
+    request: Request,
+    profile: dict[str, Any] | None,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status_code: int = 200,
+) -> Response:
+    return await tk.render(
+        request,
+        "umkm_market/asn.html",
+        {
+            "profile": profile,
+            "masked_nip": masked_nip(profile["nip"]) if profile else "",
+            "values": values,
+            "errors": errors,
+            "departments": [(d, d) for d in settings_of(tk.current_city()).asn_departments],
+        },
+        status_code=status_code,
+    )
+
+
+@get("/asn", guards=[tk.require_login], name="umkm_market:asn")
+async def asn_page(request: Request) -> Response:
+    """The visitor's ASN mark, and the form to set or change it."""
+    user = await tk.current_user(request)
+    profile = await asn_profile_of(user.id)
+    values = {"department": profile["department"]} if profile else {}
+    return await _page(request, profile, values, {})
+
+
+@post("/asn", guards=[tk.require_login], name="umkm_market:asn-save")
+async def asn_save(request: Request) -> Response:
+    """Mark the account as ASN (or change the NIP/department); bad input re-shows the form."""
+    user = await tk.current_user(request)
+    form = await request.form()
+    values = {
+        "nip": str(form.get("nip", "") or "").strip()[:40],
+        "department": str(form.get("department", "") or "").strip()[:200],
+    }
+    errors: dict[str, str] = {}
+    clean: dict[str, str] = {}
+    for name, checker in (("nip", check_nip), ("department", check_department)):
+        try:
+            clean[name] = checker(values[name])
+        except InvalidValue as exc:
+            errors[name] = str(exc)
+    if not errors:
+        taken = await AsnProfile.exists().where(
+            (AsnProfile.nip == clean["nip"]) & (AsnProfile.user_id != user.id)
+        )
+        if taken:
+            errors["nip"] = tk._("This NIP is already used by another account.")
+    profile = await asn_profile_of(user.id)
+    if errors:
+        return await _page(request, profile, values, errors, status_code=400)
+    if profile:
+        await AsnProfile.update(
+            {AsnProfile.nip: clean["nip"], AsnProfile.department: clean["department"]}
+        ).where(AsnProfile.user_id == user.id)
+    else:
+        await AsnProfile.insert(
+            AsnProfile(
+                user_id=user.id,
+                nip=clean["nip"],
+                department=clean["department"],
+                created_at=datetime.now(UTC),
+            )
+        )
+    tk.flash(request, tk._("Your account is marked as ASN."), "success")
+    return Redirect(tk.city_url(request, "/umkm-market/asn"), status_code=303)
+
+
+@post("/asn/hapus", guards=[tk.require_login], name="umkm_market:asn-remove")
+async def asn_remove(request: Request) -> Response:
+    """Remove the ASN mark from the account (past orders keep what they recorded)."""
+    user = await tk.current_user(request)
+    await AsnProfile.delete().where(AsnProfile.user_id == user.id)
+    tk.flash(request, tk._("Your account is no longer marked as ASN."), "success")
+    return Redirect(tk.city_url(request, "/umkm-market/asn"), status_code=303)
+
+
+PAGES = [asn_page, asn_save, asn_remove]

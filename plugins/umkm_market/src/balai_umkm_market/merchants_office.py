@@ -1,0 +1,301 @@
+"""Diskopindag's pages: merchant search, the verification queue, one merchant and the decision.
+
+Verifying, rejecting (with a reason), suspending (with a reason) and
+reinstating are audited and the applicant is notified, in one transaction.
+Opening a merchant's page shows the owner's contact details and is audited
+as a view of their personal data.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from balai import toolkit as tk
+from litestar import Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect
+
+from balai_umkm_market.labels import (
+    STATUS_TONES,
+    merchant_categories,
+    merchant_statuses,
+    options,
+)
+from balai_umkm_market.matching import contains, search_words
+from balai_umkm_market.settings import MANAGE, settings_of
+from balai_umkm_market.tables import Merchant, MerchantStatus, Product
+
+PAGE_SIZE = 50
+MIN_REASON = 10
+MAX_REASON = 1000
+GUARD = [tk.require_permission(MANAGE)]
+
+# decision -> (statuses it may come from, new status, needs a reason, audit action, notification)
+DECISIONS: dict[str, tuple[tuple[str, ...], str, bool, str, str]] = {
+    "verify": (
+        (MerchantStatus.PENDING.value, MerchantStatus.SUSPENDED.value),
+        MerchantStatus.VERIFIED.value,
+        False,
+        "umkm_market.merchant_verified",
+        "umkm_market.merchant_verified",
+    ),
+    "reject": (
+        (MerchantStatus.PENDING.value,),
+        MerchantStatus.REJECTED.value,
+        True,
+        "umkm_market.merchant_rejected",
+        "umkm_market.merchant_rejected",
+    ),
+    "suspend": (
+        (MerchantStatus.VERIFIED.value,),
+        MerchantStatus.SUSPENDED.value,
+        True,
+        "umkm_market.merchant_suspended",
+        "umkm_market.merchant_suspended",
+    ),
+}
+
+
+def _page_number(value: int | None) -> int:
+    return max(1, min(int(value or 1), 10_000))
+
+
+@get("/", guards=GUARD, name="umkm_market:office")
+async def merchant_search(
+    request: Request,
+    q: FromQuery[str] = "",
+    status: FromQuery[str] = "",
+    district: FromQuery[str] = "",
+    category: FromQuery[str] = "",
+    page: FromQuery[int | None] = None,
+) -> Response:
+    """Every merchant of the city, newest first, searchable by name, owner, NIB or phone."""
+    query = Merchant.select(
+        Merchant.id,
+        Merchant.name,
+        Merchant.owner_name,
+        Merchant.district,
+        Merchant.category,
+        Merchant.status,
+        Merchant.created_at,
+    )
+    counter = Merchant.count()
+    conditions = []
+    for word in search_words(q[:100]):
+        conditions.append(
+            contains(Merchant.name, word)
+            | contains(Merchant.owner_name, word)
+            | (Merchant.nib == word)
+            | (Merchant.phone == word)
+        )
+    statuses = merchant_statuses()
+    if status in statuses:
+        conditions.append(Merchant.status == status)
+    if district:
+        conditions.append(Merchant.district == district[:60])
+    if category in merchant_categories():
+        conditions.append(Merchant.category == category)
+    for condition in conditions:
+        query = query.where(condition)
+        counter = counter.where(condition)
+    total = await counter
+    pages = max(1, -(-total // PAGE_SIZE))
+    current = min(_page_number(page), pages)
+    rows = (
+        await query.order_by(Merchant.created_at, ascending=False)
+        .order_by(Merchant.id, ascending=False)
+        .limit(PAGE_SIZE)
+        .offset((current - 1) * PAGE_SIZE)
+    )
+    waiting = await Merchant.count().where(Merchant.status == MerchantStatus.PENDING.value)
+    filters = {"q": q[:100], "status": status, "district": district[:60], "category": category}
+    base = tk.city_url(request, "/kelola/umkm-market/")
+    kept = {k: v for k, v in filters.items() if v}
+
+    def page_url(number: int) -> str:
+        return f"{base}?{urlencode({**kept, 'page': number})}"
+
+    return await tk.render(
+        request,
+        "umkm_market/office_merchants.html",
+        {
+            "merchants": rows,
+            "total": total,
+            "page": current,
+            "pages": pages,
+            "filters": filters,
+            "unverified": waiting,
+            "categories": merchant_categories(),
+            "category_options": options(merchant_categories()),
+            "statuses": statuses,
+            "status_options": options(statuses),
+            "tones": STATUS_TONES,
+            "districts": [(d, d) for d in settings_of(tk.current_city()).districts],
+            "page_url": page_url,
+        },
+    )
+
+
+@get("/verifikasi", guards=GUARD, name="umkm_market:queue")
+async def verification_queue(request: Request) -> Response:
+    """Applications waiting for a decision, oldest first."""
+    rows = (
+        await Merchant.select(
+            Merchant.id,
+            Merchant.name,
+            Merchant.owner_name,
+            Merchant.district,
+            Merchant.category,
+            Merchant.created_at,
+        )
+        .where(Merchant.status == MerchantStatus.PENDING.value)
+        .order_by(Merchant.created_at)
+        .order_by(Merchant.id)
+        .limit(PAGE_SIZE)
+    )
+    waiting = await Merchant.count().where(Merchant.status == MerchantStatus.PENDING.value)
+    return await tk.render(
+        request,
+        "umkm_market/office_queue.html",
+        {"merchants": rows, "waiting": waiting, "categories": merchant_categories()},
+    )
+
+
+async def _merchant_or_404(merchant_id: int) -> dict[str, Any]:
+    row = await Merchant.select().where(Merchant.id == merchant_id).first()
+    if row is None:
+        raise NotFoundException()
+    return row
+
+
+async def _detail(
+    request: Request,
+    merchant: dict[str, Any],
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    products = await Product.count().where(Product.merchant == merchant["id"])
+    allowed = [name for name, rule in DECISIONS.items() if merchant["status"] in rule[0]]
+    return await tk.render(
+        request,
+        "umkm_market/office_merchant.html",
+        {
+            "merchant": merchant,
+            "products": products,
+            "decisions": allowed,
+            "errors": errors or {},
+            "values": values or {},
+            "categories": merchant_categories(),
+            "statuses": merchant_statuses(),
+            "tones": STATUS_TONES,
+        },
+        status_code=status_code,
+    )
+
+
+@get("/toko/{merchant_id:int}", guards=GUARD, name="umkm_market:office-merchant")
+async def merchant_detail(request: Request, merchant_id: FromPath[int]) -> Response:
+    """One merchant with the owner's contacts (an audited view) and the decisions open to it."""
+    merchant = await _merchant_or_404(merchant_id)
+    user = await tk.current_user(request)
+    await tk.audit_record(
+        "umkm_market.merchant_viewed",
+        actor_id=user.id,
+        request=request,
+        subject=f"merchant:{merchant['id']}",
+        personal_data_of=merchant["owner_user_id"],
+    )
+    return await _detail(request, merchant)
+
+
+@post("/toko/{merchant_id:int}/keputusan", guards=GUARD, name="umkm_market:office-decide")
+async def decide(request: Request, merchant_id: FromPath[int]) -> Response:
+    """Verify, reject, suspend or reinstate a merchant; audited, the owner notified."""
+    merchant = await _merchant_or_404(merchant_id)
+    form = await request.form()
+    decision = str(form.get("decision", ""))
+    reason = str(form.get("reason", "") or "").strip()[: MAX_REASON + 1]
+    values = {"reason": reason, "decision": decision}
+    rule = DECISIONS.get(decision)
+    if rule is None:
+        return await _detail(
+            request,
+            merchant,
+            errors={"decision": tk._("Choose a decision.")},
+            values=values,
+            status_code=400,
+        )
+    sources, target, needs_reason, action, kind = rule
+    if merchant["status"] not in sources:
+        return await _detail(
+            request,
+            merchant,
+            errors={"decision": tk._("This decision does not apply to the merchant any more.")},
+            values=values,
+            status_code=409,
+        )
+    if needs_reason and len(reason) < MIN_REASON:
+        message = tk._("Give the reason (at least %(n)s characters).", n=MIN_REASON)
+        return await _detail(
+            request, merchant, errors={"reason": message}, values=values, status_code=400
+        )
+    if len(reason) > MAX_REASON:
+        message = tk._("The reason is at most %(n)s characters.", n=MAX_REASON)
+        return await _detail(
+            request, merchant, errors={"reason": message}, values=values, status_code=400
+        )
+    user = await tk.current_user(request)
+    now = datetime.now(UTC)
+    changes: dict[Any, Any] = {Merchant.status: target}
+    if target == MerchantStatus.VERIFIED.value:
+        changes.update({Merchant.verified_by: user.id, Merchant.verified_at: now})
+        changes[Merchant.rejection_reason] = ""
+    else:
+        changes[Merchant.rejection_reason] = reason
+    async with Merchant._meta.db.transaction():
+        updated = await (
+            Merchant.update(changes)
+            .where((Merchant.id == merchant["id"]) & (Merchant.status == merchant["status"]))
+            .returning(Merchant.id)
+        )
+        if updated:
+            await tk.audit_record(
+                action,
+                actor_id=user.id,
+                request=request,
+                subject=f"merchant:{merchant['id']}",
+                detail={"from": merchant["status"], "to": target, "reason": reason},
+            )
+            if merchant["owner_user_id"] is not None:
+                await tk.notify(
+                    merchant["owner_user_id"],
+                    kind,
+                    {"merchant_name": merchant["name"], "reason": reason},
+                )
+    if not updated:  # another officer decided at the same moment
+        return await _detail(
+            request,
+            await _merchant_or_404(merchant_id),
+            errors={"decision": tk._("This decision does not apply to the merchant any more.")},
+            values=values,
+            status_code=409,
+        )
+    messages = {
+        "verify": tk._(
+            "%(name)s is verified and now appears in the market.", name=merchant["name"]
+        ),
+        "reject": tk._("The application of %(name)s was rejected.", name=merchant["name"]),
+        "suspend": tk._("%(name)s is suspended.", name=merchant["name"]),
+    }
+    tk.flash(request, messages[decision], "success")
+    return Redirect(
+        tk.city_url(request, f"/kelola/umkm-market/toko/{merchant['id']}"), status_code=303
+    )
+
+
+OFFICE = [merchant_search, verification_queue, merchant_detail, decide]
