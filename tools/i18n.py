@@ -14,7 +14,8 @@ For plugin authors
    string literal in the call: ``PluginInfo`` title and description,
    ``NavItem`` label, ``Role`` title, ``HomeTile`` title and text, ``Widget``
    (and ``Widget.figure/chart/table``) title, note and columns, ``Dataset``
-   title and description, ``DatasetColumn`` description, ``Job`` description
+   title and description, ``DatasetColumn`` description, ``Job`` description,
+   ``Importer`` title and description, ``ImportColumn`` description
    (see ``MSGID_ARGUMENTS``). Text picked from data at run time cannot be
    found: keep such msgids as literals somewhere in your code, e.g.
    ``STATUS = {"open": tk._("Open")}`` evaluated inside a function.
@@ -108,6 +109,8 @@ MSGID_ARGUMENTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "Dataset": ("balai.opendata.types:Dataset", ("title", "description")),
     "DatasetColumn": ("balai.opendata.types:DatasetColumn", ("description",)),
     "Job": ("balai.jobs.types:Job", ("description",)),
+    "Importer": ("balai.imports.types:Importer", ("title", "description")),
+    "ImportColumn": ("balai.imports.types:ImportColumn", ("description",)),
 }
 
 #: Babel guesses two plural forms for Indonesian; gettext uses one (no plural inflection).

@@ -340,3 +340,25 @@ def test_a_crashed_worker_is_resumed_without_applying_a_row_twice(
     # The queued job, delivered late, finds the run finished and does nothing.
     run_queued_jobs(balai_app)
     assert len(notes(city_run)) == 7
+
+
+def test_thousands_of_rows_are_applied_in_batches(
+    client: Any, login_as: Any, city_run: Any, balai_app: Any
+) -> None:
+    owner = login_as(name="Pedagang Besar")
+    body = "teks\r\n" + "".join(f"produk {n}\r\n" for n in range(3000))
+    run_url = upload(client, OWN, "besar.csv", body.encode()).headers["location"]
+    run_queued_jobs(balai_app)
+    texts = notes(city_run)
+    assert len(texts) == 3000 and len(set(texts)) == 3000
+    assert texts[0] == f"{owner['id']}:produk 0" and texts[-1] == f"{owner['id']}:produk 2999"
+    page = client.get(run_url)
+    assert "Semua baris berhasil diimpor." in page.text
+
+
+def test_messages_follow_the_chosen_language(client: Any, officer: dict) -> None:
+    client.get("/malang/bahasa/en")
+    response = upload(client, BASE, "a.csv", b"nomor\n1\n")
+    assert response.status_code == 400
+    assert "The file lacks required columns: teks." in response.text
+    assert "Upload a spreadsheet" in client.get(BASE).text
