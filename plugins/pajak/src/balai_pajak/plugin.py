@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from balai import toolkit as tk
 
-from balai_pajak import __version__, demo, lookup, lookup_links, my_bills, pbb_payment, routes
+from balai_pajak import (
+    __version__,
+    assessment_run,
+    demo,
+    lookup,
+    lookup_links,
+    my_bills,
+    pbb_office,
+    pbb_payment,
+    routes,
+)
 from balai_pajak.nop import NopError, format_nop, parse_nop
 from balai_pajak.settings import PajakSettings
 from balai_pajak.tables import TaxObject
@@ -49,7 +59,7 @@ def piccolo_apps() -> list[str]:
 def register_routes() -> tk.Routes:
     """The public NOP lookup, linking NOPs, my bills and paying them; the officers' list."""
     pages = [*lookup.PAGES, *lookup_links.PAGES, *my_bills.PAGES, *pbb_payment.PAGES]
-    return tk.Routes(pages=pages, office=routes.OFFICE)
+    return tk.Routes(pages=pages, office=[*routes.OFFICE, *pbb_office.OFFICE])
 
 
 @tk.hookimpl
@@ -73,7 +83,11 @@ def nav_items(request) -> list[tk.NavItem]:
 @tk.hookimpl
 def office_nav_items(request) -> list[tk.NavItem]:
     """The tax objects list, for tax officers."""
-    return [tk.NavItem("Tax objects", "/kelola/pajak/", order=30, permission=MANAGE)]
+    return [
+        tk.NavItem("Tax objects", "/kelola/pajak/", order=30, permission=MANAGE),
+        tk.NavItem("Yearly assessment", "/kelola/pajak/penetapan", order=30, permission=MANAGE),
+        tk.NavItem("PBB-P2 arrears", "/kelola/pajak/tunggakan", order=30, permission=MANAGE),
+    ]
 
 
 @tk.hookimpl
@@ -167,3 +181,9 @@ async def invoice_refunded(city: tk.City, invoice: tk.Invoice) -> None:
 async def seed_demo(city: tk.City) -> tk.DemoReport:
     """Tax objects across the city's districts."""
     return await demo.seed(city)
+
+
+@tk.hookimpl
+def scheduled_jobs() -> list[tk.Job]:
+    """The yearly PBB-P2 assessment run (on demand, from the office page)."""
+    return [assessment_run.job()]

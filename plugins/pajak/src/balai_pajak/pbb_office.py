@@ -1,0 +1,479 @@
+"""Bapenda's PBB-P2 office pages: assessment runs, objects, corrections, arrears.
+
+The yearly assessment run, a tax object with its bills and corrections, and
+the arrears by district and village. Every page needs ``pajak.manage``. A
+NOP or run of another city answers 404 (the tables are city-scoped).
+Officers see the taxpayer's NIK masked; every view of an object page and
+every correction is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from balai import toolkit as tk
+from litestar import Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect
+
+from balai_pajak import arrears
+from balai_pajak.assessment_run import NO_RULE, RunInProgress, resume_run, start_run
+from balai_pajak.nop import NopError, format_nop, parse_nop
+from balai_pajak.pbb_rules import NoRuleError, pbb_settings
+from balai_pajak.penalty import amount_owed, rate_text
+from balai_pajak.tables import (
+    AssessmentRun,
+    ObjectCorrection,
+    RunStatus,
+    Sppt,
+    TaxObject,
+    Taxpayer,
+)
+
+MANAGE = "pajak.manage"
+GUARD = [tk.require_permission(MANAGE)]
+RUNS_SHOWN = 20
+POLL_SECONDS = 2
+MIN_REASON = 10
+
+
+# --- helpers -----------------------------------------------------------------------
+
+
+def _today():
+    return datetime.now(UTC).astimezone(tk.current_city().tz).date()
+
+
+def _rule_rows() -> list[dict]:
+    """The city's rules for the runs page: year, citation, tariff text, NJOPTKP."""
+    rows = []
+    for rule in sorted(pbb_settings(tk.current_city()).rules, key=lambda r: r.valid_from):
+        if rule.rate_ppm is not None:
+            tariff = rate_text(rule.rate_ppm)
+        else:
+            parts = []
+            for band in rule.bands:
+                if band.up_to is None:
+                    parts.append(tk._("%(rate)s above", rate=rate_text(band.rate_ppm)))
+                else:
+                    parts.append(
+                        tk._(
+                            "%(rate)s up to %(amount)s",
+                            rate=rate_text(band.rate_ppm),
+                            amount=tk.rupiah(band.up_to),
+                        )
+                    )
+            tariff = "; ".join(parts)
+        rows.append(
+            {
+                "valid_from": rule.valid_from,
+                "regulation": rule.regulation,
+                "tariff": tariff,
+                "njoptkp": rule.njoptkp,
+                "note": rule.note,
+            }
+        )
+    return rows
+
+
+def _run_view(run: dict) -> dict:
+    """A run row with what the templates show: percent, finished, failure reason."""
+    total = run["total"] or 0
+    percent = (
+        100
+        if run["status"] == RunStatus.DONE.value
+        else (min(100, run["done"] * 100 // total) if total else 0)
+    )
+    message = run["message"]
+    if message == NO_RULE:
+        message = tk._("No PBB-P2 rule is in force for %(year)s.", year=run["year"])
+    return {
+        **run,
+        "percent": percent,
+        "finished": run["status"] != RunStatus.RUNNING.value,
+        "last_nop_display": format_nop(run["last_nop"]) if run["last_nop"] else "—",
+        "failure": message,
+    }
+
+
+async def _run_or_404(run_id: int) -> dict:
+    run = await AssessmentRun.select().where(AssessmentRun.id == run_id).first()
+    if run is None:
+        raise NotFoundException()
+    return run
+
+
+async def _object_or_404(nop: str) -> dict:
+    try:
+        digits = parse_nop(nop)
+    except NopError as exc:
+        raise NotFoundException() from exc
+    row = await TaxObject.select().where(TaxObject.nop == digits).first()
+    if row is None:
+        raise NotFoundException()
+    return row
+
+
+def mask_nik(nik: str) -> str:
+    """A NIK with all but its last four digits hidden (``************1234``)."""
+    return "*" * (len(nik) - 4) + nik[-4:] if len(nik) > 4 else nik
+
+
+# --- the yearly assessment run -----------------------------------------------------
+
+
+async def _render_runs(request: Request, year_text: str, error: str | None, status: int):
+    runs = (
+        await AssessmentRun.select().order_by(AssessmentRun.id, ascending=False).limit(RUNS_SHOWN)
+    )
+    return await tk.render(
+        request,
+        "pajak/pbb_runs.html",
+        {
+            "year": year_text,
+            "error": error,
+            "runs": [_run_view(r) for r in runs],
+            "rules": _rule_rows(),
+        },
+        status_code=status,
+    )
+
+
+@get("/penetapan", guards=GUARD, name="pajak:assessment_runs")
+async def assessment_runs(request: Request) -> Response:
+    """The assessment runs of the city, and the form to start one for a year."""
+    return await _render_runs(request, str(_today().year), None, 200)
+
+
+@post("/penetapan", guards=GUARD, name="pajak:assessment_start")
+async def assessment_start(request: Request) -> Response:
+    """Start the run of the year typed; 400 with the reason when it cannot start."""
+    form = await request.form()
+    typed = str(form.get("year", "")).strip()[:10]
+    if not (typed.isascii() and typed.isdigit() and 1990 <= int(typed) <= 2100):
+        error = tk._(
+            "Enter a tax year between 1990 and 2100, for example %(year)s.", year=_today().year
+        )
+        return await _render_runs(request, typed, error, 400)
+    year = int(typed)
+    user = await tk.current_user(request)
+    try:
+        run_id = await start_run(year, user.id if user else None)
+    except NoRuleError:
+        error = tk._(
+            "No PBB-P2 rule is in force for %(year)s. Add the rule to the city's settings first.",
+            year=year,
+        )
+        return await _render_runs(request, typed, error, 400)
+    except RunInProgress as going:
+        tk.flash(request, tk._("The assessment of %(year)s is already running.", year=year), "info")
+        return Redirect(
+            tk.city_url(request, f"/kelola/pajak/penetapan/{going.run_id}"), status_code=303
+        )
+    await tk.audit_record(
+        "pajak.assessment_started",
+        actor_id=user.id if user else None,
+        request=request,
+        subject=f"assessment_run:{run_id}",
+        detail={"year": year},
+    )
+    tk.flash(request, tk._("The assessment of %(year)s has started.", year=year), "success")
+    return Redirect(tk.city_url(request, f"/kelola/pajak/penetapan/{run_id}"), status_code=303)
+
+
+@get("/penetapan/{run_id:int}", guards=GUARD, name="pajak:assessment_run")
+async def assessment_run(request: Request, run_id: FromPath[int]) -> Response:
+    """One run: its progress while it goes (refreshing itself), its counts when done."""
+    run = _run_view(await _run_or_404(run_id))
+    return await tk.render(
+        request, "pajak/pbb_run.html", {"run": run, "poll_seconds": POLL_SECONDS}
+    )
+
+
+@get("/penetapan/{run_id:int}/progres", guards=GUARD, name="pajak:assessment_progress")
+async def assessment_progress(request: Request, run_id: FromPath[int]) -> Response:
+    """The progress fragment htmx polls; once finished it asks for a full reload."""
+    run = _run_view(await _run_or_404(run_id))
+    response = await tk.render(
+        request, "pajak/_pbb_run_progress.html", {"run": run, "poll_seconds": POLL_SECONDS}
+    )
+    if run["finished"]:
+        response.headers["HX-Refresh"] = "true"
+    return response
+
+
+@post("/penetapan/{run_id:int}/lanjutkan", guards=GUARD, name="pajak:assessment_resume")
+async def assessment_resume(request: Request, run_id: FromPath[int]) -> Response:
+    """Queue a stopped run again; it continues after the last NOP it finished."""
+    run = await _run_or_404(run_id)
+    if await resume_run(run_id):
+        user = await tk.current_user(request)
+        await tk.audit_record(
+            "pajak.assessment_resumed",
+            actor_id=user.id if user else None,
+            request=request,
+            subject=f"assessment_run:{run_id}",
+            detail={"year": run["year"], "last_nop": run["last_nop"]},
+        )
+        tk.flash(request, tk._("The assessment continues where it stopped."), "success")
+    else:
+        tk.flash(request, tk._("This assessment is already complete."), "info")
+    return Redirect(tk.city_url(request, f"/kelola/pajak/penetapan/{run_id}"), status_code=303)
+
+
+# --- one tax object -----------------------------------------------------------------
+
+
+async def _taxpayer(taxpayer_id: int | None) -> dict | None:
+    if taxpayer_id is None:
+        return None
+    return await Taxpayer.select().where(Taxpayer.id == taxpayer_id).first()
+
+
+@get("/objek/{nop:str}", guards=GUARD, name="pajak:object")
+async def object_detail(request: Request, nop: FromPath[str]) -> Response:
+    """A tax object: its data, taxpayer, every bill with what it owes today, corrections."""
+    obj = await _object_or_404(nop)
+    city = tk.current_city()
+    taxpayer = await _taxpayer(obj["taxpayer"])
+    bills = (
+        await Sppt.select().where(Sppt.tax_object == obj["id"]).order_by(Sppt.year, ascending=False)
+    )
+    today = _today()
+    shown_bills = [{**b, "owed": amount_owed(b, today, city)} for b in bills]
+    corrections = (
+        await ObjectCorrection.select()
+        .where(ObjectCorrection.tax_object == obj["id"])
+        .order_by(ObjectCorrection.id, ascending=False)
+    )
+    user = await tk.current_user(request)
+    await tk.audit_record(
+        "pajak.object_viewed",
+        actor_id=user.id if user else None,
+        request=request,
+        subject=f"nop:{obj['nop']}",
+    )
+    return await tk.render(
+        request,
+        "pajak/pbb_object.html",
+        {
+            "obj": {**obj, "nop_display": format_nop(obj["nop"])},
+            "taxpayer": taxpayer,
+            "nik_masked": mask_nik(taxpayer["nik"]) if taxpayer and taxpayer["nik"] else "",
+            "bills": shown_bills,
+            "today": today,
+            "corrections": [
+                {**c, "changes": json.loads(c["changes"] or "{}")} for c in corrections
+            ],
+        },
+    )
+
+
+# --- correcting a tax object --------------------------------------------------------
+
+# Fields of the correction form: name -> (kind, limit). Kinds: text, int, class, nik.
+FIELDS: dict[str, tuple[str, int]] = {
+    "address": ("text", 200),
+    "district": ("text", 60),
+    "village": ("text", 60),
+    "land_area": ("int", 100_000_000),
+    "building_area": ("int", 100_000_000),
+    "land_class": ("class", 4),
+    "building_class": ("class", 4),
+    "land_njop_per_m2": ("int", 1_000_000_000),
+    "building_njop_per_m2": ("int", 1_000_000_000),
+    "taxpayer_name": ("text", 200),
+    "taxpayer_nik": ("nik", 16),
+    "taxpayer_address": ("text", 300),
+}
+OBJECT_FIELDS = tuple(f for f in FIELDS if not f.startswith("taxpayer_"))
+REQUIRED = ("address", "district", "village", "taxpayer_name")
+
+
+def current_values(obj: dict, taxpayer: dict | None) -> dict[str, str]:
+    """The correction form filled with the object's current data."""
+    values = {name: str(obj[name]) for name in OBJECT_FIELDS}
+    values["taxpayer_name"] = taxpayer["name"] if taxpayer else ""
+    values["taxpayer_nik"] = taxpayer["nik"] if taxpayer else ""
+    values["taxpayer_address"] = taxpayer["address"] if taxpayer else ""
+    values["reason"] = ""
+    return values
+
+
+def read_correction(form) -> tuple[dict[str, str], dict, dict[str, str]]:
+    """What was typed (for re-rendering), the parsed values, and the errors by field."""
+    typed = {
+        name: " ".join(str(form.get(name, "")).split())[: limit + 20]
+        for name, (_, limit) in FIELDS.items()
+    }
+    typed["reason"] = str(form.get("reason", "")).strip()[:1000]
+    parsed: dict = {}
+    errors: dict[str, str] = {}
+    for name, (kind, limit) in FIELDS.items():
+        value = typed[name]
+        if kind == "int":
+            cleaned = value.replace(".", "")
+            if not (cleaned.isascii() and cleaned.isdigit()) or int(cleaned) > limit:
+                errors[name] = tk._(
+                    "Enter a whole number from 0 to %(max)s.", max=f"{limit:,}".replace(",", ".")
+                )
+            else:
+                parsed[name] = int(cleaned)
+        elif kind == "class":
+            if len(value) > limit or (value and not value.replace("-", "").isalnum()):
+                errors[name] = tk._("A class has at most 4 letters or digits, for example A12.")
+            else:
+                parsed[name] = value.upper()
+        elif kind == "nik":
+            if value and not (len(value) == 16 and value.isascii() and value.isdigit()):
+                errors[name] = tk._("A NIK has exactly 16 digits; leave it empty when unknown.")
+            else:
+                parsed[name] = value
+        else:
+            if name in REQUIRED and not value:
+                errors[name] = tk._("This field is required.")
+            elif len(value) > limit:
+                errors[name] = tk._("At most %(max)s characters.", max=limit)
+            else:
+                parsed[name] = value
+    if len(typed["reason"]) < MIN_REASON:
+        errors["reason"] = tk._(
+            "Explain the correction in at least %(min)s characters (for example the "
+            "document it rests on).",
+            min=MIN_REASON,
+        )
+    return typed, parsed, errors
+
+
+async def _render_correction(request, obj, values, errors, status):
+    return await tk.render(
+        request,
+        "pajak/pbb_correction.html",
+        {"obj": {**obj, "nop_display": format_nop(obj["nop"])}, "values": values, "errors": errors},
+        status_code=status,
+    )
+
+
+@get("/objek/{nop:str}/koreksi", guards=GUARD, name="pajak:object_correction_form")
+async def correction_form(request: Request, nop: FromPath[str]) -> Response:
+    """The correction form, filled with the object's current data."""
+    obj = await _object_or_404(nop)
+    values = current_values(obj, await _taxpayer(obj["taxpayer"]))
+    return await _render_correction(request, obj, values, {}, 200)
+
+
+async def _taxpayer_for(
+    current: dict | None, name: str, nik: str, address: str
+) -> tuple[int | None, dict | None]:
+    """Which taxpayer the object belongs to after the correction.
+
+    The same NIK as the current taxpayer's (both may be empty): the current
+    taxpayer's record is corrected (a misspelt name, a new address), for all
+    their objects. The NIK of another registered taxpayer: the object moves
+    to them. Otherwise (a new owner): a new taxpayer. Returns the taxpayer's
+    id and, when the current record was corrected, the fields that changed.
+    """
+    if current is not None and (nik == current["nik"]):
+        changes = {k: v for k, v in (("name", name), ("address", address)) if current[k] != v}
+        if changes:
+            await Taxpayer.update(changes).where(Taxpayer.id == current["id"])
+        return current["id"], changes
+    if nik:
+        other = await Taxpayer.select(Taxpayer.id).where(Taxpayer.nik == nik).first()
+        if other is not None:
+            return other["id"], None
+    row = (
+        await Taxpayer.insert(
+            Taxpayer(name=name, nik=nik, address=address, created_at=datetime.now(UTC))
+        )
+    )[0]
+    return row["id"], None
+
+
+@post("/objek/{nop:str}/koreksi", guards=GUARD, name="pajak:object_correct")
+async def correct(request: Request, nop: FromPath[str]) -> Response:
+    """Apply a correction with its reason: audited, and kept in the object's history."""
+    obj = await _object_or_404(nop)
+    taxpayer = await _taxpayer(obj["taxpayer"])
+    typed, parsed, errors = read_correction(await request.form())
+    if errors:
+        return await _render_correction(request, obj, typed, errors, 400)
+    before = current_values(obj, taxpayer)
+    changes = {
+        name: [before[name], str(parsed[name])]
+        for name in FIELDS
+        if before[name] != str(parsed[name])
+    }
+    if not changes:
+        errors["form"] = tk._("Nothing was changed. Correct at least one field.")
+        return await _render_correction(request, obj, typed, errors, 400)
+    user = await tk.current_user(request)
+    now = datetime.now(UTC)
+    async with TaxObject._meta.db.transaction():
+        taxpayer_id, _ = await _taxpayer_for(
+            taxpayer,
+            parsed["taxpayer_name"],
+            parsed["taxpayer_nik"],
+            parsed["taxpayer_address"],
+        )
+        update = {name: parsed[name] for name in OBJECT_FIELDS}
+        update["taxpayer"] = taxpayer_id
+        update["updated_at"] = now
+        await TaxObject.update(update).where(TaxObject.id == obj["id"])
+        await ObjectCorrection.insert(
+            ObjectCorrection(
+                tax_object=obj["id"],
+                reason=typed["reason"],
+                changes=json.dumps(changes, ensure_ascii=False),
+                officer_id=user.id if user else None,
+                created_at=now,
+            )
+        )
+        await tk.audit_record(
+            "pajak.object_corrected",
+            actor_id=user.id if user else None,
+            request=request,
+            subject=f"nop:{obj['nop']}",
+            detail={"fields": sorted(changes), "reason": typed["reason"][:200]},
+        )
+    tk.flash(request, tk._("The correction is saved."), "success")
+    return Redirect(tk.city_url(request, f"/kelola/pajak/objek/{obj['nop']}"), status_code=303)
+
+
+# --- arrears --------------------------------------------------------------------------
+
+
+@get("/tunggakan", guards=GUARD, name="pajak:arrears")
+async def arrears_page(request: Request, kecamatan: FromQuery[str | None] = None) -> Response:
+    """Overdue bills by district, or by village of one district (``?kecamatan=``)."""
+    today = _today()
+    city = tk.current_city()
+    if kecamatan is not None:
+        district = kecamatan.strip()[:60]
+        rows = await arrears.by_area(today, city, district=district)
+        if not rows:
+            raise NotFoundException()
+    else:
+        district = None
+        rows = await arrears.by_area(today, city)
+    total = arrears.total_of(rows)
+    return await tk.render(
+        request,
+        "pajak/pbb_arrears.html",
+        {"rows": rows, "total": total, "district": district, "today": today},
+    )
+
+
+OFFICE = [
+    assessment_runs,
+    assessment_start,
+    assessment_run,
+    assessment_progress,
+    assessment_resume,
+    object_detail,
+    correction_form,
+    correct,
+    arrears_page,
+]
