@@ -49,6 +49,29 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for translation where it is shown, not where it is stored."""
+    return message
+
+
+# Notes the system writes into an order's history (and cancel reason): stored as
+# the English msgid (a hook has no visitor and so no language) and translated
+# where they are shown; a person's note is shown as typed.
+NOTE_PAID = N_("Paid through the city's payments ledger.")
+NOTE_PAID_AFTER_END = N_("Paid after the order had ended; the payments office refunds it.")
+NOTE_EXPIRED = N_("The time to pay ran out.")
+NOTE_REFUNDED = N_("The payment was refunded.")
+NOTE_BUYER_CANCELLED = N_("Cancelled by the buyer.")
+SYSTEM_NOTES = frozenset(
+    {NOTE_PAID, NOTE_PAID_AFTER_END, NOTE_EXPIRED, NOTE_REFUNDED, NOTE_BUYER_CANCELLED}
+)
+
+
+def shown_note(note: str) -> str:
+    """A history note or cancel reason as shown: the system's translated, a person's as typed."""
+    return tk._(note) if note in SYSTEM_NOTES else note
+
+
 def status_labels() -> dict[str, str]:
     """Each order status in the visitor's language."""
     return {
@@ -180,7 +203,8 @@ async def notify_buyer(order: dict[str, Any], status: str, note: str = "") -> No
         {
             "number": order["number"],
             "status": status,
-            "note": note,
+            "note": "" if note in SYSTEM_NOTES else note,
+            "system_note": note if note in SYSTEM_NOTES else "",
             "merchant_name": order.get("merchant_name", ""),
             "total": tk.rupiah(order["total"]),
         },
@@ -309,20 +333,11 @@ async def invoice_paid(invoice: tk.Invoice) -> None:
                 OrderStatus.NEW,
                 Actor.SYSTEM,
                 by_user_id=None,
-                reason=tk._("Paid with invoice %(number)s.", number=invoice.number),
+                reason=NOTE_PAID,
             )
             await notify_merchant(order)
         else:
-            await record_event(
-                order["id"],
-                order["status"],
-                tk._(
-                    "Invoice %(number)s was paid after the order ended; "
-                    "the payments office refunds it.",
-                    number=invoice.number,
-                ),
-                None,
-            )
+            await record_event(order["id"], order["status"], NOTE_PAID_AFTER_END, None)
 
 
 async def invoice_lapsed(invoice: tk.Invoice) -> None:
@@ -337,7 +352,7 @@ async def invoice_lapsed(invoice: tk.Invoice) -> None:
                 OrderStatus.CANCELLED,
                 Actor.SYSTEM,
                 by_user_id=None,
-                reason=tk._("The time to pay ran out."),
+                reason=NOTE_EXPIRED,
             )
 
 
@@ -353,7 +368,7 @@ async def invoice_refunded(invoice: tk.Invoice) -> None:
                 OrderStatus.CANCELLED,
                 Actor.SYSTEM,
                 by_user_id=None,
-                reason=tk._("The payment was refunded."),
+                reason=NOTE_REFUNDED,
             )
 
 

@@ -56,6 +56,7 @@ def _common(extra: dict[str, Any]) -> dict[str, Any]:
         "labels": orders.status_labels(),
         "tones": orders.STATUS_TONES,
         "actions": orders.action_labels(),
+        "shown_note": orders.shown_note,
         **extra,
     }
 
@@ -155,7 +156,7 @@ async def cancel_my_order(request: Request, number: FromPath[str]) -> Response:
                 OrderStatus.CANCELLED,
                 Actor.BUYER,
                 by_user_id=user.id,
-                reason=reason or tk._("Cancelled by the buyer."),
+                reason=reason or orders.NOTE_BUYER_CANCELLED,
             )
     except IllegalMove as exc:
         context = await _order_context(await _buyer_order(request, number), for_buyer=True)
