@@ -195,8 +195,15 @@ def test_a_stopped_run_continues_after_its_cursor(client, login_as, post_form, c
         for nop in NOPS[:2]:
             await add_bill(ids[nop], nop, 2025, 1000, date(2025, 8, 31))
         row = await AssessmentRun.insert(
-            AssessmentRun(year=2025, status="failed", total=5, done=2, created=2,
-                          last_nop=NOPS[1], message="RuntimeError: worker stopped")
+            AssessmentRun(
+                year=2025,
+                status="failed",
+                total=5,
+                done=2,
+                created=2,
+                last_nop=NOPS[1],
+                message="RuntimeError: worker stopped",
+            )
         )
         return row[0]["id"]
 
@@ -240,7 +247,11 @@ def test_run_in_batches_keeps_its_cursor(client, login_as, post_form, city_run, 
     start(post_form, "2025")
     run_jobs()
     run = city_run("malang", lambda: AssessmentRun.select().first())
-    assert (run["done"], run["created"], run["last_nop"]) == (count, count, f"35730100010020{count - 1:04d}")
+    assert (run["done"], run["created"], run["last_nop"]) == (
+        count,
+        count,
+        f"35730100010020{count - 1:04d}",
+    )
     made = city_run("malang", bills, 2025)
     assert len(made) == count
     assert sum(1 for b in made if b["njoptkp"]) == 1  # one taxpayer, one NJOPTKP
