@@ -6,6 +6,8 @@ a tax object by its NOP and the officers' list of tax objects.
 
 from __future__ import annotations
 
+from datetime import time
+
 from balai import toolkit as tk
 
 from balai_pajak import (
@@ -20,6 +22,15 @@ from balai_pajak import (
     routes,
 )
 from balai_pajak.nop import NopError, format_nop, parse_nop
+from balai_pajak.pbjt import demo as pbjt_demo
+from balai_pajak.pbjt import routes as pbjt_routes
+from balai_pajak.pbjt import service as pbjt_service
+from balai_pajak.retribusi import billing as retribusi_billing
+from balai_pajak.retribusi import demo as retribusi_demo
+from balai_pajak.retribusi import routes as retribusi_routes
+from balai_pajak.revenue import datasets as revenue_datasets
+from balai_pajak.revenue import record as revenue_record
+from balai_pajak.revenue import widgets as revenue_widgets
 from balai_pajak.settings import PajakSettings
 from balai_pajak.tables import TaxObject
 
@@ -27,6 +38,7 @@ SLUG = "pajak"
 DEPARTMENT = "Bapenda"
 MANAGE = routes.MANAGE
 # Words (Indonesian and English) that lead the site-wide search to this service.
+COLLECT = retribusi_routes.COLLECT
 SEARCH_WORDS = ("pajak", "pbb", "nop", "sppt", "bumi", "bangunan", "tax", "property")
 
 
@@ -52,26 +64,39 @@ def settings_schema() -> type[PajakSettings]:
 @tk.hookimpl
 def piccolo_apps() -> list[str]:
     """The tax objects table and its migrations."""
-    return ["balai_pajak.piccolo_app"]
+    return [
+        "balai_pajak.piccolo_app",
+        "balai_pajak.pbjt.piccolo_app",
+        "balai_pajak.retribusi.piccolo_app",
+        "balai_pajak.revenue.piccolo_app",
+    ]
 
 
 @tk.hookimpl
 def register_routes() -> tk.Routes:
     """The public NOP lookup, linking NOPs, my bills and paying them; the officers' list."""
     pages = [*lookup.PAGES, *lookup_links.PAGES, *my_bills.PAGES, *pbb_payment.PAGES]
-    return tk.Routes(pages=pages, office=[*routes.OFFICE, *pbb_office.OFFICE])
+    pages += [*pbjt_routes.PAGES, *retribusi_routes.PAGES]
+    office = [*routes.OFFICE, *pbb_office.OFFICE, *pbjt_routes.OFFICE, *retribusi_routes.OFFICE]
+    return tk.Routes(pages=pages, office=office)
 
 
 @tk.hookimpl
 def permissions() -> list[tk.Permission]:
     """Managing the city's tax objects."""
-    return [tk.Permission(MANAGE, "Manage tax objects and assessments")]
+    return [
+        tk.Permission(MANAGE, "Manage tax objects and assessments"),
+        tk.Permission(COLLECT, "Collect market fees in cash"),
+    ]
 
 
 @tk.hookimpl
 def roles() -> list[tk.Role]:
     """Bapenda's tax officers."""
-    return [tk.Role("pajak.officer", "Tax officer", (MANAGE,), department=DEPARTMENT)]
+    return [
+        tk.Role("pajak.officer", "Tax officer", (MANAGE,), department=DEPARTMENT),
+        tk.Role("pajak.collector", "Market fee collector", (COLLECT,), department=DEPARTMENT),
+    ]
 
 
 @tk.hookimpl
@@ -87,6 +112,9 @@ def office_nav_items(request) -> list[tk.NavItem]:
         tk.NavItem("Tax objects", "/kelola/pajak/", order=30, permission=MANAGE),
         tk.NavItem("Yearly assessment", "/kelola/pajak/penetapan", order=30, permission=MANAGE),
         tk.NavItem("PBB-P2 arrears", "/kelola/pajak/tunggakan", order=30, permission=MANAGE),
+        tk.NavItem("PBJT businesses", "/kelola/pajak/pbjt/", order=31, permission=MANAGE),
+        tk.NavItem("Market fees", "/kelola/pajak/retribusi/", order=32, permission=MANAGE),
+        tk.NavItem("Collect market fees", "/kelola/pajak/pungut/", order=33, permission=COLLECT),
     ]
 
 
@@ -100,7 +128,21 @@ def home_tiles(request) -> list[tk.HomeTile]:
             href="/pajak/",
             icon="🏠",
             order=30,
-        )
+        ),
+        tk.HomeTile(
+            title="Business taxes",
+            text="File and pay the monthly tax (PBJT) of your restaurant, hotel or parking.",
+            href="/pajak/usaha",
+            icon="🧾",
+            order=31,
+        ),
+        tk.HomeTile(
+            title="Market stall fees",
+            text="See and pay the monthly fee of your market stall.",
+            href="/pajak/retribusi",
+            icon="🏪",
+            order=32,
+        ),
     ]
 
 
@@ -144,9 +186,21 @@ async def search(request, query: str) -> list[tk.SearchResult]:
 
 
 # The ledger's hooks of each tax kind, by the prefix of the invoice's source_ref.
-SETTLED = {pbb_payment.REF_PREFIX: pbb_payment.invoice_settled}
-EXPIRED = {pbb_payment.REF_PREFIX: pbb_payment.invoice_expired}
-REFUNDED = {pbb_payment.REF_PREFIX: pbb_payment.invoice_refunded}
+SETTLED = {
+    pbb_payment.REF_PREFIX: pbb_payment.invoice_settled,
+    pbjt_service.PREFIX: pbjt_service.settled,
+    retribusi_billing.PREFIX: retribusi_billing.settled,
+}
+EXPIRED = {
+    pbb_payment.REF_PREFIX: pbb_payment.invoice_expired,
+    pbjt_service.PREFIX: pbjt_service.expired,
+    retribusi_billing.PREFIX: retribusi_billing.expired,
+}
+REFUNDED = {
+    pbb_payment.REF_PREFIX: pbb_payment.invoice_refunded,
+    pbjt_service.PREFIX: pbjt_service.refunded,
+    retribusi_billing.PREFIX: retribusi_billing.refunded,
+}
 
 
 async def _dispatch(handlers: dict, city: tk.City, invoice: tk.Invoice) -> None:
@@ -163,6 +217,7 @@ async def _dispatch(handlers: dict, city: tk.City, invoice: tk.Invoice) -> None:
 async def invoice_settled(city: tk.City, invoice: tk.Invoice) -> None:
     """A tax invoice was paid: its part marks its bills paid (in the settlement's transaction)."""
     await _dispatch(SETTLED, city, invoice)
+    await revenue_record.count_settled(invoice)
 
 
 @tk.hookimpl
@@ -175,15 +230,41 @@ async def invoice_expired(city: tk.City, invoice: tk.Invoice) -> None:
 async def invoice_refunded(city: tk.City, invoice: tk.Invoice) -> None:
     """A paid tax invoice was refunded: its part makes its bills unpaid again."""
     await _dispatch(REFUNDED, city, invoice)
+    await revenue_record.count_refunded(invoice)
 
 
 @tk.hookimpl
 async def seed_demo(city: tk.City) -> tk.DemoReport:
     """Tax objects across the city's districts."""
-    return await demo.seed(city)
+    report = await demo.seed(city)
+    for part in (pbjt_demo, retribusi_demo):
+        more = await part.seed(city)
+        report.accounts.extend(more.accounts)
+        report.summary.extend(more.summary)
+    return report
 
 
 @tk.hookimpl
 def scheduled_jobs() -> list[tk.Job]:
-    """The yearly PBB-P2 assessment run (on demand, from the office page)."""
-    return [assessment_run.job()]
+    """The yearly PBB-P2 assessment run (on demand) and the monthly market-stall bills."""
+    return [
+        assessment_run.job(),
+        tk.Job(
+            name=retribusi_billing.JOB,
+            run=retribusi_billing.monthly_job,
+            daily_at=time(1, 0),
+            description="Make this month's market stall bills (once per stall and month).",
+        ),
+    ]
+
+
+@tk.hookimpl
+async def dashboard_widgets(request, period: tk.Period) -> list[tk.Widget]:
+    """Revenue per tax type against the year's target, collection, arrears, channels."""
+    return await revenue_widgets.widgets(period)
+
+
+@tk.hookimpl
+def open_datasets(city: tk.City) -> list[tk.Dataset]:
+    """Monthly revenue per tax type, and per district (aggregated)."""
+    return list(revenue_datasets.DATASETS)

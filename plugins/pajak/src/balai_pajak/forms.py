@@ -1,0 +1,51 @@
+"""Reading the fields of the PBJT and market forms (shared helpers, no database)."""
+
+from __future__ import annotations
+
+import re
+
+from balai import toolkit as tk
+
+from balai_pajak.months import Month, MonthError
+
+_RUPIAH = re.compile(r"^\d{1,15}$")
+
+
+def text(form, name: str, limit: int) -> str:
+    """A text field, whitespace collapsed, cut at ``limit`` characters."""
+    return " ".join(str(form.get(name, "")).split())[:limit]
+
+
+def rupiah(typed: str) -> int | None:
+    """Whole rupiah typed as ``1500000``, ``1.500.000`` or ``Rp1.500.000``; ``None`` otherwise."""
+    cleaned = typed.strip().removeprefix("Rp").removeprefix("rp").replace(".", "").replace(" ", "")
+    if not _RUPIAH.match(cleaned):
+        return None
+    return int(cleaned)
+
+
+def month(typed: str) -> Month | None:
+    """A month typed as ``2026-03`` (the month input's format); ``None`` otherwise."""
+    try:
+        return Month.parse(typed)
+    except MonthError:
+        return None
+
+
+def month_label(value: Month) -> str:
+    """The month as people read it (``Maret 2026``)."""
+    names = (
+        tk._("January"),
+        tk._("February"),
+        tk._("March"),
+        tk._("April"),
+        tk._("May"),
+        tk._("June"),
+        tk._("July"),
+        tk._("August"),
+        tk._("September"),
+        tk._("October"),
+        tk._("November"),
+        tk._("December"),
+    )
+    return f"{names[value.month - 1]} {value.year}"

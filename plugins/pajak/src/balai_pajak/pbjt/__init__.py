@@ -1,0 +1,1 @@
+"""PBJT (*Pajak Barang dan Jasa Tertentu*): self-assessed monthly taxes of businesses."""

@@ -1,0 +1,1 @@
+"""e-Retribusi: market stall fees billed monthly, paid online or to a collector."""

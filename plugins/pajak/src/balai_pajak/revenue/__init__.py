@@ -1,0 +1,1 @@
+"""Revenue of all local taxes and fees: monthly summary, dashboard widgets, open data."""
