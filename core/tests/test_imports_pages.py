@@ -192,7 +192,7 @@ def test_an_xlsx_upload_is_imported_with_numbers_as_typed(
         ("catatan.csv", b"", "kosong"),
         ("catatan.xlsx", b"%PDF-1.4\n%%EOF\n", "bukan"),
         ("catatan.csv", b"teks\n" + b"baris\n" * 51, "50"),
-        ("catatan.csv", b"teks\n" + b"x" * 70_000 + b"\n", "MB"),
+        ("catatan.csv", b"teks\n" + b"x" * 70_000 + b"\n", "64 KB"),
     ],
 )
 def test_a_refused_file_shows_the_reason_with_400_and_creates_nothing(

@@ -106,7 +106,7 @@ def parse_upload(
         raise SheetRejected(_("The file is empty."), "empty")
     if len(data) > max_bytes:
         raise SheetRejected(
-            _("The file is larger than %(size)s MB.", size=_megabytes(max_bytes)), "too_large"
+            _("The file is larger than %(size)s.", size=size_text(max_bytes)), "too_large"
         )
     head = data[:4096]
     if head.startswith(b"PK\x03\x04"):
@@ -125,8 +125,11 @@ def parse_upload(
     return _read(kind, delimiter, lines, columns, max_rows)
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):g}"
+def size_text(size: int) -> str:
+    """A byte count the way the pages state limits: ``5 MB``, ``1,5 MB``, ``64 KB``."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.3g}".replace(".", ",") + " MB"
+    return f"{max(1, size // 1024)} KB"
 
 
 # --- CSV ---------------------------------------------------------------------

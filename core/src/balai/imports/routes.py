@@ -25,7 +25,7 @@ from balai.i18n import current_locale
 from balai.i18n import gettext as _
 from balai.imports import reports, service
 from balai.imports.catalog import UnknownImporterError
-from balai.imports.parsing import SheetRejected, parse_upload
+from balai.imports.parsing import SheetRejected, parse_upload, size_text
 from balai.imports.tables import DONE
 from balai.imports.types import Importer, import_url
 from balai.plugins import resolve
@@ -77,7 +77,15 @@ async def _upload_page(
     request: Request, access: _Access, errors: dict[str, str], status_code: int = 200
 ) -> Response:
     runs = await service.recent_runs(access.importer, access.key)
-    context = {"importer": access.importer, "runs": runs, "errors": errors, "base": _base(access)}
+    importer = access.importer
+    context = {
+        "importer": importer,
+        "runs": runs,
+        "errors": errors,
+        "base": _base(access),
+        "max_rows": f"{importer.max_rows:,}".replace(",", "."),
+        "max_size": size_text(importer.max_bytes),
+    }
     return await render(request, "imports/upload.html", context, status_code=status_code)
 
 
