@@ -109,3 +109,26 @@ def test_sqlite_finds_the_expected_products(sqlite_ids, query):
 @pytest.mark.parametrize("query", list(QUERIES))
 def test_postgresql_finds_the_same_ids_as_sqlite(sqlite_ids, postgres_ids, query):
     assert postgres_ids[query] == sqlite_ids[query]
+
+
+@pytest.mark.postgres
+def test_postgresql_cuts_text_into_the_same_words_as_python(postgres_url, balai_app, city_run):
+    from balai_umkm_market.search_text import FOLD_FROM, words
+    from balai_umkm_market.tables import Product
+    from test_search_text import SAMPLES
+
+    texts = [*SAMPLES, FOLD_FROM, FOLD_FROM.lower(), FOLD_FROM.upper()]
+
+    async def cut():
+        found = []
+        for text in texts:
+            rows = await Product.raw(
+                "SELECT tsvector_to_array(to_tsvector('simple', umkm_market_search_words({}))) "
+                "AS lexemes",
+                text,
+            )
+            found.append(sorted(rows[0]["lexemes"]))
+        return found
+
+    for text, lexemes in zip(texts, city_run("malang", cut), strict=True):
+        assert lexemes == sorted(set(words(text))), text

@@ -16,15 +16,16 @@ from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
+from balai_umkm_market.labels import product_categories
 from balai_umkm_market.search import (
     MAX_PAGE,
     ProductPage,
-    category_labels,
     find_products,
     parse_catalogue,
     public_districts,
     sort_labels,
 )
+from balai_umkm_market.settings import settings_of
 from balai_umkm_market.tables import MerchantStatus, Product, ProductPhoto, Review
 
 PUBLIC_PATH = "/umkm-market"
@@ -70,7 +71,7 @@ async def catalogue(request: Request) -> Response:
     results region alone (for htmx) always answers 200, since htmx does not
     swap error responses; the messages are in it.
     """
-    districts = await public_districts()
+    districts = list(settings_of(tk.current_city()).districts) or await public_districts()
     params = {name: request.query_params.get(name) or "" for name in FIELDS}
     query, errors = parse_catalogue(params, districts)
     found: ProductPage | None = None
@@ -101,7 +102,7 @@ async def catalogue(request: Request) -> Response:
         "errors": errors,
         "found": found,
         "page_url": page_url,
-        "categories": category_labels(),
+        "categories": product_categories(),
         "district_options": [(d, d) for d in districts],
         "sorts": sort_labels(),
         "max_page": MAX_PAGE,
@@ -190,7 +191,7 @@ async def product_page(request: Request, product_id: FromPath[int]) -> Response:
             ],
             "reviews": reviews,
             "public_name": public_name,
-            "category": category_labels().get(product["category"], product["category"]),
+            "category": product_categories().get(product["category"], product["category"]),
             "rating": rating_text(product["rating_sum"], product["rating_count"]),
             "merchant_rating": rating_text(
                 product["merchant_rating_sum"], product["merchant_rating_count"]

@@ -71,11 +71,14 @@ def parse_review(form: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
     return values, errors
 
 
-def parse_text(raw: str | None, maximum: int, what: str) -> tuple[str, str]:
-    """A required text field (a reply or a reason): the value and an error or ''."""
+def parse_text(raw: str | None, maximum: int, missing: str) -> tuple[str, str]:
+    """A required text field (a reply or a reason): the value and an error or ''.
+
+    ``missing`` is the (translated) message for an empty field.
+    """
     value = (raw or "").strip()
     if not value:
-        return value, tk._("Write the %(what)s.", what=what)
+        return value, missing
     if len(value) > maximum:
         return value, tk._(
             "Keep it to %(max)s characters (it has %(count)s).", max=maximum, count=len(value)

@@ -175,7 +175,7 @@ async def review_reply(request: Request, review_id: FromPath[int]) -> Response:
     """Save the merchant's reply (a new one or a changed one)."""
     user = await _user(request)
     form = await request.form()
-    reply, error = parse_text(str(form.get("reply") or ""), MAX_REPLY, tk._("reply"))
+    reply, error = parse_text(str(form.get("reply") or ""), MAX_REPLY, tk._("Write your reply."))
     merchant_ids = await owned_merchant_ids(user.id)
     if error:
         if not merchant_ids:
@@ -244,7 +244,9 @@ async def review_hide(request: Request, review_id: FromPath[int]) -> Response:
     """Hide an abusive review with a reason (audited)."""
     user = await _user(request)
     form = await request.form()
-    reason, error = parse_text(str(form.get("reason") or ""), MAX_REASON, tk._("reason"))
+    reason, error = parse_text(
+        str(form.get("reason") or ""), MAX_REASON, tk._("Give the reason for hiding the review.")
+    )
     if error:
         return await _office_page(request, {review_id: error}, {review_id: reason}, 400)
     try:

@@ -73,20 +73,6 @@ def sort_labels() -> dict[str, str]:
     }
 
 
-def category_labels() -> dict[str, str]:
-    """Each product category's name in the visitor's language."""
-    return {
-        ProductCategory.SEMBAKO.value: tk._("Staple foods (sembako)"),
-        ProductCategory.MAKANAN.value: tk._("Food"),
-        ProductCategory.MINUMAN.value: tk._("Drinks"),
-        ProductCategory.KERAJINAN.value: tk._("Crafts"),
-        ProductCategory.FASHION.value: tk._("Fashion"),
-        ProductCategory.PERTANIAN.value: tk._("Farm produce"),
-        ProductCategory.KESEHATAN.value: tk._("Health"),
-        ProductCategory.JASA.value: tk._("Services"),
-    }
-
-
 @dataclass(frozen=True)
 class CatalogueQuery:
     """A checked catalogue request. ``text`` is the search words (maybe none)."""
@@ -287,7 +273,10 @@ async def products_named(text: TextQuery, limit: int) -> list[dict]:
 
 
 async def public_districts() -> list[str]:
-    """The districts where the city has verified merchants, by name (for the filter)."""
+    """The districts where the city has verified merchants, by name.
+
+    The district filter's choices when the city's settings list no districts.
+    """
     rows = await Product.raw(
         "SELECT DISTINCT district FROM umkm_market_merchant "
         "WHERE city = {} AND status = {} AND district <> '' ORDER BY district",
