@@ -69,8 +69,24 @@ async def open_importer(request: Request, key: str) -> _Access:
         granted = await resolve(importer.access(request, user))
         if granted is None:
             raise PermissionDeniedException(f"importer {key} refused this account")
-        context = dict(granted)
+        context = _json_context(importer, granted)
     return _Access(importer, user, context)
+
+
+def _json_context(importer: Importer, granted: Any) -> dict[str, Any]:
+    """The access callback's answer as stored with a run (a JSON object).
+
+    Raises:
+        TypeError: the callback returned something that is not a
+            JSON-serialisable mapping (a mistake in the plugin).
+    """
+    try:
+        context = json.loads(json.dumps(dict(granted)))
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"importer {importer.key}: access() must return a JSON-serialisable dict or None"
+        ) from exc
+    return context
 
 
 async def _upload_page(
