@@ -13,11 +13,13 @@ from balai_umkm_market import (
     cart_routes,
     catalogue,
     checkout_routes,
+    datasets,
     demo,
     orders,
     orders_routes,
     reviews_pages,
     routes,
+    widgets,
 )
 from balai_umkm_market.search import products_named
 from balai_umkm_market.search_text import parse_text_query
@@ -44,7 +46,7 @@ def plugin_info() -> tk.PluginInfo:
 
 @tk.hookimpl
 def settings_schema() -> type[MarketSettings]:
-    """What a city can set: whether only verified merchants are shown."""
+    """What a city can set: its districts and its departments (OPD) for ASN buyers."""
     return MarketSettings
 
 
@@ -89,6 +91,8 @@ def nav_items(request) -> list[tk.NavItem]:
         tk.NavItem("Local businesses", "/umkm-market/", order=10),
         tk.NavItem("Local products", catalogue.CATALOGUE_PATH, order=10),
         tk.NavItem("Cart", "/umkm-market/keranjang", order=11),
+        tk.NavItem("My business", "/umkm-market/toko-saya/", order=12),
+        tk.NavItem("Civil servants (ASN)", "/umkm-market/asn", order=13),
     ]
 
 
@@ -97,6 +101,9 @@ def office_nav_items(request) -> list[tk.NavItem]:
     """The merchants list, for market officers."""
     return [
         tk.NavItem("Merchants", "/kelola/umkm-market/", order=10, permission=MANAGE),
+        tk.NavItem(
+            "Verification queue", "/kelola/umkm-market/verifikasi", order=10, permission=MANAGE
+        ),
         tk.NavItem(
             "Product reviews", reviews_pages.OFFICE_REVIEWS_PATH, order=12, permission=MANAGE
         ),
@@ -141,6 +148,18 @@ async def search(request, query: str) -> list[tk.SearchResult]:
 async def seed_demo(city: tk.City) -> tk.DemoReport:
     """Merchants across the city's districts, most of them verified."""
     return await demo.seed(city)
+
+
+@tk.hookimpl
+async def dashboard_widgets(request, period: tk.Period) -> list[tk.Widget]:
+    """Merchants, orders, purchases, the ASN share per department, top categories, rating."""
+    return await widgets.market_widgets(period)
+
+
+@tk.hookimpl
+def open_datasets(city: tk.City) -> list[tk.Dataset]:
+    """Merchants per district and category; monthly purchases per product category."""
+    return list(datasets.DATASETS)
 
 
 @tk.hookimpl
