@@ -19,6 +19,7 @@ from balai_pajak import (
     my_bills,
     pbb_office,
     pbb_payment,
+    roll_import,
     routes,
 )
 from balai_pajak.nop import NopError, format_nop, parse_nop
@@ -112,6 +113,9 @@ def office_nav_items(request) -> list[tk.NavItem]:
         tk.NavItem("Tax objects", "/kelola/pajak/", order=30, permission=MANAGE),
         tk.NavItem("Yearly assessment", "/kelola/pajak/penetapan", order=30, permission=MANAGE),
         tk.NavItem("PBB-P2 arrears", "/kelola/pajak/tunggakan", order=30, permission=MANAGE),
+        tk.NavItem(
+            "Import tax objects", tk.import_url(roll_import.KEY), order=30, permission=MANAGE
+        ),
         tk.NavItem("PBJT businesses", "/kelola/pajak/pbjt/", order=31, permission=MANAGE),
         tk.NavItem("Market fees", "/kelola/pajak/retribusi/", order=32, permission=MANAGE),
         tk.NavItem("Collect market fees", "/kelola/pajak/pungut/", order=33, permission=COLLECT),
@@ -242,6 +246,12 @@ async def seed_demo(city: tk.City) -> tk.DemoReport:
         report.accounts.extend(more.accounts)
         report.summary.extend(more.summary)
     return report
+
+
+@tk.hookimpl
+def spreadsheet_importers() -> list[tk.Importer]:
+    """The tax object roll (CSV/XLSX), for tax officers."""
+    return [roll_import.IMPORTER]
 
 
 @tk.hookimpl
