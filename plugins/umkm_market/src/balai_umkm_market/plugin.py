@@ -17,6 +17,7 @@ from balai_umkm_market import (
     demo,
     orders,
     orders_routes,
+    products_import,
     reviews_pages,
     routes,
     widgets,
@@ -148,6 +149,12 @@ async def search(request, query: str) -> list[tk.SearchResult]:
 async def seed_demo(city: tk.City) -> tk.DemoReport:
     """Merchants across the city's districts, most of them verified."""
     return await demo.seed(city)
+
+
+@tk.hookimpl
+def spreadsheet_importers() -> list[tk.Importer]:
+    """A merchant's products from a CSV or XLSX price list."""
+    return [products_import.IMPORTER]
 
 
 @tk.hookimpl

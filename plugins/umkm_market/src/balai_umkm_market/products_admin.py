@@ -17,6 +17,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
+from balai_umkm_market import products_import
 from balai_umkm_market.labels import UNITS, options, product_categories
 from balai_umkm_market.merchants import is_chosen_file, owned_merchant
 from balai_umkm_market.product_rules import ProductRowError, check_product
@@ -164,16 +165,10 @@ async def product_list(request: Request, page: FromQuery[int | None] = None) -> 
             "page": current,
             "pages": pages,
             "categories": product_categories(),
-            "import_url": import_page_url(),
+            "import_url": tk.import_url(products_import.KEY),
             "page_url": page_url,
         },
     )
-
-
-def import_page_url() -> str | None:
-    """The core's spreadsheet import page for products, when the core offers imports."""
-    importer_url = getattr(tk, "import_url", None)
-    return importer_url("umkm_market.products") if importer_url else None
 
 
 @get("/toko-saya/produk/baru", guards=[tk.require_login], name="umkm_market:product-new")
