@@ -362,3 +362,35 @@ def test_messages_follow_the_chosen_language(client: Any, officer: dict) -> None
     assert response.status_code == 400
     assert "The file lacks required columns: teks." in response.text
     assert "Upload a spreadsheet" in client.get(BASE).text
+
+
+def test_a_deleted_account_is_unlinked_from_its_runs_and_old_runs_are_pruned(
+    client: Any, officer: dict, city_run: Any, balai_app: Any
+) -> None:
+    from balai.imports.plugin import prune_runs
+
+    upload(client, BASE, "a.csv", b"teks\nsatu\n")
+    upload(client, BASE, "b.csv", b"teks\ndua\n")
+    run_queued_jobs(balai_app)
+    city = balai_app.ui.config.cities["malang"]
+
+    async def delete_user() -> None:
+        await balai_app.ui.registry.gather(city, "user_deleted", city=city, user_id=officer["id"])
+
+    city_run("malang", delete_user)
+    assert [r["user_id"] for r in runs(city_run)] == [None, None]
+
+    async def age_first_run() -> None:
+        first = min(r["id"] for r in await ImportRun.select(ImportRun.id))
+        await ImportRun.update({ImportRun.created_at: utc_now() - timedelta(days=91)}).where(
+            ImportRun.id == first
+        )
+
+    city_run("malang", age_first_run)
+    city_run("malang", prune_runs, city)
+    assert [r["file_name"] for r in runs(city_run)] == ["b.csv"]
+
+    async def row_count() -> int:
+        return await ImportRow.count()
+
+    assert city_run("malang", row_count) == 1

@@ -52,6 +52,12 @@ async def prune_runs(city: City, **_: Any) -> None:
 
 
 @hookimpl
+async def user_deleted(city: City, user_id: int) -> None:
+    """Forget who uploaded the account's runs; the runs stay for the officers' records."""
+    await ImportRun.update({ImportRun.user_id: None}).where(ImportRun.user_id == user_id)
+
+
+@hookimpl
 def scheduled_jobs() -> list[Job]:
     """Process uploads, resume interrupted runs, forget old ones."""
     return [
