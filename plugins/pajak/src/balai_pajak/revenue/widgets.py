@@ -11,17 +11,19 @@ from balai import toolkit as tk
 
 from balai_pajak.months import local_today
 from balai_pajak.revenue import summary
-from balai_pajak.revenue.record import TAX_TYPES, channel_metrics, revenue_metric
+from balai_pajak.revenue.record import COLLECTOR, TAX_TYPES, channel_metrics, revenue_metric
 from balai_pajak.revenue.settings import RevenueTarget
 
-# Channels shown per payment: the core's providers and the market collectors.
-CHANNELS = (
-    ("va", "Virtual account"),
-    ("qris", "QRIS"),
-    ("ewallet", "E-wallet"),
-    ("cash", "Cash at the counter"),
-    ("collector", "Market collector (cash)"),
-)
+
+def channels() -> list[tuple[str, str]]:
+    """The channels shown, translated: the core's providers and the market collectors."""
+    return [
+        ("va", tk._("Virtual account")),
+        ("qris", tk._("QRIS")),
+        ("ewallet", tk._("E-wallet")),
+        ("cash", tk._("Cash at the counter")),
+        (COLLECTOR, tk._("Market collector (cash)")),
+    ]
 
 
 def tax_type_title(tax_type: str) -> str:
@@ -88,11 +90,11 @@ async def widgets(period: tk.Period) -> list[tk.Widget]:
     billed = sum(c.billed for c in collections.values())
     paid = sum(c.paid for c in collections.values())
     channel_rows = []
-    for key, title in CHANNELS:
+    for key, title in channels():
         count_metric, amount_metric = channel_metrics(key)
         channel_rows.append(
             [
-                tk._(title),
+                title,
                 await tk.metric_total(count_metric, period),
                 tk.rupiah(await tk.metric_total(amount_metric, period)),
             ]
