@@ -24,9 +24,10 @@ from typing import Any
 from balai import toolkit as tk
 
 from balai_umkm_market import orders, stock
+from balai_umkm_market.asn import asn_profile_of
 from balai_umkm_market.cart import CartView, MerchantGroup, clear_products
 from balai_umkm_market.order_states import Fulfilment, OrderStatus, PaymentMethod, initial_status
-from balai_umkm_market.tables import AsnProfile, Order, OrderItem
+from balai_umkm_market.tables import Order, OrderItem
 
 PAYMENT_WINDOW = timedelta(hours=2)  # unpaid cashless checkouts lapse (and free their stock)
 MAX_ADDRESS = 500
@@ -151,16 +152,6 @@ class Placed:
     invoice: tk.Invoice | None
 
 
-async def asn_department(user_id: int) -> str | None:
-    """The buyer's department if they marked their account as a civil servant (ASN)."""
-    row = (
-        await AsnProfile.select(AsnProfile.department).where(AsnProfile.user_id == user_id).first()
-    )
-    if row is None:
-        return None
-    return row["department"] or ""
-
-
 async def place_orders(view: CartView, choice: CheckoutChoice, buyer: tk.CurrentUser) -> Placed:
     """Reserve the stock and write one order per merchant; one invoice for a cashless checkout.
 
@@ -171,7 +162,8 @@ async def place_orders(view: CartView, choice: CheckoutChoice, buyer: tk.Current
     assert choice.payment is not None
     ref = new_checkout_ref()
     now = datetime.now(UTC)
-    department = await asn_department(buyer.id)
+    asn = await asn_profile_of(buyer.id)
+    department = asn["department"] if asn else None
     status = initial_status(choice.payment)
     placed: list[dict[str, Any]] = []
     async with stock.write_transaction():

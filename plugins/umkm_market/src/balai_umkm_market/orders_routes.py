@@ -32,10 +32,10 @@ from balai_umkm_market.order_states import (
     PaymentMethod,
     allowed_moves,
 )
+from balai_umkm_market.settings import MANAGE
 from balai_umkm_market.stock import write_transaction
 from balai_umkm_market.tables import Order, Review
 
-MANAGE = "umkm_market.manage"
 HISTORY_LIMIT = 100
 MERCHANT_LIMIT = 200
 OFFICE_PAGE_SIZE = 50
