@@ -59,6 +59,14 @@ def test_semicolon_csv_with_bom_and_decimal_commas_as_indonesian_excel_writes_it
     }
 
 
+def test_an_excel_sep_hint_line_names_the_delimiter_and_is_skipped() -> None:
+    sheet = parse(b"sep=|\nnop|nama_wp\n3573|Budi, S.E.\n")
+    assert sheet.delimiter == "|"
+    assert [(r.line, sheet.values(r, COLUMNS)["nama_wp"]) for r in sheet.rows] == [
+        (3, "Budi, S.E.")
+    ]
+
+
 def test_windows_1252_csv_is_read_and_quoted_fields_keep_their_delimiters() -> None:
     data = 'nop,nama_wp\n3573,"Caf\xe9, Jaya"\n'.encode("cp1252")
     sheet = parse(data)

@@ -9,7 +9,8 @@ What the bytes are decides, never the file name or the declared type:
 * anything else is CSV text: UTF-8 with or without a byte-order mark, else
   Windows-1252 (older Excel "CSV" exports). The delimiter is the one of
   ``,``, ``;`` and tab under which the header row matches most of the
-  importer's columns (Indonesian Excel writes ``;``).
+  importer's columns (Indonesian Excel writes ``;``), or the one a first
+  line ``sep=;`` names.
 
 The first non-blank row is the header. Every cell becomes trimmed text.
 Numbers from a workbook come back as a person typed them: ``1.0`` is ``1``,
@@ -45,6 +46,7 @@ LONG_NUMBER = 10**15
 _DELIMITERS = (",", ";", "\t")
 _MARKUP = re.compile(rb"<\s*(?:!doctype|html|head|body|script|iframe|svg|\?xml)\b", re.I)
 _SHORTENED = re.compile(r"^-?\d(?:[.,]\d+)?E\+?\d+$", re.I)
+_SEP_HINT = re.compile(r"^sep=([,;\t|])$", re.I)
 _BINARY = (b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
 
 
@@ -143,15 +145,21 @@ def _decode(data: bytes) -> str:
 
 
 def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip(" \t,;"):
-            return line
+    for line in io.StringIO(text):
+        if line.strip(" \t,;\r\n"):
+            return line.rstrip("\r\n")
     return ""
 
 
 def _sniff_delimiter(text: str, columns: Sequence[ImportColumn]) -> str:
-    """The delimiter under which the header matches most columns (then: most cells)."""
+    """The delimiter under which the header matches most columns (then: most cells).
+
+    A first line ``sep=;`` (Excel's hint) names the delimiter outright.
+    """
     first = _first_line(text)
+    hint = _SEP_HINT.match(first)
+    if hint:
+        return hint.group(1)
     known = {header_key(c.name) for c in columns}
     best, best_score = ",", (-1, -1)
     for delimiter in _DELIMITERS:
@@ -167,6 +175,7 @@ def _sniff_delimiter(text: str, columns: Sequence[ImportColumn]) -> str:
 
 def _csv_lines(text: str, delimiter: str) -> Iterator[tuple[int, list[Any]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    skip_hint = bool(_SEP_HINT.match(_first_line(text)))
     while True:
         start = reader.line_num + 1
         try:
@@ -177,6 +186,9 @@ def _csv_lines(text: str, delimiter: str) -> Iterator[tuple[int, list[Any]]]:
             raise SheetRejected(
                 _("Line %(line)s of the file cannot be read as CSV.", line=start), "bad_csv"
             ) from exc
+        if skip_hint and cells and _SEP_HINT.match(delimiter.join(cells).strip()):
+            skip_hint = False
+            continue
         yield start, cells
 
 

@@ -19,7 +19,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from balai.imports.catalog import ImporterCatalog
 from balai.imports.parsing import ParsedSheet
-from balai.imports.tables import QUEUED, ImportRow, ImportRun
+from balai.imports.tables import FAILED, QUEUED, ImportRow, ImportRun
 from balai.imports.types import Importer
 from balai.jobs.service import enqueue
 from balai.tenants import City
@@ -166,7 +166,7 @@ async def failed_rows(run_id: int, *, limit: int | None = None) -> list[dict[str
     """The failed rows of a run in line order, with their cells and reasons decoded."""
     query = (
         ImportRow.select(ImportRow.line, ImportRow.cells, ImportRow.errors)
-        .where((ImportRow.run == run_id) & (ImportRow.status == "failed"))
+        .where((ImportRow.run == run_id) & (ImportRow.status == FAILED))
         .order_by(ImportRow.line)
     )
     if limit is not None:
