@@ -5,9 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from balai import toolkit as tk
-from balai.dashboard.metrics import metric_total
-from balai.dashboard.period import Period
 from balai.payments import ledger
 from balai_umkm_market.tables import OrderItem
 from umkm_order_support import (
@@ -24,6 +21,7 @@ from umkm_order_support import (
     pay_with_sandbox_qris,
     set_stock,
     stock_of,
+    today_total,
 )
 
 
@@ -59,14 +57,6 @@ def good_form(market, **changes):
     }
     form.update(changes)
     return form
-
-
-def today_total(city_run, metric):
-    async def read():
-        day = datetime.now(UTC).astimezone(tk.current_city().tz).date()
-        return await metric_total(metric, Period(day, day))
-
-    return city_run("malang", read)
 
 
 def test_checkout_needs_a_login_and_comes_back(client, post_form, market):

@@ -18,6 +18,7 @@ from umkm_order_support import (
     outbox_subjects,
     pay_with_sandbox_qris,
     stock_of,
+    today_total,
 )
 
 MERCHANT_ORDERS = "/malang/umkm-market/penjual/pesanan/"
@@ -343,3 +344,33 @@ def test_opening_an_order_is_audited_and_citizens_are_refused(client, shop, logi
         {"action": "umkm_market.order_viewed", "actor_id": officer["id"]}
     ]
     assert client.get("/malang/kelola/umkm-market/pesanan/UMK-AAAA-AAAA").status_code == 404
+
+
+def test_a_refund_by_the_payments_office_cancels_what_is_still_open(
+    client, shop, city_run, balai_app
+):
+    from balai.payments import ledger
+
+    order = shop.order(payment="cashless", quantity=3)
+    invoice_number = order["location"].rsplit("/", 1)[1]
+    pay_with_sandbox_qris(client, shop.post_form, invoice_number)
+    shop.as_merchant()
+    assert shop.move(order["number"], "confirmed").status_code == 303
+    assert stock_of(city_run, shop.rice) == 7
+    assert today_total(city_run, "umkm_market.sales") == 216000
+
+    async def refund() -> bool:
+        invoice = await ledger.invoice_by_number(invoice_number)
+        return await ledger.refund(
+            invoice, officer_id=1, reason="Toko tutup", registry=balai_app.ui.registry
+        )
+
+    assert city_run("malang", refund) is True
+    assert status_of(city_run, order["id"]) == "cancelled"
+    assert events_of(city_run, order["id"])[-1] == "cancelled"
+    assert stock_of(city_run, shop.rice) == 10
+    assert today_total(city_run, "umkm_market.sales") == 0  # taken back off the day it counted
+    assert today_total(city_run, "umkm_market.orders") == 0
+    shop.as_buyer()
+    page = client.get(f"/malang/umkm-market/pesanan/{order['number']}")
+    assert "Pembayaran telah dikembalikan." in page.text

@@ -6,7 +6,10 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from balai import toolkit as tk
 from balai.auth.accounts import create_user
+from balai.dashboard.metrics import metric_total
+from balai.dashboard.period import Period
 from balai.notifications.tables import OutboxMessage
 from balai_umkm_market.tables import (
     AsnProfile,
@@ -210,3 +213,13 @@ def pay_with_sandbox_qris(client: Any, post_form: Any, invoice_number: str) -> N
     assert found, "no sandbox bank link on the invoice page"
     paid = post_form(f"{found.group(1)}/pay", {})
     assert paid.status_code == 303
+
+
+def today_total(city_run: Any, metric: str) -> int:
+    """A dashboard metric's value for today in Malang."""
+
+    async def read() -> int:
+        day = datetime.now(UTC).astimezone(tk.current_city().tz).date()
+        return await metric_total(metric, Period(day, day))
+
+    return city_run("malang", read)
