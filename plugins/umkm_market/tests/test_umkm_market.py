@@ -88,5 +88,5 @@ def test_seed_demo_fills_a_city_once(client, balai_app, city_run):
     city = balai_app.ui.config.cities["malang"]
     assert city_run("malang", plugin.seed_demo, city).summary
     assert city_run("malang", plugin.seed_demo, city).summary == []
-    assert city_run("malang", Merchant.count) == 6
+    assert city_run("malang", Merchant.count) >= 60
     assert city_run("semarang", Merchant.count) == 0
