@@ -9,6 +9,7 @@ owner sees only their own runs and another city's run is a 404.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -129,8 +130,14 @@ async def upload(request: Request, key: FromPath[str]) -> Response:
         )
     data = await upload_file.read(importer.max_bytes + 1)
     try:
-        sheet = parse_upload(
-            data, importer.columns, max_rows=importer.max_rows, max_bytes=importer.max_bytes
+        # Parsing a large workbook takes a while: off the event loop (the
+        # thread gets a copy of the context, so messages keep the language).
+        sheet = await asyncio.to_thread(
+            parse_upload,
+            data,
+            importer.columns,
+            max_rows=importer.max_rows,
+            max_bytes=importer.max_bytes,
         )
     except SheetRejected as exc:
         log.info("import %s refused (%s)", importer.key, exc.reason)
