@@ -199,7 +199,7 @@ def test_seed_demo_fills_a_city_once(client, balai_app, city_run):
     again = city_run("malang", plugin.seed_demo, city)
     assert again.summary == []
     count = city_run("malang", TaxObject.count)
-    assert count == 10
+    assert count == 3000
     assert city_run("semarang", TaxObject.count) == 0
 
 

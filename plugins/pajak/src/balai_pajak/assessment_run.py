@@ -29,6 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 from balai import toolkit as tk
 
 from balai_pajak.assessment import assess, njop_of, njoptkp_holders
+from balai_pajak.bulk import insert_rows
 from balai_pajak.pbb_rules import NoRuleError, PbbRule, pbb_settings
 from balai_pajak.tables import AssessmentRun, RunStatus, Sppt, SpptStatus, TaxObject
 
@@ -62,7 +63,6 @@ BILL_COLUMNS = (
     "invoice_number",
     "created_at",
 )
-_ROW = "(" + ", ".join("{}" for _ in BILL_COLUMNS) + ")"
 
 
 class RunInProgress(RuntimeError):
@@ -125,12 +125,8 @@ def bill_row(
 
 
 async def insert_bills(rows: Sequence[tuple]) -> None:
-    """Insert bills (tuples in :data:`BILL_COLUMNS` order) in one statement."""
-    if not rows:
-        return
-    values = [value for row in rows for value in row]
-    statement = f"INSERT INTO pajak_sppt ({', '.join(BILL_COLUMNS)}) VALUES "  # noqa: S608
-    await Sppt.raw(statement + ", ".join(_ROW for _ in rows), *values)
+    """Insert bills (tuples in :data:`BILL_COLUMNS` order)."""
+    await insert_rows(Sppt, BILL_COLUMNS, rows)
 
 
 async def running_run(year: int) -> dict | None:
