@@ -215,6 +215,10 @@ def test_filing_computes_the_tax_at_the_citys_rate(client, login_as, post_form, 
     assert row["regulation"] == "Perda Uji 1/2020" and row["status"] == "unpaid"
     page = client.get(f"/malang/pajak/usaha/{business}")
     assert "Rp2.500.000" in page.text
+    assert f"/malang/pajak/usaha/{business}/spt/{row['id']}/bayar" in page.text
+    assert f"/malang/pajak/usaha/{business}/spt/{row['id']}/pembetulan" in page.text
+    officer_view = client.get(f"/malang/kelola/pajak/pbjt/{business}")
+    assert officer_view.status_code == 403
 
 
 def test_a_return_filed_after_the_deadline_is_flagged_late_and_fined(
