@@ -30,7 +30,7 @@ def product_categories() -> dict[str, str]:
         ProductCategory.FASHION.value: tk._("Fashion"),
         ProductCategory.PERTANIAN.value: tk._("Farm produce"),
         ProductCategory.KESEHATAN.value: tk._("Health"),
-        ProductCategory.JASA.value: tk._("Services"),
+        ProductCategory.JASA.value: tk.pgettext("product category", "Services"),
     }
 
 
