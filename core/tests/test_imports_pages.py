@@ -84,7 +84,7 @@ def xlsx(rows: list[list[object]]) -> bytes:
 
 @pytest.fixture
 def officer(login_as: Any) -> dict:
-    return login_as(IMPORT_ROLE)
+    return login_as(IMPORT_ROLE, name="Petugas Impor")
 
 
 def test_good_rows_are_applied_and_bad_ones_reported_with_line_column_and_reason(
@@ -172,6 +172,7 @@ def test_the_upload_page_lists_columns_template_and_past_runs(
     run_queued_jobs(balai_app)
     listed = client.get(BASE)
     assert "daftar-catatan.csv" in listed.text and "1 diimpor" in listed.text
+    assert "· Petugas Impor" in listed.text  # who uploaded it
 
 
 def test_an_xlsx_upload_is_imported_with_numbers_as_typed(

@@ -22,6 +22,7 @@ from balai.imports.parsing import ParsedSheet
 from balai.imports.tables import FAILED, QUEUED, ImportRow, ImportRun
 from balai.imports.types import Importer
 from balai.jobs.service import enqueue
+from balai.tables import User
 from balai.tenants import City
 
 PROCESS_JOB = "imports.process"
@@ -144,10 +145,15 @@ async def find_run(importer: Importer, run_id: int, key: str) -> dict[str, Any] 
 
 
 async def recent_runs(importer: Importer, key: str, limit: int = 20) -> list[dict[str, Any]]:
-    """The latest runs of ``importer`` in the current city that ``key`` may see."""
-    return (
+    """The latest runs of ``importer`` in the current city that ``key`` may see.
+
+    Each run has ``uploader``: the name of the account that uploaded it
+    (``""`` once that account is deleted).
+    """
+    runs = (
         await ImportRun.select(
             ImportRun.id,
+            ImportRun.user_id,
             ImportRun.file_name,
             ImportRun.status,
             ImportRun.total,
@@ -160,6 +166,18 @@ async def recent_runs(importer: Importer, key: str, limit: int = 20) -> list[dic
         .order_by(ImportRun.id, ascending=False)
         .limit(limit)
     )
+    ids = {r["user_id"] for r in runs if r["user_id"] is not None}
+    names = (
+        {
+            u["id"]: u["name"]
+            for u in await User.select(User.id, User.name).where(User.id.is_in(list(ids)))
+        }
+        if ids
+        else {}
+    )
+    for run in runs:
+        run["uploader"] = names.get(run["user_id"], "")
+    return runs
 
 
 async def failed_rows(run_id: int, *, limit: int | None = None) -> list[dict[str, Any]]:
