@@ -444,3 +444,33 @@ def test_zero_turnover_owes_nothing_but_a_late_filing_fine(client, login_as, pos
         number = answer.headers["location"].rsplit("/", 1)[1]
         invoice = city_run("malang", lambda: ledger.invoice_by_number(number))
         assert invoice.amount == 100_000
+
+
+def test_errors_are_in_english_when_switched(client, login_as, post_form, city_run):
+    user = login_as()
+    business = add_business(city_run, owner_id=user["id"])
+    client.get("/malang/bahasa/en")
+    answer = file(post_form, business, this_month().previous(), "-1")
+    assert answer.status_code == 400
+    assert "Enter the turnover as a whole number of rupiah, 0 or more." in answer.text
+
+
+def test_a_deleted_account_loses_its_businesses_but_returns_stay(
+    client, login_as, post_form, city_run, balai_app
+):
+    user = login_as()
+    business = add_business(city_run, owner_id=user["id"])
+    assert file(post_form, business, this_month().previous(), "1000").status_code == 303
+
+    async def delete():
+        city = balai_app.ui.config.cities["malang"]
+        await balai_app.ui.registry.gather(city, "user_deleted", city=city, user_id=user["id"])
+
+    city_run("malang", delete)
+    row = city_run("malang", lambda: Business.select().where(Business.id == business).first())
+    (tax_return,) = returns_of(city_run, business)
+    assert (
+        row["owner_id"] is None
+        and tax_return["filed_by"] is None
+        and tax_return["turnover"] == 1000
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -189,3 +190,59 @@ def test_open_data_publishes_totals_and_hides_small_district_groups(client, city
     assert [(r["district"], r["revenue_rupiah"]) for r in district] == [("Klojen", "60000")]
     semarang = client.get("/semarang/data/pajak-revenue-monthly.csv")
     assert semarang.status_code == 200 and "retribusi" not in semarang.text
+
+
+def test_a_pbb_invoice_counts_per_district_of_its_objects(client, city_run):
+    from balai_pajak.revenue.record import count_settled
+    from balai_pajak.tables import BillPayment, Sppt, TaxObject
+
+    async def run():
+        ids = []
+        for nop, district, tax in (
+            ("357301000100100010", "Sukun", 300_000),
+            ("357301000100100020", "Klojen", 200_000),
+        ):
+            obj = TaxObject(
+                nop=nop,
+                address="Jl. Uji",
+                district=district,
+                village="Uji",
+                updated_at=datetime.now(UTC),
+            )
+            await obj.save()
+            bill = Sppt(
+                tax_object=obj.id,
+                nop=nop,
+                year=2025,
+                tax_due=tax,
+                due_date=date(2025, 8, 31),
+                created_at=datetime.now(UTC),
+            )
+            await bill.save()
+            ids.append((bill.id, tax))
+        invoice = await ledger.create_invoice(
+            payer_id=None,
+            payer_name="Wajib Pajak",
+            items=[ledger.InvoiceItem("PBB", 503_000)],
+            due_at=datetime.now(UTC) + timedelta(hours=1),
+            source="pajak",
+            source_ref="pbb:1,2",
+        )
+        for (bill_id, tax), penalty in zip(ids, (3_000, 0), strict=True):
+            await BillPayment(
+                invoice_number=invoice.number,
+                sppt=bill_id,
+                principal=tax,
+                penalty=penalty,
+                created_at=datetime.now(UTC),
+            ).save()
+        paid = replace(invoice, paid_at=datetime(2026, 5, 2, 3, 0, tzinfo=UTC), provider_key="va")
+        await count_settled(paid)
+        return await RevenueMonth.select().order_by(RevenueMonth.district)
+
+    rows = city_run("malang", run)
+    assert [(r["tax_type"], r["district"], r["amount"]) for r in rows] == [
+        ("pbb", "Klojen", 200_000),
+        ("pbb", "Sukun", 303_000),
+    ]
+    assert sum(r["payments"] for r in rows) == 1

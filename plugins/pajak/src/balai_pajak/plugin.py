@@ -255,6 +255,13 @@ def spreadsheet_importers() -> list[tk.Importer]:
 
 
 @tk.hookimpl
+async def user_deleted(city: tk.City, user_id: int) -> None:
+    """A deleted account loses its links to businesses and stalls; tax records stay."""
+    await pbjt_service.forget_user(user_id)
+    await retribusi_billing.forget_user(user_id)
+
+
+@tk.hookimpl
 def scheduled_jobs() -> list[tk.Job]:
     """The yearly PBB-P2 assessment run (on demand) and the monthly market-stall bills."""
     return [

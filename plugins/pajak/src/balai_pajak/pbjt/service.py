@@ -332,3 +332,12 @@ def is_payment_late(tax_return: dict, today: date) -> bool:
     return (
         tax_return["status"] == ReturnStatus.UNPAID.value and today > tax_return["payment_deadline"]
     )
+
+
+async def forget_user(user_id: int) -> None:
+    """A deleted account: unlink its businesses and drop it from returns it filed.
+
+    The returns themselves stay (tax records the law keeps), without the link.
+    """
+    await Business.update({Business.owner_id: None}).where(Business.owner_id == user_id)
+    await TaxReturn.update({TaxReturn.filed_by: None}).where(TaxReturn.filed_by == user_id)

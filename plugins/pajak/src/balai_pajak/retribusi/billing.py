@@ -239,3 +239,9 @@ async def arrears_by_market(today: date) -> list[dict]:
         }
         for m in markets
     ]
+
+
+async def forget_user(user_id: int) -> None:
+    """A deleted account: unlink its stalls and drop it from cash it collected (bills stay)."""
+    await Stall.update({Stall.holder_id: None}).where(Stall.holder_id == user_id)
+    await StallBill.update({StallBill.collected_by: None}).where(StallBill.collected_by == user_id)
