@@ -75,6 +75,8 @@ def test_merchant_dashboard_shows_sales_top_products_and_rating(client, login_as
     assert text.index("Produk " + str(telur)) < text.index("Produk " + str(beras))  # 6 sold vs 2
     assert "Produk " + str(gula) not in text
     assert text.count('class="umkm-chart-bar"') == 30
+    assert 'href="/malang/umkm-market/penjual/pesanan/"' in text  # the merchant's orders
+    assert 'href="/malang/umkm-market/toko-saya/produk/"' in text
     assert 'role="img"' in text
 
 
