@@ -246,3 +246,38 @@ def test_a_pbb_invoice_counts_per_district_of_its_objects(client, city_run):
         ("pbb", "Sukun", 303_000),
     ]
     assert sum(r["payments"] for r in rows) == 1
+
+
+def test_paid_pbb_bills_without_a_payment_are_counted_once_by_the_backfill(client, city_run):
+    from balai_pajak.revenue.record import backfill_pbb
+    from balai_pajak.tables import Sppt, TaxObject
+
+    async def run():
+        obj = TaxObject(
+            nop="357301000100100010",
+            address="Jl. Uji",
+            district="Blimbing",
+            updated_at=datetime.now(UTC),
+        )
+        await obj.save()
+        for year, status in ((2024, "paid"), (2025, "unpaid")):
+            await Sppt(
+                tax_object=obj.id,
+                nop=obj.nop,
+                year=year,
+                tax_due=100_000,
+                due_date=date(year, 8, 31),
+                status=status,
+                paid_principal=100_000 if status == "paid" else 0,
+                paid_penalty=2_000 if status == "paid" else 0,
+                paid_at=datetime(2024, 8, 31, 17, 30, tzinfo=UTC) if status == "paid" else None,
+                created_at=datetime.now(UTC),
+            ).save()
+        counted = await backfill_pbb()
+        return counted, await RevenueMonth.select()
+
+    counted, rows = city_run("malang", run)
+    assert counted == 1
+    assert [(r["year"], r["month"], r["district"], r["amount"], r["payments"]) for r in rows] == [
+        (2024, 9, "Blimbing", 102_000, 1)  # 1 September in Malang
+    ]

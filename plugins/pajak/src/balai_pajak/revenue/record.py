@@ -15,7 +15,7 @@ from balai_pajak.months import local_date
 from balai_pajak.pbjt.tables import TaxReturn
 from balai_pajak.retribusi.tables import Market, StallBill
 from balai_pajak.revenue.tables import RevenueMonth
-from balai_pajak.tables import BillPayment
+from balai_pajak.tables import BillPayment, Sppt, SpptStatus
 
 TAX_TYPES = ("pbb", "pbjt", "retribusi")
 COLLECTOR = "collector"  # the channel of cash taken by a market collector
@@ -162,3 +162,37 @@ async def record_refund(tax_type: str, parts: dict[str, int], channel: str) -> N
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+async def backfill_pbb() -> int:
+    """Count PBB bills marked paid without a ledger payment (imported or demo data).
+
+    Adds their rupiah to the monthly summary and the daily revenue metric,
+    grouped by local day and district; the channel is unknown, so the
+    per-channel counts are left alone. Run once, on data no payment counted.
+
+    Returns:
+        How many bills it counted.
+    """
+    city = tk.current_city()
+    rows = await Sppt.select(
+        Sppt.paid_at,
+        Sppt.paid_principal,
+        Sppt.paid_penalty,
+        Sppt.tax_object.district.as_alias("district"),
+    ).where((Sppt.status == SpptStatus.PAID.value) & Sppt.paid_at.is_not_null())
+    months: dict[tuple[int, int, str], list[int]] = {}
+    days: dict = {}
+    for row in rows:
+        day = local_date(row["paid_at"], city.tz)
+        amount = int(row["paid_principal"]) + int(row["paid_penalty"])
+        key = (day.year, day.month, row["district"] or "")
+        total = months.setdefault(key, [0, 0])
+        total[0] += amount
+        total[1] += 1
+        days[day] = days.get(day, 0) + amount
+    for (year, month, district), (amount, payments) in sorted(months.items()):
+        await RevenueMonth.raw(_UPSERT, city.slug, year, month, "pbb", district, amount, payments)
+    for day, amount in sorted(days.items()):
+        await tk.bump_metric(revenue_metric("pbb"), amount, day)
+    return len(rows)

@@ -29,8 +29,8 @@ def channels() -> list[tuple[str, str]]:
 def tax_type_title(tax_type: str) -> str:
     """The translated name of a tax type."""
     return {
-        "pbb": tk._("Land and building tax (PBB-P2)"),
-        "pbjt": tk._("Self-assessed taxes (PBJT)"),
+        "pbb": tk._("PBB-P2"),
+        "pbjt": tk._("PBJT"),
         "retribusi": tk._("Market fees"),
     }[tax_type]
 
