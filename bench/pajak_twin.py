@@ -1,10 +1,10 @@
 """The pajak pages' twin: NOP lookup and "My bills" with hand-written SQL, same templates.
 
 ``GET /malang/pajak/?nop=…`` runs the session and user statements of the home
-twin (:mod:`bench.twin_db`), then the tax object and its bills (two
-statements); ``GET /malang/pajak/tagihan`` runs the session and user
+twin (:mod:`bench.twin_db`), then the tax object joined with its bills (one
+statement); ``GET /malang/pajak/tagihan`` runs the session and user
 statements, then the citizen's links joined with their objects, the bills of
-those NOPs and their pending payments (three statements). Rows are turned
+those NOPs and their pending payments (one statement). Rows are turned
 into the templates' context by hand (dates parsed, states worked out) and
 ``pajak/index.html`` / ``pajak/my_bills.html`` rendered through the same
 theme loader chain. The domain rules are shared with the platform, since
@@ -36,27 +36,22 @@ from bench.twin_app import (
     page_path,
 )
 
-OBJECT_SQL = (
-    "SELECT id, nop, address, village, district, land_area, building_area "
-    "FROM pajak_tax_object WHERE city = {0} AND nop = {1} LIMIT 1"
-)
-PUBLIC_BILLS_SQL = (
-    "SELECT year, tax_due, due_date, status FROM pajak_sppt "
-    "WHERE city = {0} AND nop = {1} AND status != 'cancelled' ORDER BY year DESC LIMIT 10"
-)
-LINKS_SQL = (
-    "SELECT l.nop, o.address, o.village, o.district FROM pajak_nop_link l "
-    "LEFT JOIN pajak_tax_object o ON o.id = l.tax_object "
-    "WHERE l.city = {0} AND l.user_id = {1} ORDER BY l.nop"
+RECORD_SQL = (
+    "SELECT o.id, o.nop, o.address, o.village, o.district, o.land_area, o.building_area, "
+    "s.year, s.tax_due, s.due_date, s.status "
+    "FROM pajak_tax_object o "
+    "LEFT JOIN pajak_sppt s ON s.city = o.city AND s.nop = o.nop AND s.status != 'cancelled' "
+    "WHERE o.city = {0} AND o.nop = {1} ORDER BY s.year DESC LIMIT 10"
 )
 BILLS_SQL = (
-    "SELECT id, nop, year, tax_due, due_date, status, paid_at, paid_principal, paid_penalty, "
-    "invoice_number FROM pajak_sppt WHERE city = {0} AND nop IN ({1}) "
-    "AND status != 'cancelled' ORDER BY nop, year DESC"
-)
-PENDING_SQL = (
-    "SELECT sppt, invoice_number FROM pajak_bill_payment "
-    "WHERE city = {0} AND sppt IN ({1}) AND status = 'pending'"
+    "SELECT l.nop, o.address, o.village, o.district, "
+    "s.id, s.year, s.tax_due, s.due_date, s.status, s.paid_at, s.paid_principal, "
+    "s.paid_penalty, s.invoice_number, p.invoice_number "
+    "FROM pajak_nop_link l "
+    "LEFT JOIN pajak_tax_object o ON o.id = l.tax_object "
+    "LEFT JOIN pajak_sppt s ON s.city = l.city AND s.nop = l.nop AND s.status != 'cancelled' "
+    "LEFT JOIN pajak_bill_payment p ON p.sppt = s.id AND p.status = 'pending' "
+    "WHERE l.city = {0} AND l.user_id = {1} ORDER BY l.nop, s.year DESC"
 )
 
 
@@ -147,9 +142,8 @@ def build() -> BenchProbe:
             plugins=plugin_list(os.environ.get("BENCH_PLUGINS")),
         )
         pajak.catalogs = app.ui.catalogs
-        sql["object"] = OBJECT_SQL.format(*pajak.marks(2))
-        sql["public_bills"] = PUBLIC_BILLS_SQL.format(*pajak.marks(2))
-        sql["links"] = LINKS_SQL.format(*pajak.marks(2))
+        sql["record"] = RECORD_SQL.format(*pajak.marks(2))
+        sql["bills"] = BILLS_SQL.format(*pajak.marks(2))
 
     @get(f"/{CITY}/pajak/")
     async def lookup(request: Request) -> Response:
@@ -160,12 +154,14 @@ def build() -> BenchProbe:
         csrf_cookie, token, user, flashes = await pajak.visitor(request)
         digits = "".join(c for c in request.query_params.get("nop", "") if c.isdigit())
         today = datetime.now(city.tz).date()
-        rows = await twin.db.fetch(sql["object"], CITY, digits)
+        rows = await twin.db.fetch(sql["record"], CITY, digits)
         if not rows:
             return Response("not found", status_code=404)
-        oid, nop, address, village, district, land, building = rows[0]
+        oid, nop, address, village, district, land, building = rows[0][:7]
         bills = []
-        for year, tax_due, due, status in await twin.db.fetch(sql["public_bills"], CITY, digits):
+        for year, tax_due, due, status in (r[7:] for r in rows):
+            if year is None:
+                continue
             due = _date(due)
             state = "paid" if status == "paid" else ("overdue" if due < today else "unpaid")
             bills.append(
@@ -209,34 +205,22 @@ def build() -> BenchProbe:
             return Response("login", status_code=303, headers={"location": f"/{CITY}/masuk"})
         today = datetime.now(city.tz).date()
         objects: dict[str, dict[str, Any]] = {}
-        for nop, address, village, district in await twin.db.fetch(sql["links"], CITY, user.id):
-            objects[nop] = {
-                "nop": nop,
-                "nop_display": format_nop(nop),
-                "address": address or "",
-                "village": village or "",
-                "district": district or "",
-                "bills": [],
-            }
-        rows = []
-        if objects:
-            nops = list(objects)
-            rows = await twin.db.fetch(
-                BILLS_SQL.format(pajak.marks(1)[0], ", ".join(pajak.marks(len(nops), 2))),
-                CITY,
-                *nops,
-            )
-        open_ids = [r[0] for r in rows if r[5] != "paid"]
-        pending: dict[int, str] = {}
-        if open_ids:
-            found = await twin.db.fetch(
-                PENDING_SQL.format(pajak.marks(1)[0], ", ".join(pajak.marks(len(open_ids), 2))),
-                CITY,
-                *open_ids,
-            )
-            pending = {r[0]: r[1] for r in found}
         owed_today = 0
-        for bid, nop, year, tax_due, due, status, paid_at, paid_p, paid_f, number in rows:
+        for row in await twin.db.fetch(sql["bills"], CITY, user.id):
+            nop, address, village, district = row[:4]
+            shown = objects.get(nop)
+            if shown is None:
+                shown = objects[nop] = {
+                    "nop": nop,
+                    "nop_display": format_nop(nop),
+                    "address": address or "",
+                    "village": village or "",
+                    "district": district or "",
+                    "bills": [],
+                }
+            bid, year, tax_due, due, status, paid_at, paid_p, paid_f, number, pending = row[4:]
+            if bid is None:
+                continue
             due = _date(due)
             bill = {
                 "id": bid,
@@ -256,14 +240,14 @@ def build() -> BenchProbe:
             bill.update(
                 state=state,
                 owed=owed,
-                pending_invoice=pending.get(bid, ""),
-                payable=not paid and bid not in pending,
+                pending_invoice=pending or "",
+                payable=not paid and not pending,
                 paid_total=paid_p + paid_f,
                 rate=rate_text(owed.rate_ppm_per_month) if owed and owed.penalty else "",
             )
             if bill["payable"]:
                 owed_today += owed.total
-            objects[nop]["bills"].append(bill)
+            shown["bills"].append(bill)
         extra = {
             "objects": list(objects.values()),
             "today": today,

@@ -28,19 +28,18 @@ from litestar.params import FromQuery
 
 from balai_pajak.nop import NopError, format_nop, parse_nop, region_of
 from balai_pajak.routes import pbb_due_date, shown_object
-from balai_pajak.tables import Sppt, TaxObject
+from balai_pajak.tables import TaxObject
 
-# The columns the public page reads: nothing about the taxpayer.
-PUBLIC_OBJECT_COLUMNS = (
-    TaxObject.id,
-    TaxObject.nop,
-    TaxObject.address,
-    TaxObject.village,
-    TaxObject.district,
-    TaxObject.land_area,
-    TaxObject.building_area,
+# The object and its yearly bills in one statement: nothing about the taxpayer is read.
+# Raw SQL (with the city filter written out) because Piccolo's query builder costs
+# several times the statement itself on this page (bench/README.md, pajak).
+PUBLIC_RECORD_SQL = (
+    "SELECT o.id, o.nop, o.address, o.village, o.district, o.land_area, o.building_area, "
+    "s.year, s.tax_due, s.due_date, s.status "
+    "FROM pajak_tax_object o "
+    "LEFT JOIN pajak_sppt s ON s.city = o.city AND s.nop = o.nop AND s.status != 'cancelled' "
+    "WHERE o.city = {} AND o.nop = {} ORDER BY s.year DESC LIMIT {}"
 )
-PUBLIC_BILL_COLUMNS = (Sppt.year, Sppt.tax_due, Sppt.due_date, Sppt.status)
 MAX_YEARS_SHOWN = 10
 
 
@@ -88,24 +87,46 @@ def bill_state(status: str, due_date: date, today: date) -> str:
     return "overdue" if due_date < today else "unpaid"
 
 
+def as_day(value: Any) -> date:
+    """A date column as read by raw SQL (SQLite gives ``YYYY-MM-DD`` text)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def as_moment(value: Any) -> datetime | None:
+    """A timestamp column as read by raw SQL (SQLite gives ISO text)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
 async def public_record(digits: str, today: date) -> dict[str, Any] | None:
     """The public facts of the current city's tax object ``digits``, or ``None``.
 
-    Two statements: the object, then its bills newest year first (cancelled
+    One statement: the object with its bills, newest year first (cancelled
     SPPTs left out).
     """
-    row = await TaxObject.select(*PUBLIC_OBJECT_COLUMNS).where(TaxObject.nop == digits).first()
-    if row is None:
+    city = tk.current_city()
+    rows = await TaxObject.raw(PUBLIC_RECORD_SQL, city.slug, digits, MAX_YEARS_SHOWN)
+    if not rows:
         return None
-    bills = await (
-        Sppt.select(*PUBLIC_BILL_COLUMNS)
-        .where((Sppt.nop == digits) & (Sppt.status != "cancelled"))
-        .order_by(Sppt.year, ascending=False)
-        .limit(MAX_YEARS_SHOWN)
-    )
-    for bill in bills:
-        bill["state"] = bill_state(bill["status"], bill["due_date"], today)
-    return {**shown_object(row), "bills": bills}
+    first = rows[0]
+    bills = []
+    for row in rows:
+        if row["year"] is None:
+            continue
+        due = as_day(row["due_date"])
+        bills.append(
+            {
+                "year": row["year"],
+                "tax_due": row["tax_due"],
+                "due_date": due,
+                "status": row["status"],
+                "state": bill_state(row["status"], due, today),
+            }
+        )
+    obj = {k: first[k] for k in ("id", "nop", "address", "village", "district")}
+    obj.update(land_area=first["land_area"], building_area=first["building_area"])
+    return {**shown_object(obj), "bills": bills}
 
 
 @get("/", opt=tk.PUBLIC, name="pajak:lookup")

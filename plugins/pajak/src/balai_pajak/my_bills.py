@@ -5,8 +5,9 @@ Grouped by tax object, newest year first. An unpaid bill shows what it costs
 (principal, the late penalty with its months and rate); a bill already in an
 invoice awaiting payment links to that invoice instead of offering a second
 one; a paid bill shows when and what was paid and links to its invoice, whose
-page leads to the receipt. The page reads three statements besides the
-session: the links with their objects, the bills, and the pending payments.
+page leads to the receipt. The page reads one statement besides the session
+and the user: the links with their objects, their bills and the pending
+payments, joined.
 """
 
 from __future__ import annotations
@@ -20,21 +21,32 @@ from balai import toolkit as tk
 from litestar import Request, Response, get
 
 from balai_pajak import penalty
-from balai_pajak.lookup import bill_state
+from balai_pajak.lookup import as_day, as_moment, bill_state
 from balai_pajak.nop import format_nop
-from balai_pajak.tables import BillPayment, BillPaymentStatus, NopLink, Sppt, SpptStatus
+from balai_pajak.tables import NopLink
 
-BILL_COLUMNS = (
-    Sppt.id,
-    Sppt.nop,
-    Sppt.year,
-    Sppt.tax_due,
-    Sppt.due_date,
-    Sppt.status,
-    Sppt.paid_at,
-    Sppt.paid_principal,
-    Sppt.paid_penalty,
-    Sppt.invoice_number,
+# The account's links with their objects, every bill of those NOPs (cancelled ones left
+# out) and the pending payment holding each (at most one: a partial unique index), in
+# one statement. Raw SQL with the city filter written out: Piccolo's query builder
+# costs several times the statement itself here (bench/README.md, pajak).
+BILLS_PAGE_SQL = (
+    "SELECT l.nop, o.address, o.village, o.district, "
+    "s.id, s.year, s.tax_due, s.due_date, s.status, s.paid_at, s.paid_principal, "
+    "s.paid_penalty, s.invoice_number, p.invoice_number AS pending_invoice "
+    "FROM pajak_nop_link l "
+    "LEFT JOIN pajak_tax_object o ON o.id = l.tax_object "
+    "LEFT JOIN pajak_sppt s ON s.city = l.city AND s.nop = l.nop AND s.status != 'cancelled' "
+    "LEFT JOIN pajak_bill_payment p ON p.sppt = s.id AND p.status = 'pending' "
+    "WHERE l.city = {} AND l.user_id = {} ORDER BY l.nop, s.year DESC"
+)
+BILL_KEYS = (
+    "id",
+    "year",
+    "tax_due",
+    "status",
+    "paid_principal",
+    "paid_penalty",
+    "invoice_number",
 )
 
 
@@ -55,56 +67,15 @@ class ShownObject:
         return sum(b["owed"].total for b in self.bills if b["payable"])
 
 
-async def linked_objects(user_id: int) -> list[ShownObject]:
-    """The account's linked objects with their location, by NOP."""
-    rows = await (
-        NopLink.select(
-            NopLink.nop,
-            NopLink.tax_object.address.as_alias("address"),
-            NopLink.tax_object.village.as_alias("village"),
-            NopLink.tax_object.district.as_alias("district"),
-        )
-        .where(NopLink.user_id == user_id)
-        .order_by(NopLink.nop)
-    )
-    return [
-        ShownObject(
-            r["nop"], format_nop(r["nop"]), r["address"] or "", r["village"] or "", r["district"]
-        )
-        for r in rows
-    ]
-
-
-async def bills_of(nops: Sequence[str]) -> list[dict[str, Any]]:
-    """The bills (not cancelled) of these NOPs, by NOP, newest year first."""
-    if not nops:
-        return []
-    return await (
-        Sppt.select(*BILL_COLUMNS)
-        .where(Sppt.nop.is_in(list(nops)) & (Sppt.status != SpptStatus.CANCELLED.value))
-        .order_by(Sppt.nop)
-        .order_by(Sppt.year, ascending=False)
-    )
-
-
-async def pending_invoices(bill_ids: Sequence[int]) -> dict[int, str]:
-    """Bill id -> the number of the invoice awaiting payment that holds it."""
-    if not bill_ids:
-        return {}
-    rows = await BillPayment.select(BillPayment.sppt, BillPayment.invoice_number).where(
-        BillPayment.sppt.is_in(list(bill_ids))
-        & (BillPayment.status == BillPaymentStatus.PENDING.value)
-    )
-    return {r["sppt"]: r["invoice_number"] for r in rows}
-
-
-def shown_bill(
-    bill: dict[str, Any], pending: dict[int, str], today: date, city: tk.City
-) -> dict[str, Any]:
-    """A bill with its state, what it costs today, and whether it can be paid now."""
+def shown_bill(row: dict[str, Any], today: date, city: tk.City) -> dict[str, Any]:
+    """A bill row with its state, what it costs today, and whether it can be paid now."""
+    bill = {key: row[key] for key in BILL_KEYS}
+    bill["nop"] = row["nop"]
+    bill["due_date"] = as_day(row["due_date"])
+    bill["paid_at"] = as_moment(row["paid_at"])
     state = bill_state(bill["status"], bill["due_date"], today)
     owed = penalty.amount_owed(bill, today, city) if state != "paid" else None
-    pending_number = pending.get(bill["id"], "")
+    pending_number = row["pending_invoice"] or ""
     return {
         **bill,
         "state": state,
@@ -117,14 +88,22 @@ def shown_bill(
 
 
 async def bills_page_objects(user_id: int, today: date, city: tk.City) -> list[ShownObject]:
-    """The account's linked objects, each with its bills as the page shows them."""
-    objects = await linked_objects(user_id)
-    bills = await bills_of([o.nop for o in objects])
-    pending = await pending_invoices([b["id"] for b in bills if b["status"] != "paid"])
-    by_nop = {o.nop: o for o in objects}
-    for bill in bills:
-        by_nop[bill["nop"]].bills.append(shown_bill(bill, pending, today, city))
-    return objects
+    """The account's linked objects by NOP, each with its bills as the page shows them."""
+    objects: dict[str, ShownObject] = {}
+    for row in await NopLink.raw(BILLS_PAGE_SQL, city.slug, user_id):
+        nop = row["nop"]
+        shown = objects.get(nop)
+        if shown is None:
+            shown = objects[nop] = ShownObject(
+                nop,
+                format_nop(nop),
+                row["address"] or "",
+                row["village"] or "",
+                row["district"] or "",
+            )
+        if row["id"] is not None:
+            shown.bills.append(shown_bill(row, today, city))
+    return list(objects.values())
 
 
 async def render_bills(
