@@ -198,3 +198,23 @@ def test_amount_owed_is_monotonic_in_time_and_bounded(tax, days):
     later = rules.amount_owed(SETTINGS, Month(2024, 12), tax, 0, deadline, on + timedelta(days=31))
     assert owed.total <= later.total
     assert owed.penalty <= (tax * 10_000 * 24 + 500_000) // 1_000_000
+
+
+# --- when an online payment closes -------------------------------------------------------
+
+
+def test_an_invoice_closes_in_a_day_unless_the_penalty_grows_tomorrow():
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from balai_pajak.pbjt.service import invoice_due_at
+
+    wib = ZoneInfo("Asia/Jakarta")
+    now = datetime(2026, 3, 15, 10, 0, tzinfo=UTC)  # 17:00 in Malang
+    assert invoice_due_at(now, wib, changes_tomorrow=False) == datetime(
+        2026, 3, 16, 10, 0, tzinfo=UTC
+    )
+    closing = invoice_due_at(now, wib, changes_tomorrow=True)
+    assert closing == datetime(2026, 3, 15, 17, 0, tzinfo=UTC)  # midnight in Malang
+    late_evening = datetime(2026, 3, 15, 16, 59, tzinfo=UTC)  # 23:59 in Malang
+    assert invoice_due_at(late_evening, wib, changes_tomorrow=True) > late_evening

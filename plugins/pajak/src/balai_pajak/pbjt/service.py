@@ -7,7 +7,7 @@ hooks call :func:`settled` and :func:`expired`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from balai import toolkit as tk
 
@@ -15,6 +15,7 @@ from balai_pajak.months import Month, local_date, local_today
 from balai_pajak.pbjt import rules
 from balai_pajak.pbjt.settings import PbjtSettings
 from balai_pajak.pbjt.tables import Business, ReturnStatus, TaxReturn
+from balai_pajak.transactions import write_transaction
 
 SOURCE = "pajak"
 PREFIX = "pbjt:"
@@ -159,7 +160,7 @@ async def replace_return(
     assessment = _assess(business, month, turnover, local_date(old["filed_at"], city.tz))
     fine = old["late_filing_fine"]
     status = ReturnStatus.NIL.value if assessment.tax_due + fine == 0 else ReturnStatus.UNPAID.value
-    async with TaxReturn._meta.db.transaction():
+    async with write_transaction(TaxReturn):
         await TaxReturn.update(
             {TaxReturn.replaced_by: -1, TaxReturn.status: ReturnStatus.REPLACED.value}
         ).where((TaxReturn.id == old["id"]) & TaxReturn.replaced_by.is_null())
@@ -212,6 +213,20 @@ def owed_on(tax_return: dict, on: date) -> rules.Owed:
     )
 
 
+def invoice_due_at(now: datetime, tz, *, changes_tomorrow: bool) -> datetime:
+    """When an invoice for today's amount closes: in a day, or at the end of today.
+
+    A new penalty month may start tomorrow; the invoice then closes at the
+    end of today (city time), so that it never asks for less than is owed.
+    """
+    in_a_day = now + timedelta(hours=INVOICE_HOURS)
+    if not changes_tomorrow:
+        return in_a_day
+    local = now.astimezone(tz)
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=tz)
+    return min(in_a_day, midnight.astimezone(UTC))
+
+
 @dataclass(frozen=True)
 class PaymentLink:
     """Where to send the payer: the invoice number to open."""
@@ -245,7 +260,9 @@ async def start_payment(business: dict, tax_return: dict, user) -> PaymentLink:
                 owed.penalty,
             )
         )
-    due_at = now + timedelta(hours=INVOICE_HOURS)
+    today = local_today(city.tz)
+    tomorrow = owed_on(tax_return, today + timedelta(days=1))
+    due_at = invoice_due_at(now, city.tz, changes_tomorrow=tomorrow.total != owed.total)
     invoice = await tk.create_invoice(
         payer_id=user.id,
         payer_name=business["name"],

@@ -11,6 +11,7 @@ from balai_pajak.months import Month, local_today
 from balai_pajak.retribusi.settings import RetribusiSettings
 from balai_pajak.retribusi.tables import BillStatus, Market, Stall, StallBill
 from balai_pajak.revenue.record import COLLECTOR, record_payment
+from balai_pajak.transactions import write_transaction
 
 SOURCE = "pajak"
 PREFIX = "retribusi:"
@@ -130,7 +131,7 @@ async def record_cash(bill_id: int, collector_id: int, request) -> dict:
     """
     city = tk.current_city()
     now = now_utc()
-    async with StallBill._meta.db.transaction():
+    async with write_transaction(StallBill):
         bill = await StallBill.select().where(StallBill.id == bill_id).first()
         if bill is None or bill["status"] != BillStatus.UNPAID.value:
             raise PaymentRefused(tk._("This bill is already paid; nothing was recorded."))
