@@ -32,6 +32,23 @@ PUBLIC_PATH = "/umkm-market"
 CATALOGUE_PATH = f"{PUBLIC_PATH}/produk/"
 CART_ADD_PATH = f"{PUBLIC_PATH}/keranjang/tambah"
 REVIEWS_SHOWN = 20
+PRODUCT_SQL = (
+    "SELECT p.id, p.name, p.description, p.category, p.price, p.unit, p.stock, p.is_active, "
+    "p.photo, p.rating_sum, p.rating_count, m.id AS merchant_id, m.name AS merchant_name, "
+    "m.district AS merchant_district, m.status AS merchant_status, "
+    "m.rating_sum AS merchant_rating_sum, m.rating_count AS merchant_rating_count "
+    "FROM umkm_market_product p JOIN umkm_market_merchant m ON m.id = p.merchant "
+    "WHERE p.city = {} AND p.id = {}"
+)
+PHOTOS_SQL = (
+    "SELECT file_key FROM umkm_market_product_photo WHERE city = {} AND product = {} "
+    "ORDER BY position, id"
+)
+REVIEWS_SQL = (
+    "SELECT id, buyer_name, rating, text, reply, replied_at, created_at "
+    "FROM umkm_market_review WHERE city = {} AND product = {} AND NOT is_hidden "
+    "ORDER BY created_at DESC, id DESC LIMIT {}"
+)
 FIELDS = ("q", "kategori", "kecamatan", "harga_min", "harga_max", "tersedia", "urut", "halaman")
 
 
@@ -117,66 +134,30 @@ async def catalogue(request: Request) -> Response:
 
 async def public_product(product_id: int) -> dict[str, Any]:
     """The product with its merchant, when citizens may see it; else a 404."""
-    row = (
-        await Product.select(
-            Product.id,
-            Product.name,
-            Product.description,
-            Product.category,
-            Product.price,
-            Product.unit,
-            Product.stock,
-            Product.is_active,
-            Product.photo,
-            Product.rating_sum,
-            Product.rating_count,
-            Product.merchant.id.as_alias("merchant_id"),
-            Product.merchant.name.as_alias("merchant_name"),
-            Product.merchant.district.as_alias("merchant_district"),
-            Product.merchant.status.as_alias("merchant_status"),
-            Product.merchant.rating_sum.as_alias("merchant_rating_sum"),
-            Product.merchant.rating_count.as_alias("merchant_rating_count"),
-        )
-        .where(Product.id == product_id)
-        .first()
-    )
+    rows = await Product.raw(PRODUCT_SQL, tk.current_city().slug, product_id)
     if (
-        row is None
-        or not row["is_active"]
-        or row["merchant_status"] != MerchantStatus.VERIFIED.value
+        not rows
+        or not rows[0]["is_active"]
+        or rows[0]["merchant_status"] != MerchantStatus.VERIFIED.value
     ):
         raise NotFoundException()
-    return row
+    return rows[0]
 
 
 @get("/produk/{product_id:int}", opt=tk.PUBLIC, name="umkm_market:product-page")
 async def product_page(request: Request, product_id: FromPath[int]) -> Response:
-    """A product: photos, price, stock, merchant, rating, visible reviews, add to cart."""
+    """A product: photos, price, stock, merchant, rating, visible reviews, add to cart.
+
+    Three hand-written statements (the page is the market's busiest): the
+    product with its merchant, its photos, its newest visible reviews.
+    """
     product = await public_product(product_id)
-    photos = await (
-        ProductPhoto.select(ProductPhoto.file_key)
-        .where(ProductPhoto.product == product_id)
-        .order_by(ProductPhoto.position)
-        .order_by(ProductPhoto.id)
-    )
+    city = tk.current_city().slug
+    photos = await ProductPhoto.raw(PHOTOS_SQL, city, product_id)
     keys = [p["file_key"] for p in photos if p["file_key"]]
     if product["photo"] and product["photo"] not in keys:
         keys.insert(0, product["photo"])
-    reviews = await (
-        Review.select(
-            Review.id,
-            Review.buyer_name,
-            Review.rating,
-            Review.text,
-            Review.reply,
-            Review.replied_at,
-            Review.created_at,
-        )
-        .where((Review.product == product_id) & (Review.is_hidden == False))  # noqa: E712
-        .order_by(Review.created_at, ascending=False)
-        .order_by(Review.id, ascending=False)
-        .limit(REVIEWS_SHOWN)
-    )
+    reviews = await Review.raw(REVIEWS_SQL, city, product_id, REVIEWS_SHOWN)
     return await tk.render(
         request,
         "umkm_market/product.html",
