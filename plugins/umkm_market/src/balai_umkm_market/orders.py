@@ -14,7 +14,6 @@ stock; ``invoice_refunded`` cancels what is still open.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -387,17 +386,6 @@ async def notify_merchant(order: dict[str, Any]) -> None:
             "cod": order["payment_method"] == PaymentMethod.COD.value,
         },
     )
-
-
-@dataclass(frozen=True)
-class OrderSearch:
-    """What an officer searches orders by (every field optional)."""
-
-    number: str = ""
-    merchant: str = ""
-    status: str = ""
-    date_from: Any = None
-    date_to: Any = None
 
 
 async def merchants_of(user_id: int) -> list[dict[str, Any]]:
