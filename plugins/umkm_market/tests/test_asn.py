@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from balai_umkm_market.asn import asn_profile_of
-from balai_umkm_market.tables import AsnProfile
-from market_setup import VALID_NIP, market_config
+from balai_umkm_market.tables import AsnProfile, Order
+from market_setup import VALID_NIP, add_merchant, market_config
 
 PAGE = "/malang/umkm-market/asn"
 DEPARTMENT = "Dinas Kesehatan"
@@ -101,3 +101,32 @@ def test_free_text_department_where_the_city_keeps_no_list(client, login_as, pos
     )
     assert response.status_code == 303
     assert [r["department"] for r in profiles(city_run, "semarang")] == ["Dinas Pendidikan"]
+
+
+def test_the_asn_page_sums_the_users_completed_asn_purchases(client, login_as, post_form, city_run):
+    user = login_as()
+    post_form(PAGE, {"nip": VALID_NIP, "department": DEPARTMENT})
+    merchant_id = city_run("malang", add_merchant())
+
+    def order(number, subtotal, *, buyer_id, asn=True, status="completed"):
+        async def insert():
+            await Order.insert(
+                Order(
+                    number=number,
+                    merchant=merchant_id,
+                    buyer_id=buyer_id,
+                    buyer_is_asn=asn,
+                    status=status,
+                    subtotal=subtotal,
+                )
+            )
+
+        return insert
+
+    city_run("malang", order("A-1", 72_000, buyer_id=user["id"]))
+    city_run("malang", order("A-2", 28_000, buyer_id=user["id"]))
+    city_run("malang", order("A-3", 99_000, buyer_id=user["id"], asn=False))  # before marking
+    city_run("malang", order("A-4", 55_000, buyer_id=user["id"], status="new"))  # not done yet
+    city_run("malang", order("A-5", 11_000, buyer_id=user["id"] + 1000))  # someone else
+    page = client.get(PAGE)
+    assert "2 pesanan, seluruhnya Rp100.000" in page.text

@@ -13,10 +13,11 @@ from typing import Any
 from balai import toolkit as tk
 from litestar import Request, Response, get, post
 from litestar.response import Redirect
+from piccolo.query.functions.aggregate import Count, Sum
 
 from balai_umkm_market.identifiers import InvalidValue, check_nip
 from balai_umkm_market.settings import settings_of
-from balai_umkm_market.tables import AsnProfile
+from balai_umkm_market.tables import AsnProfile, Order, OrderStatus
 
 MAX_DEPARTMENT = 120
 
@@ -45,6 +46,23 @@ def check_department(value: str) -> str:
     return department
 
 
+async def programme_purchases(user_id: int) -> dict[str, int]:
+    """The user's completed purchases counted for "Beli produk lokal": ``orders`` and ``amount``."""
+    row = await (
+        Order.select(Count(alias="orders"), Sum(Order.subtotal, alias="amount"))
+        .where(
+            (Order.buyer_id == user_id)
+            & Order.buyer_is_asn.eq(True)
+            & (Order.status == OrderStatus.COMPLETED.value)
+        )
+        .first()
+    )
+    return {
+        "orders": int((row or {}).get("orders") or 0),
+        "amount": int((row or {}).get("amount") or 0),
+    }
+
+
 def masked_nip(nip: str) -> str:
     """The NIP with all but its first and last four digits hidden, for showing it back."""
     return f"{nip[:4]}••••••••••{nip[-4:]}" if len(nip) == 18 else ""
@@ -52,6 +70,7 @@ def masked_nip(nip: str) -> str:
 
 async def _page(
     request: Request,
+    user: Any,
     profile: dict[str, Any] | None,
     values: dict[str, str],
     errors: dict[str, str],
@@ -63,6 +82,7 @@ async def _page(
         {
             "profile": profile,
             "masked_nip": masked_nip(profile["nip"]) if profile else "",
+            "purchases": await programme_purchases(user.id),
             "values": values,
             "errors": errors,
             "departments": [(d, d) for d in settings_of(tk.current_city()).asn_departments],
@@ -77,7 +97,7 @@ async def asn_page(request: Request) -> Response:
     user = await tk.current_user(request)
     profile = await asn_profile_of(user.id)
     values = {"department": profile["department"]} if profile else {}
-    return await _page(request, profile, values, {})
+    return await _page(request, user, profile, values, {})
 
 
 @post("/asn", guards=[tk.require_login], name="umkm_market:asn-save")
@@ -104,7 +124,7 @@ async def asn_save(request: Request) -> Response:
             errors["nip"] = tk._("This NIP is already used by another account.")
     profile = await asn_profile_of(user.id)
     if errors:
-        return await _page(request, profile, values, errors, status_code=400)
+        return await _page(request, user, profile, values, errors, status_code=400)
     if profile:
         await AsnProfile.update(
             {AsnProfile.nip: clean["nip"], AsnProfile.department: clean["department"]}
