@@ -118,6 +118,7 @@ class Twin:
 
         context: dict[str, Any] = {
             "request": PageRequest(PageURL(path)),
+            "page_path": path,
             "city": city,
             "lang": city.locale,
             "languages": LANGUAGES,

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
+from types import CoroutineType
 from typing import Any
 
 import msgspec
@@ -75,21 +76,6 @@ async def resolve(value: Any) -> Any:
     return await value
 
 
-async def collect(results: Iterable[Any]) -> list[Any]:
-    """Await every hook result and flatten sequences, dropping ``None``."""
-    items: list[Any] = []
-    for value in results:
-        if type(value) not in _PLAIN and inspect.isawaitable(value):
-            value = await value
-        if value is None:
-            continue
-        if isinstance(value, list | tuple):
-            items.extend([v for v in value if v is not None])
-        else:
-            items.append(value)
-    return items
-
-
 class PluginRegistry:
     """The plugin manager of one application, with the plugins it loaded."""
 
@@ -99,7 +85,9 @@ class PluginRegistry:
         self.plugins: dict[str, LoadedPlugin] = {}
         self.failed: dict[str, PluginError] = {}
         self._city_hooks: dict[tuple[str, str], Any] = {}
-        self._city_impls: dict[tuple[str, str], list[tuple[Any, tuple[str, ...]]]] = {}
+        self._city_impls: dict[
+            tuple[str, str], list[tuple[Any, tuple[str, ...], frozenset[str]]]
+        ] = {}
 
     # --- loading -----------------------------------------------------------
 
@@ -210,22 +198,40 @@ class PluginRegistry:
         """Call a per-city hook and return its flattened, awaited results.
 
         Pages call several hooks per request, so the implementations that
-        :meth:`for_city` selects are kept as (implementation, argument names)
-        pairs and called in pluggy's order (last registered first); no hook
-        uses wrappers, which is what pluggy's machinery would add. The
+        :meth:`for_city` selects are kept with their argument names and
+        called in pluggy's order (last registered first); no hook uses
+        wrappers, which is what pluggy's machinery would add. The
         implementation's ``function`` is read at each call, as pluggy does.
+        Results are awaited when awaitable, sequences flattened and ``None``
+        dropped, in one loop (no generator or argument dict per call).
         """
         key = (city.slug, hook_name)
         impls = self._city_impls.get(key)
         if impls is None:
             impls = [
-                (impl, impl.argnames)
+                (impl, impl.argnames, frozenset(impl.argnames))
                 for impl in reversed(self.for_city(city, hook_name).get_hookimpls())
             ]
             self._city_impls[key] = impls
-        return await collect(
-            impl.function(**{k: kwargs[k] for k in names}) for impl, names in impls
-        )
+        given = kwargs.keys()
+        items: list[Any] = []
+        for impl, names, wanted in impls:
+            # Most implementations take every argument the page passes: no new dict then.
+            if wanted == given:
+                value = impl.function(**kwargs)
+            else:
+                value = impl.function(**{k: kwargs[k] for k in names})
+            if type(value) is CoroutineType or (
+                type(value) not in _PLAIN and inspect.isawaitable(value)
+            ):
+                value = await value
+            if value is None:
+                continue
+            if type(value) is list or isinstance(value, list | tuple):
+                items.extend([v for v in value if v is not None])
+            else:
+                items.append(value)
+        return items
 
     def enabled(self, city: City) -> list[LoadedPlugin]:
         """The loaded plugins ``city`` enabled, in the order its file lists them."""

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
 
 class Dimension(enum.StrEnum):
     """The six smart-city dimensions a plugin can serve."""
@@ -91,9 +93,13 @@ class Role:
     department: str = ""
 
 
-@dataclass(frozen=True)
-class NavItem:
+class NavItem(msgspec.Struct, frozen=True):
     """One entry of the citizen or office navigation.
+
+    Immutable like the other values here, but a ``msgspec.Struct`` rather
+    than a dataclass: pages ask the hooks for these on every request, and a
+    frozen dataclass costs over a microsecond to build (one
+    ``object.__setattr__`` per field), a struct about a tenth of that.
 
     Attributes:
         label: A gettext msgid, translated when shown.
@@ -108,9 +114,11 @@ class NavItem:
     permission: str | None = None
 
 
-@dataclass(frozen=True)
-class HomeTile:
-    """A tile on the city home page pointing at a plugin's service."""
+class HomeTile(msgspec.Struct, frozen=True):
+    """A tile on the city home page pointing at a plugin's service.
+
+    A ``msgspec.Struct`` for the same reason as :class:`NavItem`.
+    """
 
     title: str
     text: str

@@ -10,13 +10,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import msgspec
 from litestar.connection import ASGIConnection
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.session.base import SessionMiddleware as LitestarSessionMiddleware
 from litestar.middleware.session.server_side import (
     ServerSideSessionBackend,
     ServerSideSessionConfig,
 )
 from litestar.stores.base import Store
-from litestar.types import Empty, Message, ScopeSession
+from litestar.types import Empty, Message, Receive, Scope, ScopeSession, Send
 from piccolo.querystring import QueryString
 from piccolo.table import Table
 
@@ -69,6 +72,9 @@ class _BoundStatement(QueryString):
 
 
 _GET_SESSION = FixedStatement("SELECT data, expires_at FROM balai_session WHERE key = {} LIMIT 1")
+# Encodes what msgspec handles natively, byte for byte as litestar's serialize_data
+# does (its encoders are consulted only for other types); raises TypeError otherwise.
+_PLAIN_JSON = msgspec.json.Encoder()
 _LOADED = "balai.session_loaded"
 _ROTATE = "balai.rotate_session"
 _NEW_ID = "balai.new_session_id"
@@ -178,7 +184,7 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             loaded is not None
             and not connection.scope.get(_ROTATE)
             and isinstance(scope_session, dict)
-            and self.serialize_data(scope_session, connection.scope) == loaded
+            and self._serialized(scope_session, connection.scope) == loaded
         ):
             return  # unchanged: no write, and the browser keeps its cookie
         if connection.scope.get(_ROTATE):
@@ -192,6 +198,18 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             scope_session = Empty
         await super().store_in_message(scope_session, message, connection)
 
+    def _serialized(self, session: dict[str, Any], scope: Any) -> bytes:
+        """``serialize_data(session, scope)``, without looking up the route's encoders.
+
+        A session read from the store holds JSON values only, which msgspec
+        writes the same way whatever the route's type encoders; the per-route
+        encoder lookup is needed only when a handler stored another type.
+        """
+        try:
+            return _PLAIN_JSON.encode(session)
+        except TypeError:
+            return self.serialize_data(session, scope)
+
     async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
         """Load the session, remembering its stored form to skip unchanged writes."""
         if session_id := connection.cookies.get(self.config.key):
@@ -203,10 +221,40 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         return {}
 
 
+class SessionMiddleware(LitestarSessionMiddleware):
+    """litestar's session middleware, step for step, with less around each step.
+
+    litestar builds the request's connection as ``ASGIConnection[Any, Any,
+    Any, Any](...)``, a call through ``typing``'s generic alias that costs a
+    few microseconds on every request; this builds the plain class, and its
+    send wrapper stores the session with the response's start message only,
+    as litestar's does.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Load the session, run the app, store the session with the response."""
+        backend = self.backend
+        connection: ASGIConnection = ASGIConnection(scope, receive=receive, send=send)
+        scope["session"] = await backend.load_from_connection(connection)
+        connection._connection_state.session_id = backend.get_session_id(connection)  # type: ignore[assignment]
+
+        async def send_storing_session(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                await backend.store_in_message(scope.get("session"), message, connection)
+            await send(message)
+
+        await self.app(scope, receive, send_storing_session)
+
+
 class SessionConfig(ServerSideSessionConfig):
     """Session configuration using :class:`RotatingSessionBackend`."""
 
     _backend_class = RotatingSessionBackend
+
+    @property
+    def middleware(self) -> DefineMiddleware:
+        """:class:`SessionMiddleware` with this configuration's backend."""
+        return DefineMiddleware(SessionMiddleware, backend=self._backend_class(config=self))
 
 
 def rotate_session(connection: ASGIConnection[Any, Any, Any, Any]) -> None:

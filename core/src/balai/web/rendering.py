@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+import msgspec
 from litestar import Request, Response
 from litestar.enums import MediaType
 from litestar.utils.scope.state import ScopeState
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from balai import __version__
 from balai.auth.access import current_user
@@ -22,17 +22,18 @@ BASE_ROOT_KEY = "balai.base_root"
 _FLASH_KEY = "_flash"
 
 
-@dataclass(frozen=True)
-class Flash:
+class Flash(msgspec.Struct, frozen=True):
     """A one-time message shown on the next page."""
 
     category: str
     message: str
 
 
-@dataclass(frozen=True)
-class ShownNavItem:
-    """A navigation entry ready to show: translated label, absolute href."""
+class ShownNavItem(msgspec.Struct, frozen=True):
+    """A navigation entry ready to show: translated label, absolute href.
+
+    Built for every entry on every page, so a struct (see ``toolkit.NavItem``).
+    """
 
     label: str
     href: str
@@ -84,8 +85,12 @@ def current_path(request: Request) -> str:
 
 
 def csrf_input(token: str) -> Markup:
-    """The hidden form field carrying ``token`` (escaped)."""
-    return Markup('<input type="hidden" name="_csrf_token" value="{}">').format(token)
+    """The hidden form field carrying ``token`` (escaped).
+
+    An f-string over :func:`markupsafe.escape`, the same markup as
+    ``Markup(...).format(token)`` at a third of the cost (every page has one).
+    """
+    return Markup(f'<input type="hidden" name="_csrf_token" value="{escape(token)}">')  # noqa: S704 (escaped)
 
 
 def csrf_token(request: Request) -> str:
@@ -158,6 +163,8 @@ async def page_context(request: Request, city: City | None) -> dict[str, Any]:
 
     context: dict[str, Any] = {
         "request": request,
+        # request.url.path as litestar gives it, without building its URL object (~8 µs a page)
+        "page_path": root + scope["path"],
         "city": city,
         "lang": current_locale(),
         "languages": LANGUAGES,
