@@ -337,3 +337,17 @@ def test_arrears_never_show_another_citys_bills(client, login_as, city_run):
     login_as("pajak.officer")
     page = client.get("/malang/kelola/pajak/tunggakan")
     assert "Semarang Tengah" not in page.text and "Tidak ada tunggakan" in page.text
+
+
+def test_office_list_and_menu_lead_to_the_pbb_pages(client, login_as, city_run):
+    seed_object(city_run)
+    login_as("pajak.officer")
+    page = client.get("/malang/kelola/pajak/")
+    assert f'href="/malang/kelola/pajak/objek/{NOP}"' in page.text
+    office = client.get("/malang/kelola/").text
+    for href in (
+        "/malang/kelola/pajak/penetapan",
+        "/malang/kelola/pajak/tunggakan",
+        "/malang/impor/pajak.objects/",
+    ):
+        assert f'href="{href}"' in office
