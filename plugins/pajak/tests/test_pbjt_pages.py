@@ -214,7 +214,7 @@ def test_filing_computes_the_tax_at_the_citys_rate(client, login_as, post_form, 
     assert (row["turnover"], row["rate_ppm"], row["tax_due"]) == (12_500_000, 200_000, 2_500_000)
     assert row["regulation"] == "Perda Uji 1/2020" and row["status"] == "unpaid"
     page = client.get(f"/malang/pajak/usaha/{business}")
-    assert "Rp2.500.000" in page.text
+    assert "Rp2.500.000" in page.text and "(20%)" in page.text
     assert f"/malang/pajak/usaha/{business}/spt/{row['id']}/bayar" in page.text
     assert f"/malang/pajak/usaha/{business}/spt/{row['id']}/pembetulan" in page.text
     officer_view = client.get(f"/malang/kelola/pajak/pbjt/{business}")

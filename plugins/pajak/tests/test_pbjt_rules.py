@@ -218,3 +218,11 @@ def test_an_invoice_closes_in_a_day_unless_the_penalty_grows_tomorrow():
     assert closing == datetime(2026, 3, 15, 17, 0, tzinfo=UTC)  # midnight in Malang
     late_evening = datetime(2026, 3, 15, 16, 59, tzinfo=UTC)  # 23:59 in Malang
     assert invoice_due_at(late_evening, wib, changes_tomorrow=True) > late_evening
+
+
+def test_rates_read_as_percentages_without_trailing_zeros():
+    from balai_pajak.pbjt.routes import rate_label
+
+    assert rate_label(100_000) == "10%"
+    assert rate_label(125_000) in ("12.5%", "12,5%")
+    assert rate_label(5) in ("0.0005%", "0,0005%")

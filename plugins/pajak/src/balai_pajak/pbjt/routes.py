@@ -50,6 +50,16 @@ def status_title(row: dict, today) -> tuple[str, str]:
     return tk._("Unpaid"), "warning"
 
 
+def rate_label(rate_ppm: int) -> str:
+    """A rate in parts per million as a percentage (``10%``, ``12,5%``), no trailing zeros."""
+    whole, rest = divmod(rate_ppm, 10_000)
+    if not rest:
+        return f"{whole}%"
+    decimals = f"{rest:04d}".rstrip("0")
+    separator = tk.pgettext("decimal separator", ".")
+    return f"{whole}{separator}{decimals}%"
+
+
 def shown_return(row: dict, today) -> dict:
     """A return row ready for a template: month label, status, flags, amount owed today."""
     label, tone = status_title(row, today)
@@ -59,6 +69,7 @@ def shown_return(row: dict, today) -> dict:
         "status_label": label,
         "status_tone": tone,
         "late_payment": service.is_payment_late(row, today),
+        "rate_label": rate_label(row["rate_ppm"]),
         "owed": None,
     }
     if row["status"] == ReturnStatus.UNPAID.value:
