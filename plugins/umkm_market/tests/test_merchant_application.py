@@ -297,3 +297,69 @@ def test_officer_search_by_name_status_and_district(client, login_as, city_run):
     page = client.get(OFFICE, params={"q": "9120001234567"})
     assert "Keripik Tempe Sanan" in page.text and "Kopi Dampit" in page.text
     assert client.get(OFFICE, params={"q": "100%_", "page": "99"}).status_code == 200
+
+
+# --- the merchant's own details -------------------------------------------------------
+
+EDIT = "/malang/umkm-market/toko-saya/ubah"
+
+
+def test_a_verified_merchant_changes_contact_and_delivery(client, login_as, post_form, city_run):
+    owner = login_as()
+    city_run("malang", add_merchant(owner_user_id=owner["id"]))
+    page = client.get(EDIT)
+    assert page.status_code == 200
+    assert 'value="081234567890"' in page.text
+    form = {
+        "phone": "+62 813 1111 2222",
+        "address": "Jl. Kawi 5",
+        "description": "Batik tulis dan cap.",
+        "delivery_fee": "7.500",
+        "offers_pickup": "1",
+        "name": "Nama Baru Yang Tidak Boleh",  # not editable here: ignored
+        "nib": "1111111111111",
+    }
+    assert post_form(EDIT, form).status_code == 303
+    [row] = merchants(city_run)
+    assert (row["phone"], row["address"], row["delivery_fee"]) == (
+        "081311112222",
+        "Jl. Kawi 5",
+        7500,
+    )
+    assert (row["offers_delivery"], row["offers_pickup"]) == (False, True)
+    assert (row["name"], row["nib"]) == ("Batik Celaket", "9120001234567")
+
+
+def test_bad_details_change_nothing(client, login_as, post_form, city_run):
+    owner = login_as()
+    city_run("malang", add_merchant(owner_user_id=owner["id"]))
+    response = post_form(EDIT, {"phone": "12", "address": "Jl. Baru 1", "delivery_fee": "x"})
+    assert response.status_code == 400
+    assert "Masukkan nomor ponsel seperti 0812 3456 7890." in response.text
+    assert "Jl. Baru 1" in response.text
+    assert 'aria-invalid="true"' in response.text
+    assert merchants(city_run)[0]["address"] == "Jl. Ijen 1"
+
+
+@pytest.mark.parametrize("status", ["pending", "rejected", "suspended"])
+def test_only_a_verified_merchant_edits_its_details(client, login_as, post_form, city_run, status):
+    owner = login_as()
+    city_run("malang", add_merchant(owner_user_id=owner["id"], status=status))
+    assert client.get(EDIT).status_code == 403
+    assert post_form(EDIT, {"phone": "081299998888", "address": "X"}).status_code == 403
+    assert merchants(city_run)[0]["phone"] == "081234567890"
+
+
+def test_a_new_photo_replaces_the_old(client, login_as, city_run):
+    owner = login_as()
+    city_run("malang", add_merchant(owner_user_id=owner["id"]))
+    token = csrf_token(client, EDIT)
+    form = {"phone": "081234567890", "address": "Jl. Ijen 1", "offers_delivery": "1"}
+    response = client.post(
+        EDIT,
+        data={**form, "_csrf_token": token},
+        files={"photo": ("toko.jpg", jpeg_bytes(), "image/jpeg")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert len(merchants(city_run)[0]["photo"]) >= 16

@@ -17,6 +17,8 @@ MAX_ADDRESS = 300
 MAX_DESCRIPTION = 2000
 MAX_DELIVERY_FEE = 500_000
 TEXT_FIELDS = ("name", "owner_name", "nib", "phone", "address", "district", "category")
+# What a verified merchant may change alone; the rest was checked by Diskopindag.
+EDITABLE = ("phone", "address", "description", "delivery_fee", "offers_delivery", "offers_pickup")
 
 
 @dataclass
@@ -38,6 +40,20 @@ class MerchantForm:
                 "offers_pickup": True,
             }
         )
+
+    @classmethod
+    def of_merchant(cls, row: dict[str, Any]) -> MerchantForm:
+        """The form filled with a merchant's stored details."""
+        values = {name: str(row[name] or "") for name in (*TEXT_FIELDS, "description")}
+        values["delivery_fee"] = str(row["delivery_fee"])
+        values["offers_delivery"] = bool(row["offers_delivery"])
+        values["offers_pickup"] = bool(row["offers_pickup"])
+        return cls(values=values)
+
+    def update_editable(self, form: Any) -> None:
+        """Take the :data:`EDITABLE` fields from a submitted form, keep the others."""
+        typed = MerchantForm.read(form).values
+        self.values.update({name: typed[name] for name in EDITABLE})
 
     @classmethod
     def read(cls, form: Any) -> MerchantForm:

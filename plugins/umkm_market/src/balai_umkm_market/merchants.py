@@ -11,6 +11,7 @@ from typing import Any
 
 from balai import toolkit as tk
 from litestar import Request, Response, get, post
+from litestar.exceptions import PermissionDeniedException
 from litestar.response import Redirect
 
 from balai_umkm_market import merchant_dashboard
@@ -20,7 +21,7 @@ from balai_umkm_market.labels import (
     merchant_statuses,
     options,
 )
-from balai_umkm_market.merchant_form import MerchantForm
+from balai_umkm_market.merchant_form import EDITABLE, MerchantForm
 from balai_umkm_market.settings import settings_of
 from balai_umkm_market.tables import Merchant, MerchantStatus
 
@@ -42,6 +43,17 @@ async def owned_merchant(user_id: int) -> dict[str, Any] | None:
         if row["status"] in OPEN_STATUSES:
             return row
     return rows[0] if rows else None
+
+
+async def verified_merchant(request: Request) -> dict[str, Any]:
+    """The visitor's verified merchant, or 403 (no business, or not verified)."""
+    user = await tk.current_user(request)
+    merchant = await owned_merchant(user.id)
+    if merchant is None or merchant["status"] != MerchantStatus.VERIFIED.value:
+        raise PermissionDeniedException(
+            tk._("Only the owner of a verified business can manage products.")
+        )
+    return merchant
 
 
 def is_chosen_file(upload: Any) -> bool:
@@ -136,4 +148,49 @@ async def my_shop(request: Request) -> Response:
     return await tk.render(request, "umkm_market/my_shop.html", context)
 
 
-PAGES = [apply_page, apply_submit, my_shop]
+async def _edit_page(
+    request: Request, merchant: dict[str, Any], form: MerchantForm, status_code: int = 200
+) -> Response:
+    return await tk.render(
+        request,
+        "umkm_market/merchant_edit.html",
+        {"merchant": merchant, "values": form.values, "errors": form.errors},
+        status_code=status_code,
+    )
+
+
+@get("/toko-saya/ubah", guards=[tk.require_login], name="umkm_market:my-shop-edit")
+async def edit_page(request: Request) -> Response:
+    """The details a verified merchant may change: contact, address, delivery, photo."""
+    merchant = await verified_merchant(request)
+    return await _edit_page(request, merchant, MerchantForm.of_merchant(merchant))
+
+
+@post("/toko-saya/ubah", guards=[tk.require_login], name="umkm_market:my-shop-save")
+async def edit_save(request: Request) -> Response:
+    """Save the merchant's own details; bad input re-shows the form (400), nothing changed."""
+    merchant = await verified_merchant(request)
+    user = await tk.current_user(request)
+    data = await request.form()
+    form = MerchantForm.of_merchant(merchant)
+    form.update_editable(data)
+    changes: dict[str, Any] = {}
+    if form.check():
+        changes = {name: form.clean[name] for name in EDITABLE}
+        upload = uploaded(data, "photo")
+        if upload is not None:
+            try:
+                stored = await tk.save_upload(
+                    upload, kind=tk.FileKind.IMAGE, owner_id=user.id, visibility="public"
+                )
+                changes["photo"] = stored.id
+            except tk.UploadRejected as exc:
+                form.errors["photo"] = exc.message
+    if form.errors:
+        return await _edit_page(request, merchant, form, status_code=400)
+    await Merchant.update(changes).where(Merchant.id == merchant["id"])
+    tk.flash(request, tk._("Your business details are saved."), "success")
+    return Redirect(tk.city_url(request, "/umkm-market/toko-saya/"), status_code=303)
+
+
+PAGES = [apply_page, apply_submit, my_shop, edit_page, edit_save]

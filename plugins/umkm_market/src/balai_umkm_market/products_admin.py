@@ -13,31 +13,20 @@ from typing import Any
 
 from balai import toolkit as tk
 from litestar import Request, Response, get, post
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from balai_umkm_market import products_import
 from balai_umkm_market.labels import UNITS, options, product_categories
-from balai_umkm_market.merchants import is_chosen_file, owned_merchant
+from balai_umkm_market.merchants import is_chosen_file, verified_merchant
 from balai_umkm_market.product_rules import ProductRowError, check_product
-from balai_umkm_market.tables import MerchantStatus, OrderItem, Product, ProductPhoto
+from balai_umkm_market.tables import OrderItem, Product, ProductPhoto
 
 PAGE_SIZE = 50
 MAX_PHOTOS = 5
 BASE = "/umkm-market/toko-saya/produk/"
 FIELDS = ("name", "description", "category", "price", "unit", "stock")
-
-
-async def verified_merchant(request: Request) -> dict[str, Any]:
-    """The visitor's verified merchant, or 403 (no business, or not verified)."""
-    user = await tk.current_user(request)
-    merchant = await owned_merchant(user.id)
-    if merchant is None or merchant["status"] != MerchantStatus.VERIFIED.value:
-        raise PermissionDeniedException(
-            tk._("Only the owner of a verified business can manage products.")
-        )
-    return merchant
 
 
 async def own_product(merchant: dict[str, Any], product_id: int) -> dict[str, Any]:
