@@ -11,7 +11,7 @@ from balai_pajak.lookup_links import (
     parse_amount,
     same_name,
 )
-from balai_pajak.tables import LinkAttempt, NopLink
+from balai_pajak.tables import LinkAttempt, NopLink, Sppt
 from pbb_citizen_support import NOP, NOP_SHOWN, SEMARANG_NOP, STANDARD_BILLS, add_object, link
 
 balai_config = support.balai_config
@@ -258,3 +258,19 @@ def test_unlink_removes_only_my_link_and_audits(client, post_form, city_run, log
 def test_unlink_needs_login(client, post_form):
     response = post_form(f"/malang/pajak/tautkan/{NOP}/hapus", {})
     assert response.status_code in (401, 303)
+
+
+def test_a_deleted_account_loses_its_links_and_attempts(
+    client, post_form, city_run, login_as, balai_app
+):
+    from balai_pajak import plugin
+
+    city_run("malang", add_object(bills=STANDARD_BILLS))
+    user = login_as()
+    assert link(post_form, name="Orang Lain").status_code == 400
+    assert link(post_form).status_code == 303
+    city = balai_app.ui.config.cities["malang"]
+    city_run("malang", plugin.user_deleted, city, user["id"])
+    assert links_of(city_run, user["id"]) == []
+    assert city_run("malang", LinkAttempt.count) == 0
+    assert city_run("malang", Sppt.count) == len(STANDARD_BILLS)

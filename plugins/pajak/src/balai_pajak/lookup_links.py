@@ -248,4 +248,10 @@ async def unlink(request: Request, nop: FromPath[str]) -> Response:
     return Redirect(tk.city_url(request, "/pajak/tagihan"), status_code=303)
 
 
+async def forget_user(user_id: int) -> None:
+    """A deleted account's NOP links and link attempts go; the bills and payments stay."""
+    await NopLink.delete().where(NopLink.user_id == user_id)
+    await LinkAttempt.delete().where(LinkAttempt.user_id == user_id)
+
+
 PAGES = [link_form, link, unlink]

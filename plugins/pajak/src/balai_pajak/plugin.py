@@ -257,7 +257,8 @@ def spreadsheet_importers() -> list[tk.Importer]:
 
 @tk.hookimpl
 async def user_deleted(city: tk.City, user_id: int) -> None:
-    """A deleted account loses its links to businesses and stalls; tax records stay."""
+    """A deleted account loses its links to NOPs, businesses and stalls; tax records stay."""
+    await lookup_links.forget_user(user_id)
     await pbjt_service.forget_user(user_id)
     await retribusi_billing.forget_user(user_id)
 
