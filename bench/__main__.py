@@ -71,7 +71,33 @@ def main(argv: list[str] | None = None) -> int:
     print(printed)
     path = write_json(results, options, printed)
     print(f"\nwritten: {path}")
-    return 1 if any(r.problems for r in results) else 0
+    market_problems = check_market(options) if options.check_only else []
+    return 1 if any(r.problems for r in results) or market_problems else 0
+
+
+def check_market(options: Options) -> list[str]:
+    """The market's catalogue and product pages against their twins (small catalogue).
+
+    Only when the ``umkm_market`` plugin loads and is among the chosen plugins;
+    ``python -m bench.umkm_run`` times them.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from bench import umkm_run
+    from bench.harness import choose_plugins
+
+    if "umkm_market" not in choose_plugins(options.plugins)[0]:
+        return []
+    print("\numkm_market catalogue and product pages (python -m bench.umkm_run --check-only):")
+    work = Path(tempfile.mkdtemp(prefix="balai-bench-umkm-"))
+    try:
+        return umkm_run.check_only(work)
+    except Exception as exc:
+        print(f"  FAILED: {exc}")
+        return [str(exc)]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

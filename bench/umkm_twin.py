@@ -7,9 +7,10 @@ none): the session and user statements of the home twin
 (:mod:`bench.twin_db`), then the page's own statements written by hand for
 SQLite:
 
-* catalogue: one statement, FTS5 ``MATCH`` joined to the product and its
-  merchant, ordered by "every word in the name" first, then sales, then id
-  (the plugin's relevance order), or newest first without words;
+* catalogue: FTS5 ``MATCH`` of the products named by every word, joined to
+  the product and its merchant, newest first; when that does not fill the
+  page, the other matches after them (the plugin's best-match order); or,
+  without words, newest first;
 * product: the product joined to its merchant, its photos, its visible
   reviews (three statements).
 
@@ -69,14 +70,18 @@ ROW_KEYS = (
     "district",
 )
 SEARCH_SQL = (
-    f"SELECT {COLUMNS} FROM umkm_market_product p "
+    f"SELECT {COLUMNS} FROM umkm_market_product_fts f "
+    "JOIN umkm_market_product p ON p.id = f.rowid "
     "JOIN umkm_market_merchant m ON m.id = p.merchant "
-    "JOIN umkm_market_product_fts f ON f.rowid = p.id "
-    "WHERE p.city = ? AND p.is_active AND m.status = 'verified' "
-    "AND f.umkm_market_product_fts MATCH ? "
-    "ORDER BY p.id IN (SELECT rowid FROM umkm_market_product_fts "
-    "WHERE umkm_market_product_fts MATCH ?) DESC, p.sold_count DESC, p.id DESC "
-    "LIMIT ? OFFSET ?"
+    "WHERE f.umkm_market_product_fts MATCH ? AND p.city = ? AND p.is_active "
+    "AND m.status = 'verified' ORDER BY f.rowid DESC LIMIT ? OFFSET ?"
+)
+COUNT_SQL = (
+    "SELECT COUNT(*) FROM umkm_market_product_fts f "
+    "JOIN umkm_market_product p ON p.id = f.rowid "
+    "JOIN umkm_market_merchant m ON m.id = p.merchant "
+    "WHERE f.umkm_market_product_fts MATCH ? AND p.city = ? AND p.is_active "
+    "AND m.status = 'verified'"
 )
 BROWSE_SQL = (
     f"SELECT {COLUMNS} FROM umkm_market_product p "
@@ -222,12 +227,26 @@ def build() -> BenchProbe:
         words = _WORD.findall(q.lower())[:8]
         offset = (page - 1) * PAGE_SIZE
         if words:
+            # the words' products named by them first, then the rest; newest first in each
             terms = [f'"{w}"' for w in words]
             terms[-1] += "*"
-            names = [f"name : {t}" for t in terms]
-            rows = await twin.db.fetch(
-                SEARCH_SQL, CITY, " AND ".join(terms), " AND ".join(names), PAGE_SIZE + 1, offset
-            )
+            every = " AND ".join(terms)
+            named = " AND ".join(f"name : {t}" for t in terms)
+            rows = await twin.db.fetch(SEARCH_SQL, named, CITY, PAGE_SIZE + 1, offset)
+            if len(rows) <= PAGE_SIZE:
+                rest_offset = 0
+                if not rows:
+                    (count,) = (await twin.db.fetch(COUNT_SQL, named, CITY))[0]
+                    rest_offset = offset - count
+                rows = list(rows) + list(
+                    await twin.db.fetch(
+                        SEARCH_SQL,
+                        f"({every}) NOT ({named})",
+                        CITY,
+                        PAGE_SIZE + 1 - len(rows),
+                        rest_offset,
+                    )
+                )
         else:
             rows = await twin.db.fetch(BROWSE_SQL, CITY, PAGE_SIZE + 1, offset)
         sort = "relevan" if words else "terbaru"
@@ -243,8 +262,10 @@ def build() -> BenchProbe:
 
         context = twin.context(page_path(request), token, user, flashes)
         context.pop("tiles", None)
-        # base.html compares nav links with litestar's url.path, which has no trailing slash
+        # base.html compares nav links with the platform's page_path, which is
+        # litestar's url.path: no trailing slash
         context["request"] = PageRequest(PageURL(request.url.path))
+        context["page_path"] = request.url.path
         form = dict.fromkeys(
             ("q", "kategori", "kecamatan", "harga_min", "harga_max", "tersedia", "urut", "halaman"),
             "",
@@ -300,8 +321,10 @@ def build() -> BenchProbe:
         ]
         context = twin.context(page_path(request), token, user, flashes)
         context.pop("tiles", None)
-        # base.html compares nav links with litestar's url.path, which has no trailing slash
+        # base.html compares nav links with the platform's page_path, which is
+        # litestar's url.path: no trailing slash
         context["request"] = PageRequest(PageURL(request.url.path))
+        context["page_path"] = request.url.path
         context.update(
             {
                 "product": item,

@@ -286,3 +286,41 @@ def test_the_index_follows_renames_and_deletions(client, catalogue, city_run):
     assert shown_ids(client.get(CATALOGUE, params={"q": "pandan"})) == [products[0]]
     assert shown_ids(client.get(CATALOGUE, params={"q": "premium"})) == []
     assert shown_ids(client.get(CATALOGUE, params={"q": "keripik"})) == []
+
+
+def test_best_match_pages_run_from_name_matches_into_the_rest(client, city_run):
+    """25 products named "telur", then 30 that only mention it: pages of 20 across both."""
+
+    async def eggs():
+        rows = await Merchant.insert(
+            Merchant(name="Toko Telur", district="Sukun", status="verified", created_at=START)
+        )
+        named = [
+            Product(merchant=rows[0]["id"], name=f"Telur Ayam {n:02d}", stock=1) for n in range(25)
+        ]
+        mentioned = [
+            Product(merchant=rows[0]["id"], name=f"Roti Manis {n:02d}", description="Pakai telur.")
+            for n in range(30)
+        ]
+        for product in [*mentioned, *named]:  # the mentions are older (lower ids)
+            product.created_at = product.updated_at = START
+        await Product.insert(*mentioned)
+        await Product.insert(*named)
+        await Merchant.update({Merchant.name: "Toko Sembako"}).where(Merchant.id == rows[0]["id"])
+
+    city_run("malang", eggs)
+
+    def names(page):
+        found = client.get(CATALOGUE, params={"q": "telur", "halaman": str(page)})
+        return re.findall(r'class="card-link" href="[^"]+">([^<]+)<', found.text), found
+
+    first, _ = names(1)
+    assert first == [f"Telur Ayam {n:02d}" for n in range(24, 4, -1)]
+    second, _ = names(2)
+    assert second == [f"Telur Ayam {n:02d}" for n in range(4, -1, -1)] + [
+        f"Roti Manis {n:02d}" for n in range(29, 14, -1)
+    ]
+    third, page = names(3)  # past the name matches: they are counted to find the rest's start
+    assert third == [f"Roti Manis {n:02d}" for n in range(14, -1, -1)]
+    assert 'rel="next"' not in page.text
+    assert client.get(CATALOGUE, params={"q": "telur", "halaman": "4"}).status_code == 404

@@ -21,8 +21,8 @@ PRODUCT_LINK = re.compile(r'href="/malang/umkm-market/produk/(\d+)"')
 QUERIES: dict[str, list[str]] = {
     "q=beras": ["Beras Premium 5 kg"],
     "q=BERAS+premium": ["Beras Premium 5 kg"],
-    "q=kopi": ["Kopi Bubuk Dampit", "Gula Aren Cair", "Crème Brûlée Café"],
-    "q=kop": ["Kopi Bubuk Dampit", "Gula Aren Cair", "Crème Brûlée Café"],
+    "q=kopi": ["Kopi Bubuk Dampit", "Crème Brûlée Café", "Gula Aren Cair"],
+    "q=kop": ["Kopi Bubuk Dampit", "Crème Brûlée Café", "Gula Aren Cair"],
     "q=gula+aren": ["Gula Aren Cair", "Kopi Bubuk Dampit"],
     "q=creme+brulee": ["Crème Brûlée Café"],
     "q=CAFÉ": ["Crème Brûlée Café"],
@@ -31,7 +31,7 @@ QUERIES: dict[str, list[str]] = {
     "q=tempe-keripik": ["Keripik-Tempe SANAN 250gr"],
     "q=1%2C5kg": ["Keripik-Tempe SANAN 250gr"],
     "q=250g": ["Keripik-Tempe SANAN 250gr"],
-    "q=sri": ["Minyak Goreng 2 Liter", "Beras Premium 5 kg", "Keripik-Tempe SANAN 250gr"],
+    "q=sri": ["Keripik-Tempe SANAN 250gr", "Minyak Goreng 2 Liter", "Beras Premium 5 kg"],
     "q=xyz": [],
     "q=%21%21%21": [
         "Keripik-Tempe SANAN 250gr",

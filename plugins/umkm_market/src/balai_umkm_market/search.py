@@ -14,9 +14,11 @@ current city's (the statement names the city itself: raw SQL is not scoped).
 Sort orders:
 
 * ``relevan`` (only with search words, and then the default): products whose
-  *name* holds every word first, then the rest; within each group the
-  best-selling first, then the newest (highest id). This is the same on both
-  databases, unlike BM25 and ``ts_rank``, which do not agree.
+  *name* holds every word first, then the rest; within each group the newest
+  (highest id) first. This is the same on both databases, unlike BM25 and
+  ``ts_rank``, which do not agree, and it is cheap: the index hands out
+  matches in id order, so a page of a word that a hundred thousand products
+  hold reads about twenty of them (see :func:`find_products`).
 * ``harga_naik`` / ``harga_turun``: price up or down (then id).
 * ``rating``: the average rating (in thousandths, integer arithmetic on both
   databases), then the number of ratings, then the newest.
@@ -184,23 +186,64 @@ def parse_catalogue(
     return query, errors
 
 
-def catalogue_statement(query: CatalogueQuery, city: str, engine_type: str) -> tuple[str, list]:
-    """The raw statement (Piccolo ``{}`` placeholders) and its arguments for one page."""
+# Which products a statement reads: every search word anywhere ("all"), every
+# word in the name ("name", the first tier of the best-match order), or the
+# rest ("rest": all but not name, the second tier).
+TIERS = ("all", "name", "rest")
+
+
+def _match(query: CatalogueQuery, sqlite: bool, tier: str) -> tuple[str, str, list]:
+    """The search index join, its condition and arguments for ``tier``."""
+    text = query.text
+    if sqlite:
+        join = "umkm_market_product_fts f JOIN umkm_market_product p ON p.id = f.rowid"
+        words = {
+            "all": text.fts5(),
+            "name": text.fts5("name"),
+            "rest": f"({text.fts5()}) NOT ({text.fts5('name')})",
+        }[tier]
+        return join, "f.umkm_market_product_fts MATCH {}", [words]
+    join = "umkm_market_product_search s JOIN umkm_market_product p ON p.id = s.product_id"
+    if tier == "rest":
+        condition = (
+            "s.document @@ to_tsquery('simple', {}) "
+            "AND NOT s.document @@ to_tsquery('simple', {})"
+        )
+        return join, condition, [text.tsquery(), text.tsquery("A")]
+    weight = "A" if tier == "name" else ""
+    return join, "s.document @@ to_tsquery('simple', {})", [text.tsquery(weight)]
+
+
+def catalogue_statement(
+    query: CatalogueQuery,
+    city: str,
+    engine_type: str,
+    *,
+    tier: str = "all",
+    limit: int = PAGE_SIZE + 1,
+    offset: int | None = None,
+    count: bool = False,
+) -> tuple[str, list]:
+    """A raw statement (Piccolo ``{}`` placeholders) and its arguments.
+
+    Args:
+        query: The checked request.
+        city: The current city's slug (raw SQL is not scoped).
+        engine_type: ``sqlite`` or ``postgres``.
+        tier: With search words, which matches to read (:data:`TIERS`).
+        limit: Rows to read (one more than a page tells whether another follows).
+        offset: Rows to skip (default: the request's page).
+        count: Count the matches instead of reading them.
+    """
     sqlite = engine_type == "sqlite"
-    args: list[Any] = [city]
-    joins = ""
+    source = "umkm_market_product p"
     where = ["p.city = {}", "p.is_active", "m.status = {}"]
-    args.append(MerchantStatus.VERIFIED.value)
-    order = ORDERS.get(query.sort, ORDERS["terbaru"])
+    args: list[Any] = []
     if query.text:
-        if sqlite:
-            joins = " JOIN umkm_market_product_fts f ON f.rowid = p.id"
-            where.append("f.umkm_market_product_fts MATCH {}")
-            args.append(query.text.fts5())
-        else:
-            joins = " JOIN umkm_market_product_search s ON s.product_id = p.id"
-            where.append("s.document @@ to_tsquery('simple', {})")
-            args.append(query.text.tsquery())
+        source, condition, words = _match(query, sqlite, tier)
+        where.append(condition)
+        args += words
+    args = [city, MerchantStatus.VERIFIED.value, *args]
     for condition, value, wanted in (
         ("p.category = {}", query.category, bool(query.category)),
         ("m.district = {}", query.district, bool(query.district)),
@@ -212,25 +255,22 @@ def catalogue_statement(query: CatalogueQuery, city: str, engine_type: str) -> t
             args.append(value)
     if query.in_stock:
         where.append("p.stock > 0")
-    if query.sort == "relevan" and query.text:
-        if sqlite:
-            first = (
-                "p.id IN (SELECT rowid FROM umkm_market_product_fts "
-                "WHERE umkm_market_product_fts MATCH {})"
-            )
-            args.append(query.text.fts5("name"))
-        else:
-            first = "s.document @@ to_tsquery('simple', {})"
-            args.append(query.text.tsquery("A"))
-        order = f"{first} DESC, p.sold_count DESC, p.id DESC"
     # Only constant fragments are joined here; every value is a parameter.
-    sql = (
-        f"SELECT {ROW_COLUMNS} FROM umkm_market_product p "  # noqa: S608
-        f"JOIN umkm_market_merchant m ON m.id = p.merchant{joins} "
-        f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT {{}} OFFSET {{}}"
+    body = (
+        f"FROM {source} JOIN umkm_market_merchant m ON m.id = p.merchant "
+        f"WHERE {' AND '.join(where)}"
     )
-    args += [PAGE_SIZE + 1, (query.page - 1) * PAGE_SIZE]
-    return sql, args
+    if count:
+        return f"SELECT COUNT(*) AS n {body}", args
+    if query.sort == "relevan" and query.text:
+        # Newest first within a tier; on SQLite by the index's own rowid, which
+        # FTS5 hands out in that order, so a page stops after its rows.
+        order = "f.rowid DESC" if sqlite else "p.id DESC"
+    else:
+        order = ORDERS.get(query.sort, ORDERS["terbaru"])
+    skip = (query.page - 1) * PAGE_SIZE if offset is None else offset
+    sql = f"SELECT {ROW_COLUMNS} {body} ORDER BY {order} LIMIT {{}} OFFSET {{}}"
+    return sql, [*args, limit, skip]
 
 
 @dataclass(frozen=True)
@@ -242,34 +282,49 @@ class ProductPage:
 
 
 async def find_products(query: CatalogueQuery) -> ProductPage:
-    """The page of products ``query`` asks for, in the current city."""
-    sql, args = catalogue_statement(query, tk.current_city().slug, Product._meta.db.engine_type)
+    """The page of products ``query`` asks for, in the current city.
+
+    Best match reads the name tier first and the rest only when the page is
+    not full, so a page of a common word costs the same in any catalogue size
+    (a page past the name matches also counts them, once, to know where the
+    rest begins).
+    """
+    city = tk.current_city().slug
+    engine = Product._meta.db.engine_type
+    if not (query.sort == "relevan" and query.text):
+        sql, args = catalogue_statement(query, city, engine)
+        rows = await Product.raw(sql, *args)
+        return ProductPage(rows[:PAGE_SIZE], len(rows) > PAGE_SIZE)
+    sql, args = catalogue_statement(query, city, engine, tier="name")
     rows = await Product.raw(sql, *args)
+    if len(rows) <= PAGE_SIZE:
+        offset = (query.page - 1) * PAGE_SIZE
+        if rows:
+            rest_offset = 0
+        else:
+            sql, args = catalogue_statement(query, city, engine, tier="name", count=True)
+            rest_offset = offset - (await Product.raw(sql, *args))[0]["n"]
+        sql, args = catalogue_statement(
+            query,
+            city,
+            engine,
+            tier="rest",
+            limit=PAGE_SIZE + 1 - len(rows),
+            offset=rest_offset,
+        )
+        rows += await Product.raw(sql, *args)
     return ProductPage(rows[:PAGE_SIZE], len(rows) > PAGE_SIZE)
 
 
 async def products_named(text: TextQuery, limit: int) -> list[dict]:
-    """Public products whose name holds every word of ``text`` (best-selling first)."""
+    """Public products whose name holds every word of ``text``, newest first."""
     if not text:
         return []
-    sqlite = Product._meta.db.engine_type == "sqlite"
-    if sqlite:
-        join = " JOIN umkm_market_product_fts f ON f.rowid = p.id"
-        match = "f.umkm_market_product_fts MATCH {}"
-        words = text.fts5("name")
-    else:
-        join = " JOIN umkm_market_product_search s ON s.product_id = p.id"
-        match = "s.document @@ to_tsquery('simple', {})"
-        words = text.tsquery("A")
-    sql = (
-        f"SELECT {ROW_COLUMNS} FROM umkm_market_product p "  # noqa: S608 (constants only)
-        f"JOIN umkm_market_merchant m ON m.id = p.merchant{join} "
-        f"WHERE p.city = {{}} AND p.is_active AND m.status = {{}} AND {match} "
-        "ORDER BY p.sold_count DESC, p.id DESC LIMIT {}"
+    query = CatalogueQuery(q=" ".join(text.words), text=text, sort="relevan")
+    sql, args = catalogue_statement(
+        query, tk.current_city().slug, Product._meta.db.engine_type, tier="name", limit=limit
     )
-    return await Product.raw(
-        sql, tk.current_city().slug, MerchantStatus.VERIFIED.value, words, limit
-    )
+    return await Product.raw(sql, *args)
 
 
 async def public_districts() -> list[str]:
