@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from balai_pajak.tables import Sppt, Taxpayer, TaxObject
+from balai_pajak.tables import Sppt, TaxObject, Taxpayer
 
 
 async def add_taxpayer(name: str, nik: str = "") -> int:

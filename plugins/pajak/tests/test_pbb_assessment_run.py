@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from balai.testing import write_config
 from balai_pajak.assessment_run import BATCH_SIZE
-from balai_pajak.tables import AssessmentRun, Sppt
+from balai_pajak.tables import AssessmentRun, Sppt, TaxObject
 from pbb_data import demo_pbb
 from pbb_seed import add_bill, add_object, add_taxpayer, bills
 
@@ -239,8 +239,19 @@ def test_run_in_batches_keeps_its_cursor(client, login_as, post_form, city_run, 
 
     async def many():
         payer = await add_taxpayer("Banyak Objek")
-        for n in range(count):
-            await add_object(f"35730100010020{n:04d}", payer, land=10, building=0)
+        await TaxObject.insert(
+            *(
+                TaxObject(
+                    nop=f"35730100010020{n:04d}",
+                    land_area=10,
+                    land_njop_per_m2=1000,
+                    taxpayer=payer,
+                    district="Klojen",
+                    village="Kauman",
+                )
+                for n in range(count)
+            )
+        )
 
     city_run("malang", many)
     login_as("pajak.officer")

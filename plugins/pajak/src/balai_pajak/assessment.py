@@ -19,15 +19,18 @@ in, applied to the whole taxable base (see :mod:`balai_pajak.pbb_rules`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from typing import NamedTuple
 
 from balai_pajak.pbb_rules import PbbRule
 
 
-@dataclass(frozen=True)
-class SpptFigures:
-    """The computed part of one bill (what the ``Sppt`` row stores besides the object)."""
+class SpptFigures(NamedTuple):
+    """The computed part of one bill (what the ``Sppt`` row stores besides the object).
+
+    A named tuple: a yearly run makes one per tax object, and tuples are cheap.
+    """
 
     njop_land: int
     njop_building: int
@@ -38,6 +41,12 @@ class SpptFigures:
     tax_due: int
     due_date: date
     regulation: str
+
+
+@lru_cache(maxsize=64)
+def _due_date(rule: PbbRule, year: int, issued_on: date) -> date:
+    """The rule's due date, computed once per run instead of once per object."""
+    return rule.due_date(year, issued_on)
 
 
 def njop_of(obj: Mapping) -> tuple[int, int, int]:
@@ -94,6 +103,6 @@ def assess(
         taxable_base=taxable,
         rate_ppm=rate,
         tax_due=tax,
-        due_date=rule.due_date(year, issued_on),
+        due_date=_due_date(rule, year, issued_on),
         regulation=rule.regulation,
     )

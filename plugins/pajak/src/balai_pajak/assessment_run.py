@@ -34,7 +34,8 @@ from balai_pajak.pbb_rules import NoRuleError, PbbRule, pbb_settings
 from balai_pajak.tables import AssessmentRun, RunStatus, Sppt, SpptStatus, TaxObject
 
 JOB_NAME = "pajak.assess_year"
-BATCH_SIZE = 1000
+BATCH_SIZE = 5000
+UNPAID = SpptStatus.UNPAID.value
 # Reasons a run failed, stored in ``message`` and translated when shown.
 NO_RULE = "no_rule"
 
@@ -116,7 +117,7 @@ def bill_row(
         figures.tax_due,
         figures.due_date,
         figures.regulation,
-        SpptStatus.UNPAID.value,
+        UNPAID,
         0,
         0,
         "",
