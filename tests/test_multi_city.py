@@ -18,8 +18,11 @@ DEMO = bundled_root("examples") / "demo.toml"
 def demo_app(balai_app_factory, tmp_path: Path):
     """The demo instance file with every installed plugin, on the test database."""
     config = load_config(DEMO, environ={"BALAI_SECRET_KEY": TEST_SECRET_KEY})
-    # No job runner here: these tests are about pages, not the scheduler.
-    return balai_app_factory(replace(config, data_dir=tmp_path / "data", run_jobs=False))
+    # The demo's own setting: the job runner works while the pages are tested, and
+    # every test's shut-down stops it (see core/tests/test_jobs_shutdown.py).
+    app = balai_app_factory(replace(config, data_dir=tmp_path / "data"))
+    assert app.ui.jobs.autostart
+    return app
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import test_payments_support as support
 from balai import toolkit as tk
-from balai.payments import jobs, ledger, reconcile, runtime
+from balai.payments import jobs, ledger, reconcile
 from balai.payments.tables import PaymentInvoice
 from test_payments_support import (
     TOKO,
@@ -99,7 +99,6 @@ def test_expiry_moves_overdue_invoices_once_and_tells_the_plugin(client, balai_a
 
 
 def test_expiry_and_reconciliation_run_through_the_job_runner(client, balai_app, city_run, toko):
-    assert runtime.active_app() is balai_app.litestar
     invoice = new_invoice(city_run, due_in=timedelta(seconds=1))
     city = balai_app.ui.config.cities["malang"]
 

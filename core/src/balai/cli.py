@@ -613,7 +613,12 @@ def jobs(ctx: click.Context, config_path: Path | None) -> None:
         )
     )
     click.echo("")
-    statuses = {"ok": _("ok"), "failed": _("failed"), "running": _("running")}
+    statuses = {
+        "ok": _("ok"),
+        "failed": _("failed"),
+        "running": _("running"),
+        "stopped": _("stopped"),
+    }
     rows = [
         [
             run.job,
@@ -627,9 +632,33 @@ def jobs(ctx: click.Context, config_path: Path | None) -> None:
     click.echo(_table([_("job"), _("city"), _("last run"), _("started"), _("error")], rows))
 
 
+def _job_arguments(pairs: tuple[str, ...]) -> dict[str, Any]:
+    """``NAME=VALUE`` pairs as keyword arguments; a value that reads as JSON is taken as such."""
+    import json
+
+    found: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier() or name == "context":
+            _fail(_("Give job arguments as NAME=VALUE (not %(pair)s).", pair=pair))
+        try:
+            found[name] = json.loads(raw)
+        except ValueError:
+            found[name] = raw
+    return found
+
+
 @jobs.command("run")
 @click.argument("name")
 @click.option("--city", "city_slug", required=True, help="Slug of the city to run the job for.")
+@click.option(
+    "--arg",
+    "pairs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="An argument for the job, as toolkit.enqueue would pass it (e.g. run_id=7); repeatable.",
+)
 @click.option(
     "--config",
     "config_path",
@@ -637,8 +666,18 @@ def jobs(ctx: click.Context, config_path: Path | None) -> None:
     help=CONFIG_HELP,
 )
 @click.pass_context
-def jobs_run(ctx: click.Context, name: str, city_slug: str, config_path: Path | None) -> None:
-    """Run the job NAME for one city now and print the result (exit 1 if it failed)."""
+def jobs_run(
+    ctx: click.Context,
+    name: str,
+    city_slug: str,
+    pairs: tuple[str, ...],
+    config_path: Path | None,
+) -> None:
+    """Run the job NAME for one city now and print the result (exit 1 if it failed).
+
+    The run gets the same application (configuration, plugins) as in a
+    server's worker; on-demand jobs that need arguments get them with --arg.
+    """
     from balai.asgi import connected
     from balai.jobs.catalog import UnknownJobError
 
@@ -646,11 +685,24 @@ def jobs_run(ctx: click.Context, name: str, city_slug: str, config_path: Path | 
     city = app.ui.config.cities.get(city_slug)
     if city is None:
         _fail(_("No city %(city)s in this instance.", city=city_slug))
+    kwargs = _job_arguments(pairs)
+    try:
+        missing = app.ui.jobs.catalog.get(name, city).missing_arguments(kwargs)
+    except UnknownJobError as exc:
+        _fail(_("Cannot run %(job)s: %(reason)s", job=name, reason=str(exc)))
+    if missing:
+        _fail(
+            _(
+                "%(job)s needs the argument(s) %(names)s: give --arg NAME=VALUE.",
+                job=name,
+                names=", ".join(missing),
+            )
+        )
 
     async def run() -> Any:
         async with connected(app):
             await _require_migrated(app)
-            return await app.ui.jobs.runner.run_now(name, city)
+            return await app.ui.jobs.runner.run_now(name, city, **kwargs)
 
     try:
         result = asyncio.run(run())

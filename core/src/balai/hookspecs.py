@@ -204,7 +204,14 @@ def scheduled_jobs() -> Sequence[Any]:
     * ``run``: ``async def run(city, **kwargs) -> None``. The runner calls it
       inside ``toolkit.city_scope(city)`` for every city that enables your
       plugin (the core's built-in services: every city), so ``CityTable``
-      queries see that city's rows only;
+      queries see that city's rows only. A job runs without a request; when
+      it needs the application (the plugin registry to call hooks, the
+      instance configuration, ``request.app`` in a handler), name a keyword
+      parameter ``context``: ``async def run(city, *, context, **kwargs)``
+      then also gets a ``toolkit.JobContext`` (``city``, ``job``, ``run_id``,
+      ``worker``, ``app``, ``ui`` = ``app.state.ui``), the same whether a
+      server's worker, ``balai jobs run`` or a test runs it. Never keep the
+      application in a module global;
     * a schedule: ``every=timedelta(...)`` (slots aligned to the Unix epoch:
       ``timedelta(minutes=5)`` runs at :00, :05, ...; at least 10 seconds) or
       ``daily_at=datetime.time(...)`` in the city's local time (``02:00`` in
@@ -220,12 +227,16 @@ def scheduled_jobs() -> Sequence[Any]:
     run once when one starts (only the latest slot, no back-filling). An
     exception is logged and recorded as a failed run with its error, and the
     job is tried again at its next slot; other jobs are not affected. Write
-    jobs to be idempotent: a worker killed mid-run leaves the run ``running``
-    and it is not repeated.
+    jobs to be idempotent: a worker that shuts down mid-run cancels the run,
+    records it ``stopped`` and releases its claim, and another worker runs
+    it again (the same slot, or the enqueued run); a worker killed outright
+    leaves the run ``running`` and it is not repeated.
 
     One-off runs: ``await toolkit.enqueue("<slug>.<what>", city, **kwargs)``
     calls ``run(city, **kwargs)`` soon in some worker, once; the arguments
-    must be JSON-serialisable (pass ids, not personal data).
+    must be JSON-serialisable (pass ids, not personal data; ``context`` is
+    reserved). By hand: ``balai jobs run <slug>.<what> --city <city> --arg
+    run_id=7``.
 
     Example::
 

@@ -35,7 +35,7 @@ from balai.i18n import gettext, ngettext, pgettext, rupiah
 from balai.imports.types import ImportColumn, ImportContext, Importer, RowError, import_url
 from balai.jobs.catalog import UnknownJobError
 from balai.jobs.service import enqueue
-from balai.jobs.types import Job
+from balai.jobs.types import Job, JobContext
 from balai.notifications.channels import Channel as NotificationChannel
 from balai.notifications.channels import (
     ChannelContext,
@@ -95,6 +95,7 @@ __all__ = [
     "InvoiceItem",
     "InvoiceStatus",
     "Job",
+    "JobContext",
     "LedgerError",
     "Licence",
     "NavItem",

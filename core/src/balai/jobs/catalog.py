@@ -6,7 +6,7 @@ import inspect
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from balai.jobs.types import Job
+from balai.jobs.types import CONTEXT_PARAMETER, Job
 from balai.plugins import BUILTIN_SLUGS, PluginError, PluginRegistry
 from balai.tenants import City
 
@@ -26,6 +26,38 @@ class DeclaredJob:
     def name(self) -> str:
         """The job's namespaced name."""
         return self.job.name
+
+    @property
+    def takes_context(self) -> bool:
+        """Whether the job's ``run`` names a ``context`` parameter (a ``JobContext``)."""
+        return takes_context(self.job.run)
+
+    def missing_arguments(self, kwargs: dict[str, object]) -> list[str]:
+        """The parameters ``run`` requires that ``kwargs`` lacks (city and context aside)."""
+        try:
+            parameters = list(inspect.signature(self.job.run).parameters.values())[1:]
+        except (TypeError, ValueError):  # a callable without a signature: nothing to check
+            return []
+        return [
+            p.name
+            for p in parameters
+            if p.default is inspect.Parameter.empty
+            and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+            and p.name != CONTEXT_PARAMETER
+            and p.name not in kwargs
+        ]
+
+
+def takes_context(run: object) -> bool:
+    """Whether ``run`` accepts a keyword argument named ``context`` by name."""
+    try:
+        parameter = inspect.signature(run).parameters.get(CONTEXT_PARAMETER)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return parameter is not None and parameter.kind in (
+        inspect.Parameter.POSITIONAL_OR_KEYWORD,
+        inspect.Parameter.KEYWORD_ONLY,
+    )
 
 
 class JobCatalog:

@@ -15,6 +15,10 @@ from typing import Any
 from balai.jobs.tables import RUNNING, JobRun
 
 LOCK_PREFIX = "balai:jobs:lock:"
+# Delete the lock only if this worker still holds it (compare-and-delete).
+_RELEASE = (
+    "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
+)
 
 
 def scheduled_key(job_name: str, city_slug: str, slot: datetime) -> str:
@@ -81,3 +85,8 @@ class Claims:
             .returning(JobRun.id)
         )
         return inserted[0]["id"] if inserted else None
+
+    async def release(self, key: str) -> None:
+        """Give up the Redis lock on ``key`` if this worker holds it (the runner frees the row)."""
+        if self.redis is not None:
+            await self.redis.eval(_RELEASE, 1, LOCK_PREFIX + key, self.worker)

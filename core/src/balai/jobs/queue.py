@@ -81,6 +81,12 @@ class JobQueue(Protocol):
     async def recover(self) -> int:
         """Hand back entries that dead workers took; return how many."""
 
+    async def release(self, entry: QueueEntry) -> None:
+        """Put an entry this worker took back in the queue (its run was stopped)."""
+
+    async def hand_back(self) -> int:
+        """Put every entry this worker still holds back in the queue (at shut-down)."""
+
 
 class DatabaseQueue:
     """The queue in table ``balai_jobs_queue``, polled by the runner."""
@@ -146,6 +152,23 @@ class DatabaseQueue:
         await QueuedJob.update({QueuedJob.status: DONE if ok else FAILED}).where(
             QueuedJob.token == entry.token
         )
+
+    async def release(self, entry: QueueEntry) -> None:
+        """Queue the entry's row again (it was taken by this worker)."""
+        await QueuedJob.update({QueuedJob.status: QUEUED, QueuedJob.claimed_by: ""}).where(
+            (QueuedJob.token == entry.token)
+            & (QueuedJob.status == RUNNING)
+            & (QueuedJob.claimed_by == self.worker)
+        )
+
+    async def hand_back(self) -> int:
+        """Queue again the rows this worker took and did not finish; return how many."""
+        back = (
+            await QueuedJob.update({QueuedJob.status: QUEUED, QueuedJob.claimed_by: ""})
+            .where((QueuedJob.status == RUNNING) & (QueuedJob.claimed_by == self.worker))
+            .returning(QueuedJob.id)
+        )
+        return len(back)
 
     async def recover(self, stale_after: timedelta = STALE_AFTER) -> int:
         """Queue again the rows a worker took but never started; return how many.
@@ -219,6 +242,23 @@ class RedisQueue:
     async def finish(self, entry: QueueEntry, ok: bool) -> None:
         """Drop the entry from this worker's processing list (the run row keeps the outcome)."""
         await self.redis.lrem(self.processing, 1, entry.raw)
+
+    async def release(self, entry: QueueEntry) -> None:
+        """Move the entry from this worker's list back to the end taken next."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.lrem(self.processing, 1, entry.raw)
+            pipe.rpush(QUEUE_KEY, entry.raw)
+            removed, _ = await pipe.execute()
+        if not removed:  # not ours any more (recovered meanwhile): undo the push
+            await self.redis.lrem(QUEUE_KEY, -1, entry.raw)
+
+    async def hand_back(self) -> int:
+        """Move everything left in this worker's list back to the queue, oldest taken next."""
+        moved = 0
+        while await self.redis.lmove(self.processing, QUEUE_KEY, "LEFT", "RIGHT") is not None:
+            moved += 1
+        await self.redis.delete(HEARTBEAT_PREFIX + self.worker)
+        return moved
 
     async def recover(self) -> int:
         """Put back the entries of workers whose heartbeat expired; return how many."""

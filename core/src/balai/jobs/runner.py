@@ -11,6 +11,14 @@ slot; it never stops the other jobs or the runner.
 
 A slot missed while no worker was up is run once when a worker next ticks
 (the latest slot only: no back-filling of older ones).
+
+Stopping (the application's shut-down) is prompt and loses nothing: the run
+in progress is cancelled and recorded as ``stopped``, and its claim is
+released (the run row gives up its claim key, the Redis lock is deleted), so
+the same slot can be claimed again; one-off entries this worker took are
+handed back to the queue. Another worker (or this one's successor) then runs
+them. A job that does not end within the grace period once cancelled is left
+behind, its claim released all the same.
 """
 
 from __future__ import annotations
@@ -31,12 +39,15 @@ from balai.jobs.catalog import DeclaredJob, JobCatalog, UnknownJobError
 from balai.jobs.claims import Claims, once_key, scheduled_key
 from balai.jobs.queue import DatabaseQueue, JobQueue, QueueEntry, RedisQueue
 from balai.jobs.slots import current_slot, slot_ttl
-from balai.jobs.tables import FAILED, OK, ONCE, SCHEDULED, JobRun
+from balai.jobs.tables import FAILED, OK, ONCE, RUNNING, SCHEDULED, STOPPED, JobRun
+from balai.jobs.types import JobContext
 from balai.tenants import City, city_scope
 
 log = logging.getLogger("balai.jobs")
 ERROR_LIMIT = 4000
 ONCE_TTL = timedelta(days=2)
+CLEANUP_SECONDS = 5.0
+STOPPED_ERROR = "stopped: the worker shut down during the run; released for another worker"
 
 
 def new_worker_id() -> str:
@@ -79,6 +90,9 @@ class JobRunner:
         worker: This runner's id (default: host-pid-random).
         tick: Seconds between scheduling passes.
         clock: Returns the current aware time (tests pass a fixed one).
+        app: The litestar application, handed to jobs that take a
+            :class:`~balai.jobs.types.JobContext`.
+        grace: Seconds :meth:`stop` waits for a cancelled run to end.
     """
 
     def __init__(
@@ -90,6 +104,8 @@ class JobRunner:
         worker: str | None = None,
         tick: float = 15.0,
         clock: Callable[[], datetime] = utc_now,
+        app: Any = None,
+        grace: float = 10.0,
     ) -> None:
         self.catalog = catalog
         self.cities = cities
@@ -97,11 +113,16 @@ class JobRunner:
         self.worker = worker or new_worker_id()
         self.tick = tick
         self.clock = clock
+        self.app = app
+        self.grace = grace
         self.claims = Claims(self.worker, redis)
         self.queue: JobQueue = (
             RedisQueue(redis, self.worker) if redis is not None else DatabaseQueue(self.worker)
         )
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        # Runs in progress: run id -> (claim key, queue entry of a one-off run).
+        self._current: dict[int, tuple[str, QueueEntry | None]] = {}
         # The last slot this runner claimed or saw taken, per (job, city): no
         # need to ask the database (or Redis) again every tick.
         self._decided: dict[tuple[str, str], datetime] = {}
@@ -118,11 +139,14 @@ class JobRunner:
         results: list[RunResult] = []
         for city in self.cities.values():
             for item in self.catalog.for_city(city):
+                if self._stopping:
+                    return results
                 slot = current_slot(item.job, city.tz, now)
                 if slot is None or self._decided.get((item.name, city.slug)) == slot:
                     continue  # on demand only, or this worker already tried this slot
+                key = scheduled_key(item.name, city.slug, slot)
                 run_id = await self.claims.claim(
-                    key=scheduled_key(item.name, city.slug, slot),
+                    key=key,
                     job=item.name,
                     city=city.slug,
                     kind=SCHEDULED,
@@ -131,7 +155,7 @@ class JobRunner:
                 )
                 self._decided[(item.name, city.slug)] = slot
                 if run_id is not None:
-                    results.append(await self._perform(item, city, slot, run_id, {}))
+                    results.append(await self._perform(item, city, slot, run_id, {}, key))
         return results
 
     async def run_queued(self, limit: int = 20, *, wait_seconds: float = 0) -> list[RunResult]:
@@ -142,6 +166,8 @@ class JobRunner:
             entries = await self.queue.take(limit)
         results: list[RunResult] = []
         for entry in entries:
+            if self._stopping:
+                break  # the rest goes back to the queue when the runner stops
             result = await self._run_entry(entry)
             await self.queue.finish(entry, result is not None and result.status == OK)
             if result is not None:
@@ -157,8 +183,9 @@ class JobRunner:
         except UnknownJobError as exc:
             log.error("queued run %s dropped: %s", entry.token, exc)
             return RunResult(entry.job, entry.city, entry.enqueued_at, FAILED, str(exc))
+        key = once_key(entry.token)
         run_id = await self.claims.claim(
-            key=once_key(entry.token),
+            key=key,
             job=item.name,
             city=city.slug,
             kind=ONCE,
@@ -167,7 +194,7 @@ class JobRunner:
         )
         if run_id is None:
             return None  # delivered twice; the first delivery ran it
-        return await self._perform(item, city, entry.enqueued_at, run_id, entry.kwargs)
+        return await self._perform(item, city, entry.enqueued_at, run_id, entry.kwargs, key, entry)
 
     async def run_now(self, name: str, city: City, **kwargs: Any) -> RunResult:
         """Run job ``name`` for ``city`` at once, recorded as a one-off run (``balai jobs run``).
@@ -177,8 +204,9 @@ class JobRunner:
         """
         item = self.catalog.get(name, city)
         entry = QueueEntry(job=name, city=city.slug, kwargs=kwargs)
+        key = once_key(entry.token)
         run_id = await self.claims.claim(
-            key=once_key(entry.token),
+            key=key,
             job=name,
             city=city.slug,
             kind=ONCE,
@@ -186,12 +214,26 @@ class JobRunner:
             ttl=ONCE_TTL,
         )
         assert run_id is not None, "a fresh token cannot be taken"
-        return await self._perform(item, city, entry.enqueued_at, run_id, kwargs)
+        return await self._perform(item, city, entry.enqueued_at, run_id, kwargs, key)
+
+    def context_for(self, item: DeclaredJob, city: City, run_id: int) -> JobContext:
+        """The :class:`~balai.jobs.types.JobContext` of one run."""
+        return JobContext(city=city, job=item.name, run_id=run_id, worker=self.worker, app=self.app)
 
     async def _perform(
-        self, item: DeclaredJob, city: City, slot: datetime, run_id: int, kwargs: dict[str, Any]
+        self,
+        item: DeclaredJob,
+        city: City,
+        slot: datetime,
+        run_id: int,
+        kwargs: dict[str, Any],
+        key: str,
+        entry: QueueEntry | None = None,
     ) -> RunResult:
         status, error = OK, ""
+        if item.takes_context:
+            kwargs = {**kwargs, "context": self.context_for(item, city, run_id)}
+        self._current[run_id] = (key, entry)
         try:
             with city_scope(city):
                 await asyncio.wait_for(
@@ -204,24 +246,57 @@ class JobRunner:
             )
             log.error("job %s timed out for %s (slot %s)", item.name, city.slug, slot.isoformat())
         except asyncio.CancelledError:
-            await self._record(run_id, FAILED, "cancelled: the worker stopped during the run")
+            log.warning("job %s for %s stopped mid-run; released", item.name, city.slug)
+            await self._release_bounded(run_id)
             raise
         except Exception as exc:  # one failing job must not stop the others
             status, error = FAILED, describe_error(exc)
             log.exception("job %s failed for %s (slot %s)", item.name, city.slug, slot.isoformat())
+        self._current.pop(run_id, None)
         await self._record(run_id, status, error)
         return RunResult(item.name, city.slug, slot, status, error, run_id)
 
     async def _record(self, run_id: int, status: str, error: str) -> None:
+        # Only a run still ``running``: one released at shut-down keeps ``stopped``.
         await JobRun.update(
             {JobRun.status: status, JobRun.error: error, JobRun.finished_at: utc_now()}
-        ).where(JobRun.id == run_id)
+        ).where((JobRun.id == run_id) & (JobRun.status == RUNNING))
+
+    async def _release_bounded(self, run_id: int) -> None:
+        """Release a run in progress (see :meth:`_release`), giving up after a few seconds."""
+        claimed = self._current.pop(run_id, None)
+        if claimed is None:
+            return
+        try:
+            await asyncio.wait_for(self._release(run_id, *claimed), CLEANUP_SECONDS)
+        except Exception:  # the database or Redis is gone: the claim expires the slow way
+            log.exception("could not release run %s of worker %s", run_id, self.worker)
+
+    async def _release(self, run_id: int, key: str, entry: QueueEntry | None) -> None:
+        """Record the run as ``stopped`` and free its claim, so that another worker can run it.
+
+        The run row keeps its history under a claim key of its own
+        (``stopped|<id>``); the slot's key, the Redis lock and a one-off run's
+        queue entry become available again.
+        """
+        await JobRun.update(
+            {
+                JobRun.status: STOPPED,
+                JobRun.error: STOPPED_ERROR,
+                JobRun.finished_at: utc_now(),
+                JobRun.claim_key: f"{STOPPED}|{run_id}",
+            }
+        ).where((JobRun.id == run_id) & (JobRun.status == RUNNING))
+        await self.claims.release(key)
+        if entry is not None:
+            await self.queue.release(entry)
 
     # --- the background task --------------------------------------------
 
     def start(self) -> None:
         """Start the runner's task on the running event loop."""
         if self._task is None or self._task.done():
+            self._stopping = False
             self._task = asyncio.get_running_loop().create_task(
                 self._loop(), name=f"balai-jobs-{self.worker}"
             )
@@ -231,27 +306,38 @@ class JobRunner:
         """Whether the background task is running."""
         return self._task is not None and not self._task.done()
 
-    async def stop(self, grace: float = 10.0) -> None:
-        """Stop the task (a run in progress is cancelled and recorded as failed).
+    async def stop(self, grace: float | None = None) -> None:
+        """Stop the task; what it was doing is left for another worker.
 
-        Waits up to ``grace`` seconds for it to end; a job that ignores its
-        cancellation is left behind with an error in the log rather than
-        holding up the application's shut-down.
+        A run in progress is cancelled, recorded as ``stopped`` and its claim
+        released; queue entries this worker took and did not finish go back
+        to the queue. Waits up to ``grace`` seconds (default: the runner's
+        ``grace``) for the task to end; a job that ignores its cancellation
+        is left behind with an error in the log, its claim released, rather
+        than holding up the application's shut-down.
         """
+        grace = self.grace if grace is None else grace
         task, self._task = self._task, None
         if task is None:
             return
+        self._stopping = True
         task.cancel()
         done, _ = await asyncio.wait({task}, timeout=grace)
         if not done:
             log.error("job runner %s did not stop within %s s", self.worker, grace)
+            for run_id in list(self._current):
+                await self._release_bounded(run_id)
             return
+        try:
+            await asyncio.wait_for(self.queue.hand_back(), CLEANUP_SECONDS)
+        except Exception:  # the entries come back through recover() after a while
+            log.exception("job runner %s could not hand its queue entries back", self.worker)
         with contextlib.suppress(asyncio.CancelledError):
             task.result()
 
     async def _loop(self) -> None:
         log.info("job runner %s started", self.worker)
-        while True:
+        while not self._stopping:
             try:
                 await self.run_due()
                 await self.queue.recover()
@@ -262,5 +348,7 @@ class JobRunner:
             except asyncio.CancelledError:
                 raise
             except Exception:  # the database or Redis was unreachable: try again next tick
+                if self._stopping:
+                    return
                 log.exception("job runner pass failed; retrying in %s s", self.tick)
             await asyncio.sleep(self.tick)

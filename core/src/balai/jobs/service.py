@@ -3,8 +3,12 @@
 :func:`balai.web.app.create_app` builds one :class:`JobService` per
 application and makes it the active one (as it binds the database): the
 facade function :func:`enqueue` reaches it without a request. The
-application's start-up starts its runner when ``[instance] run_jobs`` is
-true and its shut-down stops it.
+factory then binds the service to the litestar application it built
+(:meth:`JobService.bind`), which the runner hands to jobs that take a
+``context`` (:class:`~balai.jobs.types.JobContext`): that is how a job
+reaches the configuration and the plugin registry, in a server's worker as
+under ``balai jobs run``. The application's start-up starts its runner when
+``[instance] run_jobs`` is true and its shut-down stops it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from balai.config import Config
 from balai.jobs.catalog import JobCatalog, UnknownJobError
 from balai.jobs.queue import QueueEntry
 from balai.jobs.runner import JobRunner
+from balai.jobs.types import CONTEXT_PARAMETER
 from balai.plugins import PluginRegistry
 from balai.tenants import City
 
@@ -37,6 +42,10 @@ class JobService:
         catalog = JobCatalog.from_registry(registry)
         runner = JobRunner(catalog, config.cities, redis=redis)
         return cls(catalog=catalog, runner=runner, autostart=config.run_jobs)
+
+    def bind(self, app: Any) -> None:
+        """Give the runner the litestar ``app`` (for the jobs' ``JobContext.app``)."""
+        self.runner.app = app
 
     def activate(self) -> None:
         """Make this the service :func:`enqueue` uses."""
@@ -83,10 +92,12 @@ async def enqueue(job_name: str, city: City, **kwargs: Any) -> str:
 
     Raises:
         UnknownJobError: no such job, or the city does not run it.
-        TypeError: an argument cannot be stored as JSON.
+        TypeError: an argument cannot be stored as JSON, or is named ``context``.
     """
     service = active_service()
     service.catalog.get(job_name, city)
+    if CONTEXT_PARAMETER in kwargs:
+        raise TypeError(f"{CONTEXT_PARAMETER!r} is given by the runner, not by enqueue")
     try:
         kwargs = json.loads(json.dumps(kwargs))
     except (TypeError, ValueError) as exc:

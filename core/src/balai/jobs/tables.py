@@ -14,6 +14,7 @@ from piccolo.table import Table
 RUNNING = "running"
 OK = "ok"
 FAILED = "failed"
+STOPPED = "stopped"  # cut short by a worker's shut-down; the claim was released
 QUEUED = "queued"
 DONE = "done"
 

@@ -9,7 +9,7 @@ from datetime import time, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    pass
+    from balai.tenants import City
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9_.\-]+$")
 MIN_INTERVAL = timedelta(seconds=10)
@@ -25,7 +25,9 @@ class Job:
             ``toolkit.city_scope(city)`` for each city that enables the
             owning plugin (built-in services: every city). Scheduled runs get
             no keyword arguments; one-off runs get the ones given to
-            ``toolkit.enqueue``.
+            ``toolkit.enqueue``. A function that names a parameter
+            ``context`` (``async def run(city, *, context, **kwargs)``) also
+            gets a :class:`JobContext`.
         every: Run at every multiple of this interval (slots aligned to the
             Unix epoch, so every worker computes the same slots).
         daily_at: Run once a day at this wall-clock time in the city's zone.
@@ -81,3 +83,43 @@ def span_text(delta: timedelta) -> str:
         if seconds % size == 0:
             return f"{seconds // size}{unit}"
     return f"{seconds}s"
+
+
+CONTEXT_PARAMETER = "context"
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a run may need besides its city: given to jobs whose ``run`` names ``context``.
+
+    A job runs without a request, so it cannot reach the application through
+    ``request.app``; the runner hands it the same application here, the one
+    that built the runner (a worker's server, ``balai jobs run``, a test app).
+
+    Attributes:
+        city: The city of the run (also the current city of the run's scope).
+        job: The job's name.
+        run_id: The id of the run's record (``balai jobs`` lists it).
+        worker: The id of the worker performing the run.
+        app: The litestar application, as ``request.app`` is in a handler;
+            ``app.state.ui`` holds the instance configuration and the plugin
+            registry. ``None`` only for a runner built without an
+            application (the core's own unit tests).
+    """
+
+    city: City
+    job: str
+    run_id: int
+    worker: str
+    app: Any = None
+
+    @property
+    def ui(self) -> Any:
+        """The application's state (``app.state.ui``): configuration, registry, database.
+
+        Raises:
+            RuntimeError: the runner was built without an application.
+        """
+        if self.app is None:
+            raise RuntimeError(f"job {self.job!r} needs the application, and this runner has none")
+        return self.app.state.ui

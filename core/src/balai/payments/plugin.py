@@ -7,7 +7,7 @@ from typing import Any
 from balai import __version__
 from balai.auth.access import current_user
 from balai.hookimpl import hookimpl
-from balai.payments import api, jobs, labels, office, pages, perms, runtime, service, widgets
+from balai.payments import api, jobs, labels, office, pages, perms, service, widgets
 from balai.payments.providers import builtin_providers
 from balai.types import Dimension, NavItem, PluginInfo, Routes
 
@@ -93,12 +93,6 @@ async def dashboard_widgets(request: Any, period: Any):
 def template_context(request: Any) -> dict[str, Any]:
     """``status_title(value)``: an invoice status in the page's language."""
     return {"status_title": labels.status_title}
-
-
-@hookimpl
-def startup(app: Any) -> None:
-    """Remember the app for the jobs, which run without a request."""
-    runtime.remember(app)
 
 
 @hookimpl

@@ -291,6 +291,7 @@ def create_app(
     undeclared = undeclared_permissions(litestar, access)
     if undeclared:
         raise StartupError("Guards name undeclared permissions: " + ", ".join(undeclared))
+    ui.jobs.bind(litestar)  # jobs reach the app through their JobContext
     return BalaiApp(litestar, ui)
 
 
