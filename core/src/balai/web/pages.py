@@ -7,8 +7,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from balai.auth.access import PUBLIC
-from balai.i18n import LANGUAGES, current_locale
-from balai.i18n import gettext as _
+from balai.i18n import LANGUAGES, current_locale, translations
 from balai.tenants import current_city_or_none
 from balai.web.rendering import base_url, render, safe_next, static_url
 from balai.web.tenancy import LANG_COOKIE
@@ -40,11 +39,13 @@ async def home(request: Request) -> Response:
         return Response(body, media_type="text/html")
     tiles = await ui.registry.gather(city, "home_tiles", request=request)
     tiles.sort(key=lambda t: (t.order, t.title))
+    translate = translations().gettext  # one lookup for every tile's texts
+    root = request.scope["root_path"]
     shown = [
         {
-            "title": _(t.title),
-            "text": _(t.text),
-            "href": request.scope["root_path"] + t.href,
+            "title": translate(t.title),
+            "text": translate(t.text),
+            "href": root + t.href,
             "icon": t.icon,
         }
         for t in tiles
