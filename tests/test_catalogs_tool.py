@@ -284,3 +284,7 @@ def test_a_plugin_translation_the_core_overrides_is_reported():
     [problem] = i18n_tool.shadowed_translations("balai_pasar", plugin, core)
     assert problem.msgid == "Open"
     assert "'Buka' wins over 'Terbuka'" in problem.reason
+
+
+def test_babel_cfg_mirrors_the_built_in_map():
+    assert i18n_tool.load_mapping(REPO_ROOT / "babel.cfg") == i18n_tool.load_mapping()

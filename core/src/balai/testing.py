@@ -31,6 +31,12 @@ that depends on Balai gets these fixtures without importing anything:
 ``postgres_url`` / ``redis_url``
     For tests that need those servers: skipped with a reason when the
     variable is unset, failed when it is set and the server does not answer.
+
+:func:`assert_catalog_complete`
+    A plugin's translation check, for its own test suite (no fixture needed)::
+
+        def test_every_message_is_translated():
+            balai.testing.assert_catalog_complete("balai_pasar")
 """
 
 from __future__ import annotations
@@ -338,6 +344,54 @@ def run_queued_jobs(app: Any, city_slug: str | None = None) -> list[Any]:
         return done
 
     return run_in_city(app, slug, drain)
+
+
+def assert_catalog_complete(package: str) -> None:
+    """Fail unless the installed package ``package`` is fully translated into Indonesian.
+
+    The check ``tests/test_catalogs.py`` runs in the Balai repository, for a
+    plugin's own tests: its msgids are extracted from the package's Python
+    code and templates (gettext calls, and the texts handed to ``PluginInfo``,
+    ``NavItem``, ``Job``, ``Widget``... see ``balai.i18n_check.MSGID_ARGUMENTS``)
+    and each needs a non-empty, non-fuzzy ``msgstr`` in
+    ``<package>/locale/id/LC_MESSAGES/messages.po`` or in the core's catalog.
+    Also reported: translations (``id`` and ``en``) whose ``%(name)s``
+    placeholders differ from the msgid, translations the core's own
+    translation of the same msgid hides, and text built before translation
+    (``tk._(f"Hi {name}")``).
+
+    Args:
+        package: The plugin's import package, e.g. ``"balai_pasar"``.
+
+    Raises:
+        AssertionError: listing each problem and the command that fixes it
+            (``python -m balai.i18n_check update <folder>``, then translate).
+    """
+    from balai import i18n_check
+
+    try:
+        target = i18n_check.package_target(package)
+    except SystemExit as exc:  # the command-line helper's way of saying "no such package"
+        raise AssertionError(str(exc)) from None
+    template = i18n_check.extract(target.roots, project=target.name)
+    own = i18n_check.read_catalog(i18n_check.catalog_path(target.locale_dir, "id"), "id")
+    english = i18n_check.read_catalog(i18n_check.catalog_path(target.locale_dir, "en"), "en")
+    core = i18n_check.core_catalog()
+    fallbacks = [core] if core is not None else []
+    problems = [
+        *i18n_check.check(target.name, template, own, fallbacks),
+        *i18n_check.placeholder_mismatches(target.name, english),
+        *(i18n_check.shadowed_translations(target.name, own, core) if core is not None else []),
+        *i18n_check.misused_calls(target.roots),
+    ]
+    if problems:
+        listed = "\n".join(f"  - {p}" for p in problems)
+        raise AssertionError(
+            f"{len(problems)} translation problem(s) in {target.name} "
+            f"({i18n_check.catalog_path(target.locale_dir, 'id')}):\n{listed}\n"
+            f"Run `python -m balai.i18n_check update {target.roots[0]}`, then fill the "
+            "empty msgstr entries of locale/id (keep each %(name)s as in the msgid)."
+        )
 
 
 def build_app(
