@@ -109,8 +109,9 @@ class PajakTwin:
         facts = self.twin.facts
         assert facts is not None
         context = self.twin.context(page_path(request), token, user, flashes)
-        # The templates read litestar's path, which drops a trailing slash.
+        # The page's own path as the platform gives it: litestar drops a trailing slash.
         context["request"] = PageRequest(PageURL(request.url.path))
+        context["page_path"] = request.scope["path"]
         context.pop("tiles", None)
         context.update(extra)
         return facts.env.get_template(template).render(context)

@@ -68,7 +68,7 @@ def test_lookup_shows_location_areas_and_yearly_status_but_not_the_taxpayer(clie
     assert NOP_SHOWN in text and "Jl. Ki Ageng Gribig No. 45" in text
     assert "Kotalama" in text and "Kedungkandang" in text and "180 m²" in text
     for year, amount in (("2025", "Rp500.000"), ("2024", "Rp300.000"), ("2023", "Rp250.000")):
-        assert f'<th scope="row">{year}</th>' in text
+        assert f'<th scope="row">{year}<br>' in text
         assert amount in text
     assert "Lunas" in text and "Lewat jatuh tempo" in text and "Belum dibayar" in text
     # Nothing about the person, nor the NJOP the link proof uses.
