@@ -316,3 +316,24 @@ def test_source_ref_names_the_bills_and_stays_short():
     assert pbb_payment.source_ref([3, 17]) == "pbb:3,17"
     long = pbb_payment.source_ref(list(range(100_000, 100_025)))
     assert long.startswith("pbb:100000+24") and len(long) <= 120
+
+
+def test_the_database_keeps_a_bill_in_one_pending_payment_at_most(city_run, owner):
+    bill = owner["bills"][2024]
+
+    def payment(number: str, status: str = "pending") -> BillPayment:
+        return BillPayment(
+            invoice_number=number,
+            sppt=bill,
+            principal=300_000,
+            penalty=3_000,
+            created_at=datetime.now(UTC),
+            status=status,
+        )
+
+    async def add(*rows):
+        await BillPayment.insert(*rows)
+
+    city_run("malang", add, payment("INV-2026-AAAA-0001"), payment("INV-2026-AAAA-0000", "expired"))
+    with pytest.raises(Exception, match=r"(?i)unique"):
+        city_run("malang", add, payment("INV-2026-AAAA-0002"))
