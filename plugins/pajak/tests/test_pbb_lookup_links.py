@@ -112,12 +112,16 @@ def test_link_pages_need_login(client, post_form):
     assert link(post_form).status_code in (401, 303)
 
 
-def test_link_form_is_prefilled_from_the_lookup(client, login_as):
+def test_link_form_is_prefilled_from_the_lookup_and_names_the_sppt_year(client, city_run, login_as):
+    city_run("malang", add_object(bills=STANDARD_BILLS))
     login_as()
     page = client.get("/malang/pajak/tautkan", params={"nop": NOP})
     assert page.status_code == 200
     assert f'value="{NOP}"' in page.text
     assert 'name="_csrf_token"' in page.text
+    assert "dari SPPT tahun 2025" in page.text
+    bare = client.get("/malang/pajak/tautkan", params={"nop": "bukan NOP"})
+    assert bare.status_code == 200 and "dari SPPT tahun" not in bare.text
 
 
 def test_linking_with_the_printed_name_and_njop_links_and_audits(

@@ -105,22 +105,38 @@ async def latest_bill(digits: str) -> dict[str, Any] | None:
     )
 
 
-def _form_context(values: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
-    return {"values": values, "errors": errors}
-
-
 async def _render_form(
-    request: Request, values: dict[str, str], errors: dict[str, str], status: int = 200
+    request: Request,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+    year: int | None = None,
 ) -> Response:
+    """The link form; ``year``: the SPPT to copy from, when the NOP is known."""
     return await tk.render(
-        request, "pajak/link.html", _form_context(values, errors), status_code=status
+        request,
+        "pajak/link.html",
+        {"values": values, "errors": errors, "year": year},
+        status_code=status,
     )
 
 
 @get("/tautkan", guards=[tk.require_login], name="pajak:link-form")
 async def link_form(request: Request, nop: FromQuery[str] = "") -> Response:
-    """The form linking a NOP to the account (the NOP may come from the lookup)."""
-    return await _render_form(request, {"nop": nop[:40], "name": "", "njop": ""}, {})
+    """The form linking a NOP to the account (the NOP may come from the lookup).
+
+    With a NOP of the city, the form says which year's SPPT to copy from
+    (the years are public on the lookup anyway).
+    """
+    year = None
+    try:
+        digits = read_nop(nop, tk.current_city())
+    except ValueError:
+        digits = ""
+    if digits:
+        bill = await latest_bill(digits)
+        year = bill["year"] if bill else None
+    return await _render_form(request, {"nop": nop[:40], "name": "", "njop": ""}, {}, year=year)
 
 
 def _check_fields(values: dict[str, str], city: tk.City) -> tuple[str, int, dict[str, str]]:
@@ -201,7 +217,7 @@ async def link(request: Request) -> Response:
             "exactly as printed on that SPPT.",
             year=bill["year"],
         )
-        return await _render_form(request, values, errors, 400)
+        return await _render_form(request, values, errors, 400, year=bill["year"])
     try:
         await NopLink.insert(
             NopLink(user_id=user.id, tax_object=tax_object["id"], nop=digits, created_at=now)
