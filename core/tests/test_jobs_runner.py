@@ -506,3 +506,41 @@ def test_stop_gives_up_on_a_job_that_ignores_cancellation(jobs_app, caplog):
     assert on_loop(jobs_app, scenario) < 5
     assert "did not stop within 0.2 s" in caplog.text
     assert not runner.running
+
+
+# --- the job's context -------------------------------------------------------------
+
+
+def test_a_job_that_names_context_gets_the_app_and_its_run(balai_app_factory, tmp_path):
+    from balai.jobs.types import JobContext
+
+    seen: list[tuple[Any, dict[str, Any]]] = []
+
+    class Sadar(Ronda):
+        @hookimpl
+        def scheduled_jobs(self):
+            async def look(city, *, context, **kwargs):
+                seen.append((context, kwargs))
+
+            return [Job("ronda.look", look, description="Look around.")]
+
+    config = write_config(
+        tmp_path / "ctx", {"malang": [SLUG]}, environ={"BALAI_SECRET_KEY": TEST_SECRET_KEY}
+    )
+    app = balai_app_factory(config, registry=ronda_registry(Sadar()))
+    malang = app.ui.config.cities["malang"]
+
+    async def scenario():
+        with pytest.raises(TypeError, match="context"):
+            await enqueue("ronda.look", malang, context="mine")
+        result = await app.ui.jobs.runner.run_now("ronda.look", malang, n=3)
+        return result, await runs(job="ronda.look")
+
+    result, rows = on_loop(app, scenario)
+    assert result.status == OK
+    [(context, kwargs)] = seen
+    assert isinstance(context, JobContext)
+    assert kwargs == {"n": 3}
+    assert context.app is app.litestar and context.ui is app.ui
+    assert (context.city, context.job, context.run_id) == (malang, "ronda.look", rows[0]["id"])
+    assert context.worker == app.ui.jobs.runner.worker
