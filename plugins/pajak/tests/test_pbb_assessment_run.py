@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from balai.testing import write_config
 from balai_pajak.assessment_run import BATCH_SIZE
+from balai_pajak.bulk import insert_rows
+from balai_pajak.demo import OBJECT_COLUMNS
 from balai_pajak.tables import AssessmentRun, Sppt, TaxObject
 from pbb_data import demo_pbb
 from pbb_seed import add_bill, add_object, add_taxpayer, bills
@@ -239,19 +241,27 @@ def test_run_in_batches_keeps_its_cursor(client, login_as, post_form, city_run, 
 
     async def many():
         payer = await add_taxpayer("Banyak Objek")
-        await TaxObject.insert(
-            *(
-                TaxObject(
-                    nop=f"35730100010020{n:04d}",
-                    land_area=10,
-                    land_njop_per_m2=1000,
-                    taxpayer=payer,
-                    district="Klojen",
-                    village="Kauman",
-                )
-                for n in range(count)
+        now = datetime.now(UTC)
+        rows = [
+            (
+                "malang",
+                f"35730100010020{n:04d}",
+                "Jl. Uji",
+                "Klojen",
+                "Kauman",
+                10,
+                0,
+                "",
+                "",
+                1000,
+                0,
+                payer,
+                True,
+                now,
             )
-        )
+            for n in range(count)
+        ]
+        await insert_rows(TaxObject, OBJECT_COLUMNS, rows)
 
     city_run("malang", many)
     login_as("pajak.officer")
@@ -277,3 +287,26 @@ def test_another_citys_run_is_a_404(client, login_as, city_run):
     assert client.get(f"/malang/kelola/pajak/penetapan/{run_id}").status_code == 404
     assert client.get(f"/malang/kelola/pajak/penetapan/{run_id}/progres").status_code == 404
     assert client.get("/malang/kelola/pajak/penetapan/99999").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/penetapan/1"),
+        ("get", "/penetapan/1/progres"),
+        ("post", "/penetapan/1/lanjutkan"),
+    ],
+)
+def test_run_pages_refuse_citizens(client, login_as, post_form, city_run, method, path):
+    async def a_run():
+        return (await AssessmentRun.insert(AssessmentRun(year=2025, status="failed")))[0]["id"]
+
+    run_id = city_run("malang", a_run)
+    url = f"/malang/kelola/pajak{path.replace('/1', f'/{run_id}')}"
+    anonymous = client.get(url, follow_redirects=False) if method == "get" else None
+    if anonymous is not None:
+        assert anonymous.status_code == 303
+    login_as()
+    response = client.get(url) if method == "get" else post_form(url, {})
+    assert response.status_code == 403
+    assert city_run("malang", lambda: AssessmentRun.select().first())["status"] == "failed"
