@@ -324,3 +324,16 @@ def test_best_match_pages_run_from_name_matches_into_the_rest(client, city_run):
     assert third == [f"Roti Manis {n:02d}" for n in range(14, -1, -1)]
     assert 'rel="next"' not in page.text
     assert client.get(CATALOGUE, params={"q": "telur", "halaman": "4"}).status_code == 404
+
+
+def test_sqlite_search_index_has_prefix_indexes(balai_app, city_run):
+    """The last word is a prefix; FTS5 answers it from prefix indexes (see the migration)."""
+    if not balai_app.ui.database.is_sqlite:
+        pytest.skip("the FTS5 table exists on SQLite only")
+
+    async def ddl():
+        return await Product.raw(
+            "SELECT sql FROM sqlite_master WHERE name = 'umkm_market_product_fts'"
+        )
+
+    assert "prefix = '2 3 4 5 6 7 8'" in city_run("malang", ddl)[0]["sql"]
