@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -310,3 +310,26 @@ def test_run_pages_refuse_citizens(client, login_as, post_form, city_run, method
     response = client.get(url) if method == "get" else post_form(url, {})
     assert response.status_code == 403
     assert city_run("malang", lambda: AssessmentRun.select().first())["status"] == "failed"
+
+
+def test_a_run_whose_worker_died_can_be_continued_but_not_a_live_one(
+    client, login_as, post_form, city_run, run_jobs
+):
+    seed_five(city_run)
+    long_ago = datetime.now(UTC) - timedelta(hours=1)
+
+    async def runs():
+        dead = AssessmentRun(year=2025, total=5, started_at=long_ago, updated_at=long_ago)
+        live = AssessmentRun(year=2024, total=5)
+        return [(await AssessmentRun.insert(r))[0]["id"] for r in (dead, live)]
+
+    dead, live = city_run("malang", runs)
+    login_as("pajak.officer")
+    page = client.get(f"/malang/kelola/pajak/penetapan/{dead}")
+    assert "Lanjutkan penetapan" in page.text
+    assert "Lanjutkan penetapan" not in client.get(f"/malang/kelola/pajak/penetapan/{live}").text
+    post_form(f"/malang/kelola/pajak/penetapan/{live}/lanjutkan", {})
+    post_form(f"/malang/kelola/pajak/penetapan/{dead}/lanjutkan", {})
+    run_jobs()
+    assert sorted(b["nop"] for b in city_run("malang", bills, 2025)) == NOPS
+    assert city_run("malang", bills, 2024) == []  # the live run was not queued twice

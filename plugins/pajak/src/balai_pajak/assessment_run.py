@@ -35,6 +35,8 @@ from balai_pajak.tables import AssessmentRun, RunStatus, Sppt, SpptStatus, TaxOb
 
 JOB_NAME = "pajak.assess_year"
 BATCH_SIZE = 5000
+# A running run that has not saved a batch for this long lost its worker.
+STALLED_AFTER = timedelta(minutes=15)
 UNPAID = SpptStatus.UNPAID.value
 # Reasons a run failed, stored in ``message`` and translated when shown.
 NO_RULE = "no_rule"
@@ -160,10 +162,21 @@ async def start_run(year: int, user_id: int | None) -> int:
     return row["id"]
 
 
+def stalled(run: dict, now: datetime) -> bool:
+    """Whether a running run has made no progress for :data:`STALLED_AFTER`."""
+    last = run.get("updated_at") or run["started_at"]
+    return run["status"] == RunStatus.RUNNING.value and now - last > STALLED_AFTER
+
+
+def resumable(run: dict, now: datetime) -> bool:
+    """Whether a run may be queued again: it failed, or it stalled."""
+    return run["status"] == RunStatus.FAILED.value or stalled(run, now)
+
+
 async def resume_run(run_id: int) -> bool:
-    """Queue a stopped run again from its cursor; ``False`` when it is done or unknown."""
+    """Queue a failed or stalled run again from its cursor; ``False`` otherwise."""
     run = await AssessmentRun.select().where(AssessmentRun.id == run_id).first()
-    if run is None or run["status"] == RunStatus.DONE.value:
+    if run is None or not resumable(run, datetime.now(UTC)):
         return False
     async with AssessmentRun._meta.db.transaction():
         await AssessmentRun.update(
@@ -243,6 +256,7 @@ async def _save_batch(run_id: int, rows: list[tuple], done: int, created: int, b
                 AssessmentRun.created: created,
                 AssessmentRun.kept: done - created,
                 AssessmentRun.last_nop: batch[-1]["nop"],
+                AssessmentRun.updated_at: datetime.now(UTC),
             }
         ).where(AssessmentRun.id == run_id)
 

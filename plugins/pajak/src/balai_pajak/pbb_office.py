@@ -19,7 +19,14 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from balai_pajak import arrears
-from balai_pajak.assessment_run import NO_RULE, RunInProgress, resume_run, start_run
+from balai_pajak.assessment_run import (
+    NO_RULE,
+    RunInProgress,
+    resumable,
+    resume_run,
+    stalled,
+    start_run,
+)
 from balai_pajak.nop import NopError, format_nop, parse_nop
 from balai_pajak.pbb_rules import NoRuleError, pbb_settings
 from balai_pajak.penalty import amount_owed, rate_text
@@ -94,6 +101,8 @@ def _run_view(run: dict) -> dict:
         "percent": percent,
         "finished": run["status"] != RunStatus.RUNNING.value,
         "last_nop_display": format_nop(run["last_nop"]) if run["last_nop"] else "—",
+        "stalled": stalled(run, datetime.now(UTC)),
+        "resumable": resumable(run, datetime.now(UTC)),
         "failure": message,
     }
 
@@ -219,7 +228,7 @@ async def assessment_resume(request: Request, run_id: FromPath[int]) -> Response
         )
         tk.flash(request, tk._("The assessment continues where it stopped."), "success")
     else:
-        tk.flash(request, tk._("This assessment is already complete."), "info")
+        tk.flash(request, tk._("This assessment is complete or still making progress."), "info")
     return Redirect(tk.city_url(request, f"/kelola/pajak/penetapan/{run_id}"), status_code=303)
 
 

@@ -162,6 +162,8 @@ class AssessmentRun(tk.CityTable, tablename="pajak_assessment_run"):
     whose bill is settled, so a restarted run continues after it. ``done``
     counts the objects walked, ``created`` the bills made, ``kept`` the bills
     that already existed (paid or otherwise) and were left alone.
+    ``updated_at`` is when the run last saved a batch (``None`` before the
+    first): a running run that has not moved for a while lost its worker.
     """
 
     year = Integer()
@@ -175,6 +177,7 @@ class AssessmentRun(tk.CityTable, tablename="pajak_assessment_run"):
     started_at = Timestamptz()
     finished_at = Timestamptz(null=True, default=None)
     message = Text(default="")
+    updated_at = Timestamptz(null=True, default=None)
 
 
 class ObjectCorrection(tk.CityTable, tablename="pajak_object_correction"):
