@@ -5,7 +5,7 @@ link throttle counts a user's and a NOP's recent attempts."""
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.table import Table
 
-ID = "2026-11-23T02:10:01:000000"
+ID = "2026-11-23T02:11:41:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "PBB-P2 payments: one pending payment per bill; link attempt lookups"
 

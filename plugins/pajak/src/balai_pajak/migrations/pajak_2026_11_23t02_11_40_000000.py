@@ -6,7 +6,7 @@ from piccolo.columns.column_types import Boolean, Integer, Serial, Timestamptz, 
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-11-23T02:10:00:000000"
+ID = "2026-11-23T02:11:40:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "PBB-P2 payments: bill payment status; NOP link attempts"
 
