@@ -84,6 +84,9 @@ def without_missing_plugins(
 ) -> tuple[Config, dict[str, list[str]]]:
     """Drop from each city the plugins that are not installed or failed to load.
 
+    Their settings go with them, since settings for a plugin a city does not
+    enable are refused.
+
     For the bundled demo file only, so that ``pip install balai`` alone
     still gets a running demo; an instance file of one's own stays strict.
 
@@ -92,13 +95,16 @@ def without_missing_plugins(
     """
     dropped: dict[str, list[str]] = {}
     cities = {}
+    raw_settings = {}
     for slug, city in config.cities.items():
         usable = tuple(p for p in city.plugins if p in registry.plugins)
         missing = [p for p in city.plugins if p not in usable]
         if missing:
             dropped[slug] = missing
         cities[slug] = replace(city, plugins=usable)
-    return replace(config, cities=cities), dropped
+        given = config.raw_settings.get(slug, {})
+        raw_settings[slug] = {name: value for name, value in given.items() if name not in missing}
+    return replace(config, cities=cities, raw_settings=raw_settings), dropped
 
 
 def reset_sqlite(config: Config) -> list[Path]:
