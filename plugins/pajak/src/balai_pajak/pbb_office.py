@@ -373,32 +373,29 @@ async def correction_form(request: Request, nop: FromPath[str]) -> Response:
     return await _render_correction(request, obj, values, {}, 200)
 
 
-async def _taxpayer_for(
-    current: dict | None, name: str, nik: str, address: str
-) -> tuple[int | None, dict | None]:
+async def _taxpayer_for(current: dict | None, name: str, nik: str, address: str) -> int:
     """Which taxpayer the object belongs to after the correction.
 
     The same NIK as the current taxpayer's (both may be empty): the current
     taxpayer's record is corrected (a misspelt name, a new address), for all
     their objects. The NIK of another registered taxpayer: the object moves
-    to them. Otherwise (a new owner): a new taxpayer. Returns the taxpayer's
-    id and, when the current record was corrected, the fields that changed.
+    to them. Otherwise (a new owner): a new taxpayer. Returns the taxpayer's id.
     """
     if current is not None and (nik == current["nik"]):
         changes = {k: v for k, v in (("name", name), ("address", address)) if current[k] != v}
         if changes:
             await Taxpayer.update(changes).where(Taxpayer.id == current["id"])
-        return current["id"], changes
+        return current["id"]
     if nik:
         other = await Taxpayer.select(Taxpayer.id).where(Taxpayer.nik == nik).first()
         if other is not None:
-            return other["id"], None
+            return other["id"]
     row = (
         await Taxpayer.insert(
             Taxpayer(name=name, nik=nik, address=address, created_at=datetime.now(UTC))
         )
     )[0]
-    return row["id"], None
+    return row["id"]
 
 
 @post("/objek/{nop:str}/koreksi", guards=GUARD, name="pajak:object_correct")
@@ -421,7 +418,7 @@ async def correct(request: Request, nop: FromPath[str]) -> Response:
     user = await tk.current_user(request)
     now = datetime.now(UTC)
     async with TaxObject._meta.db.transaction():
-        taxpayer_id, _ = await _taxpayer_for(
+        taxpayer_id = await _taxpayer_for(
             taxpayer,
             parsed["taxpayer_name"],
             parsed["taxpayer_nik"],
