@@ -158,3 +158,13 @@ def test_open_datasets_are_aggregates(client, city_run):
     sembako = [r for r in rows[1:] if r[1] == "sembako" and r[2] != "0"]
     assert len(sembako) == 1 and sembako[0][2] == "250000"
     assert len(rows) == 1 + 24 * 8  # 24 months of the 8 product categories
+
+
+def test_department_slugs_fit_a_metric_name_and_keep_long_names_apart():
+    assert department_slug("Dinas Pendidikan") == "dinas_pendidikan"
+    shared = "Dinas Pemberdayaan Perempuan, Perlindungan Anak, "
+    first = department_slug(shared + "Pengendalian Penduduk")
+    second = department_slug(shared + "dan Keluarga Berencana")
+    assert first != second
+    for slug in (first, second):
+        assert len("umkm_market.department_sales." + slug) <= 80

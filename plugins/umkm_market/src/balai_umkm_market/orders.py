@@ -13,6 +13,7 @@ stock; ``invoice_refunded`` cancels what is still open.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -123,9 +124,20 @@ def move_error_message(error: IllegalMove) -> str:
     )
 
 
+DEPARTMENT_SLUG_LENGTH = 50  # metric names are at most 80 characters; the prefix takes 29
+
+
 def department_slug(department: str) -> str:
-    """A department as part of a metric name: ``Dinas Pendidikan`` → ``dinas_pendidikan``."""
-    return re.sub(r"[^a-z0-9]+", "_", department.casefold()).strip("_")[:60] or "unknown"
+    """A department as part of a metric name: ``Dinas Pendidikan`` → ``dinas_pendidikan``.
+
+    A long name keeps its start and ends in a short hash of the whole name, so
+    two departments that begin alike still count apart.
+    """
+    slug = re.sub(r"[^a-z0-9]+", "_", department.casefold()).strip("_") or "unknown"
+    if len(slug) <= DEPARTMENT_SLUG_LENGTH:
+        return slug
+    digest = hashlib.sha256(slug.encode()).hexdigest()[:8]
+    return f"{slug[: DEPARTMENT_SLUG_LENGTH - 9]}_{digest}"
 
 
 async def order_items(order_id: int) -> list[dict[str, Any]]:
