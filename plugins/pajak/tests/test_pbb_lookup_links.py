@@ -278,3 +278,15 @@ def test_a_deleted_account_loses_its_links_and_attempts(
     assert links_of(city_run, user["id"]) == []
     assert city_run("malang", LinkAttempt.count) == 0
     assert city_run("malang", Sppt.count) == len(STANDARD_BILLS)
+
+
+def test_link_errors_speak_english_when_switched(client, post_form, city_run, login_as):
+    city_run("malang", add_object(bills=STANDARD_BILLS))
+    login_as()
+    client.get("/malang/bahasa/en")
+    page = link(post_form, nop="33.74.130.001.002-0003.0", njop="lots")
+    assert page.status_code == 400
+    assert "This NOP belongs to region 33.74, not to Kota Malang (35.73)." in page.text
+    assert "Enter the NJOP used for the tax as printed on the SPPT" in page.text
+    wrong = link(post_form, name="Someone Else")
+    assert "do not match the SPPT of 2025" in wrong.text
