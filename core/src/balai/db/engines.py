@@ -9,6 +9,7 @@ statements on it; transactions still get their own connection, as in Piccolo.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import weakref
 from pathlib import Path
@@ -19,6 +20,8 @@ import aiosqlite
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
+
+log = logging.getLogger("balai.db")
 
 _BUSY_TIMEOUT_SECONDS = 30
 
@@ -91,10 +94,27 @@ class PooledPostgresEngine(PostgresEngine):
         """Start the pool (call once per worker, at start-up)."""
         await self.start_connection_pool(min_size=1, max_size=10)
 
+    #: How long closing waits for borrowed connections to come back.
+    close_timeout: float = 10.0
+
     async def close(self) -> None:
-        """Close the pool, if one was started."""
-        if self.pool is not None:
-            await self.close_connection_pool()
+        """Close the pool, if one was started.
+
+        Waits at most :attr:`close_timeout` seconds for connections still in
+        use (a job abandoned at shutdown may hold one), then terminates them,
+        so that stopping a worker never hangs on the database.
+        """
+        pool, self.pool = self.pool, None
+        if pool is None:
+            return
+        try:
+            await asyncio.wait_for(pool.close(), self.close_timeout)
+        except TimeoutError:
+            log.warning(
+                "PostgreSQL pool still had connections in use after %ss; terminated",
+                self.close_timeout,
+            )
+            pool.terminate()
 
 
 def engine_from_url(url: str) -> Engine:
