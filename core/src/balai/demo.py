@@ -18,18 +18,22 @@ plus whatever each enabled plugin's ``seed_demo`` hook creates.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from balai.asgi import connected
 from balai.auth.access import CITY_ADMIN
 from balai.auth.accounts import create_user
 from balai.config import Config, load_config
+from balai.i18n import activate
 from balai.i18n import gettext as _
 from balai.plugins import PluginRegistry, resolve
+from balai.seeding import seeding
 from balai.tables import User
 from balai.tenants import City, city_scope
 from balai.types import DemoAccount, DemoReport
@@ -194,27 +198,45 @@ async def seed_city(app: BalaiApp, city: City, say: Say = _silent) -> CitySeed:
             return result
         password = demo_password(city)
         async with app.ui.database.engine.transaction():
-            for planned in core_accounts(app, city):
-                roles = (planned.role,) if planned.role else ()
-                await create_user(
-                    name=planned.name, email=planned.email, password=password, roles=roles
-                )
-                result.accounts.append(
-                    DemoAccount(city.slug, planned.email, password, planned.role or "citizen")
-                )
-            say(_("%(city)s: %(n)s accounts created", city=city.name, n=len(result.accounts)))
-            registry = app.ui.registry
-            for plugin in registry.enabled(city):
-                report = await resolve(registry.call_one(plugin.obj, "seed_demo", city=city))
-                if report is None:
-                    continue
-                if not isinstance(report, DemoReport):
-                    raise TypeError(f"plugin {plugin.slug!r}: seed_demo must return a DemoReport")
-                result.accounts.extend(report.accounts)
-                result.plugins[plugin.slug] = list(report.summary)
-                say(_("%(city)s: %(plugin)s demo data created", city=city.name, plugin=plugin.slug))
+            with seeding(password):
+                await _seed_accounts_and_plugins(app, city, password, result, say)
     result.created = True
     return result
+
+
+async def _seed_accounts_and_plugins(
+    app: BalaiApp, city: City, password: str, result: CitySeed, say: Say
+) -> None:
+    """The core accounts, then every enabled plugin's ``seed_demo`` (demo-only tools allowed)."""
+    for planned in core_accounts(app, city):
+        roles = (planned.role,) if planned.role else ()
+        await create_user(name=planned.name, email=planned.email, password=password, roles=roles)
+        result.accounts.append(
+            DemoAccount(city.slug, planned.email, password, planned.role or "citizen")
+        )
+    say(_("%(city)s: %(n)s accounts created", city=city.name, n=len(result.accounts)))
+    registry = app.ui.registry
+    for plugin in registry.enabled(city):
+        report = await asyncio.create_task(_seed_plugin(app, city, plugin))
+        if report is None:
+            continue
+        if not isinstance(report, DemoReport):
+            raise TypeError(f"plugin {plugin.slug!r}: seed_demo must return a DemoReport")
+        known = {a.login for a in result.accounts}
+        result.accounts.extend(a for a in report.accounts if a.login not in known)
+        result.plugins[plugin.slug] = list(report.summary)
+        say(_("%(city)s: %(plugin)s demo data created", city=city.name, plugin=plugin.slug))
+
+
+async def _seed_plugin(app: BalaiApp, city: City, plugin: Any) -> Any:
+    """One plugin's ``seed_demo``, speaking the city's language.
+
+    Run as its own task, so the language does not leak to the caller; the
+    open transaction and the seeding scope carry over (context variables).
+    """
+    activate(app.ui.catalogs, city.locale)
+    registry = app.ui.registry
+    return await resolve(registry.call_one(plugin.obj, "seed_demo", city=city))
 
 
 async def seed(app: BalaiApp, say: Say = _silent) -> list[CitySeed]:

@@ -293,6 +293,25 @@ def clear_redis(url: str) -> None:
         client.close()
 
 
+def as_demo_seeding(
+    async_fn: Callable[..., Awaitable[T]],
+    password: str = "demo-test-2026",  # noqa: S107
+) -> Callable[..., Awaitable[T]]:
+    """``async_fn`` run as ``balai demo`` runs a plugin's ``seed_demo``.
+
+    Inside the demo's seeding scope, where ``tk.demo_user`` and
+    ``tk.seed_paid_invoices`` work (new demo accounts get ``password``);
+    use with :func:`city_run`: ``city_run("malang", as_demo_seeding(seed), city)``.
+    """
+    from balai.seeding import seeding
+
+    async def seeded(*args: Any) -> T:
+        with seeding(password):
+            return await async_fn(*args)
+
+    return seeded
+
+
 def run_in_city(app: Any, city_slug: str, async_fn: Callable[..., Awaitable[T]], *args: Any) -> T:
     """Run ``async_fn(*args)`` inside ``city_scope`` of ``app``'s city ``city_slug``.
 

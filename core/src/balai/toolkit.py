@@ -45,7 +45,9 @@ from balai.notifications.channels import (
 )
 from balai.notifications.outbox import notify
 from balai.opendata.types import CC_BY_4, Dataset, DatasetColumn, Licence
+from balai.payments.demo import DemoPayment, SeededPayment, seed_paid_invoices
 from balai.payments.ledger import LedgerError, cancel_invoice, create_invoice
+from balai.payments.receipts import receipt_url, receipt_urls
 from balai.payments.types import (
     Invoice,
     InvoiceItem,
@@ -54,6 +56,7 @@ from balai.payments.types import (
     PaymentStart,
     StartContext,
 )
+from balai.seeding import DemoUser, NotSeedingError, demo_user
 from balai.tenants import City, NoCityError, city_scope, current_city
 from balai.types import (
     DemoAccount,
@@ -84,7 +87,9 @@ __all__ = [
     "DatasetColumn",
     "DeliveryError",
     "DemoAccount",
+    "DemoPayment",
     "DemoReport",
+    "DemoUser",
     "Dimension",
     "FileKind",
     "HomeTile",
@@ -100,6 +105,7 @@ __all__ = [
     "Licence",
     "NavItem",
     "NoCityError",
+    "NotSeedingError",
     "NotificationChannel",
     "OutgoingMessage",
     "PaymentProvider",
@@ -113,6 +119,7 @@ __all__ = [
     "Routes",
     "RowError",
     "SearchResult",
+    "SeededPayment",
     "StartContext",
     "StoredFile",
     "UnknownJobError",
@@ -128,6 +135,7 @@ __all__ = [
     "create_invoice",
     "current_city",
     "current_user",
+    "demo_user",
     "enqueue",
     "file_url",
     "flash",
@@ -139,6 +147,8 @@ __all__ = [
     "ngettext",
     "notify",
     "pgettext",
+    "receipt_url",
+    "receipt_urls",
     "render",
     "require_login",
     "require_officer",
@@ -146,5 +156,6 @@ __all__ = [
     "rupiah",
     "safe_next",
     "save_upload",
+    "seed_paid_invoices",
     "set_metric",
 ]

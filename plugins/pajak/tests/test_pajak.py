@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from balai.testing import write_config
+from balai.testing import as_demo_seeding, write_config
 from balai_pajak.nop import NopError, format_nop, parse_nop
 from balai_pajak.tables import TaxObject
 
@@ -194,9 +194,9 @@ def test_seed_demo_fills_a_city_once(client, balai_app, city_run):
     from balai_pajak import plugin
 
     city = balai_app.ui.config.cities["malang"]
-    report = city_run("malang", plugin.seed_demo, city)
+    report = city_run("malang", as_demo_seeding(plugin.seed_demo), city)
     assert report.summary
-    again = city_run("malang", plugin.seed_demo, city)
+    again = city_run("malang", as_demo_seeding(plugin.seed_demo), city)
     assert again.summary == []
     count = city_run("malang", TaxObject.count)
     assert count == 3000

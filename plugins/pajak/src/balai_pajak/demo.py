@@ -5,7 +5,9 @@ Kota Malang gets 3,000 objects across its five districts and 57 villages
 Yogyakarta a few hundred each. Bills of 2022–2026 are computed by
 :func:`balai_pajak.assessment.assess` under each year's rule from the city's
 settings (no rule: no bills). Most bills of past years are paid, with the
-penalty they owed on the day they were paid; the rest are overdue. Everything
+penalty they owed on the day they were paid, each through a settled ledger
+invoice (:mod:`balai_pajak.demo_payments`, which also links a few NOPs to
+the demo citizen); the rest are overdue. Everything
 is drawn from a random generator seeded per city, so the demo is the same
 every time, and written with multi-row inserts, so it takes a second or two.
 """
@@ -17,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from balai import toolkit as tk
 
+from balai_pajak import demo_payments
 from balai_pajak.assessment import njop_of, njoptkp_holders
 from balai_pajak.assessment_run import BILL_COLUMNS, bill_row
 from balai_pajak.bulk import insert_rows
@@ -333,7 +336,7 @@ def _place(districts: list, nop: str) -> tuple[str, str]:
 
 
 def _paid(rng, bill: dict, city: tk.City, today: date) -> tuple | None:
-    """When and how a bill was paid, or ``None`` when it is still unpaid."""
+    """When a bill was paid and what it owed that day, or ``None`` when it is still unpaid."""
     due = bill["due_date"]
     share = PAID_SHARE.get(bill["year"], 0.5)
     if due >= today and rng.random() > 0.3:
@@ -348,7 +351,8 @@ def _paid(rng, bill: dict, city: tk.City, today: date) -> tuple | None:
     day = issued + timedelta(days=rng.randrange((last - issued).days + 1))
     owed = amount_owed(bill, day, city)
     moment = datetime.combine(day, time(10, rng.randrange(60)), tzinfo=city.tz).astimezone(UTC)
-    return moment, owed.principal, owed.penalty
+    moment = min(moment, datetime.now(UTC) - timedelta(minutes=1))  # today: not in the future
+    return moment, owed
 
 
 async def seed(city: tk.City) -> tk.DemoReport:
@@ -411,7 +415,8 @@ async def seed(city: tk.City) -> tk.DemoReport:
             paid = _paid(rng, bill, city, today)
             if paid is not None:
                 bill["status"] = "paid"
-                bill["paid_at"], bill["paid_principal"], bill["paid_penalty"] = paid
+                bill["paid_at"], bill["owed"] = paid
+                bill["paid_principal"], bill["paid_penalty"] = paid[1].principal, paid[1].penalty
             elif bill["due_date"] < today:
                 overdue += 1
             bills.append(bill)
@@ -451,4 +456,9 @@ async def seed(city: tk.City) -> tk.DemoReport:
         report.summary.append(
             f"pajak: {len(bills)} PBB-P2 bills {YEARS.start}–{YEARS.stop - 1}, {overdue} overdue"
         )
+        ledger = await demo_payments.seed(
+            city, bills, [nop for nop, _ in FIRST_OBJECTS.get(city.slug, [])], today, rng
+        )
+        report.accounts.extend(ledger.accounts)
+        report.summary.extend(ledger.summary)
     return report

@@ -241,7 +241,7 @@ async def invoice_refunded(city: tk.City, invoice: tk.Invoice) -> None:
 async def seed_demo(city: tk.City) -> tk.DemoReport:
     """Tax objects across the city's districts."""
     report = await demo.seed(city)
-    await revenue_record.backfill_pbb()  # the demo's paid PBB bills had no ledger payment
+    await revenue_record.backfill_pbb()  # demo ledger payments skip invoice_settled
     for part in (pbjt_demo, retribusi_demo):
         more = await part.seed(city)
         report.accounts.extend(more.accounts)

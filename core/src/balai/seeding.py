@@ -1,0 +1,97 @@
+"""What plugins may do only while ``balai demo`` seeds a city: demo accounts.
+
+The demo (:func:`balai.demo.seed_city`) opens a :func:`seeding` scope around
+the city's core accounts and every plugin's ``seed_demo`` hook. Inside it,
+and only there, :func:`demo_user` finds or creates a demo account and
+:func:`balai.payments.demo.seed_paid_invoices` records settled payments in
+bulk. Outside it both raise :class:`NotSeedingError`, so neither can be
+used by a request handler, a job or an import to make accounts or money
+appear.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from balai.auth.accounts import create_user, grant_role
+from balai.tables import User
+from balai.tenants import current_city
+from balai.types import DemoAccount
+
+_PASSWORD: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "balai_demo_password", default=None
+)
+
+
+class NotSeedingError(RuntimeError):
+    """A demo-only function was called outside the demo's seeding of a city."""
+
+
+@contextlib.contextmanager
+def seeding(password: str) -> Iterator[None]:
+    """Allow the demo-only functions in this block; demo accounts get ``password``."""
+    token = _PASSWORD.set(password)
+    try:
+        yield
+    finally:
+        _PASSWORD.reset(token)
+
+
+def require_seeding() -> str:
+    """The demo password of the city being seeded; raises outside a :func:`seeding` block."""
+    password = _PASSWORD.get()
+    if password is None:
+        raise NotSeedingError("only available while `balai demo` seeds a city")
+    return password
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    """A demo account a plugin asked for: its id and what the banner prints.
+
+    Attributes:
+        id: The account's id in the current city.
+        account: Login, password and role, ready for ``DemoReport.accounts``.
+    """
+
+    id: int
+    account: DemoAccount
+
+
+async def demo_user(login: str, name: str, role: str | None = None) -> DemoUser:
+    """Find or create the current city's demo account ``login`` (an e-mail address).
+
+    Only while the demo seeds the city (see the module docstring). An
+    existing account (e.g. the core's ``warga@<city>.test``) is returned as
+    it is, with ``role`` granted if it lacks it; a new one gets the city's
+    demo password. Use it for the accounts a plugin's demo data belongs to
+    (a merchant's owner, the citizen's linked tax objects) and put
+    ``.account`` into the plugin's ``DemoReport.accounts`` so the start-up
+    banner prints it.
+
+    Args:
+        login: The e-mail address to log in with, ``<who>@<city>.test`` by convention.
+        name: The account's display name (used only when it is created).
+        role: A role name the city offers (``None``: a citizen).
+
+    Raises:
+        NotSeedingError: outside the demo's seeding.
+        ValueError: an empty login or name.
+    """
+    password = require_seeding()
+    login = login.strip().lower()
+    if "@" not in login or not name.strip():
+        raise ValueError("a demo account needs an e-mail login and a name")
+    found = await User.select(User.id).where(User.email == login).first()
+    if found is None:
+        user_id = await create_user(
+            name=name.strip(), email=login, password=password, roles=(role,) if role else ()
+        )
+    else:
+        user_id = found["id"]
+        if role:
+            await grant_role(user_id, role)
+    return DemoUser(user_id, DemoAccount(current_city().slug, login, password, role or "citizen"))
