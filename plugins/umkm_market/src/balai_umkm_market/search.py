@@ -206,8 +206,7 @@ def _match(query: CatalogueQuery, sqlite: bool, tier: str) -> tuple[str, str, li
     join = "umkm_market_product_search s JOIN umkm_market_product p ON p.id = s.product_id"
     if tier == "rest":
         condition = (
-            "s.document @@ to_tsquery('simple', {}) "
-            "AND NOT s.document @@ to_tsquery('simple', {})"
+            "s.document @@ to_tsquery('simple', {}) AND NOT s.document @@ to_tsquery('simple', {})"
         )
         return join, condition, [text.tsquery(), text.tsquery("A")]
     weight = "A" if tier == "name" else ""
