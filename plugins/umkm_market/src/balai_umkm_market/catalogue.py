@@ -10,6 +10,7 @@ the current city exist there, anything else is a 404.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from balai import toolkit as tk
 from litestar import Request, Response, get
@@ -108,8 +109,6 @@ async def catalogue(request: Request) -> Response:
     base = tk.city_url(request, CATALOGUE_PATH)
 
     def page_url(number: int) -> str:
-        from urllib.parse import urlencode
-
         query_string = urlencode(query.params(halaman=number))
         return f"{base}?{query_string}" if query_string else base
 
