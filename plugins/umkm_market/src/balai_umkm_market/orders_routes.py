@@ -90,6 +90,7 @@ async def _order_context(order: dict[str, Any], *, for_buyer: bool = False) -> d
             "open": order["status"] not in (OrderStatus.COMPLETED, OrderStatus.CANCELLED),
             "awaiting_payment": order["status"] == OrderStatus.AWAITING_PAYMENT.value,
             "payment_hours": int(PAYMENT_WINDOW.total_seconds() // 3600),
+            "receipt_url": "",  # the buyer's page fills it for a paid cashless order
             "can_cancel": OrderStatus.CANCELLED
             in allowed_moves(order["status"], order["fulfilment"], Actor.BUYER),
             "refund_due": order["status"] == OrderStatus.CANCELLED.value
@@ -127,9 +128,10 @@ async def my_orders(request: Request) -> Response:
 async def my_order(request: Request, number: FromPath[str]) -> Response:
     """One of the buyer's orders: items, status, history, and what comes next."""
     order = await _buyer_order(request, number)
-    return await tk.render(
-        request, "umkm_market/order.html", await _order_context(order, for_buyer=True)
-    )
+    context = await _order_context(order, for_buyer=True)
+    if order["payment_method"] == PaymentMethod.CASHLESS.value and order["invoice_number"]:
+        context["receipt_url"] = await tk.receipt_url(request, order["invoice_number"])
+    return await tk.render(request, "umkm_market/order.html", context)
 
 
 @get("/pesanan/{number:str}/status", guards=[tk.require_login], name="umkm_market:my-order-status")

@@ -15,6 +15,7 @@ from balai_umkm_market import (
     checkout_routes,
     datasets,
     demo,
+    demo_accounts,
     orders,
     orders_routes,
     products_import,
@@ -147,8 +148,13 @@ async def search(request, query: str) -> list[tk.SearchResult]:
 
 @tk.hookimpl
 async def seed_demo(city: tk.City) -> tk.DemoReport:
-    """Merchants across the city's districts, most of them verified."""
-    return await demo.seed(city)
+    """Merchants across the city's districts, most of them verified; a demo owner and buyer."""
+    report = await demo.seed(city)
+    if report.summary:  # created just now
+        more = await demo_accounts.seed(city)
+        report.accounts.extend(more.accounts)
+        report.summary.extend(more.summary)
+    return report
 
 
 @tk.hookimpl
