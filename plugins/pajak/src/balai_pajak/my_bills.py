@@ -4,10 +4,11 @@ Grouped by tax object, newest year first. An unpaid bill shows what it costs
 **today**, itemised as :func:`balai_pajak.penalty.amount_owed` computes it
 (principal, the late penalty with its months and rate); a bill already in an
 invoice awaiting payment links to that invoice instead of offering a second
-one; a paid bill shows when and what was paid and links to its invoice, whose
-page leads to the receipt. The page reads one statement besides the session
-and the user: the links with their objects, their bills and the pending
-payments, joined.
+one; a paid bill shows when and what was paid and links to its receipt
+(``tk.receipt_urls``, with the invoice's token: the account owns the NOP).
+Besides the session and the user, the page reads one statement (the links
+with their objects, their bills and the pending payments, joined) and, when
+bills are paid, the ledger's receipts of them (two more).
 """
 
 from __future__ import annotations
@@ -119,6 +120,10 @@ async def render_bills(
     assert user is not None
     today = datetime.now(city.tz).date()
     objects = await bills_page_objects(user.id, today, city)
+    paid = [b["invoice_number"] for o in objects for b in o.bills if b["state"] == "paid"]
+    # The account proved it owns these NOPs, so it may open the receipts of their bills
+    # whoever paid them (with the invoice's token; without it only the payer could).
+    receipts = await tk.receipt_urls(request, paid, with_token=True)
     return await tk.render(
         request,
         "pajak/my_bills.html",
@@ -128,6 +133,7 @@ async def render_bills(
             "selected": set(selected),
             "error": error,
             "owed_today": sum(o.owed_today for o in objects),
+            "receipts": receipts,
         },
         status_code=status_code,
     )
