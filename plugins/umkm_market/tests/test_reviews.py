@@ -293,3 +293,19 @@ def test_hidden_review_log_lists_only_this_citys_hidden_reviews(
     assert log.status_code == 200
     assert "Ulasan kasar" in log.text and "Kasar" in log.text
     assert client.get("/semarang/kelola/umkm-market/ulasan/tersembunyi").status_code in (403, 404)
+
+
+def test_a_race_for_the_same_item_stores_one_review_and_counts_it_once(city_run, bought):
+    """Two posts that both passed the check: the unique index refuses the second, rolled back."""
+    from balai_umkm_market.reviews import ReviewInput, ReviewRefused, add_review, reviewable_item
+
+    async def race():
+        item = await reviewable_item(bought["items"][0], bought["buyer"]["id"])
+        await add_review(item, ReviewInput(5, "Pertama"), bought["buyer"]["id"])
+        with pytest.raises(ReviewRefused) as refused:
+            await add_review(item, ReviewInput(1, "Kedua"), bought["buyer"]["id"])
+        return refused.value.status
+
+    assert city_run("malang", race) == 409
+    assert city_run("malang", Review.count) == 1
+    assert city_run("malang", ratings(bought["product"], bought["merchant"])) == ((14, 3), (5, 1))
