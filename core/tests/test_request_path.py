@@ -166,3 +166,11 @@ def test_the_current_page_is_marked_in_the_header_from_the_page_path(client):
     assert 'href="/malang/daftar" aria-current' not in page.text
     other = client.get("/malang/daftar")
     assert 'href="/malang/daftar" aria-current="page"' in other.text
+
+
+def test_a_page_whose_menu_link_ends_in_a_slash_is_marked_current(client):
+    page = client.get("/malang/data/")
+    assert page.status_code == 200
+    assert 'class="site-nav-link" href="/malang/data/" aria-current="page"' in page.text
+    home = client.get("/malang/")
+    assert 'href="/malang/data/" aria-current' not in home.text
