@@ -112,9 +112,17 @@ def test_semarang_rows_never_show_in_malang(client, city_run):
 # --- settings -----------------------------------------------------------------
 
 
+def due_rule(**due) -> dict:
+    """A PBB rule of 2014 on that falls due as ``due`` says."""
+    return {"valid_from": 2014, "regulation": "Perda uji", "njoptkp": 0, "rate_ppm": 1000, **due}
+
+
 @pytest.mark.parametrize(
     ("settings", "reason"),
-    [({"pbb_due_month": 13}, "<= 12"), ({"pbb_due_mont": 3}, "unknown field")],
+    [
+        ({"pbb": {"rules": [due_rule(due_month=13, due_day=31)]}}, "<= 12"),
+        ({"pbb_due_month": 8}, "unknown field"),  # the old second source of the due date
+    ],
 )
 def test_bad_settings_stop_start_up_with_the_key_path(balai_app_factory, settings, reason):
     with pytest.raises(Exception, match=r"cities\.malang\.settings\.pajak") as caught:
@@ -126,22 +134,37 @@ def test_bad_settings_stop_start_up_with_the_key_path(balai_app_factory, setting
     assert reason in str(caught.value)
 
 
-def test_pbb_falls_due_in_august_by_default(client):
-    assert "31 Agustus" in client.get("/malang/pajak/").text
+def test_without_a_rule_for_the_year_the_page_names_no_due_date(client):
+    page = client.get("/malang/pajak/")
+    assert "Tanggal jatuh tempo tahun ini belum ditetapkan" in page.text
+    assert "Agustus" not in page.text
 
 
-class TestDueMonth:
+class TestDueDateFromTheRules:
     @pytest.fixture
     def balai_config(self, tmp_path, balai_cities):
+        rules = {
+            "malang": [due_rule(due_month=8, due_day=31)],
+            "semarang": [due_rule(due_month=8, due_day=31), due_rule(due_month=3, due_day=31)],
+            "yogyakarta": [due_rule(due_months_after_issue=6)],
+        }
+        rules["semarang"][1]["valid_from"] = 2020  # a later rule moves the date
         return write_config(
             tmp_path / "instance",
-            balai_cities,
-            city_options={"malang": {"settings": {"pajak": {"pbb_due_month": 3}}}},
+            {"malang": ["pajak"], "semarang": ["pajak"], "yogyakarta": ["pajak"]},
+            city_options={
+                slug: {"settings": {"pajak": {"pbb": {"rules": r}}}} for slug, r in rules.items()
+            },
         )
 
-    def test_the_citys_due_month_shows_on_the_page(self, client):
-        page = client.get("/malang/pajak/")
-        assert "31 Maret" in page.text
+    def test_the_rule_of_the_year_sets_the_date_on_the_page(self, client):
+        assert "31 Agustus" in client.get("/malang/pajak/").text
+        semarang = client.get("/semarang/pajak/").text
+        assert "31 Maret" in semarang and "31 Agustus" not in semarang
+
+    def test_a_rule_counting_from_issue_says_so(self, client):
+        page = client.get("/yogyakarta/pajak/").text
+        assert "6 bulan setelah SPPT terbit" in page
 
 
 # --- office -------------------------------------------------------------------

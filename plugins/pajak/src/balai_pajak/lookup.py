@@ -27,7 +27,7 @@ from litestar import Request, Response, get
 from litestar.params import FromQuery
 
 from balai_pajak.nop import NopError, format_nop, parse_nop, region_of
-from balai_pajak.routes import pbb_due_date, shown_object
+from balai_pajak.routes import pbb_due_date, pbb_rule_this_year, shown_object
 from balai_pajak.tables import TaxObject
 
 # The object and its yearly bills in one statement: nothing about the taxpayer is read.
@@ -135,6 +135,7 @@ async def lookup(request: Request, nop: FromQuery[str | None] = None) -> Respons
     city = tk.current_city()
     context: dict[str, Any] = {
         "due_date": pbb_due_date(city),
+        "due_months": getattr(pbb_rule_this_year(city), "due_months_after_issue", None),
         "nop": nop or "",
         "error": None,
         "result": None,

@@ -1,4 +1,4 @@
-"""Office pages of the ``pajak`` plugin, and the PBB due date the public lookup shows.
+"""Office pages of the ``pajak`` plugin, and this year's PBB due date (from ``pbb_rules``).
 
 The citizens' PBB pages live in ``lookup.py``, ``lookup_links.py``, ``my_bills.py``
 and ``pbb_payment.py``.
@@ -6,14 +6,13 @@ and ``pbb_payment.py``.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime
 
 from balai import toolkit as tk
 from litestar import Request, Response, get
 
 from balai_pajak.nop import format_nop
-from balai_pajak.settings import PajakSettings
+from balai_pajak.pbb_rules import NoRuleError, PbbRule, pbb_settings
 from balai_pajak.tables import TaxObject
 
 SLUG = "pajak"
@@ -21,12 +20,25 @@ MANAGE = "pajak.manage"
 OFFICE_PAGE_SIZE = 100
 
 
-def pbb_due_date(city: tk.City) -> date:
-    """The last day of the month in which this year's PBB-P2 falls due in ``city``."""
-    settings = city.settings_for(SLUG) or PajakSettings()
+def pbb_rule_this_year(city: tk.City) -> PbbRule | None:
+    """The city's PBB-P2 rule for the current tax year (``None``: no rule in force)."""
+    try:
+        return pbb_settings(city).rule_for(datetime.now(city.tz).year)
+    except NoRuleError:
+        return None
+
+
+def pbb_due_date(city: tk.City) -> date | None:
+    """The day this year's PBB-P2 falls due in ``city``, from its rule for the year.
+
+    ``None`` when the year has no rule, or when its rule makes bills fall due
+    a number of months after they are issued (``due_months_after_issue``).
+    """
+    rule = pbb_rule_this_year(city)
+    if rule is None or rule.due_month is None:
+        return None
     year = datetime.now(city.tz).year
-    last_day = calendar.monthrange(year, settings.pbb_due_month)[1]
-    return date(year, settings.pbb_due_month, last_day)
+    return rule.due_date(year, date(year, 1, 1))
 
 
 def shown_object(row: dict) -> dict:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import msgspec
 
 from balai_pajak.pbb_rules import PbbSettings
@@ -16,15 +14,13 @@ class PajakSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """What a city can set for its local taxes (``[cities.<city>.settings.pajak]``).
 
     Attributes:
-        pbb_due_month: The month (1-12) at whose end the year's PBB-P2 falls
-            due; most cities use August.
-        pbb: PBB-P2 rules and penalty regimes, effective-dated (``pbb_rules``).
+        pbb: PBB-P2 rules and penalty regimes, effective-dated (``pbb_rules``);
+            each rule also says when its year's bills fall due.
         pbjt: PBJT rules (rates per kind, deadlines, sanctions), effective-dated.
         retribusi: How monthly market-stall bills are made.
         targets: The revenue targets per year and tax type (dashboard).
     """
 
-    pbb_due_month: Annotated[int, msgspec.Meta(ge=1, le=12)] = 8
     pbb: PbbSettings = msgspec.field(default_factory=PbbSettings)
     pbjt: PbjtSettings = msgspec.field(default_factory=PbjtSettings)
     retribusi: RetribusiSettings = msgspec.field(default_factory=RetribusiSettings)
