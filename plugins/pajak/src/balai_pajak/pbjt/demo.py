@@ -1,4 +1,9 @@
-"""Demo PBJT businesses with a few months of returns: paid, late, unpaid, missing."""
+"""Demo PBJT businesses with a few months of returns: paid, late, unpaid, missing.
+
+Paid returns are paid through settled ledger invoices (``tk.seed_paid_invoices``,
+``source_ref="pbjt:<return id>"``, the lines the payment page makes), so the
+payments office and the channel widget show them.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from balai import toolkit as tk
 
 from balai_pajak.months import Month, local_today
 from balai_pajak.pbjt import rules
-from balai_pajak.pbjt.service import settings_of
+from balai_pajak.pbjt.service import PREFIX, SOURCE, invoice_items, settings_of
 from balai_pajak.pbjt.tables import Business, ReturnStatus, TaxReturn
 from balai_pajak.revenue.record import record_payment
 
@@ -148,18 +153,31 @@ async def seed(city: tk.City) -> tk.DemoReport:
                     paid_on,
                 )
                 paid_at = _at(paid_on, 14, city)
+                channel = "va" if index % 2 else "qris"
+                (paid,) = await tk.seed_paid_invoices(
+                    [
+                        tk.DemoPayment(
+                            payer_id=None,
+                            payer_name=name,
+                            items=invoice_items(name, month, owed),
+                            source=SOURCE,
+                            source_ref=f"{PREFIX}{row.id}",
+                            channel=channel,
+                            paid_at=paid_at,
+                        )
+                    ]
+                )
                 await TaxReturn.update(
                     {
                         TaxReturn.status: ReturnStatus.PAID.value,
                         TaxReturn.paid_at: paid_at,
                         TaxReturn.paid_amount: owed.total,
                         TaxReturn.paid_penalty: owed.penalty,
-                        TaxReturn.paid_channel: "va" if index % 2 else "qris",
+                        TaxReturn.paid_channel: channel,
+                        TaxReturn.invoice_number: paid.invoice_number,
                     }
                 ).where(TaxReturn.id == row.id)
-                await record_payment(
-                    "pbjt", {district: owed.total}, "va" if index % 2 else "qris", paid_at
-                )
+                await record_payment("pbjt", {district: owed.total}, channel, paid_at)
     report.summary.append(f"pajak: {len(plan)} PBJT businesses with returns of four months")
     report.summary.extend(f"pajak: link {line}" for line in codes[:2])
     return report

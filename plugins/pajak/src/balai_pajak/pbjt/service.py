@@ -234,6 +234,22 @@ class PaymentLink:
     invoice_number: str
 
 
+def invoice_items(business_name: str, month: Month, owed: rules.Owed) -> list[tk.InvoiceItem]:
+    """The invoice lines of a return: principal, late-filing fine, late-payment penalty."""
+    label = tk._("PBJT %(month)s, %(business)s", month=str(month), business=business_name)
+    items = [tk.InvoiceItem(label[:200], owed.principal)] if owed.principal else []
+    if owed.fine:
+        items.append(tk.InvoiceItem(tk._("Late filing fine"), owed.fine))
+    if owed.penalty:
+        items.append(
+            tk.InvoiceItem(
+                tk._("Late payment penalty, %(months)s month(s)", months=owed.months_late),
+                owed.penalty,
+            )
+        )
+    return items
+
+
 async def start_payment(business: dict, tax_return: dict, user) -> PaymentLink:
     """An invoice for the amount owed today, reusing a still-open one (idempotent).
 
@@ -249,17 +265,7 @@ async def start_payment(business: dict, tax_return: dict, user) -> PaymentLink:
     city = tk.current_city()
     month = Month(tax_return["year"], tax_return["month"])
     owed = owed_on(tax_return, local_today(city.tz))
-    label = tk._("PBJT %(month)s, %(business)s", month=str(month), business=business["name"])
-    items = [tk.InvoiceItem(label[:200], owed.principal)] if owed.principal else []
-    if owed.fine:
-        items.append(tk.InvoiceItem(tk._("Late filing fine"), owed.fine))
-    if owed.penalty:
-        items.append(
-            tk.InvoiceItem(
-                tk._("Late payment penalty, %(months)s month(s)", months=owed.months_late),
-                owed.penalty,
-            )
-        )
+    items = invoice_items(business["name"], month, owed)
     today = local_today(city.tz)
     tomorrow = owed_on(tax_return, today + timedelta(days=1))
     due_at = invoice_due_at(now, city.tz, changes_tomorrow=tomorrow.total != owed.total)

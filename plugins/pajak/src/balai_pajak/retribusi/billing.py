@@ -78,6 +78,16 @@ async def monthly_job(city: tk.City, **kwargs) -> None:
     await generate_bills(Month.of(local_today(city.tz)))
 
 
+def bill_label(bill: dict, market_name: str, stall_number: str) -> str:
+    """The invoice line of a stall bill (at most 200 characters)."""
+    return tk._(
+        "Stall fee %(month)s, %(market)s stall %(stall)s",
+        month=str(Month(bill["year"], bill["month"])),
+        market=market_name,
+        stall=stall_number,
+    )[:200]
+
+
 async def start_payment(bill: dict, stall: dict, user) -> str:
     """An invoice for an unpaid bill (reusing a still-open one); returns its number.
 
@@ -90,12 +100,7 @@ async def start_payment(bill: dict, stall: dict, user) -> str:
     if bill["invoice_number"] and bill["invoice_due_at"] and bill["invoice_due_at"] > now:
         return bill["invoice_number"]
     market = await Market.select(Market.name).where(Market.id == bill["market"]).first()
-    label = tk._(
-        "Stall fee %(month)s, %(market)s stall %(stall)s",
-        month=str(Month(bill["year"], bill["month"])),
-        market=market["name"] if market else "",
-        stall=stall["number"],
-    )
+    label = bill_label(bill, market["name"] if market else "", stall["number"])
     due_at = now + timedelta(hours=INVOICE_HOURS)
     invoice = await tk.create_invoice(
         payer_id=user.id,

@@ -1,4 +1,9 @@
-"""Demo markets and stalls with a few months of bills: paid online, in cash, in arrears."""
+"""Demo markets and stalls with a few months of bills: paid online, in cash, in arrears.
+
+Bills paid online are settled ledger invoices (``tk.seed_paid_invoices``,
+``source_ref="retribusi:<bill id>"``); cash taken by a collector has the
+collector's receipt number and no invoice, as in the collector's own flow.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,13 @@ from datetime import UTC, datetime, time
 from balai import toolkit as tk
 
 from balai_pajak.months import Month, local_today
-from balai_pajak.retribusi.billing import generate_bills, receipt_number
+from balai_pajak.retribusi.billing import (
+    PREFIX,
+    SOURCE,
+    bill_label,
+    generate_bills,
+    receipt_number,
+)
 from balai_pajak.retribusi.tables import BillStatus, Market, Stall, StallBill
 from balai_pajak.revenue.record import COLLECTOR, record_payment
 
@@ -69,7 +80,9 @@ async def seed(city: tk.City) -> tk.DemoReport:
     for month in reversed(months):
         await generate_bills(month)
     bills = await StallBill.select().order_by(StallBill.id)
-    districts = {m["id"]: m["district"] for m in await Market.select(Market.id, Market.district)}
+    markets = {m["id"]: m for m in await Market.select(Market.id, Market.name, Market.district)}
+    stall_rows = {s["id"]: s for s in await Stall.select(Stall.id, Stall.number, Stall.holder_name)}
+    online: list[tuple[dict, tk.DemoPayment]] = []
     for bill in bills:
         if Month(bill["year"], bill["month"]) == months[0]:
             continue  # this month's bills stay open
@@ -90,7 +103,29 @@ async def seed(city: tk.City) -> tk.DemoReport:
             }
         ).where(StallBill.id == bill["id"])
         await record_payment(
-            "retribusi", {districts[bill["market"]]: bill["amount"]}, channel, paid_at
+            "retribusi", {markets[bill["market"]]["district"]: bill["amount"]}, channel, paid_at
+        )
+        if channel != COLLECTOR:
+            stall = stall_rows[bill["stall"]]
+            label = bill_label(bill, markets[bill["market"]]["name"], stall["number"])
+            online.append(
+                (
+                    bill,
+                    tk.DemoPayment(
+                        payer_id=None,
+                        payer_name=stall["holder_name"],
+                        items=[tk.InvoiceItem(label, bill["amount"])],
+                        source=SOURCE,
+                        source_ref=f"{PREFIX}{bill['id']}",
+                        channel=channel,
+                        paid_at=paid_at,
+                    ),
+                )
+            )
+    paid = await tk.seed_paid_invoices([payment for _, payment in online])
+    for (bill, _), seeded in zip(online, paid, strict=True):
+        await StallBill.update({StallBill.invoice_number: seeded.invoice_number}).where(
+            StallBill.id == bill["id"]
         )
     report.summary.append(f"pajak: {len(plan)} markets, {stalls} stalls, bills of four months")
     return report
