@@ -144,6 +144,11 @@ def test_receipt_and_public_verification(client, login_as, post_form, city_run, 
     assert (
         "Siti Rahayu" in receipt.text and "<svg" in receipt.text and "payments.css" in receipt.text
     )
+    # The channel by its name; the items in the table that wraps on a phone (payments.css).
+    assert "Tunai di loket atau saat barang diterima" in receipt.text
+    assert '<table class="table receipt-items">' in receipt.text
+    css = client.get(re.search(r'href="([^"]*payments\.css[^"]*)"', receipt.text).group(1))
+    assert ".receipt-items { min-width: 0; }" in css.text
     link = re.search(r"(/malang/bayar/verifikasi/[^\s<\"]+)", receipt.text)
     assert link
     verify_url = link.group(1).replace("&amp;", "&")

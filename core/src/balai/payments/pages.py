@@ -164,6 +164,7 @@ async def receipt(request: Request, number: FromPath[str], t: FromQuery[str] = "
         {
             "invoice": invoice,
             "payment": payment,
+            "method": provider_title(payment["provider"], payment["provider"]),
             "qr_svg": receipts.verification_qr(request, payment["number"]),
             "verify_url": receipts.verification_url(request, payment["number"]),
         },
