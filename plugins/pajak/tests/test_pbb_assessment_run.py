@@ -80,6 +80,9 @@ def test_runs_page_lists_the_rules_in_force(client, login_as):
     assert "0,055% hingga Rp1.500.000.000" in page.text
     this_year = datetime.now(UTC).astimezone(ZoneInfo("Asia/Jakarta")).year
     assert f'name="year" value="{this_year}"' in page.text
+    # The runs' heading is the plugin's own ("Runs" alone is the core's reconciliation history).
+    assert '<h2 class="section-title" id="runs-title">Riwayat penetapan</h2>' in page.text
+    assert "rekonsiliasi" not in page.text
 
 
 # --- bad input ------------------------------------------------------------------------
