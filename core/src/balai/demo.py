@@ -28,12 +28,11 @@ from typing import Any
 
 from balai.asgi import connected
 from balai.auth.access import CITY_ADMIN
-from balai.auth.accounts import create_user
 from balai.config import Config, load_config
 from balai.i18n import activate
 from balai.i18n import gettext as _
 from balai.plugins import PluginRegistry, resolve
-from balai.seeding import seeding
+from balai.seeding import create_demo_account, seeding
 from balai.tables import User
 from balai.tenants import City, city_scope
 from balai.types import DemoAccount, DemoReport
@@ -209,8 +208,7 @@ async def _seed_accounts_and_plugins(
 ) -> None:
     """The core accounts, then every enabled plugin's ``seed_demo`` (demo-only tools allowed)."""
     for planned in core_accounts(app, city):
-        roles = (planned.role,) if planned.role else ()
-        await create_user(name=planned.name, email=planned.email, password=password, roles=roles)
+        await create_demo_account(planned.name, planned.email, planned.role or None)
         result.accounts.append(
             DemoAccount(city.slug, planned.email, password, planned.role or "citizen")
         )

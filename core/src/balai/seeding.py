@@ -17,12 +17,27 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from balai.auth.accounts import create_user, grant_role
+from balai.auth.passwords import hash_password
 from balai.tables import User
 from balai.tenants import current_city
 from balai.types import DemoAccount
 
-_PASSWORD: contextvars.ContextVar[str | None] = contextvars.ContextVar(
-    "balai_demo_password", default=None
+
+@dataclass
+class _Seeding:
+    """The demo password of the city being seeded, hashed once (Argon2 is slow on purpose)."""
+
+    password: str
+    hashed: str = ""
+
+    def password_hash(self) -> str:
+        if not self.hashed:
+            self.hashed = hash_password(self.password)
+        return self.hashed
+
+
+_SEEDING: contextvars.ContextVar[_Seeding | None] = contextvars.ContextVar(
+    "balai_demo_seeding", default=None
 )
 
 
@@ -33,19 +48,35 @@ class NotSeedingError(RuntimeError):
 @contextlib.contextmanager
 def seeding(password: str) -> Iterator[None]:
     """Allow the demo-only functions in this block; demo accounts get ``password``."""
-    token = _PASSWORD.set(password)
+    token = _SEEDING.set(_Seeding(password))
     try:
         yield
     finally:
-        _PASSWORD.reset(token)
+        _SEEDING.reset(token)
+
+
+def _current() -> _Seeding:
+    state = _SEEDING.get()
+    if state is None:
+        raise NotSeedingError("only available while `balai demo` seeds a city")
+    return state
 
 
 def require_seeding() -> str:
     """The demo password of the city being seeded; raises outside a :func:`seeding` block."""
-    password = _PASSWORD.get()
-    if password is None:
-        raise NotSeedingError("only available while `balai demo` seeds a city")
-    return password
+    return _current().password
+
+
+async def create_demo_account(name: str, login: str, role: str | None = None) -> int:
+    """A new account with the city's demo password (hashed once per city); returns its id."""
+    state = _current()
+    return await create_user(
+        name=name,
+        email=login,
+        password=state.password,
+        password_hash=state.password_hash(),
+        roles=(role,) if role else (),
+    )
 
 
 @dataclass(frozen=True)
@@ -87,9 +118,7 @@ async def demo_user(login: str, name: str, role: str | None = None) -> DemoUser:
         raise ValueError("a demo account needs an e-mail login and a name")
     found = await User.select(User.id).where(User.email == login).first()
     if found is None:
-        user_id = await create_user(
-            name=name.strip(), email=login, password=password, roles=(role,) if role else ()
-        )
+        user_id = await create_demo_account(name.strip(), login, role)
     else:
         user_id = found["id"]
         if role:

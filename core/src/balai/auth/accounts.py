@@ -78,15 +78,20 @@ async def create_user(
     email: str | None = None,
     phone: str | None = None,
     roles: tuple[str, ...] = (),
+    password_hash: str | None = None,
 ) -> int:
-    """Create an account in the current city; returns its id."""
+    """Create an account in the current city; returns its id.
+
+    ``password_hash`` (``hash_password(password)`` made earlier) skips hashing
+    again: the demo gives all accounts of a city one password and hashes it once.
+    """
     now = datetime.now(UTC)
     rows = await User.insert(
         User(
             name=name,
             email=email or None,
             phone=phone or None,
-            password_hash=hash_password(password),
+            password_hash=password_hash or hash_password(password),
             created_at=now,
         )
     )
