@@ -147,6 +147,17 @@ def test_demo_paid_bills_are_settled_ledger_payments_and_the_citizen_has_nops(ba
             i["amount"] for i in invoices.values() if payments[i["id"]]["provider"] == "qris"
         )
     )
+    # So do the tax dashboard's per-channel metrics (pajak.channel_*), channel by channel.
+    pajak = city_run(
+        "malang", lambda: DailyMetric.select().where(DailyMetric.metric.like("pajak.channel_%"))
+    )
+    for channel, count in channels.items():
+        assert sum(
+            m["value"] for m in pajak if m["metric"] == f"pajak.channel_count.{channel}"
+        ) == (count)
+        assert sum(
+            m["value"] for m in pajak if m["metric"] == f"pajak.channel_amount.{channel}"
+        ) == sum(i["amount"] for i in invoices.values() if payments[i["id"]]["provider"] == channel)
 
     # The demo citizen has NOPs linked, with paid and unpaid bills, and paid them from the account.
     citizen = city_run("malang", lambda: User.select().where(User.email == "warga@malang.test"))[0]

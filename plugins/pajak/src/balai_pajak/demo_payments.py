@@ -22,6 +22,7 @@ from balai import toolkit as tk
 from balai_pajak.bulk import insert_rows
 from balai_pajak.pbb_payment import SOURCE, invoice_items, source_ref
 from balai_pajak.penalty import Owed
+from balai_pajak.revenue.record import count_channels
 from balai_pajak.tables import BillPayment, NopLink, Sppt, SpptStatus
 
 # Share of the demo's PBB payments per channel (bank VA and counter lead, as in the cities).
@@ -93,6 +94,7 @@ async def seed(
             )
         )
     seeded = await tk.seed_paid_invoices(planned)
+    await count_channels([(p.channel, p.paid_at, sum(i.amount for i in p.items)) for p in planned])
     await _set_invoice_numbers(
         [(s.invoice_number, b["id"]) for s, b in zip(seeded, paid, strict=True)]
     )

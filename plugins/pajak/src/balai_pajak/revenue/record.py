@@ -7,7 +7,7 @@ Called inside the transaction that settles the payment (the ledger's
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from balai import toolkit as tk
 
@@ -72,6 +72,25 @@ async def record_payment(
     count_metric, amount_metric = channel_metrics(channel)
     await tk.bump_metric(count_metric, 1, day)
     await tk.bump_metric(amount_metric, total, day)
+
+
+async def count_channels(payments: list[tuple[str, datetime, int]]) -> None:
+    """Count many payments (channel, paid at UTC, rupiah) in the per-channel metrics.
+
+    For payments settled without ``invoice_settled`` (the demo's seeded ledger
+    payments): one bump per channel and local day, in one transaction.
+    """
+    city = tk.current_city()
+    days: dict[tuple[str, date], list[int]] = {}
+    for channel, paid_at, amount in payments:
+        total = days.setdefault((channel, local_date(paid_at, city.tz)), [0, 0])
+        total[0] += 1
+        total[1] += int(amount)
+    async with RevenueMonth._meta.db.transaction():
+        for (channel, day), (count, amount) in sorted(days.items()):
+            count_metric, amount_metric = channel_metrics(channel)
+            await tk.bump_metric(count_metric, count, day)
+            await tk.bump_metric(amount_metric, amount, day)
 
 
 async def _pbb_parts(invoice: tk.Invoice) -> dict[str, int]:
