@@ -117,6 +117,10 @@ def test_plugin_demo_accounts_and_payments_are_made_while_seeding(app_with_kasir
         citizen[0]["id"] == plugin.ids["citizen"] and citizen[0]["name"] != "ignored: already there"
     )
 
+    officer = run_in(
+        app, "malang", lambda: User.select().where(User.email == "payments.officer@malang.test")
+    )
+    assert officer[0]["name"].startswith("Petugas pembayaran")  # named in the city's language
     invoices = run_in(app, "malang", lambda: PaymentInvoice.select().order_by(PaymentInvoice.id))
     assert [(i["number"], i["status"], i["amount"], i["provider"]) for i in invoices] == [
         (plugin.numbers[0].invoice_number, "paid", 20_000, "qris"),

@@ -136,7 +136,11 @@ class PlannedAccount:
 
 
 def core_accounts(app: BalaiApp, city: City) -> list[PlannedAccount]:
-    """The citizen, the city admin and one officer per role offered in ``city``."""
+    """The citizen, the city admin and one officer per role offered in ``city``.
+
+    Officers are named by their role's title in the active language (the
+    seeding speaks the city's).
+    """
     domain = f"{city.slug}.test"
     planned = [
         PlannedAccount(f"Warga {city.name}", f"warga@{domain}", ""),
@@ -146,7 +150,7 @@ def core_accounts(app: BalaiApp, city: City) -> list[PlannedAccount]:
         department = f" ({role.department})" if role.department else ""
         planned.append(
             PlannedAccount(
-                f"{role.title}{department}, {city.name}", f"{role.name}@{domain}", role.name
+                f"{_(role.title)}{department}, {city.name}", f"{role.name}@{domain}", role.name
             )
         )
     return planned
@@ -207,7 +211,8 @@ async def _seed_accounts_and_plugins(
     app: BalaiApp, city: City, password: str, result: CitySeed, say: Say
 ) -> None:
     """The core accounts, then every enabled plugin's ``seed_demo`` (demo-only tools allowed)."""
-    for planned in core_accounts(app, city):
+    planned_accounts = await asyncio.create_task(_in_city_language(app, city, core_accounts))
+    for planned in planned_accounts:
         await create_demo_account(planned.name, planned.email, planned.role or None)
         result.accounts.append(
             DemoAccount(city.slug, planned.email, password, planned.role or "citizen")
@@ -224,6 +229,12 @@ async def _seed_accounts_and_plugins(
         result.accounts.extend(a for a in report.accounts if a.login not in known)
         result.plugins[plugin.slug] = list(report.summary)
         say(_("%(city)s: %(plugin)s demo data created", city=city.name, plugin=plugin.slug))
+
+
+async def _in_city_language(app: BalaiApp, city: City, plan: Callable[..., Any]) -> Any:
+    """``plan(app, city)`` in the city's language (a task of its own: nothing leaks)."""
+    activate(app.ui.catalogs, city.locale)
+    return plan(app, city)
 
 
 async def _seed_plugin(app: BalaiApp, city: City, plugin: Any) -> Any:
