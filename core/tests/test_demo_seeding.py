@@ -152,6 +152,28 @@ def test_plugin_demo_accounts_and_payments_are_made_while_seeding(app_with_kasir
     assert run_in(app, "semarang", PaymentInvoice.count) == 0
 
 
+def test_demo_gateway_payments_reconcile_with_the_sandbox_bank(app_with_kasir, monkeypatch):
+    from balai.payments import reconcile
+    from balai.payments.sandbox import bank
+    from balai.payments.settings import settings_for
+
+    monkeypatch.setenv("BALAI_SANDBOX_BANK", "1")
+    app, plugin = app_with_kasir
+    asyncio.run(demo.prepare(app))
+    city = app.ui.config.cities["malang"]
+    partner = settings_for(app.ui.config, city).partner_id
+    day = (datetime.now(UTC) - timedelta(days=3)).astimezone(reconcile.WIB).date()
+
+    async def both_sides():
+        ledger = await reconcile.ledger_day(day)
+        gateway = reconcile._gateway_amounts(await bank.settlement_report(partner, day.isoformat()))
+        return ledger, gateway
+
+    ledger, gateway = run_in(app, "malang", both_sides)
+    assert ledger == {f"{plugin.numbers[0].invoice_number}-DEMO": 20_000}  # QRIS; cash is not
+    assert reconcile.compare(ledger, gateway) == (1, [])
+
+
 def test_seeded_payments_are_refused_when_the_ledger_would_refuse_them(app_with_kasir):
     from balai.seeding import seeding
 

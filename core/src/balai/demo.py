@@ -31,6 +31,8 @@ from balai.auth.access import CITY_ADMIN
 from balai.config import Config, load_config
 from balai.i18n import activate
 from balai.i18n import gettext as _
+from balai.payments.sandbox.routes import SANDBOX_ENV
+from balai.payments.settings import settings_for
 from balai.plugins import PluginRegistry, resolve
 from balai.seeding import create_demo_account, seeding
 from balai.tables import User
@@ -53,6 +55,13 @@ def _silent(_: str) -> None:
 def default_config_path() -> Path:
     """The bundled demo instance file (from the checkout or from the wheel)."""
     return bundled_root("examples") / "demo.toml"
+
+
+def sandbox_partner_of(app: BalaiApp, city: City) -> str:
+    """The city's partner id at the sandbox bank when it serves as the gateway, else ''."""
+    if not (app.ui.config.development or os.environ.get(SANDBOX_ENV) == "1"):
+        return ""
+    return settings_for(app.ui.config, city).partner_id
 
 
 def demo_password(city: City) -> str:
@@ -201,7 +210,7 @@ async def seed_city(app: BalaiApp, city: City, say: Say = _silent) -> CitySeed:
             return result
         password = demo_password(city)
         async with app.ui.database.engine.transaction():
-            with seeding(password):
+            with seeding(password, sandbox_partner_of(app, city)):
                 await _seed_accounts_and_plugins(app, city, password, result, say)
     result.created = True
     return result

@@ -28,6 +28,7 @@ class _Seeding:
     """The demo password of the city being seeded, hashed once (Argon2 is slow on purpose)."""
 
     password: str
+    sandbox_partner: str = ""
     hashed: str = ""
 
     def password_hash(self) -> str:
@@ -46,9 +47,14 @@ class NotSeedingError(RuntimeError):
 
 
 @contextlib.contextmanager
-def seeding(password: str) -> Iterator[None]:
-    """Allow the demo-only functions in this block; demo accounts get ``password``."""
-    token = _SEEDING.set(_Seeding(password))
+def seeding(password: str, sandbox_partner: str = "") -> Iterator[None]:
+    """Allow the demo-only functions in this block; demo accounts get ``password``.
+
+    ``sandbox_partner``: the city's partner id at the sandbox bank when it
+    serves as the gateway; demo gateway payments are then in its book too, so
+    reconciliation matches them.
+    """
+    token = _SEEDING.set(_Seeding(password, sandbox_partner))
     try:
         yield
     finally:
@@ -65,6 +71,11 @@ def _current() -> _Seeding:
 def require_seeding() -> str:
     """The demo password of the city being seeded; raises outside a :func:`seeding` block."""
     return _current().password
+
+
+def sandbox_partner() -> str:
+    """The seeded city's sandbox-bank partner id ('' when the sandbox is not the gateway)."""
+    return _current().sandbox_partner
 
 
 async def create_demo_account(name: str, login: str, role: str | None = None) -> int:

@@ -10,6 +10,10 @@ local day it was paid, so the payments office, receipts and the
 "payments per channel" widget show them. Thousands of payments are
 written with a few multi-row statements, in the caller's transaction.
 
+When the sandbox bank is the gateway (development), each gateway payment
+(not ``cash``) is also in the sandbox's book as settled, so the payments
+office's daily reconciliation matches it instead of flagging it.
+
 It does **not** call ``invoice_settled``: the seeding plugin writes its own
 side (bills paid, the invoice number on them) with the numbers returned.
 Only usable while ``balai demo`` seeds a city (:mod:`balai.seeding`).
@@ -27,10 +31,16 @@ from balai.dashboard.metrics import local_day
 from balai.dashboard.tables import DailyMetric
 from balai.payments import numbers
 from balai.payments.ledger import LedgerError, _check_items
-from balai.payments.tables import Payment, PaymentEvent, PaymentInvoice, PaymentInvoiceItem
+from balai.payments.tables import (
+    Payment,
+    PaymentEvent,
+    PaymentInvoice,
+    PaymentInvoiceItem,
+    SandboxTransaction,
+)
 from balai.payments.types import InvoiceItem, InvoiceStatus
 from balai.payments.widgets import count_metric, revenue_metric
-from balai.seeding import require_seeding
+from balai.seeding import require_seeding, sandbox_partner
 from balai.tenants import current_city
 
 CHANNELS = ("va", "qris", "ewallet", "cash")
@@ -192,7 +202,8 @@ async def seed_paid_invoices(payments: Sequence[DemoPayment]) -> list[SeededPaym
             PaymentInvoice.number.is_in(chunk)
         ):
             ids[row["number"]] = row["id"]
-    items, paid, events = [], [], []
+    partner = sandbox_partner()
+    items, paid, events, bank = [], [], [], []
     metrics: Counter[tuple[str, object]] = Counter()
     for payment, total, inv_no, pay_no in zip(
         payments, totals, invoice_numbers, payment_numbers, strict=True
@@ -203,7 +214,24 @@ async def seed_paid_invoices(payments: Sequence[DemoPayment]) -> list[SeededPaym
             (city.slug, invoice_id, position, item.description.strip(), item.quantity, item.amount)
             for position, item in enumerate(payment.items)
         )
-        paid.append((city.slug, pay_no, invoice_id, payment.channel, pay_no, total, paid_at))
+        reference = f"{inv_no}-DEMO"  # as an attempt reference: <invoice>-<code>
+        paid.append((city.slug, pay_no, invoice_id, payment.channel, reference, total, paid_at))
+        if partner and payment.channel != "cash":
+            bank.append(
+                (
+                    f"SBX-{pay_no}",
+                    partner,
+                    reference,
+                    payment.channel,
+                    total,
+                    "",
+                    "",
+                    "paid",
+                    paid_at - timedelta(minutes=5),
+                    paid_at,
+                    1,
+                )
+            )
         events.append(
             (
                 city.slug,
@@ -248,6 +276,23 @@ async def seed_paid_invoices(payments: Sequence[DemoPayment]) -> list[SeededPaym
             "body",
         ),
         events,
+    )
+    await _insert(
+        SandboxTransaction,
+        (
+            "reference",
+            "partner_id",
+            "partner_reference",
+            "channel",
+            "amount",
+            "va_number",
+            "callback_url",
+            "status",
+            "created_at",
+            "settled_at",
+            "deliveries",
+        ),
+        bank,
     )
     await _add_metrics(city.slug, metrics)
     return [
