@@ -43,6 +43,8 @@ GROUPS: dict[str, str] = {
     "balai.dashboard": "Mayor's dashboard",
     "balai.opendata": "Open data",
     "balai.imports": "Spreadsheet imports",
+    "balai.seeding": "Demo data (only while `balai demo` seeds)",
+    "balai.payments.demo": "Demo data (only while `balai demo` seeds)",
 }
 # Values have no docstring of their own; say what they are here.
 VALUES: dict[str, str] = {
