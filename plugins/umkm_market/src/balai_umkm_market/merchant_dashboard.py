@@ -12,6 +12,7 @@ from typing import Any
 
 from balai import toolkit as tk
 
+from balai_umkm_market.catalogue import rating_text
 from balai_umkm_market.tables import Order, OrderStatus
 
 DAYS = 30
@@ -49,7 +50,7 @@ class Dashboard:
     total_sales: int
     total_orders: int
     top_products: list[dict[str, Any]]
-    rating: float | None
+    rating: str  # the average in the visitor's notation (``4,5``), '' without reviews
     rating_count: int
     chart_width: int = CHART_WIDTH
     chart_height: int = CHART_HEIGHT
@@ -111,7 +112,6 @@ async def figures(merchant: dict[str, Any], now: datetime | None = None) -> Dash
         TOP,
     )
     count = int(merchant.get("rating_count") or 0)
-    rating = round(int(merchant.get("rating_sum") or 0) / count, 1) if count else None
     return Dashboard(
         days=bars(per_day, first, DAYS),
         total_sales=sum(s for s, _ in per_day.values()),
@@ -120,6 +120,6 @@ async def figures(merchant: dict[str, Any], now: datetime | None = None) -> Dash
             {"name": r["name"], "quantity": int(r["quantity"]), "revenue": int(r["revenue"])}
             for r in top
         ],
-        rating=rating,
+        rating=rating_text(int(merchant.get("rating_sum") or 0), count),
         rating_count=count,
     )
