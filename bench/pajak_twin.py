@@ -4,7 +4,9 @@
 twin (:mod:`bench.twin_db`), then the tax object joined with its bills (one
 statement); ``GET /malang/pajak/tagihan`` runs the session and user
 statements, then the citizen's links joined with their objects, the bills of
-those NOPs and their pending payments (one statement). Rows are turned
+those NOPs and their pending payments (one statement), and the paid bills'
+ledger invoices and payments for their receipt links (as ``tk.receipt_urls``:
+one statement, two when any is found). Rows are turned
 into the templates' context by hand (dates parsed, states worked out) and
 ``pajak/index.html`` / ``pajak/my_bills.html`` rendered through the same
 theme loader chain. The domain rules are shared with the platform, since
@@ -255,9 +257,51 @@ def build() -> BenchProbe:
             "selected": set(),
             "error": None,
             "owed_today": owed_today,
+            "receipts": await receipts(objects.values()),
         }
         body = pajak.page(request, "pajak/my_bills.html", token, user, flashes, extra)
         return twin.respond(body, csrf_cookie, token)
+
+    async def receipts(objects: Any) -> dict[str, str]:
+        """The receipt URL (with the invoice's token) of each paid bill's ledger invoice.
+
+        Like ``tk.receipt_urls``: the paid invoices by number, then (when any)
+        their payments; two statements at most.
+        """
+        wanted = sorted(
+            {
+                b["invoice_number"].strip().upper()
+                for o in objects
+                for b in o["bills"]
+                if b["state"] == "paid" and b["invoice_number"] and b["invoice_number"].strip()
+            }
+        )
+        if not wanted:
+            return {}
+        marks = pajak.marks(len(wanted) + 1)
+        invoices = {
+            row[0]: row
+            for row in await twin.db.fetch(
+                "SELECT id, number, access_token FROM balai_payments_invoice "
+                f"WHERE city = {marks[0]} AND number IN ({', '.join(marks[1:])}) "
+                "AND status = 'paid'",
+                CITY,
+                *wanted,
+            )
+        }
+        if not invoices:
+            return {}
+        marks = pajak.marks(len(invoices) + 1)
+        found = {}
+        for invoice_id, number in await twin.db.fetch(
+            "SELECT invoice_id, number FROM balai_payments_payment "
+            f"WHERE city = {marks[0]} AND invoice_id IN ({', '.join(marks[1:])})",
+            CITY,
+            *invoices,
+        ):
+            invoice = invoices[invoice_id]
+            found[invoice[1]] = f"/{CITY}/bayar/kuitansi/{number}?t={invoice[2]}"
+        return found
 
     app = Litestar(
         route_handlers=[lookup, my_bills], on_startup=[start], on_shutdown=[twin.stop], debug=False
