@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from balai import toolkit as tk
 from balai_umkm_market import demo
-from balai_umkm_market.tables import Merchant, Order, OrderItem, Product, Review
+from balai_umkm_market.tables import Merchant, Order, OrderEvent, OrderItem, Product, Review
 from market_setup import MALANG_DISTRICTS, market_config
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
@@ -71,6 +71,30 @@ def test_malang_demo_market(balai_app, city_run, client):
     assert sales == sum(o["subtotal"] for o in orders)
     # the public market lists the verified businesses
     assert verified[0]["name"] in client.get("/malang/umkm-market/").text
+
+
+def aware(moment: datetime) -> datetime:
+    """A stored time as an aware UTC time (SQLite may hand it back naive)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def test_nothing_in_the_demo_happens_after_now(balai_app, city_run):
+    seed(balai_app, city_run, "malang")
+    orders = table(city_run, "malang", lambda: Order.select())
+    events = table(city_run, "malang", lambda: OrderEvent.select())
+    reviews = table(city_run, "malang", lambda: Review.select())
+    times = [o["created_at"] for o in orders] + [o["updated_at"] for o in orders]
+    times += [o["completed_at"] for o in orders if o["completed_at"]]
+    times += [e["created_at"] for e in events] + [r["created_at"] for r in reviews]
+    times += [r["replied_at"] for r in reviews if r["replied_at"]]
+    assert max(aware(t) for t in times) <= NOW
+    placed = {o["id"]: aware(o["created_at"]) for o in orders}
+    assert all(aware(e["created_at"]) >= placed[e["order"]] for e in events)
+    # each order's history in the order it happened
+    history: dict[int, list[datetime]] = {}
+    for event in sorted(events, key=lambda e: e["id"]):
+        history.setdefault(event["order"], []).append(aware(event["created_at"]))
+    assert all(steps == sorted(steps) for steps in history.values())
 
 
 def test_demo_is_deterministic_and_seeded_once(balai_app, city_run):

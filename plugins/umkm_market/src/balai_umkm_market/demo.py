@@ -247,11 +247,13 @@ class Planner:
         status = rng.choice(("new", "confirmed")) if open_order else OrderStatus.COMPLETED.value
         done = min(placed + timedelta(hours=rng.randint(3, 30)), self.now)
         moving = OrderStatus.DELIVERING.value if delivery else OrderStatus.READY_FOR_PICKUP.value
+        # every step at most at its end (done, or now for an open order): none in the future
+        last = done if status == OrderStatus.COMPLETED.value else self.now
         events = [(OrderStatus.NEW.value, placed)]
         if status != OrderStatus.NEW.value:
-            events.append((OrderStatus.CONFIRMED.value, placed + timedelta(minutes=40)))
+            events.append((OrderStatus.CONFIRMED.value, min(placed + timedelta(minutes=40), last)))
         if status == OrderStatus.COMPLETED.value:
-            events += [(moving, placed + timedelta(minutes=90)), (status, done)]
+            events += [(moving, min(placed + timedelta(minutes=90), done)), (status, done)]
         buyer = rng.choice(BUYERS)
         number = self.order_number()
         order = PlannedOrder(
@@ -404,7 +406,8 @@ async def write(planner: Planner) -> tuple[int, int, int, int]:
         order_id = order_ids[order.row["number"]]
         merchant_id = merchant_ids[planner.merchants[order.merchant].row["name"]]
         for index, (rating, text, reply) in order.reviews.items():
-            when = order.row["completed_at"] + timedelta(days=1)
+            # a day after the handover, a reply five hours later; never after now
+            when = min(order.row["completed_at"] + timedelta(days=1), planner.now)
             reviews.append(
                 Review(
                     order_item=item_ids[(order_id, product_id(order, index))],
@@ -415,7 +418,7 @@ async def write(planner: Planner) -> tuple[int, int, int, int]:
                     rating=rating,
                     text=text,
                     reply=reply,
-                    replied_at=when + timedelta(hours=5) if reply else None,
+                    replied_at=min(when + timedelta(hours=5), planner.now) if reply else None,
                     created_at=when,
                 )
             )
