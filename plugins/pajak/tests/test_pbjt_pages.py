@@ -181,6 +181,15 @@ def test_the_non_filer_list_names_who_has_not_filed(client, login_as, city_run):
     assert bad.status_code == 400
 
 
+def test_the_office_page_shows_the_rates_and_deadlines_in_force(client, login_as):
+    login_as("pajak.officer")
+    page = client.get("/malang/kelola/pajak/pbjt/")
+    section = page.text.split('id="rules-title"')[1].split("</section>")[0]
+    assert "Perda Uji 1/2020" in section
+    assert "Restoran 10% · Hotel 10% · Parkir 20% · Hiburan 0%" in section
+    assert "Lapor paling lambat tanggal 10 dan bayar paling lambat tanggal 15" in section
+
+
 def test_another_citys_business_is_not_found(client, login_as, city_run):
     other = add_business(city_run, "semarang", npwpd="P.9.0001.01")
     login_as("pajak.officer")

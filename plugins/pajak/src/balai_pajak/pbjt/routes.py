@@ -321,7 +321,18 @@ async def _office_context(request: Request, month_text: str) -> tuple[dict, bool
         "month_label": forms.month_label(month),  # type: ignore[arg-type]
         "non_filers": [{**b, "kind_title": kind_title(b["kind"])} for b in missing],
         "errors": {"month": tk._("Choose a month that has ended.")} if bad else {},
-        "rules": service.settings_of(tk.current_city()).rules,
+        "rules": [
+            {
+                "rule": rule,
+                "rates": " · ".join(
+                    f"{o['title']} {rate_label(getattr(rule, o['name'] + '_ppm'))}"
+                    for o in kind_options()
+                ),
+            }
+            for rule in sorted(
+                service.settings_of(tk.current_city()).rules, key=lambda r: r.effective_from
+            )
+        ],
     }
     return context, bad
 
