@@ -243,6 +243,8 @@ def test_search_cart_checkout_pay_deliver_review(
     page.goto(f"{live_server}/malang/umkm-market/pesanan/{number}")
     expect(main.locator("#order-status")).to_contain_text("Selesai")
     expect(main.locator("#order-status")).not_to_have_attribute("hx-trigger", re.compile("."))
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], "the order page scrolls sideways on a phone"
     main.locator('a[href*="/umkm-market/ulasan/baru/"]').click()
     review = main.locator('form[action*="/umkm-market/ulasan/baru/"]')
     review.locator('input[name="rating"][value="5"]').check()
