@@ -1,12 +1,13 @@
-"""The demo's market accounts: a merchant owner to try the portal, the citizen's paid order."""
+"""The demo's market accounts: a merchant owner, the citizen's paid order, a hidden review."""
 
 from __future__ import annotations
 
 import pytest
+from balai.audit.tables import AuditEntry
 from balai.payments.tables import PaymentInvoice
 from balai.testing import as_demo_seeding
-from balai_umkm_market import plugin
-from balai_umkm_market.tables import Merchant, Order
+from balai_umkm_market import demo_accounts, plugin
+from balai_umkm_market.tables import Merchant, Order, Review
 from market_setup import market_config
 
 PASSWORD = "demo-test-2026"  # as_demo_seeding's default
@@ -74,3 +75,32 @@ def test_the_demo_citizen_has_a_paid_cashless_order_with_its_receipt(
     assert cashless["number"] in receipt.text and invoice["number"] in receipt.text
     cod = next(o for o in theirs if o["payment_method"] == "cod")
     assert "/bayar/kuitansi/" not in client.get(f"/malang/umkm-market/pesanan/{cod['number']}").text
+
+
+def test_the_demo_officer_has_hidden_one_abusive_review(seeded, client, post_form, city_run):
+    assert any("hid 1 abusive review" in line for line in seeded.summary)
+    hidden = city_run("malang", lambda: Review.select().where(Review.is_hidden == True))  # noqa: E712
+    assert len(hidden) == 1 and hidden[0]["text"] == demo_accounts.ABUSIVE_REVIEW
+    merchant = city_run(
+        "malang", lambda: Merchant.select().where(Merchant.id == hidden[0]["merchant"]).first()
+    )
+    counted = city_run(
+        "malang",
+        lambda: Review.select().where(
+            (Review.merchant == hidden[0]["merchant"]) & (Review.is_hidden == False)  # noqa: E712
+        ),
+    )
+    assert (merchant["rating_sum"], merchant["rating_count"]) == (
+        sum(r["rating"] for r in counted),
+        len(counted),
+    )
+    entries = city_run(
+        "malang",
+        lambda: AuditEntry.select().where(AuditEntry.action == "umkm_market.review_hidden"),
+    )
+    assert [e["subject"] for e in entries] == [f"review:{hidden[0]['id']}"]
+
+    log_in(post_form, "umkm_market.officer@malang.test")
+    log = client.get("/malang/kelola/umkm-market/ulasan/tersembunyi")
+    assert log.status_code == 200
+    assert demo_accounts.HIDDEN_REASON in log.text

@@ -8,9 +8,12 @@ After the demo market is written (:mod:`balai_umkm_market.demo`):
 * the demo citizen ``warga@<city>.test`` becomes the buyer of two completed
   orders: one cash on delivery, one paid cashless through a settled ledger
   invoice (``tk.seed_paid_invoices``, ``source_ref="checkout:<ref>"`` as the
-  checkout writes it), so "My orders" shows an order with its receipt.
+  checkout writes it), so "My orders" shows an order with its receipt;
+* the market officer ``umkm_market.officer@<city>.test`` has hidden one
+  abusive review with a reason, through the same code as the office page
+  (rating taken out, audited), so the hidden-review log is not empty.
 
-Both accounts come from ``tk.demo_user`` (the demo's password).
+The accounts come from ``tk.demo_user`` (the demo's password).
 """
 
 from __future__ import annotations
@@ -19,8 +22,20 @@ from datetime import timedelta
 
 from balai import toolkit as tk
 
+from balai_umkm_market import reviews
 from balai_umkm_market.orders import CHECKOUT_PREFIX, SLUG
-from balai_umkm_market.tables import Merchant, MerchantStatus, Order, OrderStatus, PaymentMethod
+from balai_umkm_market.tables import (
+    Merchant,
+    MerchantStatus,
+    Order,
+    OrderStatus,
+    PaymentMethod,
+    Review,
+)
+
+# What a buyer wrote and why the officer hid it (the demo cities speak Indonesian).
+ABUSIVE_REVIEW = "Penjualnya bodoh dan penipu! Jangan ada yang beli di toko sampah ini."
+HIDDEN_REASON = "Kata-kata kasar dan tuduhan menipu tanpa bukti; melanggar pedoman ulasan."
 
 
 async def seed(city: tk.City) -> tk.DemoReport:
@@ -95,4 +110,25 @@ async def seed(city: tk.City) -> tk.DemoReport:
     report.summary.append(
         f"umkm_market: {citizen.account.login} has 2 orders, {cashless['number']} paid by QRIS"
     )
+    hidden = await hide_an_abusive_review(city)
+    if hidden:
+        report.summary.append(hidden)
     return report
+
+
+async def hide_an_abusive_review(city: tk.City) -> str:
+    """The officer hides the first of the lowest-rated reviews, whose buyer wrote abuse.
+
+    The text is set to :data:`ABUSIVE_REVIEW` (the demo's reviews are polite)
+    and the review hidden by :func:`reviews.hide_review`, as the office page does.
+    Returns the banner's line, '' without reviews.
+    """
+    review = await Review.select(Review.id).order_by(Review.rating).order_by(Review.id).first()
+    if review is None:
+        return ""
+    await Review.update({Review.text: ABUSIVE_REVIEW}).where(Review.id == review["id"])
+    officer = await tk.demo_user(
+        f"umkm_market.officer@{city.slug}.test", "Petugas pasar UMKM", role="umkm_market.officer"
+    )
+    await reviews.hide_review(review["id"], officer.id, HIDDEN_REASON, request=None)
+    return f"umkm_market: {officer.account.login} hid 1 abusive review (hidden-review log)"
