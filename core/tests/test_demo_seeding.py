@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from balai import demo
 from balai import toolkit as tk
+from balai.asgi import connected
 from balai.auth.accounts import authenticate
 from balai.builtins import builtin_plugins
 from balai.dashboard.tables import DailyMetric
@@ -15,8 +16,19 @@ from balai.hookimpl import hookimpl
 from balai.payments.tables import Payment, PaymentEvent, PaymentInvoice, PaymentInvoiceItem
 from balai.plugins import PluginRegistry
 from balai.tables import RoleGrant, User
+from balai.tenants import city_scope
 from balai.types import DemoReport, Dimension, Permission, PluginInfo, Role
-from test_demo import run_in
+
+
+def run_in(app, city_slug, fn):
+    """``fn()`` awaited in ``city_slug`` with the app's database connected."""
+
+    async def scoped():
+        async with connected(app):
+            with city_scope(app.ui.config.cities[city_slug]):
+                return await fn()
+
+    return asyncio.run(scoped())
 
 
 def registry_with(*plugins: tuple[str, object]) -> PluginRegistry:
