@@ -157,7 +157,7 @@ def test_the_dashboard_shows_revenue_target_collection_and_channels(client, logi
     rows = list(csv.reader(io.StringIO(target.text)))
     market_row = next(r for r in rows if r[0] == "Retribusi pasar")
     assert (
-        market_row[2] == "Rp200.000" and market_row[3] == "Rp400.000" and market_row[4] == "50.0%"
+        market_row[2] == "Rp200.000" and market_row[3] == "Rp400.000" and market_row[4] == "50,0%"
     )
     channels = list(
         csv.reader(
@@ -168,6 +168,15 @@ def test_the_dashboard_shows_revenue_target_collection_and_channels(client, logi
             )
         )
     )
+    collection = client.get(
+        "/malang/dasbor/widget/pajak.collection.csv", params={"period": "month"}
+    )
+    rows = list(csv.reader(io.StringIO(collection.text)))
+    assert next(r for r in rows if r[0] == "Retribusi pasar")[1:4] == [
+        "Rp200.000",
+        "Rp200.000",
+        "100,0%",
+    ]
     collector = next(r for r in channels if r[0] == "Juru pungut pasar (tunai)")
     assert collector[1:] == ["2", "Rp200.000"]
     rate = client.get("/malang/dasbor/widget/pajak.collection_rate.csv", params={"period": "month"})

@@ -44,8 +44,13 @@ def target_of(city: tk.City, year: int) -> RevenueTarget | None:
     return None
 
 
+def percent_text(value: float) -> str:
+    """A share in percent with one decimal, in the language's notation (``10,8%``)."""
+    return f"{value:.1f}".replace(".", tk.pgettext("decimal separator", ".")) + "%"
+
+
 def _percent(part: int, whole: int) -> str:
-    return f"{part * 100.0 / whole:.1f}%" if whole else "–"
+    return percent_text(part * 100.0 / whole) if whole else "–"
 
 
 async def widgets(period: tk.Period) -> list[tk.Widget]:
@@ -82,7 +87,7 @@ async def widgets(period: tk.Period) -> list[tk.Widget]:
             tax_type_title(t),
             tk.rupiah(c.billed),
             tk.rupiah(c.paid),
-            f"{c.rate_percent:.1f}%" if c.rate_percent is not None else "–",
+            percent_text(c.rate_percent) if c.rate_percent is not None else "–",
             tk.rupiah(c.arrears),
         ]
         for t, c in collections.items()
