@@ -193,6 +193,29 @@ def test_office_page_lists_this_citys_objects_for_tax_officers(client, login_as,
     assert 'href="/malang/kelola/pajak/"' in client.get("/malang/kelola/").text
 
 
+def test_office_search_opens_an_object_and_explains_a_bad_or_unknown_nop(
+    client, login_as, city_run
+):
+    city_run("malang", add_object(MALANG_NOP, "Jl. Ki Ageng Gribig No. 45"))
+    city_run("semarang", add_object("337413000100200030", "Jl. Pemuda No. 118"))
+    login_as("pajak.officer")
+    found = client.get(
+        "/malang/kelola/pajak/", params={"nop": "35.73.010.001.001-0001.0"}, follow_redirects=False
+    )
+    assert found.status_code == 303
+    assert found.headers["location"] == f"/malang/kelola/pajak/objek/{MALANG_NOP}"
+    bad = client.get("/malang/kelola/pajak/", params={"nop": "35.73.01"})
+    assert bad.status_code == 400 and 'aria-invalid="true"' in bad.text
+    assert 'value="35.73.01"' in bad.text
+    # Without a region code in this instance, Semarang's object is just not Malang's.
+    foreign = client.get("/malang/kelola/pajak/", params={"nop": "337413000100200030"})
+    assert foreign.status_code == 404 and "Jl. Pemuda" not in foreign.text
+    unknown = client.get("/malang/kelola/pajak/", params={"nop": "357301000100100020"})
+    assert unknown.status_code == 404
+    assert "Tidak ada objek pajak dengan NOP 35.73.010.001.001-0002.0" in unknown.text
+    assert "Jl. Ki Ageng Gribig No. 45" in unknown.text  # the list is still shown
+
+
 def test_same_nop_cannot_be_registered_twice_in_a_city(client, city_run):
     city_run("malang", add_object(MALANG_NOP, "Jl. A"))
     with pytest.raises(Exception, match=r"(?i)unique"):

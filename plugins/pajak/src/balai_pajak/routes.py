@@ -10,6 +10,8 @@ from datetime import date, datetime
 
 from balai import toolkit as tk
 from litestar import Request, Response, get
+from litestar.params import FromQuery
+from litestar.response import Redirect
 
 from balai_pajak.nop import format_nop
 from balai_pajak.pbb_rules import NoRuleError, PbbRule, pbb_settings
@@ -47,14 +49,41 @@ def shown_object(row: dict) -> dict:
 
 
 @get("/", guards=[tk.require_permission(MANAGE)], name="pajak:office")
-async def office(request: Request) -> Response:
-    """The officers' list of the city's tax objects, by NOP."""
+async def office(request: Request, nop: FromQuery[str | None] = None) -> Response:
+    """The officers' list of the city's tax objects, by NOP; ``?nop=`` opens one object.
+
+    A malformed NOP or another region's is a 400, an unknown one a 404, both
+    with the reason above the list and the typed NOP kept.
+    """
+    from balai_pajak.lookup import read_nop  # lookup imports this module
+
+    error = None
+    status_code = 200
+    if nop is not None:
+        try:
+            digits = read_nop(nop[:64], tk.current_city())
+        except ValueError as exc:
+            error, status_code = str(exc), 400
+        else:
+            if await TaxObject.exists().where(TaxObject.nop == digits):
+                return Redirect(
+                    tk.city_url(request, f"/kelola/pajak/objek/{digits}"), status_code=303
+                )
+            error = tk._("No tax object with NOP %(nop)s is registered.", nop=format_nop(digits))
+            status_code = 404
     rows = await TaxObject.select().order_by(TaxObject.nop).limit(OFFICE_PAGE_SIZE)
     total = await TaxObject.count()
     return await tk.render(
         request,
         "pajak/office.html",
-        {"objects": [shown_object(r) for r in rows], "total": total, "shown": len(rows)},
+        {
+            "objects": [shown_object(r) for r in rows],
+            "total": total,
+            "shown": len(rows),
+            "nop": (nop or "")[:64],
+            "error": error,
+        },
+        status_code=status_code,
     )
 
 
