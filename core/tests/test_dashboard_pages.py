@@ -95,7 +95,7 @@ def test_page_groups_widgets_under_the_six_dimensions(client, login_as, city_run
     living = text.split('id="dim-living"')[1].split("</section>")[0]
     assert "empty-state" in living and "kesehatan" in living  # Indonesian is the default language
     # figures: value, trend arrow and the previous value
-    assert "Rp2.500.000" in text and "dash-trend-up" in text and "+25.0%" in text
+    assert "Rp2.500.000" in text and "dash-trend-up" in text and "+25,0%" in text
     # htmx refreshes every card
     cards = text.count('<article class="card dash-card')
     assert (

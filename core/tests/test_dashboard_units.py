@@ -18,6 +18,7 @@ from balai.dashboard.metrics import (
     set_metric,
 )
 from balai.dashboard.period import Period, PeriodError, parse_period
+from balai.i18n import _current_locale
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 11, 22, 18, 30, tzinfo=UTC)  # 23 November 01:30 WIB
@@ -182,12 +183,21 @@ def test_chart_escapes_labels():
     assert root.find(f"{SVG}title").text == "A <b> & c"
 
 
-def test_number_formats():
-    assert (
+def test_number_formats_follow_the_readers_language():
+    shown = (
         format_value(1250000, "rupiah"),
         format_value(12.345, "percent"),
         format_value(1234, "count"),
-    ) == ("Rp1.250.000", "12.3%", "1.234")
+        format_value(1234.56, "count"),
+    )
+    assert shown == ("Rp1.250.000", "12,3%", "1.234", "1.234,6")
+    token = _current_locale.set("en")
+    try:
+        assert format_value(12.345, "percent") == "12.3%"
+        assert format_value(1234, "count") == "1,234"
+        assert format_value(1250000, "rupiah") == "Rp1.250.000"
+    finally:
+        _current_locale.reset(token)
     assert [nice_ceiling(v) for v in (0, 7, 13, 230, 1)] == [1, 10, 20, 250, 1]
 
 

@@ -133,6 +133,23 @@ def rupiah(amount: int | None) -> str:
     return f"{sign}Rp{abs(amount):,}".replace(",", ".")
 
 
+#: Thousands and decimal separators per language (PUEBI for Indonesian).
+_SEPARATORS = {"id": (".", ","), "en": (",", ".")}
+
+
+def format_number(value: int | float | None, decimals: int = 0) -> str:
+    """A number in the current language's notation: ``1.234,5`` (id), ``1,234.5`` (en).
+
+    ``decimals`` fixes the digits after the separator; an int with
+    ``decimals=0`` shows no fraction. ``None`` gives an empty string.
+    """
+    if value is None:
+        return ""
+    thousands, point = _SEPARATORS.get(current_locale(), _SEPARATORS["id"])
+    text = f"{value:,.{decimals}f}"
+    return text.translate({ord(","): thousands, ord("."): point})
+
+
 def format_when(value: datetime | date | None, tz: ZoneInfo, *, with_time: bool = True) -> str:
     """Show a stored UTC time in the city's zone, in the current language.
 

@@ -31,7 +31,7 @@ from balai.files.errors import UploadRejected
 from balai.files.service import file_url, save_upload
 from balai.files.types import FileKind, StoredFile, Visibility
 from balai.hookimpl import hookimpl
-from balai.i18n import gettext, ngettext, pgettext, rupiah
+from balai.i18n import format_number, gettext, ngettext, pgettext, rupiah
 from balai.imports.types import ImportColumn, ImportContext, Importer, RowError, import_url
 from balai.jobs.catalog import UnknownJobError
 from balai.jobs.service import enqueue
@@ -139,6 +139,7 @@ __all__ = [
     "enqueue",
     "file_url",
     "flash",
+    "format_number",
     "gettext",
     "hookimpl",
     "import_url",

@@ -15,8 +15,8 @@ from html import escape
 from markupsafe import Markup
 
 from balai.dashboard.widgets import ChartPoint, Widget
+from balai.i18n import format_number, rupiah
 from balai.i18n import gettext as _
-from balai.i18n import rupiah
 
 WIDTH = 640
 HEIGHT = 260
@@ -29,16 +29,20 @@ MAX_VALUE_LABELS = 12
 
 
 def format_value(value: int | float | None, unit: str) -> str:
-    """A number as the dashboard shows it: ``Rp1.250.000``, ``12.5%``, ``1.234``."""
+    """A number as the dashboard shows it, in the reader's notation.
+
+    Indonesian: ``Rp1.250.000``, ``12,5%``, ``1.234``, ``4,2``; English uses
+    ``12.5%``, ``1,234``, ``4.2`` (rupiah keeps its PUEBI form in both).
+    """
     if value is None:
         return ""
     if unit == "rupiah":
         return rupiah(round(value))
     if unit == "percent":
-        return f"{value:.1f}%"
+        return format_number(value, 1) + "%"
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.1f}".replace(",", " ")
-    return f"{int(value):,}".replace(",", ".")
+        return format_number(value, 1)
+    return format_number(int(value))
 
 
 def nice_ceiling(value: float) -> float:

@@ -40,7 +40,7 @@ from balai.builtins import builtin_plugins
 from balai.config import Config, ConfigError, bind_plugins, ensure_secret
 from balai.db.database import Database
 from balai.files import service as files_service
-from balai.i18n import Catalogs, rupiah, translate, translate_plural
+from balai.i18n import Catalogs, format_number, rupiah, translate, translate_plural
 from balai.imports.service import activate as activate_imports
 from balai.jobs.service import JobService
 from balai.notifications.runtime import activate as activate_notifications
@@ -151,7 +151,7 @@ def create_app(
         ngettext=translate_plural,
         auto_reload=config.development,
     )
-    themes.filters.update({"rupiah": rupiah, "tanggal": tanggal})
+    themes.filters.update({"rupiah": rupiah, "tanggal": tanggal, "angka": format_number})
     for city in config.cities.values():
         if city.theme not in themes.themes:
             raise ConfigError(f"cities.{city.slug}.theme", f"no theme named {city.theme!r}")
