@@ -81,3 +81,30 @@ def test_the_office_menu_is_one_line_and_leads_to_every_section(
     menu = page.get_by_role("navigation", name="Menu kelola")
     expect(menu.locator("summary")).to_contain_text("Rekonsiliasi")
     assert page.balai_errors == []
+
+
+@pytest.mark.parametrize("phone_page", [True, False], ids=["js", "no-js"], indirect=True)
+def test_the_citizens_menu_is_one_row_that_scrolls_on_a_phone(
+    admin: None, phone_page: Any, live_server: str, artifacts_dir: Path, request: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    page = phone_page
+    page.goto(f"{live_server}/malang/masuk?next=/malang/")
+    form = page.locator('main form[action$="/malang/masuk"]')
+    form.locator('input[name="login"]').fill(EMAIL)
+    form.locator('input[name="password"]').fill(PASSWORD)
+    form.locator('button[type="submit"]').click()
+    page.wait_for_url("**/malang/")
+
+    menu = page.get_by_role("navigation", name="Menu utama")
+    links = menu.locator("a.site-nav-link")
+    assert links.count() >= 4
+    box = menu.bounding_box()
+    assert box is not None and box["height"] <= ONE_LINE_PX, box
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], "the menu must not widen the page"
+    last = links.last
+    last.scroll_into_view_if_needed()
+    expect(last).to_be_in_viewport()
+    page.screenshot(path=str(artifacts_dir / f"site-menu-{request.node.callspec.id}.png"))
