@@ -128,6 +128,7 @@ async def seed(
     if linked:
         report.accounts.append(citizen.account)
         report.summary.append(
-            f"pajak: {citizen.account.login} has {len(linked)} NOPs linked (Tagihan saya)"
+            f"pajak: {citizen.account.login} has {len(linked)} NOP{'s' if len(linked) != 1 else ''}"
+            " linked (Tagihan saya)"
         )
     return report
