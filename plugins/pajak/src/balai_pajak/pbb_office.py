@@ -161,9 +161,13 @@ async def assessment_start(request: Request) -> Response:
     """Start the run of the year typed; 400 with the reason when it cannot start."""
     form = await request.form()
     typed = str(form.get("year", "")).strip()[:10]
-    if not (typed.isascii() and typed.isdigit() and 1990 <= int(typed) <= 2100):
+    # Next year's SPPT may be prepared ahead; later years would bill what is not due.
+    last = _today().year + 1
+    if not (typed.isascii() and typed.isdigit() and 1990 <= int(typed) <= last):
         error = tk._(
-            "Enter a tax year between 1990 and 2100, for example %(year)s.", year=_today().year
+            "Enter a tax year between 1990 and %(last)s, for example %(year)s.",
+            last=last,
+            year=_today().year,
         )
         return await _render_runs(request, typed, error, 400)
     year = int(typed)
