@@ -10,11 +10,11 @@ steps are kept in ``test-artifacts/browser/``.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from journey import Journey
 
 pytestmark = pytest.mark.browser
 
@@ -23,30 +23,8 @@ EMAIL = "siti.rahayu@contoh.id"
 PASSWORD = "teh-manis-hangat-2026"
 
 
-class Journey:
-    """Steps on one page, with numbered screenshots."""
-
-    def __init__(self, page: Any, base_url: str, artifacts: Path, prefix: str) -> None:
-        from playwright.sync_api import expect
-
-        self.page = page
-        self.base_url = base_url
-        self.artifacts = artifacts
-        self.prefix = prefix
-        self.expect = expect
-        self.shots = 0
-
-    def shot(self, name: str) -> Path:
-        """Save a full-page screenshot ``<prefix>-NN-name.png`` and return its path."""
-        self.shots += 1
-        path = self.artifacts / f"{self.prefix}-{self.shots:02d}-{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
-        return path
-
-    @property
-    def header(self) -> Any:
-        """The site header (the banner landmark)."""
-        return self.page.get_by_role("banner")
+class AccountJourney(Journey):
+    """The account steps: the header's links and log-out button."""
 
     def header_link(self, path: str) -> Any:
         """The header link to exactly ``path`` (language links carry it in ``next``)."""
@@ -55,11 +33,6 @@ class Journey:
     def logout_button(self) -> Any:
         """The log-out button of the header's form."""
         return self.header.locator('form[action$="/keluar"] button[type="submit"]')
-
-    def url_is(self, path: str) -> None:
-        """Wait until the page is at ``path`` (trailing slash and query string optional)."""
-        pattern = re.escape(self.base_url + path.rstrip("/")) + r"/?(\?.*)?$"
-        self.expect(self.page).to_have_url(re.compile(pattern))
 
     def expect_logged_out(self) -> None:
         """The header offers logging in and registering, and no log-out."""
@@ -78,7 +51,7 @@ class Journey:
 def test_register_login_switch_language_logout(
     phone_page: Any, live_server: str, artifacts_dir: Path, request: pytest.FixtureRequest
 ) -> None:
-    journey = Journey(phone_page, live_server, artifacts_dir, request.node.callspec.id)
+    journey = AccountJourney(phone_page, live_server, artifacts_dir, request.node.callspec.id)
     page, expect = journey.page, journey.expect
 
     # A first visit: Indonesian by default, the city's name in the header.

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from balai.testing import write_config
+from journey import Journey
 
 pytestmark = pytest.mark.browser
 
@@ -130,41 +131,6 @@ def taxpayer(live_server: str, journey_config: Any, balai_database_url: str) -> 
         return {"bills": pool.submit(asyncio.run, seed()).result()}
 
 
-class Journey:
-    """Steps on one page, with numbered screenshots."""
-
-    def __init__(self, page: Any, base_url: str, artifacts: Path, prefix: str) -> None:
-        from playwright.sync_api import expect
-
-        self.page = page
-        self.base_url = base_url
-        self.artifacts = artifacts
-        self.prefix = prefix
-        self.expect = expect
-        self.shots = 0
-
-    def shot(self, name: str) -> Path:
-        """Save a full-page screenshot ``<prefix>-NN-name.png`` and return its path."""
-        self.shots += 1
-        path = self.artifacts / f"pajak-{self.prefix}-{self.shots:02d}-{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
-        return path
-
-    @property
-    def main(self) -> Any:
-        """The main landmark."""
-        return self.page.get_by_role("main")
-
-    def url_is(self, path: str) -> None:
-        """Wait until the page is at ``path`` (query string optional)."""
-        pattern = re.escape(self.base_url + path) + r"(\?.*)?$"
-        self.expect(self.page).to_have_url(re.compile(pattern))
-
-    def submit(self, form: Any) -> None:
-        """Press the form's submit button."""
-        form.locator('button[type="submit"]').click()
-
-
 @pytest.mark.parametrize("phone_page", [True, False], ids=["js", "no-js"], indirect=True)
 def test_look_up_link_pay_two_years_and_verify_the_receipt(
     taxpayer: dict[str, Any],
@@ -173,7 +139,7 @@ def test_look_up_link_pay_two_years_and_verify_the_receipt(
     artifacts_dir: Path,
     request: pytest.FixtureRequest,
 ) -> None:
-    journey = Journey(phone_page, live_server, artifacts_dir, request.node.callspec.id)
+    journey = Journey(phone_page, live_server, artifacts_dir, f"pajak-{request.node.callspec.id}")
     page, expect, main = journey.page, journey.expect, journey.main
     bills = taxpayer["bills"]
 

@@ -23,6 +23,7 @@ from balai.auth.accounts import create_user
 from balai.db.engines import close_engine
 from balai.testing import TestDatabases
 from balai_umkm_market.tables import Merchant, MerchantStatus, Product
+from journey import Journey
 
 pytestmark = pytest.mark.browser
 
@@ -97,39 +98,8 @@ def balai_test_databases(balai_test_databases: TestDatabases, journey_config: An
     return SeedingDatabases(balai_test_databases, journey_config.cities["malang"])
 
 
-class Shopper:
-    """Steps on one page, with numbered screenshots."""
-
-    def __init__(self, page: Any, base_url: str, artifacts: Path, prefix: str) -> None:
-        from playwright.sync_api import expect
-
-        self.page = page
-        self.base_url = base_url
-        self.artifacts = artifacts
-        self.prefix = prefix
-        self.expect = expect
-        self.shots = 0
-
-    def shot(self, name: str) -> Path:
-        """Save a full-page screenshot ``umkm-<prefix>-NN-name.png``."""
-        self.shots += 1
-        path = self.artifacts / f"umkm-{self.prefix}-{self.shots:02d}-{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
-        return path
-
-    @property
-    def main(self) -> Any:
-        """The main landmark."""
-        return self.page.get_by_role("main")
-
-    def url_is(self, path: str) -> None:
-        """Wait until the page is at ``path`` (query string optional)."""
-        pattern = re.escape(self.base_url + path) + r"(\?.*)?$"
-        self.expect(self.page).to_have_url(re.compile(pattern))
-
-    def submit(self, form: Any) -> None:
-        """Press the form's submit button."""
-        form.locator('button[type="submit"]').first.click()
+class Shopper(Journey):
+    """The market's steps: logging in on the page the shopper is on."""
 
     def log_in(self, email: str) -> None:
         """Fill the login form the page is on."""
@@ -155,7 +125,7 @@ class Shopper:
 def test_search_cart_checkout_pay_deliver_review(
     phone_page: Any, live_server: str, artifacts_dir: Path, request: pytest.FixtureRequest
 ) -> None:
-    shopper = Shopper(phone_page, live_server, artifacts_dir, request.node.callspec.id)
+    shopper = Shopper(phone_page, live_server, artifacts_dir, f"umkm-{request.node.callspec.id}")
     page, expect, main = shopper.page, shopper.expect, shopper.main
 
     # Search the catalogue and open the product.
