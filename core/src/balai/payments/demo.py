@@ -21,9 +21,8 @@ Only usable while ``balai demo`` seeds a city (:mod:`balai.seeding`).
 
 from __future__ import annotations
 
-import secrets
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -77,24 +76,15 @@ class SeededPayment:
     payment_number: str
 
 
-def _code() -> str:
-    """Eight Crockford base32 characters from 40 random bits (as ``numbers.random_code``).
-
-    One ``token_bytes`` call instead of eight ``secrets.choice`` calls: the
-    demo makes tens of thousands of numbers at start-up.
-    """
-    bits = int.from_bytes(secrets.token_bytes(5), "big")
-    return "".join(numbers.ALPHABET[(bits >> shift) & 31] for shift in range(35, -5, -5))
-
-
-def _new_numbers(payments: Sequence[DemoPayment], prefix: str, taken: set[str]) -> list[str]:
-    """A fresh ``<prefix>-<year>-XXXX-XXXX`` per payment (its year), none in ``taken``."""
+def _new_numbers(
+    payments: Sequence[DemoPayment], make: Callable[[datetime], str], taken: set[str]
+) -> list[str]:
+    """A fresh number per payment from ``make`` (dated by its payment), none in ``taken``."""
     found: list[str] = []
     for payment in payments:
-        number = ""
-        while not number or number in taken:
-            code = _code()
-            number = f"{prefix}-{payment.paid_at.year}-{code[:4]}-{code[4:]}"
+        number = make(payment.paid_at)
+        while number in taken:
+            number = make(payment.paid_at)
         taken.add(number)
         found.append(number)
     return found
@@ -154,8 +144,8 @@ async def seed_paid_invoices(payments: Sequence[DemoPayment]) -> list[SeededPaym
     taken = {r["number"] for r in await PaymentInvoice.select(PaymentInvoice.number)} | {
         r["number"] for r in await Payment.select(Payment.number)
     }
-    invoice_numbers = _new_numbers(payments, "INV", taken)
-    payment_numbers = _new_numbers(payments, "PAY", taken)
+    invoice_numbers = _new_numbers(payments, numbers.invoice_number, taken)
+    payment_numbers = _new_numbers(payments, numbers.payment_number, taken)
     invoice_rows = []
     for payment, total, number in zip(payments, totals, invoice_numbers, strict=True):
         paid_at = payment.paid_at.astimezone(UTC)
