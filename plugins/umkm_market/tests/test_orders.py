@@ -220,7 +220,8 @@ def test_other_peoples_orders_are_not_found(client, shop, login_as):
     assert client.get(f"/malang/umkm-market/pesanan/{number}").status_code == 404
     assert client.get(f"/malang/umkm-market/pesanan/{number}/status").status_code == 404
     assert shop.post_form(f"/malang/umkm-market/pesanan/{number}/batal", {}).status_code == 404
-    assert client.get("/malang/umkm-market/pesanan/UMK-XXXX-XXXX").status_code == 404
+    never_issued = "UMK-7KQ4-M9TX"  # well-formed, but no such order
+    assert client.get(f"/malang/umkm-market/pesanan/{never_issued}").status_code == 404
     assert client.get("/malang/umkm-market/pesanan/nope").status_code == 404
     assert number not in client.get("/malang/umkm-market/pesanan/").text
 
