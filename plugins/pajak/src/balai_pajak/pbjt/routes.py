@@ -15,6 +15,7 @@ from balai_pajak import forms, linkcode
 from balai_pajak.months import Month, local_today
 from balai_pajak.pbjt import rules, service
 from balai_pajak.pbjt.tables import Business, ReturnStatus, TaxReturn
+from balai_pajak.penalty import rate_text
 
 MANAGE = "pajak.manage"
 MAX_NAME = 200
@@ -50,16 +51,6 @@ def status_title(row: dict, today) -> tuple[str, str]:
     return tk._("Unpaid"), "warning"
 
 
-def rate_label(rate_ppm: int) -> str:
-    """A rate in parts per million as a percentage (``10%``, ``12,5%``), no trailing zeros."""
-    whole, rest = divmod(rate_ppm, 10_000)
-    if not rest:
-        return f"{whole}%"
-    decimals = f"{rest:04d}".rstrip("0")
-    separator = tk.pgettext("decimal separator", ".")
-    return f"{whole}{separator}{decimals}%"
-
-
 def shown_return(row: dict, today) -> dict:
     """A return row ready for a template: month label, status, flags, amount owed today."""
     label, tone = status_title(row, today)
@@ -69,7 +60,7 @@ def shown_return(row: dict, today) -> dict:
         "status_label": label,
         "status_tone": tone,
         "late_payment": service.is_payment_late(row, today),
-        "rate_label": rate_label(row["rate_ppm"]),
+        "rate_label": rate_text(row["rate_ppm"]),
         "owed": None,
     }
     if row["status"] == ReturnStatus.UNPAID.value:
@@ -325,7 +316,7 @@ async def _office_context(request: Request, month_text: str) -> tuple[dict, bool
             {
                 "rule": rule,
                 "rates": " · ".join(
-                    f"{o['title']} {rate_label(getattr(rule, o['name'] + '_ppm'))}"
+                    f"{o['title']} {rate_text(getattr(rule, o['name'] + '_ppm'))}"
                     for o in kind_options()
                 ),
             }
