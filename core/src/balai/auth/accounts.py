@@ -15,12 +15,12 @@ _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 
 def normalise_phone(raw: str) -> str | None:
     """An Indonesian mobile number as ``+628…``, or ``None`` when it is not one."""
-    digits = re.sub(r"[\s\-().]", "", raw)
+    digits = re.sub(r"[\s\-().]", "", raw)  # \s: any Unicode space, NBSP and tabs too
     if digits.startswith("+62"):
         digits = "0" + digits[3:]
     elif digits.startswith("62"):
         digits = "0" + digits[2:]
-    if not re.fullmatch(r"08\d{7,12}", digits):
+    if not re.fullmatch(r"08[0-9]{7,12}", digits):  # ASCII digits only
         return None
     return "+62" + digits[1:]
 
@@ -118,6 +118,19 @@ async def find_login(login: str) -> dict | None:
     else:
         return None
     return await User.select(User.id, User.password_hash, User.is_active).where(where).first()
+
+
+async def login_identity(login: str) -> str:
+    """One name for everything ``login`` could be typed as, for counting attempts.
+
+    The account (``user:<id>``) when one answers to it, else the normalised
+    email or phone number, else the text with spaces collapsed, case-folded:
+    ``" Budi@Kota.id"``, ``0812…``, ``+62812…`` and ``62812…`` count as one.
+    """
+    row = await find_login(login)
+    if row:
+        return f"user:{row['id']}"
+    return normalise_email(login) or normalise_phone(login) or " ".join(login.split()).casefold()
 
 
 async def authenticate(login: str, password: str) -> int | None:

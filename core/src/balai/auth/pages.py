@@ -10,7 +10,7 @@ from litestar.response import Redirect
 
 from balai.audit.log import record as audit_record
 from balai.auth.access import PUBLIC, current_user, forget_user, require_login, session_key
-from balai.auth.accounts import AccountForm, authenticate, create_user
+from balai.auth.accounts import AccountForm, authenticate, create_user, login_identity
 from balai.auth.sessions import rotate_session
 from balai.i18n import current_locale
 from balai.i18n import gettext as _
@@ -59,7 +59,10 @@ async def login_submit(request: Request) -> Response:
     )
     city = current_city()
     throttle = request.app.state.ui.throttle
-    keys = [f"login:{city.slug}:ip:{_client_ip(request)}", f"login:{city.slug}:id:{login.lower()}"]
+    keys = [
+        f"login:{city.slug}:ip:{_client_ip(request)}",
+        f"login:{city.slug}:id:{await login_identity(login)}",
+    ]
     values = {"login": login, "next": next_url}
     for key in keys:
         if await throttle.blocked(key):
