@@ -6,7 +6,7 @@ import html
 
 import pytest
 from balai.auth.accounts import create_user
-from balai.testing import TEST_SECRET_KEY, open_client, write_config
+from balai.testing import TEST_SECRET_KEY, open_client, run_redis_prefix, write_config
 from test_platform_uji_plugin import SLUG, uji_registry
 
 PASSWORD = "rahasia-panjang-42"
@@ -136,7 +136,7 @@ def test_htmx_post_with_the_csrf_header_is_accepted(client, city_run):
 def _throttled_app(balai_app_factory, tmp_path, redis: str | None):
     environ = {"BALAI_SECRET_KEY": TEST_SECRET_KEY}
     if redis:
-        environ["REDIS_URL"] = redis
+        environ.update(REDIS_URL=redis, REDIS_KEY_PREFIX=run_redis_prefix())
     config = write_config(
         tmp_path / ("redis" if redis else "db"), {"malang": [SLUG], "semarang": []}, environ=environ
     )
@@ -185,10 +185,11 @@ def test_sixth_login_attempt_is_throttled_in_redis(balai_app_factory, tmp_path, 
     assert app.ui.throttle.redis is not None
     _check_sixth_attempt_is_throttled(app)
     counters = redis.Redis.from_url(redis_url)
+    throttle = f"{run_redis_prefix()}throttle:login:malang:"
     try:
-        keys = {k.decode() for k in counters.keys("balai:throttle:login:malang:*")}
+        keys = {k.decode() for k in counters.keys(f"{throttle}*")}
         # Budi's account is counted, however his login was typed.
-        (account_key,) = [k for k in keys if k.startswith("balai:throttle:login:malang:id:user:")]
+        (account_key,) = [k for k in keys if k.startswith(f"{throttle}id:user:")]
         assert int(counters.get(account_key)) >= 5
         assert counters.ttl(account_key) > 0
     finally:
@@ -206,9 +207,9 @@ def test_sessions_live_in_redis_when_configured(balai_app_factory, tmp_path, red
         session_id = _session_cookie(client)
         store = redis.Redis.from_url(redis_url)
         try:
-            assert store.exists(f"balai:session:{session_id}")
+            assert store.exists(f"{run_redis_prefix()}session:{session_id}")
             make_post_form(client)("/malang/keluar", {})
-            assert not store.exists(f"balai:session:{session_id}")
+            assert not store.exists(f"{run_redis_prefix()}session:{session_id}")
         finally:
             store.close()
 

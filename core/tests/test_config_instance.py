@@ -53,7 +53,10 @@ def test_secrets_and_database_come_from_the_environment(tmp_path):
     config = load_config(path, environ=env)
     assert config.database_url == "postgresql://db/balai"
     assert config.redis_url == "redis://r:6379/1"
+    assert config.redis_prefix == "balai:"
     assert load_config(path, environ=ENV).database_url.startswith("sqlite:///")
+    shared = load_config(path, environ={**env, "REDIS_KEY_PREFIX": "kota-b:"})
+    assert shared.redis_prefix == "kota-b:"
 
 
 def test_bad_toml(tmp_path):

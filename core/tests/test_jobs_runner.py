@@ -19,7 +19,7 @@ from balai.jobs.tables import FAILED, OK, JobRun, QueuedJob
 from balai.jobs.types import Job
 from balai.plugins import CORE, PluginError, PluginRegistry
 from balai.tenants import current_city
-from balai.testing import TEST_SECRET_KEY, write_config
+from balai.testing import TEST_SECRET_KEY, run_redis_prefix, write_config
 from balai.types import Dimension, PluginInfo
 from balai.web.app import StartupError, create_app
 
@@ -109,6 +109,7 @@ def on_loop(app: Any, fn: Any) -> Any:
 
 
 def runner_for(app: Any, **kwargs: Any) -> JobRunner:
+    kwargs.setdefault("redis_prefix", run_redis_prefix())
     return JobRunner(app.ui.jobs.catalog, app.ui.config.cities, **kwargs)
 
 
@@ -277,7 +278,12 @@ def test_racing_runners_with_redis_locks(redis_url, jobs_app, ronda):
     async def locks():
         client = Redis.from_url(redis_url)
         try:
-            return [k async for k in client.scan_iter(match="balai:jobs:lock:ronda.patrol|*")]
+            return [
+                k
+                async for k in client.scan_iter(
+                    match=f"{run_redis_prefix()}jobs:lock:ronda.patrol|*"
+                )
+            ]
         finally:
             await client.aclose()
 
@@ -327,7 +333,11 @@ def test_enqueue_through_redis(redis_url, balai_app_factory, ronda, tmp_path):
     config = write_config(
         tmp_path / "jobs",
         {"malang": [SLUG], "semarang": []},
-        environ={"BALAI_SECRET_KEY": TEST_SECRET_KEY, "REDIS_URL": redis_url},
+        environ={
+            "BALAI_SECRET_KEY": TEST_SECRET_KEY,
+            "REDIS_URL": redis_url,
+            "REDIS_KEY_PREFIX": run_redis_prefix(),
+        },
     )
     app = balai_app_factory(config, registry=ronda_registry(ronda))
     assert app.ui.redis is not None
@@ -335,15 +345,13 @@ def test_enqueue_through_redis(redis_url, balai_app_factory, ronda, tmp_path):
     from redis.asyncio import Redis
 
     async def scenario():
-        second = JobRunner(
-            app.ui.jobs.catalog, app.ui.config.cities, redis=Redis.from_url(redis_url)
-        )
+        second = runner_for(app, redis=Redis.from_url(redis_url))
         await enqueue("ronda.wake", malang, n=1)
         await enqueue("ronda.wake", malang, n=2)
         in_db = await QueuedJob.count()
         done = await asyncio.gather(app.ui.jobs.runner.run_queued(), second.run_queued())
-        left = await app.ui.redis.llen("balai:jobs:queue")
-        processing = await app.ui.redis.llen("balai:jobs:processing:" + second.worker)
+        left = await app.ui.redis.llen(f"{run_redis_prefix()}jobs:queue")
+        processing = await app.ui.redis.llen(f"{run_redis_prefix()}jobs:processing:{second.worker}")
         await second.redis.aclose()
         await app.ui.redis.aclose()
         return in_db, done, left, processing
@@ -361,7 +369,7 @@ def test_entries_of_a_dead_worker_are_recovered(redis_url, jobs_app, ronda):
 
     async def scenario():
         client = Redis.from_url(redis_url)
-        dead = RedisQueue(client, "dead-worker", heartbeat_ms=50)
+        dead = RedisQueue(client, "dead-worker", heartbeat_ms=50, prefix=run_redis_prefix())
         await dead.push(QueueEntry(job="ronda.wake", city="malang", kwargs={"n": 9}))
         assert len(await dead.take(5)) == 1  # taken, then the worker "dies"
         await asyncio.sleep(0.1)  # its heartbeat expires

@@ -144,7 +144,13 @@ def test_shutdown_with_a_job_mid_run_is_prompt_and_leaves_the_work_resumable(
 
     async def resume(redis: Any) -> tuple[list[Any], list[dict], int]:
         cut = await JobRun.select().where(JobRun.status == STOPPED)
-        other = JobRunner(app.ui.jobs.catalog, app.ui.config.cities, redis=redis, worker="next")
+        other = JobRunner(
+            app.ui.jobs.catalog,
+            app.ui.config.cities,
+            redis=redis,
+            redis_prefix=app.ui.config.redis_prefix,
+            worker="next",
+        )
         done: list[Any] = []
         for row in cut:
             if row["kind"] == "scheduled":

@@ -21,6 +21,7 @@ from balai.plugins import BUILTIN_SLUGS, PluginRegistry
 from balai.tenants import City
 
 LOCALES = ("id", "en")
+DEFAULT_REDIS_PREFIX = "balai:"
 _SLUG = re.compile(r"^[a-z][a-z0-9-]{1,38}$")
 
 
@@ -71,6 +72,9 @@ class Config:
         strict: Any plugin that fails to load stops start-up.
         database_url: From ``DATABASE_URL``; SQLite in ``data_dir`` by default.
         redis_url: From ``REDIS_URL``; sessions, throttling and jobs use it when set.
+        redis_prefix: From ``REDIS_KEY_PREFIX`` (default ``balai:``); every
+            key the instance writes to Redis starts with it, so instances
+            (or test runs) can share one Redis server.
         secret_key: From ``BALAI_SECRET_KEY``.
         run_jobs: Each worker runs the job runner (``[instance] run_jobs``).
         source: The file the configuration came from.
@@ -86,6 +90,7 @@ class Config:
     run_jobs: bool = True
     database_url: str = ""
     redis_url: str | None = None
+    redis_prefix: str = DEFAULT_REDIS_PREFIX
     secret_key: str = ""
     source: Path | None = None
     raw_settings: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
@@ -213,6 +218,7 @@ def _check(
         run_jobs=parsed.instance.run_jobs,
         database_url=database_url,
         redis_url=env.get("REDIS_URL") or None,
+        redis_prefix=env.get("REDIS_KEY_PREFIX") or DEFAULT_REDIS_PREFIX,
         secret_key=env.get("BALAI_SECRET_KEY", ""),
         source=source,
         raw_settings=raw_settings,

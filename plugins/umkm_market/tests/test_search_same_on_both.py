@@ -8,7 +8,6 @@ compared with the expected ones (SQLite) and with each other (PostgreSQL).
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
@@ -88,8 +87,10 @@ def sqlite_ids(tmp_path_factory, balai_test_databases) -> dict[str, list[int]]:
 
 
 @pytest.fixture(scope="module")
-def postgres_ids(tmp_path_factory, balai_test_databases) -> dict[str, list[int]]:
-    url = os.environ.get(DATABASE_ENV)
+def postgres_ids(
+    tmp_path_factory, balai_test_servers, balai_test_databases
+) -> dict[str, list[int]]:
+    url = balai_test_servers.postgres_url
     if not url:
         pytest.skip(f"{DATABASE_ENV} is not set (PostgreSQL tests need a server)")
     return _ids_per_query(tmp_path_factory, balai_test_databases, url)

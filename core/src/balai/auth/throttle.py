@@ -12,6 +12,7 @@ from typing import Any
 
 from piccolo.table import Table
 
+from balai.config import DEFAULT_REDIS_PREFIX
 from balai.tables import ThrottleCounter
 
 _UPSERT = (
@@ -25,17 +26,28 @@ _UPSERT = (
 
 
 class Throttle:
-    """At most ``limit`` attempts per key in ``window`` seconds."""
+    """At most ``limit`` attempts per key in ``window`` seconds.
 
-    def __init__(self, *, limit: int = 5, window: int = 900, redis: Any = None) -> None:
+    With Redis, the counters are the keys ``<prefix>throttle:<key>``.
+    """
+
+    def __init__(
+        self,
+        *,
+        limit: int = 5,
+        window: int = 900,
+        redis: Any = None,
+        prefix: str = DEFAULT_REDIS_PREFIX,
+    ) -> None:
         self.limit = limit
         self.window = window
         self.redis = redis
+        self.redis_keys = f"{prefix}throttle:"
 
     async def hit(self, key: str) -> int:
         """Count one attempt for ``key``; returns the attempts in this window."""
         if self.redis is not None:
-            full = f"balai:throttle:{key}"
+            full = self.redis_keys + key
             pipe = self.redis.pipeline()
             pipe.incr(full)
             pipe.expire(full, self.window, nx=True)
@@ -49,7 +61,7 @@ class Throttle:
     async def blocked(self, key: str) -> bool:
         """Whether ``key`` used up its attempts in the current window."""
         if self.redis is not None:
-            value = await self.redis.get(f"balai:throttle:{key}")
+            value = await self.redis.get(self.redis_keys + key)
             return value is not None and int(value) >= self.limit
         row = (
             await ThrottleCounter.select(ThrottleCounter.hits, ThrottleCounter.window_ends)
@@ -61,6 +73,6 @@ class Throttle:
     async def reset(self, key: str) -> None:
         """Forget the attempts of ``key`` (after a successful login)."""
         if self.redis is not None:
-            await self.redis.delete(f"balai:throttle:{key}")
+            await self.redis.delete(self.redis_keys + key)
             return
         await ThrottleCounter.delete().where(ThrottleCounter.key == key)

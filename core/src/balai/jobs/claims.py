@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from balai.config import DEFAULT_REDIS_PREFIX
 from balai.jobs.tables import RUNNING, JobRun
 
-LOCK_PREFIX = "balai:jobs:lock:"
 # Delete the lock only if this worker still holds it (compare-and-delete).
 _RELEASE = (
     "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
@@ -37,11 +37,13 @@ class Claims:
     Args:
         worker: This worker's id, stored on the run rows it claims.
         redis: An async Redis client, or ``None`` to claim through the database only.
+        prefix: The instance's Redis key prefix; locks are ``<prefix>jobs:lock:<key>``.
     """
 
-    def __init__(self, worker: str, redis: Any = None) -> None:
+    def __init__(self, worker: str, redis: Any = None, prefix: str = DEFAULT_REDIS_PREFIX) -> None:
         self.worker = worker
         self.redis = redis
+        self.lock_prefix = f"{prefix}jobs:lock:"
 
     async def claim(
         self,
@@ -65,7 +67,7 @@ class Claims:
         """
         if self.redis is not None:
             won = await self.redis.set(
-                LOCK_PREFIX + key, self.worker, nx=True, px=int(ttl.total_seconds() * 1000)
+                self.lock_prefix + key, self.worker, nx=True, px=int(ttl.total_seconds() * 1000)
             )
             if not won:
                 return None
@@ -89,4 +91,4 @@ class Claims:
     async def release(self, key: str) -> None:
         """Give up the Redis lock on ``key`` if this worker holds it (the runner frees the row)."""
         if self.redis is not None:
-            await self.redis.eval(_RELEASE, 1, LOCK_PREFIX + key, self.worker)
+            await self.redis.eval(_RELEASE, 1, self.lock_prefix + key, self.worker)

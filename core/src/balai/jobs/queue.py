@@ -20,12 +20,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from balai.config import DEFAULT_REDIS_PREFIX
 from balai.jobs.claims import once_key
 from balai.jobs.tables import DONE, FAILED, QUEUED, RUNNING, JobRun, QueuedJob
 
-QUEUE_KEY = "balai:jobs:queue"
-PROCESSING_PREFIX = "balai:jobs:processing:"
-HEARTBEAT_PREFIX = "balai:jobs:worker:"
 STALE_AFTER = timedelta(minutes=10)
 
 
@@ -202,21 +200,36 @@ class DatabaseQueue:
 
 
 class RedisQueue:
-    """A reliable list queue in Redis (``LPUSH`` + ``LMOVE`` into a processing list)."""
+    """A reliable list queue in Redis (``LPUSH`` + ``LMOVE`` into a processing list).
 
-    def __init__(self, redis: Any, worker: str, *, heartbeat_ms: int = 60_000) -> None:
+    Its keys start with the instance's Redis key prefix (default ``balai:``):
+    ``<prefix>jobs:queue``, ``<prefix>jobs:processing:<worker>`` and the
+    heartbeats ``<prefix>jobs:worker:<worker>``.
+    """
+
+    def __init__(
+        self,
+        redis: Any,
+        worker: str,
+        *,
+        heartbeat_ms: int = 60_000,
+        prefix: str = DEFAULT_REDIS_PREFIX,
+    ) -> None:
         self.redis = redis
         self.worker = worker
-        self.processing = PROCESSING_PREFIX + worker
+        self.queue_key = f"{prefix}jobs:queue"
+        self.processing_prefix = f"{prefix}jobs:processing:"
+        self.heartbeat_prefix = f"{prefix}jobs:worker:"
+        self.processing = self.processing_prefix + worker
         self.heartbeat_ms = heartbeat_ms
 
     async def push(self, entry: QueueEntry) -> None:
         """Add the entry at the head of the queue."""
-        await self.redis.lpush(QUEUE_KEY, entry.to_json())
+        await self.redis.lpush(self.queue_key, entry.to_json())
 
     async def beat(self) -> None:
         """Say this worker is alive (its processing list is not to be recovered)."""
-        await self.redis.set(HEARTBEAT_PREFIX + self.worker, "1", px=self.heartbeat_ms)
+        await self.redis.set(self.heartbeat_prefix + self.worker, "1", px=self.heartbeat_ms)
 
     async def take(self, limit: int, *, wait_seconds: float = 0) -> list[QueueEntry]:
         """Move up to ``limit`` entries from the tail of the queue into this worker's list.
@@ -230,10 +243,10 @@ class RedisQueue:
         while len(taken) < limit:
             if wait_seconds and not taken:
                 raw = await self.redis.blmove(
-                    QUEUE_KEY, self.processing, wait_seconds, "RIGHT", "LEFT"
+                    self.queue_key, self.processing, wait_seconds, "RIGHT", "LEFT"
                 )
             else:
-                raw = await self.redis.lmove(QUEUE_KEY, self.processing, "RIGHT", "LEFT")
+                raw = await self.redis.lmove(self.queue_key, self.processing, "RIGHT", "LEFT")
             if raw is None:
                 break
             taken.append(QueueEntry.from_json(raw))
@@ -247,27 +260,27 @@ class RedisQueue:
         """Move the entry from this worker's list back to the end taken next."""
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.lrem(self.processing, 1, entry.raw)
-            pipe.rpush(QUEUE_KEY, entry.raw)
+            pipe.rpush(self.queue_key, entry.raw)
             removed, _ = await pipe.execute()
         if not removed:  # not ours any more (recovered meanwhile): undo the push
-            await self.redis.lrem(QUEUE_KEY, -1, entry.raw)
+            await self.redis.lrem(self.queue_key, -1, entry.raw)
 
     async def hand_back(self) -> int:
         """Move everything left in this worker's list back to the queue, oldest taken next."""
         moved = 0
-        while await self.redis.lmove(self.processing, QUEUE_KEY, "LEFT", "RIGHT") is not None:
+        while await self.redis.lmove(self.processing, self.queue_key, "LEFT", "RIGHT") is not None:
             moved += 1
-        await self.redis.delete(HEARTBEAT_PREFIX + self.worker)
+        await self.redis.delete(self.heartbeat_prefix + self.worker)
         return moved
 
     async def recover(self) -> int:
         """Put back the entries of workers whose heartbeat expired; return how many."""
         moved = 0
-        async for key in self.redis.scan_iter(match=PROCESSING_PREFIX + "*"):
+        async for key in self.redis.scan_iter(match=self.processing_prefix + "*"):
             name = key.decode() if isinstance(key, bytes) else key
-            worker = name[len(PROCESSING_PREFIX) :]
-            if worker == self.worker or await self.redis.exists(HEARTBEAT_PREFIX + worker):
+            worker = name[len(self.processing_prefix) :]
+            if worker == self.worker or await self.redis.exists(self.heartbeat_prefix + worker):
                 continue
-            while await self.redis.lmove(name, QUEUE_KEY, "RIGHT", "RIGHT") is not None:
+            while await self.redis.lmove(name, self.queue_key, "RIGHT", "RIGHT") is not None:
                 moved += 1
         return moved

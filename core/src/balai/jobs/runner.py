@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from balai.config import DEFAULT_REDIS_PREFIX
 from balai.jobs.catalog import DeclaredJob, JobCatalog, UnknownJobError
 from balai.jobs.claims import Claims, once_key, scheduled_key
 from balai.jobs.queue import DatabaseQueue, JobQueue, QueueEntry, RedisQueue
@@ -87,6 +88,7 @@ class JobRunner:
         catalog: The declared jobs.
         cities: The instance's cities by slug.
         redis: An async Redis client; with one, locks and the queue live in Redis.
+        redis_prefix: The start of every Redis key the runner writes.
         worker: This runner's id (default: host-pid-random).
         tick: Seconds between scheduling passes.
         clock: Returns the current aware time (tests pass a fixed one).
@@ -101,6 +103,7 @@ class JobRunner:
         cities: dict[str, City],
         *,
         redis: Any = None,
+        redis_prefix: str = DEFAULT_REDIS_PREFIX,
         worker: str | None = None,
         tick: float = 15.0,
         clock: Callable[[], datetime] = utc_now,
@@ -115,9 +118,11 @@ class JobRunner:
         self.clock = clock
         self.app = app
         self.grace = grace
-        self.claims = Claims(self.worker, redis)
+        self.claims = Claims(self.worker, redis, redis_prefix)
         self.queue: JobQueue = (
-            RedisQueue(redis, self.worker) if redis is not None else DatabaseQueue(self.worker)
+            RedisQueue(redis, self.worker, prefix=redis_prefix)
+            if redis is not None
+            else DatabaseQueue(self.worker)
         )
         self._task: asyncio.Task[None] | None = None
         self._stopping = False

@@ -40,7 +40,7 @@ class JobService:
     def build(cls, registry: PluginRegistry, config: Config, redis: Any = None) -> JobService:
         """Collect the declared jobs and prepare (not start) a runner for ``config``."""
         catalog = JobCatalog.from_registry(registry)
-        runner = JobRunner(catalog, config.cities, redis=redis)
+        runner = JobRunner(catalog, config.cities, redis=redis, redis_prefix=config.redis_prefix)
         return cls(catalog=catalog, runner=runner, autostart=config.run_jobs)
 
     def bind(self, app: Any) -> None:

@@ -19,10 +19,20 @@ that depends on Balai gets these fixtures without importing anything:
 ``balai_database_url`` / ``balai_app`` / ``client``
     A migrated application on an empty database and a
     :class:`litestar.testing.TestClient` with its lifespan running. The
-    database is SQLite in the test's temporary folder, or the PostgreSQL
-    server named by ``BALAI_TEST_DATABASE_URL`` (emptied before each test).
-    When ``BALAI_TEST_REDIS_URL`` is set, sessions and login throttling use
-    that Redis (its ``balai:*`` keys are removed before each test).
+    database is SQLite in the test's temporary folder, or, when
+    ``BALAI_TEST_DATABASE_URL`` names a PostgreSQL server, a database of
+    this test run's own on that server (emptied before each test).
+    When ``BALAI_TEST_REDIS_URL`` is set, sessions, login throttling and
+    jobs use that Redis, under this run's own key prefix (its keys are
+    removed before each test).
+
+``balai_test_servers``
+    What this run owns on those servers: the PostgreSQL database it created
+    (``balai_test_<pid>_<random>``, dropped when the run ends) and its Redis
+    key prefix (``balai-test-<pid>-<random>:``, its keys deleted when the
+    run ends). Nothing else on either server is read, emptied or dropped,
+    so a developer's own ``test`` database is safe and two runs against one
+    server do not see each other.
 
 ``post_form`` / ``login_as`` / ``city_run``
     Send a form with its CSRF token, log in as a user with a role, and run
@@ -43,9 +53,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import os
 import re
+import secrets
 import sqlite3
 import warnings
 import weakref
@@ -54,7 +66,7 @@ from dataclasses import replace
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import tomli_w
@@ -92,17 +104,39 @@ def city_name(slug: str) -> str:
     return CITY_NAMES.get(slug, slug.replace("-", " ").title())
 
 
+@functools.cache
+def run_token() -> str:
+    """This test run's name on shared servers: the process id and random hex.
+
+    Unique per run (and per pytest-xdist worker, each its own process), so
+    runs sharing a PostgreSQL or Redis server never pick the same names.
+    """
+    return f"{os.getpid()}_{secrets.token_hex(4)}"
+
+
+def run_database_name() -> str:
+    """The PostgreSQL database this run creates and drops (``balai_test_<token>``)."""
+    return f"balai_test_{run_token()}"
+
+
+def run_redis_prefix() -> str:
+    """The prefix of every Redis key this run's apps write (``balai-test-<token>:``)."""
+    return f"balai-test-{run_token().replace('_', '-')}:"
+
+
 def testing_environ() -> dict[str, str]:
     """The environment a test configuration is read with (never the real one).
 
     Holds a fixed secret key and, when ``BALAI_TEST_REDIS_URL`` is set, that
-    Redis as ``REDIS_URL``. ``DATABASE_URL`` is left out on purpose: the
+    Redis as ``REDIS_URL`` with this run's key prefix as ``REDIS_KEY_PREFIX``
+    (:func:`run_redis_prefix`). ``DATABASE_URL`` is left out on purpose: the
     fixtures choose the database.
     """
     environ = {"BALAI_SECRET_KEY": TEST_SECRET_KEY}
     redis = os.environ.get(REDIS_ENV)
     if redis:
         environ["REDIS_URL"] = redis
+        environ["REDIS_KEY_PREFIX"] = run_redis_prefix()
     return environ
 
 
@@ -163,11 +197,12 @@ class TestDatabases:
     """Gives each test a migrated, empty database, cheaply.
 
     SQLite: each set of Piccolo apps is migrated once per session into a
-    template file, which is copied for every test. PostgreSQL: the server's
-    database is migrated once per set of apps and emptied with ``TRUNCATE ...
-    RESTART IDENTITY CASCADE`` before each test; when the applied migrations
-    no longer match (another app set, a test that rolled back), every table
-    in the ``public`` schema is dropped and the migrations run again.
+    template file, which is copied for every test. PostgreSQL (only ever the
+    run's own database, see :class:`TestServers`): it is migrated once per
+    set of apps and emptied with ``TRUNCATE ... RESTART IDENTITY CASCADE``
+    before each test; when the applied migrations no longer match (another
+    app set, a test that rolled back), every table in its ``public`` schema
+    is dropped and the migrations run again.
     """
 
     __test__ = False  # not a test class, despite the name
@@ -178,10 +213,20 @@ class TestDatabases:
         self._pg_state: dict[str, tuple[tuple[str, ...], frozenset[tuple[str, str]]]] = {}
 
     def prepare(self, database: Database) -> None:
-        """Make ``database`` migrated and empty, then bind it again."""
+        """Make ``database`` migrated and empty, then bind it again.
+
+        Raises:
+            RuntimeError: for a PostgreSQL database this run did not create.
+        """
         if database.is_sqlite:
             self._prepare_sqlite(database)
         else:
+            name = urlsplit(database.url).path.lstrip("/")
+            if name != run_database_name():
+                raise RuntimeError(
+                    f"the test kit empties only the database it created ({run_database_name()}),"
+                    f" not {name!r}: build test apps on balai_database_url or postgres_url"
+                )
             _run(lambda: self._prepare_postgres(database))
         database.bind()
 
@@ -248,6 +293,66 @@ async def _pg_tables(engine: Any) -> list[str]:
     return [r["tablename"] for r in rows]
 
 
+class TestServers:
+    """What one test run owns on the PostgreSQL and Redis servers it was given.
+
+    Args:
+        server_url: ``BALAI_TEST_DATABASE_URL`` (``None``: no PostgreSQL).
+            The run connects there only to create, and at the end drop, a
+            database of its own, :func:`run_database_name`.
+        redis_url: ``BALAI_TEST_REDIS_URL`` (``None``: no Redis). The run's
+            apps write keys under :func:`run_redis_prefix` only, and the kit
+            deletes only those.
+    """
+
+    __test__ = False  # not a test class, despite the name
+
+    def __init__(self, server_url: str | None, redis_url: str | None) -> None:
+        self.server_url = server_url
+        self.redis_url = redis_url
+        self.redis_prefix = run_redis_prefix()
+        self.postgres_url: str | None = None
+
+    def start(self) -> None:
+        """Check the servers answer and create the run's database."""
+        if self.server_url:
+            check_postgres(self.server_url)
+            name = run_database_name()
+            _run(lambda: _pg_admin(self.server_url or "", f'CREATE DATABASE "{name}"'))
+            self.postgres_url = database_url_named(self.server_url, name)
+        if self.redis_url:
+            check_redis(self.redis_url)
+
+    def stop(self) -> None:
+        """Drop the run's database and delete the run's Redis keys."""
+        if self.server_url and self.postgres_url:
+            name = run_database_name()
+            _run(
+                lambda: _pg_admin(
+                    self.server_url or "", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+                )
+            )
+            self.postgres_url = None
+        if self.redis_url:
+            clear_redis(self.redis_url)
+
+
+async def _pg_admin(server_url: str, statement: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(server_url, timeout=10)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def database_url_named(url: str, name: str) -> str:
+    """``url`` (a PostgreSQL URL) with its database replaced by ``name``."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
 def sqlite_path(url: str) -> str:
     """The file path of a ``sqlite:///`` URL."""
     return url[len("sqlite:///") :]
@@ -281,12 +386,12 @@ def check_redis(url: str) -> None:
 
 
 def clear_redis(url: str) -> None:
-    """Remove every ``balai:*`` key (sessions, throttle counters) from that Redis."""
+    """Delete this run's keys (:func:`run_redis_prefix`) from that Redis, and no others."""
     import redis
 
     client = redis.Redis.from_url(url, socket_connect_timeout=5)
     try:
-        keys = list(client.scan_iter(match="balai:*", count=500))
+        keys = list(client.scan_iter(match=f"{run_redis_prefix()}*", count=500))
         if keys:
             client.delete(*keys)
     finally:
@@ -436,6 +541,11 @@ def build_app(
     if database_url is not None:
         config = replace(config, database_url=database_url)
     if config.redis_url:
+        if config.redis_prefix != run_redis_prefix():
+            raise RuntimeError(
+                f"a test app on Redis must use this run's key prefix {run_redis_prefix()!r}, "
+                f"not {config.redis_prefix!r} (read its configuration with testing_environ())"
+            )
         clear_redis(config.redis_url)
     app = create_app(config, plugins=plugins, registry=registry)
     databases.prepare(app.ui.database)
@@ -482,30 +592,40 @@ def balai_config(tmp_path: Path, balai_cities: dict[str, list[str]]) -> Config:
 
 
 @pytest.fixture(scope="session")
-def balai_test_databases(tmp_path_factory: pytest.TempPathFactory) -> TestDatabases:
+def balai_test_servers() -> Iterator[TestServers]:
+    """This run's own PostgreSQL database and Redis key prefix (:class:`TestServers`).
+
+    Created at the first test that needs them when ``BALAI_TEST_DATABASE_URL``
+    / ``BALAI_TEST_REDIS_URL`` are set (the run fails if a server named there
+    does not answer), dropped and deleted when the run ends.
+    """
+    servers = TestServers(os.environ.get(DATABASE_ENV), os.environ.get(REDIS_ENV))
+    servers.start()
+    try:
+        yield servers
+    finally:
+        servers.stop()
+
+
+@pytest.fixture(scope="session")
+def balai_test_databases(
+    tmp_path_factory: pytest.TempPathFactory, balai_test_servers: TestServers
+) -> TestDatabases:
     """The session's database preparer (migrated templates, PostgreSQL state)."""
-    url = os.environ.get(DATABASE_ENV)
-    if url:
-        check_postgres(url)
-    redis = os.environ.get(REDIS_ENV)
-    if redis:
-        check_redis(redis)
     return TestDatabases(tmp_path_factory.mktemp("balai-db-templates"))
 
 
 @pytest.fixture
-def balai_database_url(tmp_path: Path) -> str:
+def balai_database_url(tmp_path: Path, balai_test_servers: TestServers) -> str:
     """The database URL of the test app.
 
-    ``sqlite:///<tmp>/balai.db`` by default; the URL in
-    ``BALAI_TEST_DATABASE_URL`` when that is set (a PostgreSQL database that
-    the kit empties before each test; the run fails if it does not answer).
-    Give each concurrent test run its own database: the kit drops and
-    truncates tables there.
+    ``sqlite:///<tmp>/balai.db`` by default; when ``BALAI_TEST_DATABASE_URL``
+    is set, the run's own database on that PostgreSQL server
+    (``balai_test_<pid>_<random>``, emptied before each test, dropped at the
+    end of the run).
     """
-    url = os.environ.get(DATABASE_ENV)
-    if url:
-        return url
+    if balai_test_servers.postgres_url:
+        return balai_test_servers.postgres_url
     return f"sqlite:///{tmp_path / 'balai.db'}"
 
 
@@ -749,29 +869,27 @@ def city_run(balai_app: Any) -> Callable[..., Any]:
 
 
 @pytest.fixture
-def postgres_url() -> str:
-    """The URL in ``BALAI_TEST_DATABASE_URL``, for tests marked ``postgres``.
+def postgres_url(balai_test_servers: TestServers) -> str:
+    """The run's own PostgreSQL database, for tests marked ``postgres``.
 
-    Skips the test with a reason when the variable is unset; fails it when
-    the server does not answer.
+    On the server of ``BALAI_TEST_DATABASE_URL``; the test is skipped with a
+    reason when the variable is unset (the run fails when the server does
+    not answer).
     """
-    url = os.environ.get(DATABASE_ENV)
-    if not url:
+    if not balai_test_servers.postgres_url:
         pytest.skip(f"{DATABASE_ENV} is not set (PostgreSQL tests need a server)")
-    check_postgres(url)
-    return url
+    return balai_test_servers.postgres_url
 
 
 @pytest.fixture
-def redis_url() -> str:
+def redis_url(balai_test_servers: TestServers) -> str:
     """The URL in ``BALAI_TEST_REDIS_URL``, for tests marked ``redis``.
 
-    Skips the test with a reason when the variable is unset; fails it when
-    the server does not answer. The kit removes ``balai:*`` keys before use.
+    Skipped with a reason when the variable is unset. Keys a test writes go
+    under :func:`run_redis_prefix` (the app's ``config.redis_prefix``); the
+    kit deletes this run's keys before the test, and only those.
     """
-    url = os.environ.get(REDIS_ENV)
-    if not url:
+    if not balai_test_servers.redis_url:
         pytest.skip(f"{REDIS_ENV} is not set (Redis tests need a server)")
-    check_redis(url)
-    clear_redis(url)
-    return url
+    clear_redis(balai_test_servers.redis_url)
+    return balai_test_servers.redis_url

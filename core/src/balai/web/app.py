@@ -164,7 +164,7 @@ def create_app(
         from redis.asyncio import Redis
 
         redis = Redis.from_url(config.redis_url)
-        session_store = RedisStore(redis, namespace="balai:session")
+        session_store = RedisStore(redis, namespace=f"{config.redis_prefix}session")
     ui = UI(
         config=config,
         registry=registry,
@@ -172,7 +172,7 @@ def create_app(
         catalogs=catalogs,
         access=access,
         database=database,
-        throttle=Throttle(redis=redis),
+        throttle=Throttle(redis=redis, prefix=config.redis_prefix),
         redis=redis,
     )
     try:
