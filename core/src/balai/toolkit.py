@@ -26,6 +26,9 @@ from balai.auth.access import (
 from balai.dashboard.metrics import bump_metric, metric_series, metric_total, set_metric
 from balai.dashboard.period import Period, PeriodError
 from balai.dashboard.widgets import ChartPoint, Widget
+from balai.db.fulltext import FullTextIndex, TextQuery, parse_text_query
+from balai.db.fulltext import words as text_words
+from balai.db.keywords import contains, keyword_filter, search_words
 from balai.db.tables import CityTable, CrossCityWriteError
 from balai.files.errors import UploadRejected
 from balai.files.service import file_url, save_upload
@@ -70,6 +73,7 @@ from balai.types import (
     Routes,
     SearchResult,
 )
+from balai.web.lists import Page, PageNumberError, paginate
 from balai.web.rendering import city_url, flash, render, safe_next
 
 _ = gettext
@@ -92,6 +96,7 @@ __all__ = [
     "DemoUser",
     "Dimension",
     "FileKind",
+    "FullTextIndex",
     "HomeTile",
     "ImportColumn",
     "ImportContext",
@@ -108,6 +113,8 @@ __all__ = [
     "NotSeedingError",
     "NotificationChannel",
     "OutgoingMessage",
+    "Page",
+    "PageNumberError",
     "PaymentProvider",
     "PaymentStart",
     "Period",
@@ -122,6 +129,7 @@ __all__ = [
     "SeededPayment",
     "StartContext",
     "StoredFile",
+    "TextQuery",
     "UnknownJobError",
     "UploadRejected",
     "Visibility",
@@ -132,6 +140,7 @@ __all__ = [
     "cancel_invoice",
     "city_scope",
     "city_url",
+    "contains",
     "create_invoice",
     "current_city",
     "current_user",
@@ -143,10 +152,13 @@ __all__ = [
     "gettext",
     "hookimpl",
     "import_url",
+    "keyword_filter",
     "metric_series",
     "metric_total",
     "ngettext",
     "notify",
+    "paginate",
+    "parse_text_query",
     "pgettext",
     "receipt_url",
     "receipt_urls",
@@ -157,6 +169,8 @@ __all__ = [
     "rupiah",
     "safe_next",
     "save_upload",
+    "search_words",
     "seed_paid_invoices",
     "set_metric",
+    "text_words",
 ]

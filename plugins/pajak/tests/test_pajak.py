@@ -216,6 +216,54 @@ def test_office_search_opens_an_object_and_explains_a_bad_or_unknown_nop(
     assert "Jl. Ki Ageng Gribig No. 45" in unknown.text  # the list is still shown
 
 
+def add_objects(count: int):
+    async def insert():
+        await TaxObject.insert(
+            *(
+                TaxObject(
+                    nop=f"3573010001001{n:04d}0",
+                    address=f"Jl. Ijen No. {n}" if n % 2 else f"Jl. Semeru No. {n}",
+                    district="Klojen",
+                    village="Oro-oro Dowo" if n % 3 == 0 else "Kauman",
+                )
+                for n in range(1, count + 1)
+            )
+        )
+
+    return insert
+
+
+def test_office_list_is_paged_and_searched_by_address_village_or_district(
+    client, login_as, city_run
+):
+    city_run("malang", add_objects(230))
+    login_as("pajak.officer")
+    first = client.get("/malang/kelola/pajak/")
+    assert first.text.count('href="/malang/kelola/pajak/objek/') == 100
+    assert "Halaman 1 dari 3" in first.text
+    assert 'href="/malang/kelola/pajak/?page=2" rel="next"' in first.text
+    last = client.get("/malang/kelola/pajak/", params={"page": "3"})
+    assert last.text.count('href="/malang/kelola/pajak/objek/') == 30
+    assert "35.73.010.001.001-0230.0" in last.text
+    # a page past the last is the last page; a page that is no number is a 400
+    beyond = client.get("/malang/kelola/pajak/", params={"page": "99"})
+    assert beyond.status_code == 200 and "Halaman 3 dari 3" in beyond.text
+    for bad in ("0", "-1", "dua", "١"):
+        refused = client.get("/malang/kelola/pajak/", params={"page": bad})
+        assert refused.status_code == 400, bad
+        assert "Nomor halaman harus berupa bilangan bulat mulai dari 1." in refused.text
+    # every word must be in the address, village or district, any case
+    found = client.get("/malang/kelola/pajak/", params={"q": "IJEN oro-ORO"})
+    ijen_oro = [n for n in range(1, 231) if n % 2 and n % 3 == 0]
+    assert f"{len(ijen_oro)} objek pajak ditemukan." in found.text
+    assert "230 objek pajak terdaftar" in found.text
+    assert "Jl. Semeru" not in found.text
+    none = client.get("/malang/kelola/pajak/", params={"q": "100%"})
+    assert "Tidak ada objek pajak yang ditemukan" in none.text
+    paged = client.get("/malang/kelola/pajak/", params={"q": "kauman"})
+    assert 'href="/malang/kelola/pajak/?q=kauman&amp;page=2"' in paged.text
+
+
 def test_same_nop_cannot_be_registered_twice_in_a_city(client, city_run):
     city_run("malang", add_object(MALANG_NOP, "Jl. A"))
     with pytest.raises(Exception, match=r"(?i)unique"):

@@ -114,11 +114,10 @@ def test_postgresql_finds_the_same_ids_as_sqlite(sqlite_ids, postgres_ids, query
 
 @pytest.mark.postgres
 def test_postgresql_cuts_text_into_the_same_words_as_python(postgres_url, balai_app, city_run):
-    from balai_umkm_market.search_text import FOLD_FROM, words
+    from balai.db.fulltext import FOLD_FROM, words
     from balai_umkm_market.tables import Product
-    from test_search_text import SAMPLES
 
-    texts = [*SAMPLES, FOLD_FROM, FOLD_FROM.lower(), FOLD_FROM.upper()]
+    texts = [*product_names(), FOLD_FROM, FOLD_FROM.lower(), FOLD_FROM.upper()]
 
     async def cut():
         found = []

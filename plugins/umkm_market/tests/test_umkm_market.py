@@ -72,6 +72,32 @@ def test_office_page_lists_every_merchant_for_market_officers(client, login_as, 
     assert 'href="/malang/kelola/umkm-market/"' in client.get("/malang/kelola/").text
 
 
+def test_office_merchant_search_matches_every_word_and_pages(client, login_as, city_run):
+    city_run("malang", add_merchant("Kopi Tlogomas", owner="Dimas Prasetyo"))
+    city_run("malang", add_merchant("Keripik 100% Tempe", owner="Sri Wahyuni"))
+    for n in range(55):
+        city_run("malang", add_merchant(f"Warung {n:02d}", owner="Budi"))
+    login_as("umkm_market.officer")
+
+    def names(**params) -> str:
+        page = client.get("/malang/kelola/umkm-market/", params=params)
+        assert page.status_code == 200
+        return page.text
+
+    found = names(q="dimas TLOGOMAS")
+    assert "Kopi Tlogomas" in found and "1 pelaku usaha ditemukan." in found
+    assert "Kopi Tlogomas" not in names(q="dimas tempe")
+    assert "Keripik 100% Tempe" in names(q="100%")
+    assert "1 pelaku usaha ditemukan." in names(q="100%")  # "%" is no wildcard
+    first = names(q="budi")
+    assert "55 pelaku usaha ditemukan." in first
+    assert 'href="/malang/kelola/umkm-market/?q=budi&amp;page=2" rel="next"' in first
+    assert first.count("Warung ") == 50
+    assert names(q="budi", page="2").count("Warung ") == 5
+    refused = client.get("/malang/kelola/umkm-market/", params={"page": "x"})
+    assert refused.status_code == 400
+
+
 def test_seed_demo_fills_a_city_once(client, balai_app, city_run):
     from balai_umkm_market import plugin
 

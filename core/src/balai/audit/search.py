@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from balai.audit.tables import AuditEntry
+from balai.db.keywords import contains
 from balai.i18n import gettext as _
 from balai.tenants import current_city
 
@@ -101,14 +102,6 @@ def _day_start_utc(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=current_city().tz).astimezone(UTC)
 
 
-def _contains(column: Any, text: str) -> Any:
-    """Case-insensitive "contains" on both engines (SQLite's LIKE ignores ASCII case)."""
-    pattern = f"%{text}%"
-    if AuditEntry._meta.db.engine_type == "sqlite":
-        return column.like(pattern)
-    return column.ilike(pattern)
-
-
 def _where(filters: AuditFilters) -> list[Any]:
     clauses: list[Any] = []
     if filters.action:
@@ -117,9 +110,9 @@ def _where(filters: AuditFilters) -> list[Any]:
         if filters.actor.isdigit():
             clauses.append(AuditEntry.actor_id == int(filters.actor))
         else:
-            clauses.append(_contains(AuditEntry.actor_label, filters.actor))
+            clauses.append(contains(AuditEntry.actor_label, filters.actor))
     if filters.subject:
-        clauses.append(_contains(AuditEntry.subject, filters.subject))
+        clauses.append(contains(AuditEntry.subject, filters.subject))
     if filters.date_from:
         clauses.append(AuditEntry.created_at >= _day_start_utc(filters.date_from))
     if filters.date_to:

@@ -13,6 +13,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from balai.auth.access import current_user, require_permission
+from balai.db.keywords import contains
 from balai.i18n import gettext as _
 from balai.payments import ledger, perms, reconcile
 from balai.payments.gateway_client import GatewayError
@@ -63,11 +64,10 @@ async def search(
     page = max(1, min(page, 10_000))
     where = PaymentInvoice.id > 0
     if query:
-        pattern = f"%{query.upper()}%"
         where &= (
-            (PaymentInvoice.number.like(pattern))
-            | (PaymentInvoice.payer_name.ilike(f"%{query}%"))
-            | (PaymentInvoice.source_ref.ilike(f"%{query}%"))
+            contains(PaymentInvoice.number, query)
+            | contains(PaymentInvoice.payer_name, query)
+            | contains(PaymentInvoice.source_ref, query)
         )
     errors = {}
     if status:

@@ -81,6 +81,8 @@ def handle_exception(request: Request, exc: Exception) -> Response:
         )
     else:
         title, message = _messages(status)
+        if getattr(exc, "shown", False):  # an exception whose detail is written for visitors
+            message = detail
     audit = None
     if status == 403 and "csrf" not in detail.lower():
         from balai.audit.log import record_denial  # the audit log records every refusal

@@ -49,8 +49,13 @@ def shown_object(row: dict) -> dict:
 
 
 @get("/", guards=[tk.require_permission(MANAGE)], name="pajak:office")
-async def office(request: Request, nop: FromQuery[str | None] = None) -> Response:
+async def office(
+    request: Request, nop: FromQuery[str | None] = None, q: FromQuery[str] = ""
+) -> Response:
     """The officers' list of the city's tax objects, by NOP; ``?nop=`` opens one object.
+
+    The list is paged (``?page=``); ``?q=`` keeps the objects whose address,
+    village or district holds every word typed.
 
     A malformed NOP or another region's is a 400, an unknown one a 404, both
     with the reason above the list and the typed NOP kept.
@@ -71,15 +76,22 @@ async def office(request: Request, nop: FromQuery[str | None] = None) -> Respons
                 )
             error = tk._("No tax object with NOP %(nop)s is registered.", nop=format_nop(digits))
             status_code = 404
-    rows = await TaxObject.select().order_by(TaxObject.nop).limit(OFFICE_PAGE_SIZE)
-    total = await TaxObject.count()
+    q = q[:100]
+    listed = TaxObject.select()
+    words = tk.keyword_filter(q, [TaxObject.address, TaxObject.village, TaxObject.district])
+    if words is not None:
+        listed = listed.where(words)
+    found = await tk.paginate(
+        request, listed.order_by(TaxObject.nop), per_page=OFFICE_PAGE_SIZE, keep={"q": q}
+    )
     return await tk.render(
         request,
         "pajak/office.html",
         {
-            "objects": [shown_object(r) for r in rows],
-            "total": total,
-            "shown": len(rows),
+            "objects": [shown_object(r) for r in found.rows],
+            "found": found,
+            "registered": found.total if words is None else await TaxObject.count(),
+            "q": q,
             "nop": (nop or "")[:64],
             "error": error,
         },

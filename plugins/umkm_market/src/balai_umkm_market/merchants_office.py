@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from balai import toolkit as tk
 from litestar import Request, Response, get, post
@@ -24,7 +23,6 @@ from balai_umkm_market.labels import (
     merchant_statuses,
     options,
 )
-from balai_umkm_market.matching import contains, search_words
 from balai_umkm_market.settings import MANAGE, settings_of
 from balai_umkm_market.tables import Merchant, MerchantStatus, Product
 
@@ -59,10 +57,6 @@ DECISIONS: dict[str, tuple[tuple[str, ...], str, bool, str, str]] = {
 }
 
 
-def _page_number(value: int | None) -> int:
-    return max(1, min(int(value or 1), 10_000))
-
-
 @get("/", guards=GUARD, name="umkm_market:office")
 async def merchant_search(
     request: Request,
@@ -70,7 +64,6 @@ async def merchant_search(
     status: FromQuery[str] = "",
     district: FromQuery[str] = "",
     category: FromQuery[str] = "",
-    page: FromQuery[int | None] = None,
 ) -> Response:
     """Every merchant of the city, newest first, searchable by name, owner, NIB or phone."""
     query = Merchant.select(
@@ -82,15 +75,12 @@ async def merchant_search(
         Merchant.status,
         Merchant.created_at,
     )
-    counter = Merchant.count()
-    conditions = []
-    for word in search_words(q[:100]):
-        conditions.append(
-            contains(Merchant.name, word)
-            | contains(Merchant.owner_name, word)
-            | (Merchant.nib == word)
-            | (Merchant.phone == word)
-        )
+    words = tk.keyword_filter(
+        q[:100],
+        [Merchant.name, Merchant.owner_name],
+        exact=[Merchant.nib, Merchant.phone],
+    )
+    conditions = [] if words is None else [words]
     statuses = merchant_statuses()
     if status in statuses:
         conditions.append(Merchant.status == status)
@@ -100,32 +90,20 @@ async def merchant_search(
         conditions.append(Merchant.category == category)
     for condition in conditions:
         query = query.where(condition)
-        counter = counter.where(condition)
-    total = await counter
-    pages = max(1, -(-total // PAGE_SIZE))
-    current = min(_page_number(page), pages)
-    rows = (
-        await query.order_by(Merchant.created_at, ascending=False)
-        .order_by(Merchant.id, ascending=False)
-        .limit(PAGE_SIZE)
-        .offset((current - 1) * PAGE_SIZE)
+    filters = {"q": q[:100], "status": status, "district": district[:60], "category": category}
+    found = await tk.paginate(
+        request,
+        query.order_by(Merchant.created_at, ascending=False).order_by(Merchant.id, ascending=False),
+        per_page=PAGE_SIZE,
+        keep=filters,
     )
     waiting = await Merchant.count().where(Merchant.status == MerchantStatus.PENDING.value)
-    filters = {"q": q[:100], "status": status, "district": district[:60], "category": category}
-    base = tk.city_url(request, "/kelola/umkm-market/")
-    kept = {k: v for k, v in filters.items() if v}
-
-    def page_url(number: int) -> str:
-        return f"{base}?{urlencode({**kept, 'page': number})}"
-
     return await tk.render(
         request,
         "umkm_market/office_merchants.html",
         {
-            "merchants": rows,
-            "total": total,
-            "page": current,
-            "pages": pages,
+            "merchants": found.rows,
+            "found": found,
             "filters": filters,
             "unverified": waiting,
             "categories": merchant_categories(),
@@ -134,7 +112,6 @@ async def merchant_search(
             "status_options": options(statuses),
             "tones": STATUS_TONES,
             "districts": [(d, d) for d in settings_of(tk.current_city()).districts],
-            "page_url": page_url,
         },
     )
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from balai import toolkit as tk
 from litestar import Request, Response, get, post
@@ -24,7 +23,6 @@ from litestar.response import Redirect
 
 from balai_umkm_market import orders
 from balai_umkm_market.checkout import PAYMENT_WINDOW
-from balai_umkm_market.matching import contains
 from balai_umkm_market.order_states import (
     Actor,
     IllegalMove,
@@ -297,7 +295,6 @@ async def office_orders(
     status: FromQuery[str] = "",
     date_from: FromQuery[str] = "",
     date_to: FromQuery[str] = "",
-    page: FromQuery[int] = 1,
 ) -> Response:
     """Every order of the city, searched by number, merchant name, status and order date."""
     values = {
@@ -311,8 +308,9 @@ async def office_orders(
     query_filter: Any = Order.id > 0
     if values["number"]:
         query_filter &= Order.number == values["number"].upper()
-    for word in values["merchant"].split()[:5]:
-        query_filter &= contains(Order.merchant.name, word.replace("%", "").replace("_", ""))
+    by_merchant = tk.keyword_filter(values["merchant"], [Order.merchant.name])
+    if by_merchant is not None:
+        query_filter &= by_merchant
     if status:
         if status in {s.value for s in OrderStatus}:
             query_filter &= Order.status == status
@@ -331,12 +329,10 @@ async def office_orders(
         query_filter &= Order.created_at < datetime.combine(end + timedelta(days=1), time(), tz)
     if start and end and end < start:
         errors["date_to"] = tk._("The end date is before the start date.")
-    rows: list[dict[str, Any]] = []
-    total = 0
-    page = max(1, page)
+    found = None
     if not errors:
-        total = await Order.count().where(query_filter)
-        rows = await (
+        found = await tk.paginate(
+            request,
             Order.select(
                 Order.number,
                 Order.status,
@@ -349,30 +345,19 @@ async def office_orders(
             )
             .where(query_filter)
             .order_by(Order.created_at, ascending=False)
-            .order_by(Order.id, ascending=False)
-            .limit(OFFICE_PAGE_SIZE)
-            .offset((page - 1) * OFFICE_PAGE_SIZE)
+            .order_by(Order.id, ascending=False),
+            per_page=OFFICE_PAGE_SIZE,
+            keep=values,
         )
-    pages = max(1, -(-total // OFFICE_PAGE_SIZE))
-    kept = {key: value for key, value in values.items() if value}
-
-    def page_url(number: int) -> str:
-        return tk.city_url(
-            request, "/kelola/umkm-market/pesanan/?" + urlencode({**kept, "page": number})
-        )
-
     return await tk.render(
         request,
         "umkm_market/office_orders.html",
         _common(
             {
-                "orders": rows,
+                "orders": found.rows if found else [],
+                "found": found,
                 "values": values,
                 "errors": errors,
-                "total": total,
-                "page": page,
-                "pages": pages,
-                "page_url": page_url,
                 "statuses": list(OrderStatus),
             }
         ),

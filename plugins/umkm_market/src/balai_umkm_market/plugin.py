@@ -24,7 +24,6 @@ from balai_umkm_market import (
     widgets,
 )
 from balai_umkm_market.search import products_named
-from balai_umkm_market.search_text import parse_text_query
 from balai_umkm_market.settings import MarketSettings
 
 SLUG = "umkm_market"
@@ -132,9 +131,9 @@ async def search(request, query: str) -> list[tk.SearchResult]:
     """Public products whose name holds every word of the query (the last as a prefix).
 
     The catalogue's full-text index, so case and accents are ignored alike on
-    SQLite and PostgreSQL (see :mod:`balai_umkm_market.search_text`).
+    SQLite and PostgreSQL (the toolkit's full-text rule, ``tk.parse_text_query``).
     """
-    rows = await products_named(parse_text_query(query), MAX_RESULTS)
+    rows = await products_named(tk.parse_text_query(query), MAX_RESULTS)
     return [
         tk.SearchResult(
             title=row["name"],

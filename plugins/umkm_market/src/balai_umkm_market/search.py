@@ -4,7 +4,7 @@
 string) into a :class:`CatalogueQuery` or a list of messages, one per bad
 field. :func:`find_products` runs it as one raw statement on either database:
 the full-text part uses FTS5 on SQLite and the ``tsvector`` table on
-PostgreSQL (see :mod:`balai_umkm_market.search_text` for how words are cut),
+PostgreSQL (``tk.parse_text_query`` cuts the words, by the toolkit's full-text rule),
 everything else is plain SQL that both databases read alike, so the same
 query gives the same products in the same order on both.
 
@@ -38,7 +38,6 @@ from typing import Any
 
 from balai import toolkit as tk
 
-from balai_umkm_market.search_text import TextQuery, parse_text_query
 from balai_umkm_market.tables import MerchantStatus, Product, ProductCategory
 
 PAGE_SIZE = 20
@@ -80,7 +79,7 @@ class CatalogueQuery:
     """A checked catalogue request. ``text`` is the search words (maybe none)."""
 
     q: str = ""
-    text: TextQuery = field(default_factory=TextQuery)
+    text: tk.TextQuery = field(default_factory=tk.TextQuery)
     category: str = ""
     district: str = ""
     price_min: int | None = None
@@ -109,7 +108,7 @@ class CatalogueQuery:
         return {k: v for k, v in values.items() if v}
 
 
-def default_sort(text: TextQuery) -> str:
+def default_sort(text: tk.TextQuery) -> str:
     """Best match when searching, newest otherwise."""
     return "relevan" if text else "terbaru"
 
@@ -142,7 +141,7 @@ def parse_catalogue(
     """
     errors: dict[str, str] = {}
     q = " ".join((params.get("q") or "").split())[:MAX_QUERY_LENGTH]
-    text = parse_text_query(q)
+    text = tk.parse_text_query(q)
     category = (params.get("kategori") or "").strip()
     if category and category not in {c.value for c in ProductCategory}:
         errors["kategori"] = tk._("Choose a category from the list.")
@@ -315,7 +314,7 @@ async def find_products(query: CatalogueQuery) -> ProductPage:
     return ProductPage(rows[:PAGE_SIZE], len(rows) > PAGE_SIZE)
 
 
-async def products_named(text: TextQuery, limit: int) -> list[dict]:
+async def products_named(text: tk.TextQuery, limit: int) -> list[dict]:
     """Public products whose name holds every word of ``text``, newest first."""
     if not text:
         return []

@@ -10,7 +10,6 @@ from __future__ import annotations
 from balai import toolkit as tk
 
 from balai_wisata_heritage import __version__, demo, routes
-from balai_wisata_heritage.matching import contains, search_words
 from balai_wisata_heritage.settings import HeritageSettings
 from balai_wisata_heritage.tables import Site
 
@@ -96,19 +95,13 @@ def home_tiles(request) -> list[tk.HomeTile]:
 async def search(request, query: str) -> list[tk.SearchResult]:
     """Sites whose name, description or district holds every word of the query.
 
-    Case is ignored on both databases (see :mod:`balai_wisata_heritage.matching`).
+    Case is ignored on both databases (``tk.keyword_filter``).
     """
-    words = search_words(query)
-    if not words:
+    words = tk.keyword_filter(query, [Site.name, Site.description, Site.district])
+    if words is None:
         return []
-    found = Site.select(Site.id, Site.name, Site.description, Site.district).order_by(Site.name)
-    for word in words:
-        found = found.where(
-            contains(Site.name, word)
-            | contains(Site.description, word)
-            | contains(Site.district, word)
-        )
-    rows = await found.limit(MAX_RESULTS)
+    found = Site.select(Site.id, Site.name, Site.description, Site.district).where(words)
+    rows = await found.order_by(Site.name).limit(MAX_RESULTS)
     return [
         tk.SearchResult(
             title=row["name"],

@@ -14,7 +14,7 @@ a merchant renaming the business) updates it in the same statement:
   Latin letters by ``translate()`` (no ``unaccent`` extension), lower case,
   every run of characters that are not letters or digits made one space.
 
-``balai_umkm_market.search_text`` documents the rule and holds the same
+``balai.db.fulltext`` (the toolkit's full-text rule) documents the rule and holds the same
 letter table (:data:`FOLD_FROM` / :data:`FOLD_TO` below are a frozen copy;
 a test checks they agree). The search tables hold no city: queries join the
 product and filter its ``city``.
