@@ -13,7 +13,7 @@ For plugin authors
    Text you hand to the core as data is extracted too, as long as it is a
    string literal in the call: ``PluginInfo`` title and description,
    ``NavItem`` label, ``Role`` title, ``HomeTile`` title and text, ``Widget``
-   (and ``Widget.figure/chart/table``) title, note and columns, ``Dataset``
+   (and ``Widget.figure/gauge/chart/table``) title, note and columns, ``Dataset``
    title and description, ``DatasetColumn`` description, ``Job`` description,
    ``Importer`` title and description, ``ImportColumn`` description
    (see ``MSGID_ARGUMENTS``). Text picked from data at run time cannot be

@@ -89,6 +89,7 @@ def test_page_groups_widgets_under_the_six_dimensions(client, login_as, city_run
         "papan-revenue",
         "papan-tonnes",
         "papan-districts",
+        "papan-open-requests",
     ):
         assert f'id="widget-{key}"' in text
     # living and branding have no widget: an empty state naming what would feed them
@@ -206,6 +207,19 @@ def test_fragment_is_just_the_card(client, login_as):
     assert body.startswith("<article") and body.endswith("</article>") and "<html" not in body
     assert 'hx-get="/malang/dasbor/widget/papan.tonnes?period=7d"' in body
     assert client.get("/malang/dasbor/widget/papan.nothing").status_code == 404
+
+
+def test_a_gauge_shows_its_value_now_with_a_meter_and_its_warning(client, login_as):
+    login_as("dashboard.viewer")
+    for period in ("7d", "year"):  # a gauge is the same whatever the period
+        card = client.get(f"/malang/dasbor/widget/papan.open_requests?period={period}").text
+        assert '<span class="dash-value">42</span>' in card
+        assert "sekarang, dari 50" in card
+        assert '<meter class="dash-meter" min="0" max="50" value="42" high="40"' in card
+        assert "Di atas batas peringatan 40." in card
+        assert "dash-trend" not in card
+    csv_rows = client.get("/malang/dasbor/widget/papan.open_requests.csv").text.splitlines()
+    assert csv_rows == ["value,limit,unit", "42,50,count"]
 
 
 def test_csv_export_per_widget(client, login_as):

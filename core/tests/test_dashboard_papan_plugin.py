@@ -21,7 +21,7 @@ async def _waste_rows(city):
 
 
 class PapanPlugin:
-    """Widgets in economy and environment, one table, one dataset."""
+    """Widgets in economy and environment (a figure, a gauge, a chart, a table), one dataset."""
 
     @tk.hookimpl
     def plugin_info(self):
@@ -39,6 +39,14 @@ class PapanPlugin:
                 2500000,
                 previous=2000000,
                 unit="rupiah",
+            ),
+            tk.Widget.gauge(
+                "papan.open_requests",
+                tk.Dimension.ENVIRONMENT,
+                "Pickup requests waiting",
+                42,
+                limit=50,
+                high=40,
             ),
             tk.Widget.chart(
                 "papan.tonnes",

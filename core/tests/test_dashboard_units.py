@@ -99,6 +99,16 @@ def test_figure_trend_and_csv():
     assert tk.Widget.figure("pasar.x", tk.Dimension.ECONOMY, "X", 5).trend is None
 
 
+def test_gauge_is_a_value_now_with_an_optional_meter():
+    queue = tk.Widget.gauge("pasar.open", tk.Dimension.ECONOMY, "Open", 42, limit=50, high=40)
+    assert queue.kind == "gauge" and queue.trend is None
+    assert queue.csv_rows() == [["value", "limit", "unit"], ["42", "50", "count"]]
+    assert queue.meter_high == 40
+    bare = tk.Widget.gauge("pasar.open", tk.Dimension.ECONOMY, "Open", 7)
+    assert bare.csv_rows()[1] == ["7", "", "count"] and bare.meter_high is None
+    assert tk.Widget.gauge("pasar.x", tk.Dimension.ECONOMY, "X", 1, limit=5, high=9).meter_high == 5
+
+
 def test_chart_and_table_csv_rows():
     chart = tk.Widget.chart(
         "pasar.daily", tk.Dimension.ECONOMY, "Daily", [("2026-11-01", 3), ("2026-11-02", 4.0)]
@@ -118,6 +128,8 @@ def test_chart_and_table_csv_rows():
         lambda: tk.Widget.chart("pasar.x", tk.Dimension.ECONOMY, "X", [], chart_type="pie"),
         lambda: tk.Widget.table("pasar.x", tk.Dimension.ECONOMY, "X", ["a", "b"], [[1]]),
         lambda: tk.Widget.figure("pasar.x", tk.Dimension.ECONOMY, "X", 1, unit="euro"),
+        lambda: tk.Widget("pasar.x", tk.Dimension.ECONOMY, "X", "gauge"),
+        lambda: tk.Widget.gauge("pasar.x", tk.Dimension.ECONOMY, "X", 1, limit=0),
     ],
 )
 def test_malformed_widgets_are_refused(make):

@@ -337,7 +337,9 @@ def dashboard_widgets(request: Request, period: Any) -> Sequence[Any]:
     with ``period.granularity`` (``day`` or ``month``) and
     ``period.previous()`` for the trend. Return ``toolkit.Widget`` values
     built with ``Widget.figure`` (a number with the previous period's number
-    for its trend arrow), ``Widget.chart`` (bar or line, one point per bucket
+    for its trend arrow), ``Widget.gauge`` (a value now, whatever the period:
+    open orders, requests waiting; with ``limit`` a meter, with ``high`` a
+    warning level), ``Widget.chart`` (bar or line, one point per bucket
     of ``period.buckets()``) or ``Widget.table`` (a short table). Each
     widget names its smart-city ``dimension`` (the page groups them by it),
     a ``title`` msgid and a stable ``key`` ``<slug>.<what>`` used in its CSV
@@ -350,7 +352,10 @@ def dashboard_widgets(request: Request, period: Any) -> Sequence[Any]:
     toolkit.bump_metric("<slug>.<what>", amount)`` (in the transaction that
     writes the record) and read with ``toolkit.metric_series(metric,
     period)`` / ``toolkit.metric_total(metric, period)``, or keep your own
-    small summary table updated by a ``scheduled_jobs`` job. Never put
+    small summary table updated by a ``scheduled_jobs`` job. A gauge's
+    current value may be a ``COUNT`` of open rows when an index on
+    ``(city, status)`` serves it (open items are few), or a value kept with
+    ``toolkit.set_metric``. Never put
     personal data in a widget: the figures are shown to department heads
     and exported as CSV. The hook is called for the page, for each widget's
     refresh and for each CSV download, so it must be cheap and free of side

@@ -75,6 +75,7 @@ MSGID_ARGUMENTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "HomeTile": ("balai.types:HomeTile", ("title", "text")),
     "Widget": ("balai.dashboard.widgets:Widget", ("title", "note", "columns")),
     "Widget.figure": ("balai.dashboard.widgets:Widget.figure", ("title", "note")),
+    "Widget.gauge": ("balai.dashboard.widgets:Widget.gauge", ("title", "note")),
     "Widget.chart": ("balai.dashboard.widgets:Widget.chart", ("title", "note")),
     "Widget.table": ("balai.dashboard.widgets:Widget.table", ("title", "note", "columns")),
     "Dataset": ("balai.opendata.types:Dataset", ("title", "description")),

@@ -139,6 +139,25 @@ def test_dashboard_widgets_read_the_metrics(client, login_as, city_run):
     assert widget_csv(client, "umkm_market.average_rating")[1][0] == "4.5"
 
 
+def test_open_orders_gauge_counts_the_orders_not_finished_now(client, login_as, city_run):
+    merchant = city_run("malang", add_merchant("A"))
+    product = city_run("malang", add_product(merchant))
+    for n, status in enumerate(
+        ["new", "confirmed", "delivering", "awaiting_payment", "completed", "cancelled"]
+    ):
+        city_run("malang", completed_order(merchant, product, n + 1, 1000, status=status))
+    other = city_run("semarang", add_merchant("B"))
+    city_run(
+        "semarang",
+        completed_order(other, city_run("semarang", add_product(other)), 1, 1, status="new"),
+    )
+    login_as("dashboard.viewer")
+    for period in ("7d", "year"):
+        card = client.get(f"/malang/dasbor/widget/umkm_market.open_orders?period={period}").text
+        assert '<span class="dash-value">4</span>' in card and "sekarang" in card
+    assert widget_csv(client, "umkm_market.open_orders")[1] == ["4", "", "count"]
+
+
 def test_open_datasets_are_aggregates(client, city_run):
     city_run("malang", add_merchant("A", district="Klojen"))
     city_run("malang", add_merchant("B", district="Klojen"))

@@ -1,8 +1,11 @@
-"""What a dashboard widget is: a figure with its trend, a chart or a short table.
+"""What a dashboard widget is: a figure with its trend, a gauge, a chart or a short table.
 
 Plugins return :class:`Widget` values from the ``dashboard_widgets`` hook.
-Build them with the constructors :meth:`Widget.figure`, :meth:`Widget.chart`
-and :meth:`Widget.table`; every widget can export its numbers as CSV rows.
+Build them with the constructors :meth:`Widget.figure`, :meth:`Widget.gauge`,
+:meth:`Widget.chart` and :meth:`Widget.table`; every widget can export its
+numbers as CSV rows. A figure counts what happened in the chosen period; a
+gauge shows how things stand *now* (open orders, requests waiting), whatever
+the period.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any, Literal
 
 from balai.types import Dimension
 
-WidgetKind = Literal["figure", "chart", "table"]
+WidgetKind = Literal["figure", "gauge", "chart", "table"]
 Unit = Literal["count", "rupiah", "percent"]
 ChartType = Literal["bar", "line"]
 _KEY = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9_]+$")
@@ -37,11 +40,15 @@ class Widget:
             in the widget's CSV and refresh URLs, so keep it across versions.
         dimension: The smart-city dimension whose section shows it.
         title: A gettext msgid, translated when shown.
-        kind: ``figure``, ``chart`` or ``table``.
-        value: Figure: the number for the period.
+        kind: ``figure``, ``gauge``, ``chart`` or ``table``.
+        value: Figure: the number for the period. Gauge: the number now.
         previous: Figure: the number for the period before, for the trend
             arrow (``None``: no trend shown).
-        unit: Figure and chart values: ``count``, ``rupiah`` (integer
+        limit: Gauge: the scale's end (a capacity, a target), drawn as a
+            meter; ``None``: the number alone.
+        high: Gauge: from this value on the meter shows a warning (a queue
+            too long); ``None``: never.
+        unit: Figure, gauge and chart values: ``count``, ``rupiah`` (integer
             rupiah) or ``percent``.
         points: Chart: the series of (label, value) points, in order.
         chart_type: Chart: ``bar`` or ``line``.
@@ -57,6 +64,8 @@ class Widget:
     kind: WidgetKind
     value: int | float | None = None
     previous: int | float | None = None
+    limit: int | float | None = None
+    high: int | float | None = None
     unit: Unit = "count"
     points: tuple[ChartPoint, ...] = ()
     chart_type: ChartType = "bar"
@@ -68,12 +77,14 @@ class Widget:
     def __post_init__(self) -> None:
         if not _KEY.match(self.key):
             raise ValueError(f"widget key {self.key!r} must look like 'slug.what'")
-        if self.kind not in ("figure", "chart", "table"):
+        if self.kind not in ("figure", "gauge", "chart", "table"):
             raise ValueError(f"widget {self.key!r}: unknown kind {self.kind!r}")
         if self.unit not in ("count", "rupiah", "percent"):
             raise ValueError(f"widget {self.key!r}: unknown unit {self.unit!r}")
-        if self.kind == "figure" and self.value is None:
-            raise ValueError(f"figure widget {self.key!r} needs a value")
+        if self.kind in ("figure", "gauge") and self.value is None:
+            raise ValueError(f"{self.kind} widget {self.key!r} needs a value")
+        if self.kind == "gauge" and self.limit is not None and self.limit <= 0:
+            raise ValueError(f"gauge widget {self.key!r}: limit must be above zero")
         if self.kind == "chart" and self.chart_type not in ("bar", "line"):
             raise ValueError(f"chart widget {self.key!r}: chart_type must be 'bar' or 'line'")
         if self.kind == "table":
@@ -104,6 +115,38 @@ class Widget:
             "figure",
             value=value,
             previous=previous,
+            unit=unit,
+            note=note,
+            order=order,
+        )
+
+    @classmethod
+    def gauge(
+        cls,
+        key: str,
+        dimension: Dimension,
+        title: str,
+        value: int | float,
+        *,
+        limit: int | float | None = None,
+        high: int | float | None = None,
+        unit: Unit = "count",
+        note: str = "",
+        order: int = 100,
+    ) -> Widget:
+        """A current value (open items now), with a meter when ``limit`` is given.
+
+        Read it when the page asks (a ``COUNT`` of open rows): it does not
+        depend on the period, and the card says "now".
+        """
+        return cls(
+            key,
+            dimension,
+            title,
+            "gauge",
+            value=value,
+            limit=limit,
+            high=high,
             unit=unit,
             note=note,
             order=order,
@@ -176,6 +219,13 @@ class Widget:
         return "flat"
 
     @property
+    def meter_high(self) -> int | float | None:
+        """Gauge: where the meter's warning starts (above the limit: never)."""
+        if self.high is None or self.limit is None:
+            return None
+        return min(self.high, self.limit)
+
+    @property
     def change_percent(self) -> float | None:
         """Figure: the change against ``previous`` in percent (``None`` from zero)."""
         if self.trend is None or not self.previous:
@@ -189,6 +239,8 @@ class Widget:
                 ["value", "previous", "unit"],
                 [_cell(self.value), _cell(self.previous), self.unit],
             ]
+        if self.kind == "gauge":
+            return [["value", "limit", "unit"], [_cell(self.value), _cell(self.limit), self.unit]]
         if self.kind == "chart":
             return [["label", "value"], *([p.label, _cell(p.value)] for p in self.points)]
         return [list(self.columns), *([_cell(c) for c in row] for row in self.rows)]

@@ -15,6 +15,7 @@ from balai import toolkit as tk
 from piccolo.query.functions.aggregate import Sum
 
 from balai_umkm_market.labels import product_categories
+from balai_umkm_market.order_states import OPEN
 from balai_umkm_market.orders import (
     METRIC_ASN_SALES,
     METRIC_CATEGORY_SALES,
@@ -24,7 +25,7 @@ from balai_umkm_market.orders import (
     department_slug,
 )
 from balai_umkm_market.settings import settings_of
-from balai_umkm_market.tables import AsnProfile, Merchant, MerchantStatus
+from balai_umkm_market.tables import AsnProfile, Merchant, MerchantStatus, Order
 
 ECONOMY = tk.Dimension.ECONOMY
 TOP_ROWS = 10
@@ -38,6 +39,11 @@ def share(part: int, whole: int) -> float:
 async def active_merchants() -> int:
     """Verified merchants of the city (the ones buyers see)."""
     return await Merchant.count().where(Merchant.status == MerchantStatus.VERIFIED.value)
+
+
+async def open_orders() -> int:
+    """Orders not completed or cancelled yet, now (read through the status index)."""
+    return await Order.count().where(Order.status.is_in([s.value for s in OPEN]))
 
 
 async def average_rating() -> float | None:
@@ -91,13 +97,21 @@ async def market_widgets(period: tk.Period) -> list[tk.Widget]:
     asn_sales = await tk.metric_total(METRIC_ASN_SALES, period)
     rating = await average_rating()
     return [
-        tk.Widget.figure(
+        tk.Widget.gauge(
             "umkm_market.active_merchants",
             ECONOMY,
             "Active verified local businesses",
             await active_merchants(),
             note="Businesses Diskopindag has verified, shown in the market now.",
             order=10,
+        ),
+        tk.Widget.gauge(
+            "umkm_market.open_orders",
+            ECONOMY,
+            "Open orders",
+            await open_orders(),
+            note="Orders waiting for payment, confirmation, delivery or pickup.",
+            order=11,
         ),
         tk.Widget.figure(
             "umkm_market.orders",
