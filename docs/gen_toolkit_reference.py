@@ -43,6 +43,7 @@ GROUPS: dict[str, str] = {
     "balai.notifications": "Notifications",
     "balai.files": "Files",
     "balai.audit": "Audit log",
+    "balai.audit.people": "People for officers (audited views)",
     "balai.dashboard": "Mayor's dashboard",
     "balai.opendata": "Open data",
     "balai.imports": "Spreadsheet imports",

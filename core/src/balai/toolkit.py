@@ -15,6 +15,7 @@ Example::
 """
 
 from balai.audit.log import record as audit_record
+from balai.audit.people import Person, look_up_account, people, person
 from balai.auth.access import (
     PUBLIC,
     CurrentUser,
@@ -120,6 +121,7 @@ __all__ = [
     "Period",
     "PeriodError",
     "Permission",
+    "Person",
     "PluginInfo",
     "Recipient",
     "Role",
@@ -153,12 +155,15 @@ __all__ = [
     "hookimpl",
     "import_url",
     "keyword_filter",
+    "look_up_account",
     "metric_series",
     "metric_total",
     "ngettext",
     "notify",
     "paginate",
     "parse_text_query",
+    "people",
+    "person",
     "pgettext",
     "receipt_url",
     "receipt_urls",

@@ -130,6 +130,66 @@ def test_an_officer_registers_a_business_and_it_is_audited(client, login_as, pos
     assert "pajak.pbjt_business_viewed" in audit_actions(city_run)
 
 
+def test_an_officer_links_the_owner_by_login_and_sees_their_contact_audited(
+    client, login_as, post_form, city_run
+):
+    from balai.auth.accounts import create_user
+
+    citizen = login_as(name="Siti Rahayu", email="siti@contoh.id")
+    city_run(
+        "semarang",
+        lambda: create_user(name="Other City", password="x" * 12, email="lain@contoh.id"),
+    )
+    business_id = add_business(city_run)
+    login_as("pajak.officer", name="Petugas Pajak")
+    page = client.get(f"/malang/kelola/pajak/pbjt/{business_id}")
+    assert "Belum tertaut" in page.text and 'name="login"' in page.text
+    url = f"/malang/kelola/pajak/pbjt/{business_id}/pemilik"
+    empty = post_form(url, {"login": ""})
+    assert empty.status_code == 400 and "Masukkan alamat email atau nomor telepon" in empty.text
+    for unknown in ("nobody@contoh.id", "lain@contoh.id", "bukan login"):
+        refused = post_form(url, {"login": unknown})
+        assert refused.status_code == 400, unknown
+        assert "Tidak ada akun di kota ini" in refused.text
+        assert f'value="{unknown}"' in refused.text
+    linked = post_form(url, {"login": " SITI@contoh.id "})
+    assert linked.status_code == 303
+    page = client.get(f"/malang/kelola/pajak/pbjt/{business_id}")
+    assert "Siti Rahayu" in page.text and "siti@contoh.id" in page.text
+    assert 'name="login"' not in page.text and "ABCD2345" not in page.text
+
+    async def views():
+        return await AuditEntry.select(
+            AuditEntry.action, AuditEntry.subject, AuditEntry.personal_data_of
+        ).where(AuditEntry.personal_data_of == citizen["id"])
+
+    seen = city_run("malang", views)
+    subject = f"pbjt_business:{business_id}"
+    assert {
+        "action": "pajak.person_looked_up",
+        "subject": subject,
+        "personal_data_of": citizen["id"],
+    } in seen
+    assert {
+        "action": "pajak.person_viewed",
+        "subject": subject,
+        "personal_data_of": citizen["id"],
+    } in seen
+    assert "pajak.pbjt_owner_linked" in audit_actions(city_run)
+    # the citizen sees each view on "who viewed my data"
+    assert post_form("/malang/keluar", {}).status_code in (302, 303)
+    post_form("/malang/masuk", {"login": citizen["login"], "password": citizen["password"]})
+    mine = client.get("/malang/audit/data-saya").text
+    assert "Petugas Pajak" in mine and "pajak.person_viewed" in mine and subject in mine
+
+
+def test_a_citizen_cannot_link_an_owner(client, login_as, post_form, city_run):
+    business_id = add_business(city_run)
+    login_as()
+    answer = post_form(f"/malang/kelola/pajak/pbjt/{business_id}/pemilik", {"login": "a@b.id"})
+    assert answer.status_code == 403
+
+
 def test_registering_with_bad_input_keeps_the_values_and_explains(
     client, login_as, post_form, city_run
 ):

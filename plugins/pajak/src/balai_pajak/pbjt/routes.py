@@ -416,7 +416,10 @@ async def _office_business(business_id: int) -> dict:
     name="pajak:pbjt-office-business",
 )
 async def office_business(request: Request, business_id: FromPath[int]) -> Response:
-    """A business's registration, link code and full history of returns (audited view)."""
+    """A business's registration, its owner's name and contact, and its returns (audited).
+
+    Showing the owner is a view of their personal data (``tk.person``).
+    """
     business = await _office_business(business_id)
     user = await tk.current_user(request)
     await tk.audit_record(
@@ -424,10 +427,66 @@ async def office_business(request: Request, business_id: FromPath[int]) -> Respo
         actor_id=user.id,  # type: ignore[union-attr]
         request=request,
         subject=f"pbjt_business:{business_id}",
-        personal_data_of=business["owner_id"],
+    )
+    return await _office_business_page(request, business)
+
+
+async def _office_business_page(
+    request: Request, business: dict, *, login: str = "", error: str = ""
+) -> Response:
+    owner = await tk.person(
+        request, business["owner_id"], permission=MANAGE, subject=f"pbjt_business:{business['id']}"
     )
     context = await _business_context(business)
-    return await tk.render(request, "pajak/pbjt/office_business.html", context)
+    context.update(owner=owner, login=login, errors={"login": error} if error else {})
+    return await tk.render(
+        request,
+        "pajak/pbjt/office_business.html",
+        context,
+        status_code=400 if error else 200,
+    )
+
+
+@post(
+    "/pbjt/{business_id:int}/pemilik",
+    guards=[tk.require_permission(MANAGE)],
+    name="pajak:pbjt-link-owner",
+)
+async def link_owner(request: Request, business_id: FromPath[int]) -> Response:
+    """Link a business to its owner's account, found by the e-mail or phone they log in with.
+
+    The look-up is an audited view of that person's data; the link itself is
+    audited too. Linking replaces the link code (the owner needs none).
+    """
+    business = await _office_business(business_id)
+    form = await request.form()
+    login = forms.text(form, "login", 254)
+    subject = f"pbjt_business:{business_id}"
+    found = None
+    if login:
+        found = await tk.look_up_account(request, login, permission=MANAGE, subject=subject)
+    if found is None:
+        error = (
+            tk._("No account of this city logs in with that email address or phone number.")
+            if login
+            else tk._("Enter the email address or phone number the owner logs in with.")
+        )
+        return await _office_business_page(request, business, login=login, error=error)
+    user = await tk.current_user(request)
+    await Business.update({Business.owner_id: found.id, Business.link_code: ""}).where(
+        Business.id == business_id
+    )
+    await tk.audit_record(
+        "pajak.pbjt_owner_linked",
+        actor_id=user.id,  # type: ignore[union-attr]
+        request=request,
+        subject=subject,
+        detail={"previous_owner": business["owner_id"], "owner": found.id},
+    )
+    tk.flash(
+        request, tk._("The business is linked to %(name)s's account.", name=found.name), "success"
+    )
+    return Redirect(tk.city_url(request, f"/kelola/pajak/pbjt/{business_id}"), status_code=303)
 
 
 @post(
@@ -464,4 +523,4 @@ PAGES = [
     correction_form,
     correct_return,
 ]
-OFFICE = [office, register_form, register, office_business, new_link_code]
+OFFICE = [office, register_form, register, office_business, link_owner, new_link_code]
