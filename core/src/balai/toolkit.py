@@ -75,6 +75,7 @@ from balai.types import (
     SearchResult,
 )
 from balai.web.lists import Page, PageNumberError, paginate
+from balai.web.numbers import plain_int
 from balai.web.rendering import city_url, flash, render, safe_next
 
 _ = gettext
@@ -165,6 +166,7 @@ __all__ = [
     "people",
     "person",
     "pgettext",
+    "plain_int",
     "receipt_url",
     "receipt_urls",
     "render",

@@ -16,6 +16,7 @@ from balai.audit.tables import AuditEntry
 from balai.db.keywords import contains
 from balai.i18n import gettext as _
 from balai.tenants import current_city
+from balai.web.numbers import plain_int
 
 PAGE_SIZE = 50
 MAX_TEXT = 100
@@ -52,9 +53,10 @@ def parse_page(raw: str | None) -> tuple[int, str | None]:
     """A page number from the query string, or 1 and an error message."""
     if raw in (None, ""):
         return 1, None
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    page = plain_int(raw)
+    if page is None or not 1 <= page <= MAX_PAGE:
         return 1, _("The page number must be a whole number from 1.")
-    return int(raw), None
+    return page, None
 
 
 def parse_filters(query: Mapping[str, str]) -> tuple[AuditFilters, dict[str, str]]:
@@ -74,6 +76,8 @@ def parse_filters(query: Mapping[str, str]) -> tuple[AuditFilters, dict[str, str
         text = (query.get(name) or "").strip()
         if len(text) > MAX_TEXT:
             errors[name] = _("Search text can be at most %(n)s characters.", n=MAX_TEXT)
+        elif name == "actor" and text.isdigit() and plain_int(text) is None:
+            errors[name] = _("An account number is at most 19 digits 0-9.")
         else:
             values[name] = text
     for key, name in (("from", "date_from"), ("to", "date_to")):
@@ -107,8 +111,9 @@ def _where(filters: AuditFilters) -> list[Any]:
     if filters.action:
         clauses.append(AuditEntry.action == filters.action)
     if filters.actor:
-        if filters.actor.isdigit():
-            clauses.append(AuditEntry.actor_id == int(filters.actor))
+        actor_id = plain_int(filters.actor)
+        if actor_id is not None:
+            clauses.append(AuditEntry.actor_id == actor_id)
         else:
             clauses.append(contains(AuditEntry.actor_label, filters.actor))
     if filters.subject:

@@ -20,6 +20,7 @@ from balai.plugins import BUILTIN_SLUGS
 from balai.tables import User
 from balai.tenants import City, current_city_or_none
 from balai.types import Permission, Role
+from balai.web.numbers import refuse_bent_numbers
 
 PUBLIC: dict[str, Any] = {"public": True}
 CITY_ADMIN = "city_admin"
@@ -189,17 +190,22 @@ async def city_guard(
 ) -> None:
     """App-wide guard: a plugin's routes exist only where a city enabled it.
 
-    Routes that work without a city carry ``opt={"cityless": True}``.
+    Routes that work without a city carry ``opt={"cityless": True}``. It also
+    refuses integer path and query parameters that are not plain ASCII digits
+    within a database integer (:func:`balai.web.numbers.refuse_bent_numbers`),
+    so no handler sees ``2**63``, ``-1`` or ``"١"`` as an id.
     """
     opts = handler.opt
     city = current_city_or_none()
     if city is None:
         if not opts.get("cityless"):
             raise NotFoundException()
+        refuse_bent_numbers(connection.scope, handler)
         return
     plugin = opts.get("plugin")
     if plugin and not city.enables(plugin):
         raise NotFoundException()
+    refuse_bent_numbers(connection.scope, handler)
 
 
 def unguarded_routes(app: Any, app_guards: Iterable[Any]) -> list[str]:

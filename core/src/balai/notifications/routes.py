@@ -11,6 +11,7 @@ from litestar import Request, Response, get
 from balai.auth.access import current_user, require_login
 from balai.i18n import gettext as _
 from balai.notifications.tables import OutboxMessage
+from balai.web.numbers import plain_int
 from balai.web.rendering import city_url, render
 
 PAGE_SIZE = 20
@@ -62,12 +63,13 @@ async def my_notifications(request: Request) -> Response:
     template = "notifications/_list.html" if fragment else "notifications/list.html"
     base = city_url(request, "/notifikasi/")
     context: dict[str, Any] = {"page_url": lambda p: f"{base}?page={p}", "errors": {}}
-    if raw and (not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE):
+    page = plain_int(raw or "1")
+    if page is None or not 1 <= page <= MAX_PAGE:
         log.info("400 on the notification list: bad page %r", raw[:40])
         context["errors"] = {"page": _("The page number must be a whole number from 1.")}
         return await render(request, template, {**context, "result": None}, status_code=400)
     user = await current_user(request)
-    result = await notifications_of(user.id, int(raw or 1))
+    result = await notifications_of(user.id, page)
     return await render(request, template, {**context, "result": result})
 
 

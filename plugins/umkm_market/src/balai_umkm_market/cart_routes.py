@@ -22,16 +22,8 @@ from balai_umkm_market.cart import CartError
 CART_PATH = "/umkm-market/keranjang"
 
 
-def _int_or_none(raw: Any) -> int | None:
-    try:
-        value = int(str(raw).strip())
-    except (TypeError, ValueError):
-        return None
-    return value if value > 0 else None
-
-
 async def _product_or_404(raw_id: Any) -> dict[str, Any]:
-    product_id = _int_or_none(raw_id)
+    product_id = tk.plain_int(raw_id)
     product = await cart.buyable_product(product_id) if product_id else None
     if product is None:
         raise NotFoundException()
@@ -102,7 +94,7 @@ async def add(request: Request) -> Response:
 
 async def _own_item(request: Request, raw_id: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """The visitor's cart and the item ``raw_id`` in it; 404 for anyone else's item."""
-    item_id = _int_or_none(raw_id)
+    item_id = tk.plain_int(raw_id)
     found = await cart.find_cart(request)
     item = await cart.item_of(found["id"], item_id) if found and item_id else None
     if item is None:
