@@ -37,6 +37,8 @@ GROUPS: dict[str, str] = {
     "balai.web.lists": "Search and paged lists",
     "balai.auth": "Accounts and guards",
     "balai.web": "Pages",
+    "balai.forms": "Forms",
+    "balai.references": "Reference numbers",
     "balai.i18n": "Translation and formatting",
     "balai.jobs": "Background jobs",
     "balai.payments": "Payments",

@@ -16,6 +16,7 @@ For plugin authors
    (and ``Widget.figure/gauge/chart/table``) title, note and columns, ``Dataset``
    title and description, ``DatasetColumn`` description, ``Job`` description,
    ``Importer`` title and description, ``ImportColumn`` description
+   and the form fields' (``tk.TextField`` …) label, hint and missing
    (see ``MSGID_ARGUMENTS``). Text picked from data at run time cannot be
    found: keep such msgids as literals somewhere in your code, e.g.
    ``STATUS = {"open": tk._("Open")}`` evaluated inside a function.

@@ -120,6 +120,11 @@ def pgettext(context: str, message: str) -> str:
     return _active.get().pgettext(context, message)
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` as a msgid to translate where it is shown, not here (data labels)."""
+    return message
+
+
 def rupiah(amount: int | None) -> str:
     """Format whole rupiah the Indonesian way: ``Rp1.250.000``, ``-Rp5.000``.
 

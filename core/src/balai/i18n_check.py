@@ -83,6 +83,17 @@ MSGID_ARGUMENTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "Job": ("balai.jobs.types:Job", ("description",)),
     "Importer": ("balai.imports.types:Importer", ("title", "description")),
     "ImportColumn": ("balai.imports.types:ImportColumn", ("description",)),
+    "TextField": ("balai.forms.fields:Field", ("label", "hint", "missing")),
+    "IntegerField": ("balai.forms.fields:Field", ("label", "hint", "missing")),
+    "RupiahField": ("balai.forms.fields:Field", ("label", "hint", "missing")),
+    "DateField": ("balai.forms.fields:Field", ("label", "hint", "missing")),
+    "ChoiceField": ("balai.forms.fields:Field", ("label", "hint", "missing")),
+    "CheckboxField": ("balai.forms.fields:Field", ("label", "hint", "missing")),
+    "EmailField": ("balai.forms.fields:Field", ("label", "hint", "missing")),
+    "PhoneField": ("balai.forms.fields:Field", ("label", "hint", "missing")),
+    "NikField": ("balai.forms.fields:Field", ("label", "hint", "missing")),
+    "NopField": ("balai.forms.fields:Field", ("label", "hint", "missing")),
+    "FileField": ("balai.forms.fields:Field", ("label", "hint", "missing")),
 }
 
 #: Babel guesses two plural forms for Indonesian; gettext uses one (no plural inflection).

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from balai.testing import as_demo_seeding, write_config
-from balai_pajak.nop import NopError, format_nop, parse_nop
 from balai_pajak.tables import TaxObject
 
 MALANG_NOP = "357301000100100010"
@@ -24,38 +23,6 @@ def add_object(nop: str, address: str, district: str = "Klojen", village: str = 
         )
 
     return insert
-
-
-# --- the NOP itself -----------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "typed",
-    ["35.73.010.001.001-0001.0", "357301000100100010", " 35 73 010 001 001 0001 0 "],
-)
-def test_parse_nop_accepts_the_usual_ways_of_writing_it(typed):
-    assert parse_nop(typed) == MALANG_NOP
-
-
-@pytest.mark.parametrize(
-    ("typed", "reason"),
-    [
-        ("", "empty"),
-        ("  ", "empty"),
-        ("35.73.O10", "characters"),
-        ("٣٥٧٣", "characters"),
-        ("35.73.010.001.001-0001", "length"),
-        ("3573010001001000100", "length"),
-    ],
-)
-def test_parse_nop_names_what_is_wrong(typed, reason):
-    with pytest.raises(NopError) as caught:
-        parse_nop(typed)
-    assert caught.value.reason == reason
-
-
-def test_format_nop_puts_dots_and_dash_in_place():
-    assert format_nop(MALANG_NOP) == "35.73.010.001.001-0001.0"
 
 
 # --- public lookup ------------------------------------------------------------

@@ -7,10 +7,10 @@ from collections import Counter
 from datetime import UTC, date, datetime
 
 import pytest
+from balai import toolkit as tk
 from balai.testing import as_demo_seeding, write_config
 from balai_pajak import demo
 from balai_pajak.assessment import assess, njop_of, njoptkp_holders
-from balai_pajak.nop import format_nop
 from balai_pajak.penalty import amount_owed
 from balai_pajak.tables import AssessmentRun, Sppt, TaxObject, Taxpayer
 from pbb_data import demo_pbb
@@ -127,7 +127,7 @@ def test_demo_paid_bills_are_settled_ledger_payments_and_the_citizen_has_nops(ba
                 PaymentInvoiceItem.invoice_id == i["id"]
             ),
         )
-        assert f"PBB-P2 {bill['year']}, NOP {format_nop(bill['nop'])}" in lines[0]["description"]
+        assert f"PBB-P2 {bill['year']}, NOP {tk.format_nop(bill['nop'])}" in lines[0]["description"]
         assert sum(line["amount"] for line in lines) == invoice["amount"]
     channels = Counter(p["provider"] for p in payments.values())
     assert set(channels) == {"va", "qris", "ewallet", "cash"}

@@ -1,4 +1,4 @@
-"""Unguessable, human-readable numbers for invoices and payments, and check codes."""
+"""Invoice and payment numbers (the shared :mod:`balai.references` format), and check codes."""
 
 from __future__ import annotations
 
@@ -6,36 +6,33 @@ import base64
 import hashlib
 import hmac
 import secrets
-from datetime import UTC, datetime
+from datetime import datetime
 
-# Crockford's base32: no I, L, O, U, so a number read aloud cannot be misheard.
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+from balai.references import ReferenceFormat, random_code
 
+INVOICE = ReferenceFormat("INV")
+PAYMENT = ReferenceFormat("PAY")
 
-def random_code(length: int = 8) -> str:
-    """``length`` random Crockford base32 characters (5 bits of entropy each).
-
-    One ``token_bytes`` call cut into 5-bit groups (not one ``secrets.choice``
-    per character): the demo makes tens of thousands of numbers at start-up.
-    """
-    bits = int.from_bytes(secrets.token_bytes((5 * length + 7) // 8), "big")
-    return "".join(ALPHABET[(bits >> (5 * i)) & 31] for i in range(length))
-
-
-def _grouped(prefix: str, when: datetime | None) -> str:
-    code = random_code(8)
-    year = (when or datetime.now(UTC)).year
-    return f"{prefix}-{year}-{code[:4]}-{code[4:]}"
+__all__ = [
+    "INVOICE",
+    "PAYMENT",
+    "access_token",
+    "check_code",
+    "check_code_valid",
+    "invoice_number",
+    "payment_number",
+    "random_code",
+]
 
 
 def invoice_number(when: datetime | None = None) -> str:
-    """A new invoice number like ``INV-2026-7KQ4-M9TX`` (40 random bits)."""
-    return _grouped("INV", when)
+    """A new invoice number like ``INV-2026-7KQ4-M9TX-K`` (40 random bits, a check character)."""
+    return INVOICE.new(when)
 
 
 def payment_number(when: datetime | None = None) -> str:
-    """A new payment number like ``PAY-2026-3H8D-QW2N`` (40 random bits)."""
-    return _grouped("PAY", when)
+    """A new payment number like ``PAY-2026-3H8D-QW2N-7`` (40 random bits, a check character)."""
+    return PAYMENT.new(when)
 
 
 def access_token() -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from datetime import date
 from urllib.parse import urlencode
 
@@ -15,7 +14,7 @@ from litestar.response import Redirect
 from balai.auth.access import current_user, require_permission
 from balai.db.keywords import contains
 from balai.i18n import gettext as _
-from balai.payments import ledger, perms, reconcile
+from balai.payments import ledger, numbers, perms, reconcile
 from balai.payments.gateway_client import GatewayError
 from balai.payments.labels import status_title
 from balai.payments.tables import (
@@ -33,7 +32,6 @@ log = logging.getLogger("balai.payments.office")
 PAGE_SIZE = 25
 MAX_QUERY = 80
 MAX_REASON = 300
-_NUMBER = re.compile(r"^INV-\d{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$")
 
 
 async def _audit(request: Request, action: str, subject: str, detail: dict) -> None:
@@ -46,10 +44,10 @@ async def _audit(request: Request, action: str, subject: str, detail: dict) -> N
 
 
 async def _invoice(number: str):
-    number = number.strip().upper()
-    if not _NUMBER.match(number):
+    parsed = numbers.INVOICE.parse(number[:64])
+    if parsed is None:
         raise NotFoundException()
-    invoice = await ledger.invoice_by_number(number)
+    invoice = await ledger.invoice_by_number(parsed)
     if invoice is None:
         raise NotFoundException()
     return invoice

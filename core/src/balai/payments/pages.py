@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 
 from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
@@ -12,31 +11,32 @@ from litestar.response import Redirect
 
 from balai.auth.access import PUBLIC, current_user, require_login
 from balai.i18n import gettext as _
-from balai.payments import ledger, receipts, service
+from balai.payments import ledger, numbers, receipts, service
 from balai.payments.gateway_client import GatewayError
 from balai.payments.labels import provider_title
 from balai.payments.qris import QrisError, qr_svg
 from balai.payments.sandbox.routes import sandbox_enabled
 from balai.payments.tables import PaymentInvoice
+from balai.references import ReferenceFormat
 from balai.web.rendering import base_url, city_url, flash, render
 
 log = logging.getLogger("balai.payments")
 
-_NUMBER = re.compile(r"^(INV|PAY)-\d{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$")
 MAX_TOKEN = 64
 MY_INVOICES_LIMIT = 50
 
 
-def _number(raw: str, prefix: str) -> str:
-    number = raw.strip().upper()
-    if not _NUMBER.match(number) or not number.startswith(prefix):
+def _number(raw: str, kind: ReferenceFormat) -> str:
+    """The invoice or payment number in the path, written the standard way; 404 if it is none."""
+    number = kind.parse(raw[:64])
+    if number is None:
         raise NotFoundException()
     return number
 
 
 async def _visible_invoice(request: Request, number: str, token: str):
     """The invoice if this visitor may see it; 404 otherwise (never saying it exists)."""
-    invoice = await ledger.invoice_by_number(_number(number, "INV"))
+    invoice = await ledger.invoice_by_number(_number(number, numbers.INVOICE))
     user = await current_user(request)
     if invoice is None or not service.may_see(invoice, user, token[:MAX_TOKEN]):
         if invoice is not None:
@@ -151,7 +151,7 @@ async def start(request: Request, number: FromPath[str]) -> Response:
 @get("/kuitansi/{number:str}", opt=PUBLIC, name="payments-receipt")
 async def receipt(request: Request, number: FromPath[str], t: FromQuery[str] = "") -> Response:
     """A printable receipt with a QR code leading to its public verification page."""
-    payment = await receipts.payment_by_number(_number(number, "PAY"))
+    payment = await receipts.payment_by_number(_number(number, numbers.PAYMENT))
     if payment is None:
         raise NotFoundException()
     invoice = await ledger.invoice_by_id(payment["invoice_id"])
@@ -174,7 +174,7 @@ async def receipt(request: Request, number: FromPath[str], t: FromQuery[str] = "
 @get("/verifikasi/{number:str}", opt=PUBLIC, name="payments-verify")
 async def verify(request: Request, number: FromPath[str], k: FromQuery[str] = "") -> Response:
     """Public check of a receipt: city, payment number, amount, date and validity only."""
-    found = await receipts.verify(request, _number(number, "PAY"), k)
+    found = await receipts.verify(request, _number(number, numbers.PAYMENT), k)
     if found is None:
         log.warning("receipt verification failed for %s", number[:40])
         return await render(request, "payments/verify.html", {"found": None}, status_code=404)

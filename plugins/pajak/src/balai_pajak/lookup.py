@@ -26,7 +26,6 @@ from balai import toolkit as tk
 from litestar import Request, Response, get
 from litestar.params import FromQuery
 
-from balai_pajak.nop import NopError, format_nop, parse_nop, region_of
 from balai_pajak.routes import pbb_due_date, pbb_rule_this_year, shown_object
 from balai_pajak.tables import TaxObject
 
@@ -41,43 +40,6 @@ PUBLIC_RECORD_SQL = (
     "WHERE o.city = {} AND o.nop = {} ORDER BY s.year DESC LIMIT {}"
 )
 MAX_YEARS_SHOWN = 10
-
-
-def nop_error_message(error: NopError) -> str:
-    """Explain, in the visitor's language, why what they typed is not a NOP."""
-    if error.reason == "empty":
-        return tk._("Enter the tax object number (NOP) printed on your SPPT.")
-    if error.reason == "characters":
-        return tk._("A NOP contains only digits, dots and a dash.")
-    return tk._("A NOP has exactly 18 digits, for example 35.73.010.001.001-0001.0.")
-
-
-def foreign_region_message(digits: str, city: tk.City) -> str | None:
-    """Why a NOP of another region is refused here, or ``None`` when it is the city's own."""
-    if not city.region_code or region_of(digits) == city.region_code:
-        return None
-    return tk._(
-        "This NOP belongs to region %(region)s, not to %(city)s (%(code)s).",
-        region=region_of(digits),
-        city=city.name,
-        code=city.region_code,
-    )
-
-
-def read_nop(raw: str, city: tk.City) -> str:
-    """The 18 digits of a NOP of ``city`` typed by a visitor.
-
-    Raises:
-        ValueError: with the translated reason (malformed, or another region's).
-    """
-    try:
-        digits = parse_nop(raw)
-    except NopError as exc:
-        raise ValueError(nop_error_message(exc)) from exc
-    foreign = foreign_region_message(digits, city)
-    if foreign:
-        raise ValueError(foreign)
-    return digits
 
 
 def bill_state(status: str, due_date: date, today: date) -> str:
@@ -144,11 +106,11 @@ async def lookup(request: Request, nop: FromQuery[str | None] = None) -> Respons
     if nop is None:
         return await tk.render(request, "pajak/index.html", context)
     try:
-        digits = read_nop(nop, city)
+        digits = tk.read_nop(nop, city)
     except ValueError as exc:
         context["error"] = str(exc)
         return await tk.render(request, "pajak/index.html", context, status_code=400)
-    context["nop"] = format_nop(digits)
+    context["nop"] = tk.format_nop(digits)
     result = await public_record(digits, datetime.now(city.tz).date())
     if result is None:
         context["not_found"] = True

@@ -33,8 +33,6 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from balai_pajak.lookup import read_nop
-from balai_pajak.nop import format_nop, parse_nop
 from balai_pajak.tables import LinkAttempt, NopLink, Sppt, SpptStatus, TaxObject
 
 log = logging.getLogger("balai_pajak")
@@ -130,7 +128,7 @@ async def link_form(request: Request, nop: FromQuery[str] = "") -> Response:
     """
     year = None
     try:
-        digits = read_nop(nop, tk.current_city())
+        digits = tk.read_nop(nop, tk.current_city())
     except ValueError:
         digits = ""
     if digits:
@@ -144,7 +142,7 @@ def _check_fields(values: dict[str, str], city: tk.City) -> tuple[str, int, dict
     errors: dict[str, str] = {}
     digits = ""
     try:
-        digits = read_nop(values["nop"], city)
+        digits = tk.read_nop(values["nop"], city)
     except ValueError as exc:
         errors["nop"] = str(exc)
     if not values["name"].strip():
@@ -185,7 +183,7 @@ async def link(request: Request) -> Response:
     digits, njop, errors = _check_fields(values, city)
     if errors:
         return await _render_form(request, values, errors, 400)
-    values["nop"] = format_nop(digits)
+    values["nop"] = tk.format_nop(digits)
     already = await NopLink.exists().where((NopLink.user_id == user.id) & (NopLink.nop == digits))
     if already:
         errors["nop"] = tk._("This NOP is already linked to your account.")
@@ -232,7 +230,9 @@ async def link(request: Request) -> Response:
         "pajak.nop_linked", actor_id=user.id, request=request, subject=f"nop:{digits}"
     )
     tk.flash(
-        request, tk._("NOP %(nop)s is linked to your account.", nop=format_nop(digits)), "success"
+        request,
+        tk._("NOP %(nop)s is linked to your account.", nop=tk.format_nop(digits)),
+        "success",
     )
     return Redirect(tk.city_url(request, "/pajak/tagihan"), status_code=303)
 
@@ -243,7 +243,7 @@ async def unlink(request: Request, nop: FromPath[str]) -> Response:
     user = await tk.current_user(request)
     assert user is not None
     try:
-        digits = parse_nop(nop)
+        digits = tk.parse_nop(nop)
     except ValueError as exc:
         raise NotFoundException() from exc
     removed = await (
@@ -258,7 +258,7 @@ async def unlink(request: Request, nop: FromPath[str]) -> Response:
     )
     tk.flash(
         request,
-        tk._("NOP %(nop)s is no longer linked to your account.", nop=format_nop(digits)),
+        tk._("NOP %(nop)s is no longer linked to your account.", nop=tk.format_nop(digits)),
         "success",
     )
     return Redirect(tk.city_url(request, "/pajak/tagihan"), status_code=303)

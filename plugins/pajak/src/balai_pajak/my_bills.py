@@ -23,7 +23,6 @@ from litestar import Request, Response, get
 
 from balai_pajak import penalty
 from balai_pajak.lookup import as_day, as_moment, bill_state
-from balai_pajak.nop import format_nop
 from balai_pajak.tables import NopLink
 
 # The account's links with their objects, every bill of those NOPs (cancelled ones left
@@ -97,7 +96,7 @@ async def bills_page_objects(user_id: int, today: date, city: tk.City) -> list[S
         if shown is None:
             shown = objects[nop] = ShownObject(
                 nop,
-                format_nop(nop),
+                tk.format_nop(nop),
                 row["address"] or "",
                 row["village"] or "",
                 row["district"] or "",

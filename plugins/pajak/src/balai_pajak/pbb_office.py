@@ -27,7 +27,6 @@ from balai_pajak.assessment_run import (
     stalled,
     start_run,
 )
-from balai_pajak.nop import NopError, format_nop, parse_nop
 from balai_pajak.pbb_rules import NoRuleError, pbb_settings
 from balai_pajak.penalty import amount_owed, rate_text
 from balai_pajak.tables import (
@@ -100,7 +99,7 @@ def _run_view(run: dict) -> dict:
         **run,
         "percent": percent,
         "finished": run["status"] != RunStatus.RUNNING.value,
-        "last_nop_display": format_nop(run["last_nop"]) if run["last_nop"] else "—",
+        "last_nop_display": tk.format_nop(run["last_nop"]) if run["last_nop"] else "—",
         "stalled": stalled(run, datetime.now(UTC)),
         "resumable": resumable(run, datetime.now(UTC)),
         "failure": message,
@@ -116,8 +115,8 @@ async def _run_or_404(run_id: int) -> dict:
 
 async def _object_or_404(nop: str) -> dict:
     try:
-        digits = parse_nop(nop)
-    except NopError as exc:
+        digits = tk.parse_nop(nop)
+    except tk.NopError as exc:
         raise NotFoundException() from exc
     row = await TaxObject.select().where(TaxObject.nop == digits).first()
     if row is None:
@@ -272,7 +271,7 @@ async def object_detail(request: Request, nop: FromPath[str]) -> Response:
         request,
         "pajak/pbb_object.html",
         {
-            "obj": {**obj, "nop_display": format_nop(obj["nop"])},
+            "obj": {**obj, "nop_display": tk.format_nop(obj["nop"])},
             "taxpayer": taxpayer,
             "nik_masked": mask_nik(taxpayer["nik"]) if taxpayer and taxpayer["nik"] else "",
             "bills": shown_bills,
@@ -364,7 +363,11 @@ async def _render_correction(request, obj, values, errors, status):
     return await tk.render(
         request,
         "pajak/pbb_correction.html",
-        {"obj": {**obj, "nop_display": format_nop(obj["nop"])}, "values": values, "errors": errors},
+        {
+            "obj": {**obj, "nop_display": tk.format_nop(obj["nop"])},
+            "values": values,
+            "errors": errors,
+        },
         status_code=status,
     )
 

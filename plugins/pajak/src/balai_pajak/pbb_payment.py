@@ -35,7 +35,6 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from balai_pajak import penalty
 from balai_pajak.lookup_links import is_unique_violation
 from balai_pajak.my_bills import render_bills
-from balai_pajak.nop import format_nop
 from balai_pajak.tables import BillPayment, BillPaymentStatus, NopLink, Sppt, SpptStatus
 
 log = logging.getLogger("balai_pajak")
@@ -60,7 +59,9 @@ def invoice_items(bills: list[dict[str, Any]], owed: dict[int, Any]) -> list[tk.
     items = []
     for bill in bills:
         amounts = owed[bill["id"]]
-        label = tk._("PBB-P2 %(year)s, NOP %(nop)s", year=bill["year"], nop=format_nop(bill["nop"]))
+        label = tk._(
+            "PBB-P2 %(year)s, NOP %(nop)s", year=bill["year"], nop=tk.format_nop(bill["nop"])
+        )
         items.append(tk.InvoiceItem(tk._("%(bill)s: principal", bill=label), amounts.principal))
         if amounts.penalty:
             items.append(
@@ -188,7 +189,7 @@ async def pay(request: Request) -> Response:
             error=tk._(
                 "The bill of %(year)s for NOP %(nop)s is already paid.",
                 year=paid[0]["year"],
-                nop=format_nop(paid[0]["nop"]),
+                nop=tk.format_nop(paid[0]["nop"]),
             ),
             status_code=409,
         )

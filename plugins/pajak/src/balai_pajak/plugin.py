@@ -22,7 +22,6 @@ from balai_pajak import (
     roll_import,
     routes,
 )
-from balai_pajak.nop import NopError, format_nop, parse_nop
 from balai_pajak.pbjt import demo as pbjt_demo
 from balai_pajak.pbjt import routes as pbjt_routes
 from balai_pajak.pbjt import service as pbjt_service
@@ -157,8 +156,8 @@ async def search(request, query: str) -> list[tk.SearchResult]:
     Owners are not stored, so a result shows only the object's address.
     """
     try:
-        digits = parse_nop(query)
-    except NopError:
+        digits = tk.parse_nop(query)
+    except tk.NopError:
         words = query.lower().split()
         if any(w in SEARCH_WORDS for w in words):
             return [
@@ -181,7 +180,7 @@ async def search(request, query: str) -> list[tk.SearchResult]:
         return []
     return [
         tk.SearchResult(
-            title=format_nop(row["nop"]),
+            title=tk.format_nop(row["nop"]),
             href=f"/pajak/?nop={row['nop']}",
             snippet=f"{row['address']}, {row['village']}, {row['district']}",
             kind=tk._("Tax object"),

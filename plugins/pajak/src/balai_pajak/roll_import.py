@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 
 from balai import toolkit as tk
 
-from balai_pajak.nop import NopError, parse_nop, region_of
 from balai_pajak.tables import TaxObject, Taxpayer
 
 KEY = "pajak.objects"
@@ -81,17 +80,9 @@ def check_row(row: dict[str, str], city: tk.City) -> tuple[RollRow | None, dict[
     errors: dict[str, str] = {}
     nop = ""
     try:
-        nop = parse_nop(row.get("nop", ""))
-    except NopError:
-        errors["nop"] = tk._("A NOP has exactly 18 digits, for example 35.73.010.001.001-0001.0.")
-    else:
-        if city.region_code and region_of(nop) != city.region_code:
-            errors["nop"] = tk._(
-                "This NOP belongs to region %(region)s, not to %(city)s (%(code)s).",
-                region=region_of(nop),
-                city=city.name,
-                code=city.region_code,
-            )
+        nop = tk.read_nop(row.get("nop", ""), city)
+    except tk.NopError as exc:
+        errors["nop"] = str(exc)
     texts = {}
     for column, limit in (
         ("alamat", 200),

@@ -13,7 +13,6 @@ from litestar import Request, Response, get
 from litestar.params import FromQuery
 from litestar.response import Redirect
 
-from balai_pajak.nop import format_nop
 from balai_pajak.pbb_rules import NoRuleError, PbbRule, pbb_settings
 from balai_pajak.tables import TaxObject
 
@@ -45,7 +44,7 @@ def pbb_due_date(city: tk.City) -> date | None:
 
 def shown_object(row: dict) -> dict:
     """A tax object row ready for a template (NOP with dots and dash)."""
-    return {**row, "nop_display": format_nop(row["nop"])}
+    return {**row, "nop_display": tk.format_nop(row["nop"])}
 
 
 @get("/", guards=[tk.require_permission(MANAGE)], name="pajak:office")
@@ -60,13 +59,11 @@ async def office(
     A malformed NOP or another region's is a 400, an unknown one a 404, both
     with the reason above the list and the typed NOP kept.
     """
-    from balai_pajak.lookup import read_nop  # lookup imports this module
-
     error = None
     status_code = 200
     if nop is not None:
         try:
-            digits = read_nop(nop[:64], tk.current_city())
+            digits = tk.read_nop(nop[:64], tk.current_city())
         except ValueError as exc:
             error, status_code = str(exc), 400
         else:
@@ -74,7 +71,7 @@ async def office(
                 return Redirect(
                     tk.city_url(request, f"/kelola/pajak/objek/{digits}"), status_code=303
                 )
-            error = tk._("No tax object with NOP %(nop)s is registered.", nop=format_nop(digits))
+            error = tk._("No tax object with NOP %(nop)s is registered.", nop=tk.format_nop(digits))
             status_code = 404
     q = q[:100]
     listed = TaxObject.select()

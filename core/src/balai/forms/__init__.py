@@ -1,0 +1,1 @@
+"""Declared forms: fields that parse, check and re-display what people type."""
