@@ -122,7 +122,7 @@ class PajakTwin:
 def build() -> BenchProbe:
     """The pajak twin for uvicorn, with the query probe in front."""
     from balai.i18n import activate
-    from balai_pajak.nop import format_nop
+    from balai.toolkit import format_nop
     from balai_pajak.penalty import amount_owed, rate_text
     from balai_pajak.routes import pbb_due_date
 

@@ -57,7 +57,7 @@ class TaxObject(tk.CityTable, tablename="pajak_tax_object"):
     """A plot of land, with its building if any, registered for PBB-P2.
 
     ``nop`` holds the 18 digits of the *Nomor Objek Pajak* without dots or
-    dashes; :func:`balai_pajak.nop.format_nop` shows it the usual way. One NOP
+    dashes; ``tk.format_nop`` shows it the usual way. One NOP
     per city (a unique index made in the migration). Areas are whole square
     metres; ``land_class``/``building_class`` are the NJOP classes and
     ``*_njop_per_m2`` the NJOP per square metre of that class, in rupiah.
