@@ -132,13 +132,29 @@ async def register_submit(request: Request) -> Response:
     return Redirect(city_url(request, "/akun/"), status_code=303)
 
 
+def log_out(request: Request) -> None:
+    """End the login of the current city only, with what the session keeps for it.
+
+    Entries of the city (``user:<slug>`` and others ending in ``:<slug>``)
+    go. When no city's login is left the session ends and its cookie is
+    deleted; otherwise the rest stays under a new session id.
+    """
+    suffix = f":{current_city().slug}"
+    session = {k: v for k, v in (request.session or {}).items() if not k.endswith(suffix)}
+    if any(key.startswith("user:") for key in session):
+        rotate_session(request)
+        request.set_session(session)
+    else:
+        request.clear_session()
+    forget_user(request)
+
+
 @post("/keluar", guards=[require_login], name="logout")
 async def logout(request: Request) -> Response:
-    """End the session entirely."""
+    """End the login of this city (another city's login in the same browser stays)."""
     user = await current_user(request)
     await audit_record("core.logout", actor_id=user.id if user else None, request=request)
-    request.clear_session()
-    forget_user(request)
+    log_out(request)
     return Redirect(city_url(request, "/"), status_code=303)
 
 

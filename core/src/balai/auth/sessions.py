@@ -3,6 +3,14 @@
 The session id is renewed at login (:func:`rotate_session`) so that an id
 planted before login is worthless afterwards, and the data is deleted at
 logout. Cookies are HttpOnly, SameSite=Lax, and Secure outside development.
+
+Every answer that may depend on who asks is marked ``Cache-Control: private,
+no-store`` here, in one place (:func:`private_answer`): the request came with
+session data (a signed-in visitor, a cart, a flash message) or leaves some,
+or its route is marked ``opt={"private": True}`` (pages opened with a secret
+token in the link, such as an invoice or a receipt). Static files (routes
+marked ``opt={"same_for_all": True}``) stay cacheable, and a handler's own
+``Cache-Control`` is kept.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from typing import Any
 
 import msgspec
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.session.base import SessionMiddleware as LitestarSessionMiddleware
 from litestar.middleware.session.server_side import (
@@ -78,6 +87,7 @@ _PLAIN_JSON = msgspec.json.Encoder()
 _LOADED = "balai.session_loaded"
 _ROTATE = "balai.rotate_session"
 _NEW_ID = "balai.new_session_id"
+PRIVATE_CACHE = b"private, no-store"
 
 
 def _now() -> datetime:
@@ -196,7 +206,32 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             if not old_id or old_id == "null":
                 return
             scope_session = Empty
+        if scope_session is Empty:
+            await self._delete_with_cookie(message, connection)
+            return
         await super().store_in_message(scope_session, message, connection)
+
+    async def _delete_with_cookie(self, message: Message, connection: ASGIConnection) -> None:
+        """Delete the stored session and the browser's cookie (``Max-Age=0``).
+
+        litestar's own deletion sends ``null`` with a past ``Expires`` but the
+        configured ``Max-Age``, which browsers obey over ``Expires``: the
+        cookie would stay for the session's lifetime.
+        """
+        store = self.config.get_store_from_app(connection.scope["app"])
+        await self.delete(self.get_session_id(connection), store=store)
+        config = self.config
+        cookie = Cookie(
+            key=config.key,
+            value="",
+            max_age=0,
+            path=config.path,
+            domain=config.domain,
+            secure=config.secure,
+            httponly=config.httponly,
+            samesite=config.samesite,
+        )
+        MutableScopeHeaders.from_message(message).add("Set-Cookie", cookie.to_header(header=""))
 
     def _serialized(self, session: dict[str, Any], scope: Any) -> bytes:
         """``serialize_data(session, scope)``, without looking up the route's encoders.
@@ -241,9 +276,26 @@ class SessionMiddleware(LitestarSessionMiddleware):
         async def send_storing_session(message: Message) -> None:
             if message["type"] == "http.response.start":
                 await backend.store_in_message(scope.get("session"), message, connection)
+                if private_answer(scope):
+                    _mark_private(message)
             await send(message)
 
         await self.app(scope, receive, send_storing_session)
+
+
+def private_answer(scope: Scope) -> bool:
+    """Whether the answer to this request may depend on who is asking (see the module)."""
+    handler = scope.get("route_handler")
+    opt = handler.opt if handler is not None else {}
+    if opt.get("private"):
+        return True
+    return not opt.get("same_for_all") and bool(scope.get(_LOADED) or scope.get("session"))
+
+
+def _mark_private(message: Message) -> None:
+    headers = message.setdefault("headers", [])  # type: ignore[typeddict-item]
+    if not any(name.lower() == b"cache-control" for name, _ in headers):
+        headers.append((b"cache-control", PRIVATE_CACHE))
 
 
 class SessionConfig(ServerSideSessionConfig):

@@ -84,6 +84,10 @@ async def _invoice_context(request: Request, invoice, token: str) -> dict:
     }
 
 
+# Opened with the invoice's secret token by anyone holding the link: never cached.
+TOKEN_PAGE = {**PUBLIC, "private": True}
+
+
 @get("/", guards=[require_login], name="payments-mine")
 async def my_invoices(request: Request) -> Response:
     """The logged-in citizen's invoices, newest first."""
@@ -97,7 +101,7 @@ async def my_invoices(request: Request) -> Response:
     return await render(request, "payments/my_invoices.html", {"invoices": rows})
 
 
-@get("/{number:str}", opt=PUBLIC, name="payments-invoice")
+@get("/{number:str}", opt=TOKEN_PAGE, name="payments-invoice")
 async def invoice_page(request: Request, number: FromPath[str], t: FromQuery[str] = "") -> Response:
     """An invoice: its items, amount and status, the ways to pay, and how to go on."""
     invoice = await _visible_invoice(request, number, t)
@@ -106,7 +110,7 @@ async def invoice_page(request: Request, number: FromPath[str], t: FromQuery[str
     )
 
 
-@get("/{number:str}/status", opt=PUBLIC, name="payments-invoice-status")
+@get("/{number:str}/status", opt=TOKEN_PAGE, name="payments-invoice-status")
 async def invoice_status(
     request: Request, number: FromPath[str], t: FromQuery[str] = ""
 ) -> Response:
@@ -148,7 +152,7 @@ async def start(request: Request, number: FromPath[str]) -> Response:
     return Redirect(back, status_code=303)
 
 
-@get("/kuitansi/{number:str}", opt=PUBLIC, name="payments-receipt")
+@get("/kuitansi/{number:str}", opt=TOKEN_PAGE, name="payments-receipt")
 async def receipt(request: Request, number: FromPath[str], t: FromQuery[str] = "") -> Response:
     """A printable receipt with a QR code leading to its public verification page."""
     payment = await receipts.payment_by_number(_number(number, numbers.PAYMENT))

@@ -299,7 +299,7 @@ def _static_routers(
     themes: ThemeEnvironments, registry: PluginRegistry, plugin_dirs: list[Path]
 ) -> Router:
     routers: list[Any] = []
-    opt = CITYLESS_PUBLIC
+    opt = {**CITYLESS_PUBLIC, "same_for_all": True}  # cacheable whoever asks
     for name in themes.themes:
         routers.append(
             create_static_files_router(
