@@ -176,6 +176,31 @@ def test_plugins_with_a_config_shows_a_column_per_city(runner, tmp_path):
     assert lines[3].split() == ["belum", "NOT", "INSTALLED", "enabled", "-"]
 
 
+def test_plugins_with_a_config_shows_built_in_services_enabled_everywhere(
+    runner, tmp_path, monkeypatch
+):
+    from balai.builtins import builtin_plugins
+
+    def with_jobs(plugins=None):
+        registry = fake_registry(plugins)
+        registry.register(builtin_plugins()["jobs"], "jobs")
+        return registry
+
+    monkeypatch.setattr(balai.web.app, "build_registry", with_jobs)
+    write_config(tmp_path / "i", {"malang": ["pasar"], "semarang": []}, environ={})
+    result = invoke(runner, "plugins", "--config", tmp_path / "i" / "balai.toml")
+    assert result.exit_code == 0, result.output
+    jobs = next(line for line in result.output.splitlines() if line.startswith("jobs "))
+    assert jobs.split()[-2:] == ["enabled", "enabled"]
+
+
+def test_makemigrations_names_what_is_missing(runner):
+    unknown = invoke(runner, "makemigrations", "tidakada")
+    assert unknown.exit_code == 1 and "tidakada" in unknown.output
+    no_app = invoke(runner, "makemigrations", "pasar")
+    assert no_app.exit_code == 1 and "piccolo_apps" in no_app.output
+
+
 # --- migrate -----------------------------------------------------------------------------
 
 

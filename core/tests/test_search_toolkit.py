@@ -8,12 +8,10 @@ which notes a visitor's words find.
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Iterator
 
 import pytest
 from balai import toolkit as tk
-from balai.testing import DATABASE_ENV
 from piccolo.columns import Text, Varchar
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
@@ -39,21 +37,16 @@ class Note(Table, tablename="scratch_note"):
 INDEX = tk.FullTextIndex("scratch_note", ("title", "body"))
 
 
-def _engines(tmp_path) -> list:
-    engines = [SQLiteEngine(path=str(tmp_path / "notes.db"))]
-    url = os.environ.get(DATABASE_ENV)
-    if url:
-        engines.append(PostgresEngine(config={"dsn": url}))
-    return engines
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def notes(request, tmp_path) -> Iterator[str]:
-    """The notes table on one database (with its full-text index); yields the engine type."""
-    engines = {e.engine_type: e for e in _engines(tmp_path)}
-    if request.param not in engines:
-        pytest.skip(f"{DATABASE_ENV} is not set (PostgreSQL tests need a server)")
-    engine = engines[request.param]
+    """The notes table on one database (with its full-text index); yields the engine type.
+
+    PostgreSQL is the run's own database (``postgres_url``), skipped without a server.
+    """
+    if request.param == "postgres":
+        engine = PostgresEngine(config={"dsn": request.getfixturevalue("postgres_url")})
+    else:
+        engine = SQLiteEngine(path=str(tmp_path / "notes.db"))
     Note._meta.db = engine
 
     async def create() -> None:

@@ -7,7 +7,9 @@ This module parses arguments and prints; the work lives in :mod:`balai.demo`,
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
+import io
 import logging
 import os
 import sys
@@ -23,7 +25,7 @@ from balai.auth.accounts import AccountForm, create_user
 from balai.config import Config, ConfigError, bind_plugins, load_config
 from balai.i18n import Catalogs, activate
 from balai.i18n import gettext as _
-from balai.plugins import CORE, ENTRY_POINT_GROUP
+from balai.plugins import BUILTIN_SLUGS, CORE, ENTRY_POINT_GROUP
 from balai.tenants import city_scope
 from balai.types import Dimension
 
@@ -415,7 +417,8 @@ def plugins(config_path: Path | None) -> None:
             _(loaded.info.title),
             str(loaded.info.dimension),
         ]
-        row += [_("enabled") if c.enables(slug) else "-" for c in cities]
+        always = slug in BUILTIN_SLUGS  # the built-in services serve every city
+        row += [_("enabled") if always or c.enables(slug) else "-" for c in cities]
         rows.append(row)
     wanted = sorted(
         {p for c in cities for p in c.plugins} - set(registry.plugins) - set(registry.failed)
@@ -543,6 +546,40 @@ def new_plugin(
             name=name,
         )
     )
+
+
+@main.command("makemigrations")
+@click.argument("plugin")
+@click.option("--description", default="", help="The migrations' description.")
+def makemigrations(plugin: str, description: str) -> None:
+    """Write the migrations PLUGIN's tables need, into its migrations folders.
+
+    For each Piccolo app of the installed plugin PLUGIN (its slug): Piccolo's
+    auto migration for new tables and columns (the city column included), then
+    a second step creating the per-city indexes the tables declare
+    (city_unique, city_indexes), which must run after the tables exist. Review
+    the files, then run balai migrate.
+    """
+    from balai.db.makemigrations import MakeMigrationsError, make_migrations
+    from balai.web.app import build_registry
+
+    registry = build_registry([plugin])
+    if plugin not in registry.plugins or plugin == CORE:
+        cause = registry.failed[plugin].cause if plugin in registry.failed else _("not installed")
+        _fail(_("No plugin %(slug)s: %(cause)s", slug=plugin, cause=cause))
+    modules = registry.declared("piccolo_apps").get(plugin) or []
+    if not modules:
+        _fail(_("The plugin %(slug)s declares no Piccolo app (piccolo_apps).", slug=plugin))
+    for module in modules:
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):  # Piccolo's own summary table
+                generated = asyncio.run(make_migrations(module, description))
+        except MakeMigrationsError as exc:
+            _fail(str(exc))
+        if not generated.files:
+            click.echo(_("%(app)s: no changes.", app=generated.app_name))
+        for path in generated.files:
+            click.echo(_("%(app)s: wrote %(path)s", app=generated.app_name, path=path))
 
 
 # --- jobs ------------------------------------------------------------------------------

@@ -23,9 +23,27 @@ class CrossCityWriteError(RuntimeError):
 
 
 class CityTable(Table):
-    """Base class of every table that holds one city's rows."""
+    """Base class of every table that holds one city's rows.
+
+    Uniqueness and composite indexes are per city; declare them on the table
+    and ``balai makemigrations`` writes them, each on ``(city, *columns)``::
+
+        class Stall(tk.CityTable, tablename="pasar_stall"):
+            code = Varchar(length=20)
+            market = Varchar(length=60)
+            opened_at = Timestamptz()
+
+            city_unique = (("code",),)  # one code per city
+            city_indexes = (("market", "opened_at"),)  # a list's filter and order
+
+    Attributes:
+        city_unique: Column tuples unique within a city.
+        city_indexes: Column tuples indexed after ``city`` (not unique).
+    """
 
     city = Varchar(length=40, index=True, default="")
+    city_unique: tuple[tuple[str, ...], ...] = ()
+    city_indexes: tuple[tuple[str, ...], ...] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
