@@ -39,6 +39,7 @@ GROUPS: dict[str, str] = {
     "balai.web": "Pages",
     "balai.forms": "Forms",
     "balai.references": "Reference numbers",
+    "balai.workflow": "Workflow",
     "balai.i18n": "Translation and formatting",
     "balai.jobs": "Background jobs",
     "balai.payments": "Payments",

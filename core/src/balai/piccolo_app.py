@@ -5,11 +5,12 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 
 from balai.tables import RoleGrant, SessionRecord, ThrottleCounter, User
+from balai.workflow.tables import WorkflowStep
 
 APP_CONFIG = AppConfig(
     app_name="balai",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[User, RoleGrant, SessionRecord, ThrottleCounter],
+    table_classes=[User, RoleGrant, SessionRecord, ThrottleCounter, WorkflowStep],
     migration_dependencies=[],
     commands=[],
 )

@@ -105,6 +105,7 @@ from balai.types import (
 from balai.web.lists import Page, PageNumberError, paginate
 from balai.web.numbers import plain_int
 from balai.web.rendering import city_url, flash, render, safe_next
+from balai.workflow.machine import Actor, MoveRefused, StateChanged, Transition, Workflow
 
 _ = gettext
 
@@ -112,6 +113,7 @@ __all__ = [
     "CC_BY_4",
     "N_",
     "PUBLIC",
+    "Actor",
     "ChannelContext",
     "ChartPoint",
     "CheckboxField",
@@ -148,6 +150,7 @@ __all__ = [
     "JobContext",
     "LedgerError",
     "Licence",
+    "MoveRefused",
     "NavItem",
     "NikFacts",
     "NikField",
@@ -176,13 +179,16 @@ __all__ = [
     "SearchResult",
     "SeededPayment",
     "StartContext",
+    "StateChanged",
     "StoredFile",
     "TextField",
     "TextQuery",
+    "Transition",
     "UnknownJobError",
     "UploadRejected",
     "Visibility",
     "Widget",
+    "Workflow",
     "_",
     "audit_record",
     "bump_metric",

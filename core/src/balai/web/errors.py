@@ -36,6 +36,10 @@ def _messages(status: int) -> tuple[str, str]:
         ),
         404: (_("Page not found"), _("The page you are looking for does not exist here.")),
         405: (_("Not allowed"), _("This page cannot be used that way.")),
+        409: (
+            _("Changed meanwhile"),
+            _("Someone changed this meanwhile. Reload the page to see where it stands."),
+        ),
         413: (_("Too large"), _("What you sent is larger than this site accepts.")),
         429: (_("Too many attempts"), _("Please wait a few minutes and try again.")),
     }
