@@ -123,7 +123,7 @@ def test_wrong_city_is_refused(client, balai_app, post_form, city_run, va_attemp
     body = callback_body(attempt, partner=malang)
     path = callback_path("va", "semarang")
     with caplog.at_level(logging.WARNING, logger="balai.payments.callbacks"):
-        assert _post(client, path, body, signed(path, body, partner=malang)).status_code == 403
+        assert _post(client, path, body, signed(path, body, partner=malang)).status_code == 401
     # Signed as Semarang, naming Malang's attempt: Semarang has no such payment.
     body = callback_body(attempt, partner=semarang)
     assert _post(client, path, body, signed(path, body, partner=semarang)).status_code == 404
@@ -132,6 +132,36 @@ def test_wrong_city_is_refused(client, balai_app, post_form, city_run, va_attemp
     path = callback_path("va")
     assert _post(client, path, body, signed(path, body, partner=malang)).status_code == 403
     assert "another partner" in caplog.text
+    _nothing_recorded(city_run, invoice)
+
+
+def test_every_authentication_failure_gets_the_same_401(
+    client, balai_app, city_run, va_attempt, caplog
+):
+    invoice, attempt = va_attempt
+    partner = partner_of(balai_app)
+    path = callback_path("va")
+    body = callback_body(attempt, partner=partner)
+    old = datetime.now(UTC) - timedelta(minutes=30)
+    semarang = partner_of(balai_app, "semarang")
+    semarang_body = callback_body(attempt, partner=semarang)
+    attempts = {
+        "tampered": (body.replace(b'"00"', b'"00" '), signed(path, body, partner=partner)),
+        "wrong secret": (body, signed(path, body, partner=partner, secret="not-the-secret")),
+        "stale": (body, signed(path, body, partner=partner, now=old)),
+        "unsigned": (body, {"Content-Type": "application/json"}),
+        "another city's partner": (semarang_body, signed(path, semarang_body, partner=semarang)),
+    }
+    answers = {}
+    with caplog.at_level(logging.WARNING, logger="balai.payments.callbacks"):
+        for what, (sent, headers) in attempts.items():
+            answer = _post(client, path, sent, headers)
+            answers[what] = (answer.status_code, answer.content)
+    assert set(answers.values()) == {
+        (401, b'{"responseCode":"4010000","responseMessage":"Unauthorized."}')
+    }, answers
+    # Which check failed is for the log only.
+    assert "signature does not match" in caplog.text and "another partner" in caplog.text
     _nothing_recorded(city_run, invoice)
 
 
@@ -194,6 +224,36 @@ def test_out_of_order_failure_after_payment_changes_nothing(
     assert _post(client, path, failed, signed(path, failed, partner=partner)).status_code == 200
     assert invoice_status(city_run, invoice) == "paid"
     assert count_rows(city_run, Payment) == 1
+
+
+def test_an_expired_callback_after_payment_is_recorded_and_ignored(
+    client, balai_app, city_run, va_attempt, toko
+):
+    invoice, attempt = va_attempt
+    partner = partner_of(balai_app)
+    path = callback_path("va")
+    paid = callback_body(attempt, partner=partner, event_id="ev-paid")
+    expired = callback_body(attempt, partner=partner, event_id="ev-expired", status="05")
+    assert _post(client, path, paid, signed(path, paid, partner=partner)).status_code == 200
+    status_after_payment = latest_attempt(city_run, invoice)["status"]
+    answer = _post(client, path, expired, signed(path, expired, partner=partner))
+    assert answer.status_code == 200 and as_json(answer)["responseCode"] == "2002500"
+    assert invoice_status(city_run, invoice) == "paid"
+    assert latest_attempt(city_run, invoice)["status"] == status_after_payment != "expired"
+    assert count_rows(city_run, Payment) == 1
+    events = city_run(
+        "malang",
+        lambda: PaymentEvent.select(PaymentEvent.kind, PaymentEvent.outcome).order_by(
+            PaymentEvent.id
+        ),
+    )
+    assert [(e["kind"], e["outcome"]) for e in events] == [
+        ("paid", "settled"),
+        ("expired", "ignored"),
+    ]
+    assert toko.settled == [("malang", invoice.number)]
+    page = client.get(f"/malang/bayar/{invoice.number}?t={invoice.access_token}")
+    assert page.status_code == 200 and "Lunas" in page.text
 
 
 def test_failure_then_payment_settles(client, balai_app, city_run, va_attempt, toko):

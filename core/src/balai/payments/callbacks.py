@@ -2,14 +2,18 @@
 
 Order of checks, each refusal logged and changing nothing:
 
-1. signature over the raw body, token and timestamp (401);
-2. the partner id is this city's (403);
+1. signature over the raw body, token and timestamp, and the partner id is
+   this city's (401, always with the one message ``Unauthorized.``: which
+   check failed is written to the log, not told to the sender);
 3. the body is well-formed (400);
 4. the attempt exists in this city (404) and was made through this provider (409);
 5. the amount equals the invoice's (422).
 
 Only then is the event recorded under its key (``<provider>:<eventId>``), so
-that a replayed callback answers 200 and changes nothing.
+that a replayed callback answers 200 and changes nothing. A failure or expiry
+reported for an invoice that is no longer pending (paid meanwhile) is
+recorded and ignored: the ledger marks it ``ignored`` and the attempt keeps
+its status.
 """
 
 from __future__ import annotations
@@ -49,6 +53,9 @@ class CallbackAnswer:
         return {"responseCode": self.code, "responseMessage": self.message}
 
 
+UNAUTHORIZED = "Unauthorized."
+
+
 def _refused(
     status: int, code: str, message: str, request: Request, provider: str
 ) -> CallbackAnswer:
@@ -61,7 +68,7 @@ def _refused(
         request.client.host if request.client else "-",
         message,
     )
-    return CallbackAnswer(status, code, message)
+    return CallbackAnswer(status, code, UNAUTHORIZED if status == 401 else message)
 
 
 async def handle_callback(request: Request, provider: str) -> CallbackAnswer:
@@ -83,10 +90,10 @@ async def handle_callback(request: Request, provider: str) -> CallbackAnswer:
             raw_body=raw,
         )
     except snap.SignatureError as exc:
-        return _refused(401, "4010000", f"Unauthorized. {exc}", request, provider)
+        return _refused(401, "4010000", str(exc), request, provider)
     settings = settings_for(ui.config, city)
     if headers.partner_id != settings.partner_id:
-        return _refused(403, "4030000", "Callback for another partner (city)", request, provider)
+        return _refused(401, "4010000", "Callback for another partner (city)", request, provider)
     try:
         event = _parse(raw)
     except ValueError as exc:
@@ -120,7 +127,7 @@ async def handle_callback(request: Request, provider: str) -> CallbackAnswer:
         result = await ledger.settle(invoice, settlement_event, registry=ui.registry)
     except ledger.AmountMismatch as exc:
         return _refused(422, "4220000", f"Amount mismatch: {exc}", request, provider)
-    if result.outcome != "duplicate" and event["kind"] != "paid":
+    if result.outcome == "noted":  # a failure or expiry while the invoice is still pending
         await PaymentAttempt.update({PaymentAttempt.status: event["kind"]}).where(
             PaymentAttempt.id == attempt["id"]
         )

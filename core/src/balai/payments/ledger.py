@@ -248,8 +248,11 @@ class Settlement:
     Attributes:
         outcome: ``settled`` (this event paid the invoice), ``not_pending``
             (money for an invoice that was no longer pending: flagged for an
-            officer), ``noted`` (a failure or expiry from the gateway) or
-            ``duplicate`` (seen before: nothing changed).
+            officer), ``noted`` (a failure or expiry from the gateway while
+            the invoice is pending), ``ignored`` (a failure or expiry for an
+            invoice no longer pending, e.g. an ``expired`` after ``paid``:
+            recorded, nothing else changes) or ``duplicate`` (seen before:
+            nothing changed).
         payment_number: The new payment's number when settled.
     """
 
@@ -312,10 +315,25 @@ async def _settle_in_transaction(
     )
     await record.save()
     if event.kind != "paid":
-        await PaymentEvent.update({PaymentEvent.outcome: "noted"}).where(
+        current = (
+            await PaymentInvoice.select(PaymentInvoice.status)
+            .where(PaymentInvoice.id == invoice.id)
+            .first()
+        )
+        pending = current is not None and current["status"] == InvoiceStatus.PENDING.value
+        outcome = "noted" if pending else "ignored"
+        await PaymentEvent.update({PaymentEvent.outcome: outcome}).where(
             PaymentEvent.id == record.id
         )
-        return Settlement("noted")
+        if not pending:
+            log.info(
+                "%s event %s for %s, which is %s: recorded and ignored",
+                event.kind,
+                event.event_key,
+                invoice.number,
+                current["status"] if current else "gone",
+            )
+        return Settlement(outcome)
     won = await (
         PaymentInvoice.update(
             {
