@@ -20,8 +20,10 @@ from typing import Any, NoReturn
 import click
 
 from balai import __version__
+from balai.audit.cli import audit as _audit_commands
 from balai.auth.access import CITY_ADMIN
 from balai.auth.accounts import AccountForm, create_user
+from balai.cli_errors import admin_app, config_error, fail
 from balai.config import Config, ConfigError, bind_plugins, load_config
 from balai.i18n import Catalogs, activate
 from balai.i18n import gettext as _
@@ -39,15 +41,6 @@ def _activate_language() -> None:
     lang = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG", "")
     locale_dir = Path(__file__).parent / "locale"
     activate(Catalogs([locale_dir]), "id" if lang.lower().startswith("id") else "en")
-
-
-def _fail(message: str, code: int = 1) -> NoReturn:
-    click.secho(message, fg="red", err=True)
-    sys.exit(code)
-
-
-def _config_error(exc: ConfigError, code: int = 1) -> NoReturn:
-    _fail(_("Configuration error at %(path)s: %(reason)s", path=exc.path, reason=exc.reason), code)
 
 
 class _BalaiGroup(click.Group):
@@ -129,9 +122,9 @@ def demo(
         click.echo(_("Starting the demo with data in %(dir)s", dir=config.data_dir))
         app = create_app(config, registry=registry)
     except ConfigError as exc:
-        _config_error(exc)
+        config_error(exc)
     except StartupError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     seeds = asyncio.run(demo_mod.prepare(app, reset=reset, say=click.echo))
     click.echo(demo_mod.banner(app.ui.config, seeds, host, port))
     demo_mod.serve(app, host, port)
@@ -173,9 +166,9 @@ def serve(config_path: Path, host: str, port: int, workers: int | None) -> None:
         app = build_app(config_path)
         config = asyncio.run(preflight(app))
     except ConfigError as exc:
-        _config_error(exc, NOT_READY)
+        config_error(exc, NOT_READY)
     except (StartupError, NotReadyError) as exc:
-        _fail(str(exc), NOT_READY)
+        fail(str(exc), NOT_READY)
     count = workers or config.workers
     os.environ[CONFIG_ENV] = str(config_path.resolve())
     click.echo(
@@ -218,7 +211,7 @@ def migrate(config_path: Path, backwards: bool, yes: bool) -> None:
     from balai.asgi import build_admin_app, connected
     from balai.db.database import MigrationError
 
-    app = _admin_app(config_path, build_admin_app)
+    app = admin_app(config_path, build_admin_app)
     database = app.ui.database
 
     async def forwards() -> list[str]:
@@ -250,7 +243,7 @@ def migrate(config_path: Path, backwards: bool, yes: bool) -> None:
             return
         done = asyncio.run(forwards())
     except MigrationError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     click.echo(
         _("Database is up to date.") if done else _("Nothing to migrate: database is up to date.")
     )
@@ -262,17 +255,6 @@ def _safe_url(url: str) -> str:
         return url
     scheme, _sep, rest = url.partition("://")
     return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
-
-
-def _admin_app(config_path: Path, builder: Any) -> Any:
-    from balai.web.app import StartupError
-
-    try:
-        return builder(config_path)
-    except ConfigError as exc:
-        _config_error(exc)
-    except StartupError as exc:
-        _fail(str(exc))
 
 
 # --- create-user -----------------------------------------------------------------------
@@ -318,10 +300,10 @@ def create_user_command(
 
     if bool(email) == bool(phone):
         raise click.UsageError(_("Give exactly one of --email and --phone."))
-    app = _admin_app(config_path, build_admin_app)
+    app = admin_app(config_path, build_admin_app)
     city = app.ui.config.cities.get(city_slug)
     if city is None:
-        _fail(
+        fail(
             _(
                 "No city %(slug)s in this file (have: %(have)s).",
                 slug=city_slug,
@@ -331,7 +313,7 @@ def create_user_command(
     valid = [CITY_ADMIN, *(r.name for r in app.ui.access.roles_for(city))]
     unknown = [r for r in roles if r not in valid]
     if unknown:
-        _fail(
+        fail(
             _(
                 "Unknown role %(role)s for %(city)s. Valid roles: %(valid)s",
                 role=", ".join(unknown),
@@ -365,7 +347,7 @@ def create_user_command(
 
     user_id, errors = asyncio.run(create())
     if errors:
-        _fail("\n".join(f"{field}: {message}" for field, message in errors.items()))
+        fail("\n".join(f"{field}: {message}" for field, message in errors.items()))
     click.echo(
         _(
             "Created account %(id)s in %(city)s with roles: %(roles)s",
@@ -395,7 +377,7 @@ def plugins(config_path: Path | None) -> None:
         try:
             config = load_config(config_path)
         except ConfigError as exc:
-            _config_error(exc)
+            config_error(exc)
     plugin_log = logging.getLogger("balai.plugins")
     level = plugin_log.level
     plugin_log.setLevel(logging.ERROR)  # failures are listed below, once
@@ -487,9 +469,9 @@ def check(config_path: Path) -> None:
         bound = bind_plugins(config, registry)
         create_app(bound, registry=registry)
     except ConfigError as exc:
-        _config_error(exc)
+        config_error(exc)
     except StartupError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     cities = ", ".join(f"{c.slug} ({len(c.plugins)} plugins)" for c in bound.cities.values())
     click.echo(_("OK: %(file)s serves %(cities)s", file=config_path, cities=cities))
 
@@ -534,7 +516,7 @@ def new_plugin(
             name, parent, title=title, title_id=title_id, dimension=Dimension(dimension)
         )
     except ScaffoldError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     click.echo(_("Created the plugin %(name)s in %(dir)s", name=name, dir=created.root))
     for path in created.files:
         click.echo(f"  {path.relative_to(created.root)}")
@@ -589,8 +571,8 @@ def _jobs_app(config_path: Path | None) -> Any:
     from balai.asgi import build_admin_app
 
     if config_path is None:
-        _fail(_("Give the instance file with --config."))
-    return _admin_app(config_path, build_admin_app)
+        fail(_("Give the instance file with --config."))
+    return admin_app(config_path, build_admin_app)
 
 
 class _PendingMigrations(Exception):
@@ -603,7 +585,7 @@ async def _require_migrated(app: Any) -> None:
 
 
 def _pending_migrations(app: Any) -> NoReturn:
-    _fail(_("Migrations are pending: run `balai migrate` first."), NOT_READY)
+    fail(_("Migrations are pending: run `balai migrate` first."), NOT_READY)
 
 
 @main.group(invoke_without_command=True)
@@ -678,7 +660,7 @@ def _job_arguments(pairs: tuple[str, ...]) -> dict[str, Any]:
         name, sep, raw = pair.partition("=")
         name = name.strip()
         if not sep or not name.isidentifier() or name == "context":
-            _fail(_("Give job arguments as NAME=VALUE (not %(pair)s).", pair=pair))
+            fail(_("Give job arguments as NAME=VALUE (not %(pair)s).", pair=pair))
         try:
             found[name] = json.loads(raw)
         except ValueError:
@@ -721,14 +703,14 @@ def jobs_run(
     app = _jobs_app(config_path or (ctx.obj or {}).get("config_path"))
     city = app.ui.config.cities.get(city_slug)
     if city is None:
-        _fail(_("No city %(city)s in this instance.", city=city_slug))
+        fail(_("No city %(city)s in this instance.", city=city_slug))
     kwargs = _job_arguments(pairs)
     try:
         missing = app.ui.jobs.catalog.get(name, city).missing_arguments(kwargs)
     except UnknownJobError as exc:
-        _fail(_("Cannot run %(job)s: %(reason)s", job=name, reason=str(exc)))
+        fail(_("Cannot run %(job)s: %(reason)s", job=name, reason=str(exc)))
     if missing:
-        _fail(
+        fail(
             _(
                 "%(job)s needs the argument(s) %(names)s: give --arg NAME=VALUE.",
                 job=name,
@@ -746,15 +728,13 @@ def jobs_run(
     except _PendingMigrations:
         _pending_migrations(app)
     except UnknownJobError as exc:
-        _fail(_("Cannot run %(job)s: %(reason)s", job=name, reason=str(exc)))
+        fail(_("Cannot run %(job)s: %(reason)s", job=name, reason=str(exc)))
     if result.status != "ok":
         error = result.error
-        _fail(_("%(job)s failed for %(city)s: %(error)s", job=name, city=city_slug, error=error))
+        fail(_("%(job)s failed for %(city)s: %(error)s", job=name, city=city_slug, error=error))
     click.echo(_("%(job)s ran for %(city)s: ok", job=name, city=city_slug))
 
 
 # --- audit -----------------------------------------------------------------------------
-
-from balai.audit.cli import audit as _audit_commands  # noqa: E402 (registered after main)
 
 main.add_command(_audit_commands)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from balai.audit.chain import ChainReport, verify_city
+from balai.cli_errors import admin_app, fail
 from balai.i18n import gettext as _
 from balai.tenants import city_scope
 
@@ -34,12 +35,11 @@ def verify(config_path: Path, city_slug: str | None) -> None:
     keep it elsewhere to notice later if entries were cut off the end.
     """
     from balai.asgi import build_admin_app, connected
-    from balai.cli import _admin_app, _fail
 
-    app = _admin_app(config_path, build_admin_app)
+    app = admin_app(config_path, build_admin_app)
     cities = app.ui.config.cities
     if city_slug is not None and city_slug not in cities:
-        _fail(
+        fail(
             _(
                 "No city %(slug)s in this file (have: %(have)s).",
                 slug=city_slug,
