@@ -3,6 +3,10 @@
 * The core never imports a plugin.
 * A plugin imports nothing from the core but the facade ``balai.toolkit``,
   and never another plugin.
+* No two modules import each other, directly or through others (an import
+  inside a function counts too: it hides the circle, it does not break it).
+* The core's lower layers (db, tenants, web, auth's sign-in machinery) import
+  nothing from the built-in services above them.
 * Every hook is documented, and every hook is exercised by some test.
 """
 
@@ -34,6 +38,130 @@ def imported_modules(path: Path) -> list[tuple[int, str]]:
             else:
                 found.append((node.lineno, node.module))
     return found
+
+
+def source_roots() -> list[Path]:
+    """The folders holding the core's and each plugin's top-level packages."""
+    return [CORE_SRC.parent, *(p / "src" for p in PLUGIN_DIRS)]
+
+
+def module_files() -> dict[str, Path]:
+    """Every module of the core and the plugins by dotted name (packages by their own)."""
+    found: dict[str, Path] = {}
+    for root in source_roots():
+        for path in root.rglob("*.py"):
+            parts = path.relative_to(root).with_suffix("").parts
+            if "template" in parts:  # the scaffold's template is not a module of ours
+                continue
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            found[name] = path
+    return found
+
+
+MODULES = module_files()
+
+
+def _known(name: str) -> str | None:
+    """``name``, or the nearest enclosing module of ours (``None``: not ours)."""
+    while name and name not in MODULES:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+def module_imports(name: str) -> set[str]:
+    """The modules of ours that module ``name`` imports, anywhere in its body."""
+    path = MODULES[name]
+    is_package = path.name == "__init__.py"
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found.update(filter(None, (_known(alias.name) for alias in node.names)))
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                package = name.split(".") if is_package else name.split(".")[:-1]
+                package = package[: len(package) - node.level + 1]
+                base = ".".join([*package, *([node.module] if node.module else [])])
+            for alias in node.names:  # ``from x import y`` may name the module x.y
+                target = f"{base}.{alias.name}"
+                found.add(_known(target if target in MODULES else base) or "")
+    found.discard("")
+    found.discard(name)
+    return found
+
+
+def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                circles.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return circles
+
+
+def test_the_circle_finder_finds_circles_and_only_them():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
+    assert import_circles(graph) == [["a", "b", "c"]]
+    assert import_circles({"a": {"b"}, "b": set()}) == []
+    assert module_imports("balai.cli") >= {"balai.audit.cli", "balai.config"}
+
+
+def test_no_modules_import_each_other():
+    graph = {name: module_imports(name) for name in MODULES}
+    circles = [" -> ".join(group) for group in import_circles(graph)]
+    assert circles == [], "import circles (move what both need into a module of its own)"
+
+
+# The services built on the core's lower layers (docs/architecture.md, "Built-in services").
+SERVICES = ("audit", "dashboard", "files", "imports", "jobs", "notifications", "opendata")
+SERVICES += ("payments",)
+# The lower layers. ``balai.web.app`` (create_app) is not one of them: it is where the
+# services are wired together. auth's pages are services of their own (they audit and notify).
+LOWER_LAYERS = ("balai.db", "balai.tenants", "balai.web")
+LOWER_LAYERS += tuple(f"balai.auth.{m}" for m in ("access", "accounts", "passwords"))
+LOWER_LAYERS += ("balai.auth.sessions", "balai.auth.throttle")
+COMPOSITION_ROOT = "balai.web.app"
+
+
+def _in(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+def test_the_lower_layers_import_no_service():
+    offences = [
+        f"{name} imports {target}"
+        for name in sorted(MODULES)
+        if any(_in(name, layer) for layer in LOWER_LAYERS) and name != COMPOSITION_ROOT
+        for target in sorted(module_imports(name))
+        if any(_in(target, f"balai.{service}") for service in SERVICES)
+    ]
+    assert offences == []
 
 
 def test_the_core_never_imports_a_plugin():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from importlib import import_module
@@ -27,6 +27,7 @@ from litestar.stores.base import Store
 from litestar.types import Receive, Scope, Send
 
 from balai import __version__, core_plugin
+from balai.audit.log import record_denial
 from balai.auth.access import (
     AccessRules,
     city_guard,
@@ -74,6 +75,9 @@ class UI:
     throttle: Throttle
     redis: Any = None
     jobs: Any = None
+    # Records a refused request (403) after the answer is sent: the audit
+    # service's, handed down so that the web layer imports no service.
+    record_denial: Callable[[Any, str], Awaitable[None]] | None = None
 
 
 def package_dir(obj: Any) -> Path:
@@ -173,6 +177,7 @@ def create_app(
         access=access,
         database=database,
         throttle=Throttle(redis=redis, prefix=config.redis_prefix),
+        record_denial=record_denial,
         redis=redis,
     )
     try:

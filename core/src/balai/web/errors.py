@@ -88,9 +88,8 @@ def handle_exception(request: Request, exc: Exception) -> Response:
         if getattr(exc, "shown", False):  # an exception whose detail is written for visitors
             message = detail
     audit = None
-    if status == 403 and "csrf" not in detail.lower():
-        from balai.audit.log import record_denial  # the audit log records every refusal
-
+    record_denial = request.app.state.ui.record_denial  # the audit log's, set by create_app
+    if status == 403 and "csrf" not in detail.lower() and record_denial is not None:
         audit = BackgroundTask(record_denial, request, detail)
     if _wants_json(request):
         body: dict[str, Any] = {"status": status, "error": title, "message": message}
