@@ -548,16 +548,16 @@ def makemigrations(plugin: str, description: str) -> None:
     registry = build_registry([plugin])
     if plugin not in registry.plugins or plugin == CORE:
         cause = registry.failed[plugin].cause if plugin in registry.failed else _("not installed")
-        _fail(_("No plugin %(slug)s: %(cause)s", slug=plugin, cause=cause))
+        fail(_("No plugin %(slug)s: %(cause)s", slug=plugin, cause=cause))
     modules = registry.declared("piccolo_apps").get(plugin) or []
     if not modules:
-        _fail(_("The plugin %(slug)s declares no Piccolo app (piccolo_apps).", slug=plugin))
+        fail(_("The plugin %(slug)s declares no Piccolo app (piccolo_apps).", slug=plugin))
     for module in modules:
         try:
             with contextlib.redirect_stdout(io.StringIO()):  # Piccolo's own summary table
                 generated = asyncio.run(make_migrations(module, description))
         except MakeMigrationsError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         if not generated.files:
             click.echo(_("%(app)s: no changes.", app=generated.app_name))
         for path in generated.files:
