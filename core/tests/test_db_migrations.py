@@ -7,6 +7,7 @@ import asyncio
 import pytest
 from balai.db.database import Database
 from balai.db.engines import KeptSQLiteEngine, PooledPostgresEngine
+from balai.testing.migrations import check_migrations, existing_tables, expected_tables
 from test_platform_uji_plugin import uji_registry
 
 
@@ -16,41 +17,10 @@ def _all_app_modules() -> list[str]:
     return [m for found in registry.each("piccolo_apps").values() for m in (found or [])]
 
 
-def _expected_tables(database: Database) -> set[str]:
-    return {t._meta.tablename for app in database.apps for t in app.table_classes}
-
-
-async def _tables(database: Database) -> set[str]:
-    if database.is_sqlite:
-        rows = await database.engine.run_ddl("SELECT name FROM sqlite_master WHERE type = 'table'")
-        return {r["name"] for r in rows if not r["name"].startswith("sqlite_")}
-    rows = await database.engine.run_ddl(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-    )
-    return {r["tablename"] for r in rows}
-
-
 async def _forwards_backwards_forwards(database: Database) -> None:
-    expected = _expected_tables(database)
-    assert {"balai_user", "balai_session", "uji_note"} <= expected
-    try:
-        assert (await database.pending()).keys() == {app.app_name for app in database.apps}
-        order = await database.migrate()
-        assert order.index("balai") < order.index("uji")  # dependencies first
-        assert expected <= await _tables(database)
-        assert await database.pending() == {}
-        assert set((await database.applied()).keys()) == set(order)
-
-        undone = await database.rollback()
-        assert undone == list(reversed(order))
-        assert (await _tables(database)) & expected == set()
-        assert await database.applied() == {}
-
-        await database.migrate()
-        assert expected <= await _tables(database)
-        assert await database.pending() == {}
-    finally:
-        await database.close()
+    assert {"balai_user", "balai_session", "uji_note"} <= expected_tables(database)
+    order = await check_migrations(database)
+    assert order.index("balai") < order.index("uji")  # dependencies first
 
 
 def test_migrations_forwards_backwards_forwards_on_sqlite(tmp_path):
@@ -63,7 +33,7 @@ def test_migrations_forwards_backwards_forwards_on_postgres(postgres_url):
     database = Database(postgres_url, _all_app_modules())
 
     async def run() -> None:
-        for table in await _tables(database):
+        for table in await existing_tables(database):
             await database.engine.run_ddl(f'DROP TABLE IF EXISTS "{table}" CASCADE')
         await _forwards_backwards_forwards(database)
 

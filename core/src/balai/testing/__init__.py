@@ -636,6 +636,11 @@ def balai_fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     The production parameters cost a large fraction of a second per hash,
     which adds up over a suite; the algorithm and the code path stay the same.
     """
+    use_fast_passwords(monkeypatch)
+
+
+def use_fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hash passwords with cheap Argon2id parameters until ``monkeypatch`` is undone."""
     from argon2 import PasswordHasher
 
     from balai.auth import passwords

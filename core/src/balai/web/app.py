@@ -50,6 +50,7 @@ from balai.web.csrf import csrf_middleware
 from balai.web.errors import handle_exception
 from balai.web.pages import CITYLESS_PUBLIC
 from balai.web.rendering import BASE_ROOT_KEY, tanggal
+from balai.web.requests import BalaiRequest
 from balai.web.security import SecurityHeaders
 from balai.web.tenancy import CityDispatcher
 from balai.web.themes import ThemeEnvironments, discover_themes
@@ -254,6 +255,7 @@ def create_app(
 
     litestar = Litestar(
         route_handlers=route_handlers,  # city_guard is on the routers (see above)
+        request_class=BalaiRequest,
         stores={"sessions": session_store},
         middleware=[
             SessionConfig(

@@ -8,12 +8,21 @@ from balai import toolkit as tk
 
 from balai_pajak.months import Month, MonthError
 
-_RUPIAH = re.compile(r"^\d{1,15}$")
+_RUPIAH = re.compile(r"^[0-9]{1,15}$")  # ASCII digits only (int() takes "١٢٣" too)
 
 
 def text(form, name: str, limit: int) -> str:
-    """A text field, whitespace collapsed, cut at ``limit`` characters."""
+    """A text field, whitespace collapsed, cut at ``limit`` characters (see :func:`too_long`)."""
     return " ".join(str(form.get(name, "")).split())[:limit]
+
+
+def too_long(form, limits: dict[str, int]) -> dict[str, str]:
+    """An error for each field longer than its limit: a form that saves must not cut text."""
+    return {
+        name: tk._("Use at most %(n)s characters.", n=limit)
+        for name, limit in limits.items()
+        if len(" ".join(str(form.get(name, "")).split())) > limit
+    }
 
 
 def rupiah(typed: str) -> int | None:

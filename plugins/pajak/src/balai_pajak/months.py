@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 
-_TYPED = re.compile(r"^(\d{4})-(\d{2})$")
+_TYPED = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 
 
 class MonthError(ValueError):

@@ -180,10 +180,10 @@ def parse_quantity(raw: Any) -> int:
         CartError: anything else, with a message saying what is expected.
     """
     text = str(raw if raw is not None else "").strip()
-    try:
-        quantity = int(text)
-    except ValueError:
-        raise CartError(tk._("Enter the quantity as a whole number, for example 2.")) from None
+    digits = text.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()):  # int() also takes "+2", "2_0" and "٢"
+        raise CartError(tk._("Enter the quantity as a whole number, for example 2."))
+    quantity = int(text)
     if quantity < 1:
         raise CartError(tk._("The quantity must be at least 1."))
     if quantity > MAX_QUANTITY:

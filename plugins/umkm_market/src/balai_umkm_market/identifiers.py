@@ -15,8 +15,8 @@ NIB_LENGTH = 13
 NIP_LENGTH = 18
 MAX_RUPIAH = 1_000_000_000
 _SEPARATORS = re.compile(r"[\s.\-]")
-_PHONE = re.compile(r"^(?:\+62|62|0)8\d{7,11}$")
-_RUPIAH = re.compile(r"^(?:rp)?\s*(\d{1,3}(?:\.\d{3})+|\d+)(?:,0{1,2})?$", re.IGNORECASE)
+_PHONE = re.compile(r"^(?:\+62|62|0)8[0-9]{7,11}$")
+_RUPIAH = re.compile(r"^(?:rp)?\s*([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,0{1,2})?$", re.IGNORECASE)
 _FIRST_TMT_YEAR = 1960
 
 

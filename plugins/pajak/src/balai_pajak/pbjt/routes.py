@@ -351,15 +351,16 @@ async def register_form(request: Request) -> Response:
 async def register(request: Request) -> Response:
     """Register a business; it gets a link code for its owner (audited)."""
     form = await request.form()
-    values = {
-        "name": forms.text(form, "name", MAX_NAME),
-        "npwpd": forms.text(form, "npwpd", 30),
-        "kind": forms.text(form, "kind", 20),
-        "address": forms.text(form, "address", 200),
-        "district": forms.text(form, "district", 60),
-        "started_on": forms.text(form, "started_on", 7),
+    limits = {
+        "name": MAX_NAME,
+        "npwpd": 30,
+        "kind": 20,
+        "address": 200,
+        "district": 60,
+        "started_on": 7,
     }
-    errors: dict[str, str] = {}
+    values = {name: forms.text(form, name, limit) for name, limit in limits.items()}
+    errors = forms.too_long(form, limits)
     if not values["name"]:
         errors["name"] = tk._("Enter the business's name.")
     if not values["npwpd"]:
@@ -371,7 +372,7 @@ async def register(request: Request) -> Response:
     if not values["district"]:
         errors["district"] = tk._("Enter the district (kecamatan).")
     started = forms.month(values["started_on"])
-    if started is None:
+    if started is None or "started_on" in errors:
         errors["started_on"] = tk._("Enter the month the business started, as YYYY-MM.")
     elif started > Month.of(local_today(tk.current_city().tz)):
         errors["started_on"] = tk._("The start month cannot be in the future.")

@@ -138,15 +138,12 @@ async def office(request: Request) -> Response:
 async def add_market(request: Request) -> Response:
     """Add a market."""
     form = await request.form()
-    values = {
-        "name": forms.text(form, "name", 120),
-        "district": forms.text(form, "district", 60),
-        "address": forms.text(form, "address", 200),
-    }
-    errors = {}
+    limits = {"name": 120, "district": 60, "address": 200}
+    values = {name: forms.text(form, name, limit) for name, limit in limits.items()}
+    errors = forms.too_long(form, limits)
     if not values["name"]:
         errors["name"] = tk._("Enter the market's name.")
-    elif await Market.exists().where(Market.name == values["name"]):
+    elif "name" not in errors and await Market.exists().where(Market.name == values["name"]):
         errors["name"] = tk._("A market with this name already exists.")
     if not values["district"]:
         errors["district"] = tk._("Enter the district (kecamatan).")
@@ -234,24 +231,20 @@ async def add_stall(request: Request, market_id: FromPath[int]) -> Response:
     """Add a stall with its holder and monthly fee; it gets a link code for the holder."""
     market = await _market(market_id)
     form = await request.form()
-    values = {
-        "number": forms.text(form, "number", 20),
-        "size_m2": forms.text(form, "size_m2", 6),
-        "holder_name": forms.text(form, "holder_name", 120),
-        "monthly_fee": forms.text(form, "monthly_fee", 20),
-    }
-    errors = {}
+    limits = {"number": 20, "size_m2": 6, "holder_name": 120, "monthly_fee": 20}
+    values = {name: forms.text(form, name, limit) for name, limit in limits.items()}
+    errors = forms.too_long(form, limits)
     if not values["number"]:
         errors["number"] = tk._("Enter the stall number.")
-    elif await Stall.exists().where(
+    elif "number" not in errors and await Stall.exists().where(
         (Stall.market == market_id) & (Stall.number == values["number"])
     ):
         errors["number"] = tk._("This market already has a stall with this number.")
     size = values["size_m2"]
-    if not size.isdigit() or not 1 <= int(size) <= 1000:
+    if not (size.isascii() and size.isdigit()) or not 1 <= int(size) <= 1000:
         errors["size_m2"] = tk._("Enter the size in whole square metres (1 to 1000).")
     fee = forms.rupiah(values["monthly_fee"])
-    if fee is None or not 1 <= fee <= MAX_FEE:
+    if (fee is None or not 1 <= fee <= MAX_FEE) and "monthly_fee" not in errors:
         errors["monthly_fee"] = tk._("Enter the monthly fee in whole rupiah, more than 0.")
     if not values["holder_name"]:
         errors["holder_name"] = tk._("Enter the holder's name.")

@@ -1,0 +1,7 @@
+"""sipaldi passes the plugin conformance suite (balai.testing.conformance)."""
+
+from balai.testing.conformance import PluginConformance
+
+
+class TestConformance(PluginConformance):
+    plugin = "sipaldi"
