@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import aiosqlite
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 log = logging.getLogger("balai.db")
 
@@ -51,6 +51,23 @@ class KeptSQLiteEngine(SQLiteEngine):
             self._wal_checked = True
         await connection.execute("PRAGMA synchronous = NORMAL")
         return connection
+
+    def transaction(
+        self,
+        allow_nested: bool = True,
+        transaction_type: TransactionType = TransactionType.immediate,
+    ) -> Any:
+        """A transaction that takes the write lock when it begins (``BEGIN IMMEDIATE``).
+
+        Piccolo's default, ``BEGIN DEFERRED``, takes the lock at the first write.
+        When another connection writes in between, SQLite cannot wait for the
+        lock there (the transaction's view of the database would be stale) and
+        answers "database is locked" at once, without the busy timeout: two
+        overlapping product uploads, whose transactions stay open while their
+        photos are re-encoded, did exactly that. ``BEGIN IMMEDIATE`` waits up to
+        the busy timeout for the lock instead, and then owns it.
+        """
+        return super().transaction(allow_nested=allow_nested, transaction_type=transaction_type)
 
     async def _kept_connection(self) -> aiosqlite.Connection:
         loop = asyncio.get_running_loop()
