@@ -69,6 +69,18 @@ def test_the_upload_page_needs_files_manage(client, login_as):
     assert 'enctype="multipart/form-data"' in page.text and 'name="_csrf_token"' in page.text
 
 
+def test_the_kits_post_form_sends_files_as_multipart(client, manager, city_run, post_form):
+    image = image_bytes("PNG", (20, 10))
+    response = post_form(
+        PAGE,
+        {"kind": "image", "visibility": "owner"},
+        files={"file": ("denah.png", image, "image/png")},
+    )
+    assert response.status_code == 303
+    [row] = rows(city_run)
+    assert (row["original_name"], row["visibility"]) == ("denah.png", "owner")
+
+
 def test_upload_stores_a_clean_image_with_thumbnails_and_serves_it_safely(
     client, manager, city_run, balai_app
 ):

@@ -41,7 +41,7 @@ def isolated_imports():
 def test_generates_every_file_of_a_plugin_package(tmp_path):
     created = create_plugin("bank_sampah", tmp_path, title="Waste bank", now=WHEN)
 
-    root = tmp_path / "bank_sampah"
+    root = tmp_path / "balai-bank-sampah"
     assert created.root == root
     relative = {p.relative_to(root).as_posix() for p in created.files}
     package = "src/balai_bank_sampah"
@@ -135,14 +135,14 @@ def test_refuses_titles_that_would_break_the_files(tmp_path, title):
 
 
 def test_refuses_an_existing_folder_and_leaves_it_alone(tmp_path):
-    (tmp_path / "bank_sampah").mkdir()
-    (tmp_path / "bank_sampah" / "mine.txt").write_text("keep")
+    (tmp_path / "balai-bank-sampah").mkdir()
+    (tmp_path / "balai-bank-sampah" / "mine.txt").write_text("keep")
 
     with pytest.raises(ScaffoldError, match="already exists"):
         create_plugin("bank_sampah", tmp_path)
 
-    assert [p.name for p in (tmp_path / "bank_sampah").iterdir()] == ["mine.txt"]
-    assert [p.name for p in tmp_path.iterdir()] == ["bank_sampah"]  # no staging folder left
+    assert [p.name for p in (tmp_path / "balai-bank-sampah").iterdir()] == ["mine.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["balai-bank-sampah"]  # no staging folder left
 
 
 def test_cli_creates_the_package_and_names_the_next_steps(tmp_path):
@@ -163,7 +163,7 @@ def test_cli_creates_the_package_and_names_the_next_steps(tmp_path):
     assert result.exit_code == 0, result.output
     assert "pyproject.toml" in result.output
     assert "pip install -e" in result.output
-    plugin_py = (tmp_path / "bank_sampah/src/balai_bank_sampah/plugin.py").read_text()
+    plugin_py = (tmp_path / "balai-bank-sampah/src/balai_bank_sampah/plugin.py").read_text()
     assert 'title="Waste bank"' in plugin_py
     assert "tk.Dimension.ENVIRONMENT" in plugin_py
 

@@ -504,8 +504,9 @@ def new_plugin(
     """Create a new, separately installable plugin package NAME.
 
     NAME is the plugin's slug: lower-case letters, digits and underscores,
-    starting with a letter (e.g. bank_sampah). Writes <dir>/NAME/ with a
-    pyproject.toml (distribution balai-NAME, entry point in the group
+    starting with a letter (e.g. bank_sampah). Writes the folder
+    <dir>/balai-NAME/ (underscores as dashes, the distribution's name:
+    balai-bank-sampah) with a pyproject.toml (entry point in the group
     balai.plugins), the hooks, a city table with its migration, a public
     page, an office page, a template, an Indonesian catalog and tests.
     """

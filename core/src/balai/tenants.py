@@ -48,7 +48,11 @@ class City:
 
     @property
     def tz(self) -> ZoneInfo:
-        """The city's time zone."""
+        """The city's time zone (a ``ZoneInfo`` of ``timezone``).
+
+        Times are stored in UTC; show one with ``moment.astimezone(city.tz)``.
+        The city's today is ``datetime.now(city.tz).date()``.
+        """
         return ZoneInfo(self.timezone)
 
     def settings_for(self, plugin: str) -> Any:

@@ -20,8 +20,14 @@ class Visibility(enum.StrEnum):
     """Who may download a stored file.
 
     ``public``: anyone visiting the city's site. ``owner``: the account that
-    uploaded it, and officers holding ``files.manage``. ``officer``: any
-    officer of the city (anyone holding a role there).
+    uploaded it (``owner_id``), and officers holding ``files.manage``.
+    ``officer``: the owner, and every officer of the city, whatever their
+    department (anyone holding any role there, not only your plugin's): use
+    it for files any officer may need, ``owner`` for personal documents.
+    Others, logged in, get a 404 (the file's existence is not revealed);
+    visitors not logged in are sent to log in. When someone other than the
+    owner downloads an owned file, the view is audited as a view of the
+    owner's personal data.
     """
 
     PUBLIC = "public"

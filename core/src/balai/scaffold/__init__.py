@@ -69,7 +69,7 @@ class CreatedPlugin:
     """A generated plugin package.
 
     Attributes:
-        root: The package's folder (``<dir>/<name>``).
+        root: The distribution's folder (``<dir>/balai-<name with dashes>``).
         files: Every file written, sorted.
     """
 
@@ -161,7 +161,10 @@ def create_plugin(
     dimension: Dimension = Dimension.GOVERNANCE,
     now: datetime | None = None,
 ) -> CreatedPlugin:
-    """Write a new plugin package ``<parent>/<name>/`` and return what was written.
+    """Write a new plugin ``<parent>/balai-<name>/`` and return what was written.
+
+    The folder is named after the distribution (``balai-bank-sampah`` for
+    ``bank_sampah``), as a plugin's own repository would be.
 
     The folder appears complete or not at all: the files are written into a
     temporary folder beside it, which is then renamed.
@@ -183,12 +186,12 @@ def create_plugin(
     title = check_title(title if title is not None else from_name)
     title_id = check_title(title_id if title_id is not None else from_name)
     parent = Path(parent)
-    root = parent / name
+    values = template_values(name, title, dimension, now or datetime.now(UTC), title_id)
+    root = parent / values["dist"]  # the distribution's name: balai-bank-sampah/
     if root.exists():
         raise ScaffoldError(_("%(path)s already exists; choose another name or folder.", path=root))
     if parent.exists() and not parent.is_dir():
         raise ScaffoldError(_("%(path)s is not a folder.", path=parent))
-    values = template_values(name, title, dimension, now or datetime.now(UTC), title_id)
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=parent))
     try:

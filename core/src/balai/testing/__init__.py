@@ -778,12 +778,20 @@ def make_post_form(client: Any) -> Callable[..., Any]:
         url: str,
         data: dict[str, Any] | None = None,
         *,
+        files: dict[str, Any] | None = None,
         follow_redirects: bool = False,
         headers: dict[str, str] | None = None,
     ) -> Any:
+        """POST ``data`` (and ``files``: field -> ``(name, bytes, content type)``) with the token.
+
+        With ``files`` the form is sent as ``multipart/form-data``, as a
+        browser sends a form with a file field.
+        """
         form = dict(data or {})
         form["_csrf_token"] = token_for(url)
-        return client.post(url, data=form, follow_redirects=follow_redirects, headers=headers)
+        return client.post(
+            url, data=form, files=files, follow_redirects=follow_redirects, headers=headers
+        )
 
     return post_form
 
@@ -797,11 +805,13 @@ def _csrf_cookie(client: Any) -> str | None:
 
 @pytest.fixture
 def post_form(client: Any) -> Callable[..., Any]:
-    """A function ``post_form(url, data, *, follow_redirects=False)`` sending a form.
+    """A function ``post_form(url, data, *, files=None, follow_redirects=False)`` sending a form.
 
-    It first makes sure the client holds a CSRF token (from an earlier
-    response's cookie, or by opening ``url`` or the city home page as a
-    browser would) and adds it as ``_csrf_token``. Returns the response.
+    ``files`` (field -> ``(file name, bytes, content type)``) sends it as
+    ``multipart/form-data``, as a form with a file field is. It first makes
+    sure the client holds a CSRF token (from an earlier response's cookie, or
+    by opening ``url`` or the city home page as a browser would) and adds it
+    as ``_csrf_token``. Returns the response.
     """
     return make_post_form(client)
 
