@@ -166,3 +166,13 @@ def test_an_index_refuses_names_that_are_not_plain_sql():
         tk.FullTextIndex("notes", ())
     with pytest.raises(ValueError):
         INDEX.condition(Note.id, tk.parse_text_query("x"), column="code")
+
+
+def test_piccolos_sqlite_ilike_fallback_fails_the_test_run(tmp_path):
+    class Memo(Table, db=SQLiteEngine(path=str(tmp_path / "memo.db"))):
+        text = Varchar()
+
+    with pytest.raises(Warning, match="SQLite doesn't support ILIKE"):
+        Memo.text.ilike("%a%")  # pyproject.toml's filterwarnings makes it an error
+    condition = tk.keyword_filter("a", [Memo.text])  # the core's form: no warning
+    assert " LIKE " in str(condition.querystring)
