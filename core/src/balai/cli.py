@@ -182,8 +182,17 @@ def serve(config_path: Path, host: str, port: int, workers: int | None) -> None:
     )
     import uvicorn
 
+    from balai.web.access_log import uvicorn_log_config
+
     uvicorn.run(
-        "balai.asgi:app", host=host, port=port, workers=count, lifespan="on", log_level="info"
+        "balai.asgi:app",
+        host=host,
+        port=port,
+        workers=count,
+        lifespan="on",
+        log_level="info",
+        access_log=False,  # balai.access logs each request, with its city
+        log_config=uvicorn_log_config(),
     )
 
 

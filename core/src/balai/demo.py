@@ -377,4 +377,14 @@ def serve(app: BalaiApp, host: str, port: int) -> None:
     """Serve ``app`` in this process until Ctrl-C."""
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_level="info", lifespan="on")
+    from balai.web.access_log import uvicorn_log_config
+
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        lifespan="on",
+        access_log=False,  # balai.access logs each request, with its city
+        log_config=uvicorn_log_config(),
+    )

@@ -46,6 +46,7 @@ from balai.imports.service import activate as activate_imports
 from balai.jobs.service import JobService
 from balai.notifications.runtime import activate as activate_notifications
 from balai.plugins import BUILTIN_SLUGS, CORE, PluginError, PluginRegistry, resolve
+from balai.web.access_log import AccessLog
 from balai.web.csrf import csrf_middleware
 from balai.web.errors import handle_exception
 from balai.web.pages import CITYLESS_PUBLIC
@@ -101,13 +102,13 @@ def build_registry(plugins: Iterable[str] | None) -> PluginRegistry:
 
 
 class BalaiApp:
-    """The ASGI application: security headers, then city dispatch, then litestar."""
+    """The ASGI application: access log, security headers, city dispatch, then litestar."""
 
     def __init__(self, litestar: Litestar, ui: UI) -> None:
         self.litestar = litestar
         self.ui = ui
         dispatcher = CityDispatcher(litestar, ui.config, ui.catalogs)
-        self._asgi = SecurityHeaders(dispatcher, hsts=not ui.config.development)
+        self._asgi = AccessLog(SecurityHeaders(dispatcher, hsts=not ui.config.development))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one ASGI event."""

@@ -21,7 +21,8 @@ CITY_SCOPE_KEY = "balai.city"
 LANG_COOKIE = "balai_lang"
 
 
-def _host(scope: Scope) -> str:
+def request_host(scope: Scope) -> str:
+    """The Host the request was sent to (the server's address when it names none)."""
     for name, value in scope.get("headers", []):
         if name == b"host":
             return value.decode("latin-1")
@@ -49,7 +50,7 @@ class CityDispatcher:
 
     def resolve(self, scope: Scope) -> tuple[City | None, str]:
         """The request's city and the root path it is served under."""
-        city = self.config.city_for_host(_host(scope))
+        city = self.config.city_for_host(request_host(scope))
         root = scope.get("root_path", "")
         if city is not None:
             return city, root
