@@ -50,6 +50,7 @@ def test_generates_every_file_of_a_plugin_package(tmp_path):
         "README.md",
         "tests/conftest.py",
         "tests/test_bank_sampah.py",
+        "tests/test_bank_sampah_conformance.py",
         f"{package}/__init__.py",
         f"{package}/plugin.py",
         f"{package}/settings.py",
@@ -242,7 +243,7 @@ def test_generated_plugins_own_tests_pass_with_the_core_fixtures(tmp_path):
     env.pop("DATABASE_URL", None)
 
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-W", "ignore::DeprecationWarning"],
+        [sys.executable, "-m", "pytest", "-v", "-W", "ignore::DeprecationWarning"],
         cwd=created.root,
         env=env,
         capture_output=True,
@@ -254,6 +255,16 @@ def test_generated_plugins_own_tests_pass_with_the_core_fixtures(tmp_path):
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert " passed" in result.stdout
     assert "failed" not in result.stdout
+    # The conformance suite ran, and passed, for the generated plugin.
+    for check in (
+        "no_server_error",
+        "forms_refuse_bad_values_and_write_nothing",
+        "no_row_of_one_city_in_the_other",
+        "routes_without_public_refuse_visitors_not_signed_in",
+    ):
+        assert f"test_bank_sampah_conformance.py::TestConformance::test_{check} PASSED" in (
+            result.stdout
+        )
 
 
 def test_template_folder_holds_only_templates():
