@@ -53,11 +53,10 @@ from balai import demo
 from balai.db.database import Database
 from balai.plugins import PluginRegistry
 from balai.testing import (
-    DATABASE_ENV,
     TestDatabases,
+    TestServers,
     assert_catalog_complete,
     build_app,
-    check_postgres,
     open_client,
     run_in_city,
     use_fast_passwords,
@@ -97,14 +96,17 @@ class PluginConformance:
     @pytest.fixture(scope="class")
     @classmethod
     def conformance(
-        cls, tmp_path_factory: pytest.TempPathFactory, balai_test_databases: TestDatabases
+        cls,
+        tmp_path_factory: pytest.TempPathFactory,
+        balai_test_databases: TestDatabases,
+        balai_test_servers: TestServers,
     ) -> Iterator[Probe]:
         """The plugin in two seeded cities, with the client running (one per class)."""
         if not cls.plugin:
             raise AssertionError(f"{cls.__name__} must set plugin = '<slug>'")
         folder = tmp_path_factory.mktemp(f"conformance-{cls.plugin}")
         config = write_config(folder / "instance", {c: [cls.plugin] for c in cls.cities})
-        url = os.environ.get(DATABASE_ENV) or f"sqlite:///{folder / 'balai.db'}"
+        url = balai_test_servers.postgres_url or f"sqlite:///{folder / 'balai.db'}"
         with pytest.MonkeyPatch.context() as patch:
             use_fast_passwords(patch)
             app = build_app(
@@ -165,13 +167,14 @@ class PluginConformance:
         order = asyncio.run(check_migrations(Database(f"sqlite:///{tmp_path / 'm.db'}", modules)))
         assert self.plugin in order
 
-    def test_migrations_forwards_backwards_forwards_on_postgres(self, conformance: Probe) -> None:
-        """The same on the PostgreSQL of ``BALAI_TEST_DATABASE_URL`` (skipped without it)."""
-        url = os.environ.get(DATABASE_ENV)
-        if not url:
-            pytest.skip(f"{DATABASE_ENV} is not set (PostgreSQL tests need a server)")
-        check_postgres(url)
-        modules = conformance.app.ui.database.app_modules
+    def test_migrations_forwards_backwards_forwards_on_postgres(
+        self, conformance: Probe, postgres_url: str
+    ) -> None:
+        """The same in the run's PostgreSQL database (skipped without ``BALAI_TEST_DATABASE_URL``).
+
+        That is the database the class's app used: this test comes last.
+        """
+        url, modules = postgres_url, conformance.app.ui.database.app_modules
 
         async def run() -> list[str]:
             database = Database(url, modules)
