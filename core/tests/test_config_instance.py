@@ -93,6 +93,8 @@ def test_unreadable_file(tmp_path):
             "already used by malang",
         ),
         (CITY + 'plugins = ["uji", "uji"]\n', "cities.malang.plugins", "listed twice"),
+        (CITY + 'base_url = "layanan.kota.id"\n', "cities.malang.base_url", "http"),
+        (CITY + 'base_url = "https://kota.id/?a=1"\n', "cities.malang.base_url", "http"),
     ],
     ids=[
         "unknown-city-key",
@@ -106,6 +108,8 @@ def test_unreadable_file(tmp_path):
         "no-city",
         "duplicate-host",
         "plugin-twice",
+        "base-url-without-scheme",
+        "base-url-with-query",
     ],
 )
 def test_mistakes_name_the_key_path(tmp_path, text, path, reason):
@@ -113,6 +117,19 @@ def test_mistakes_name_the_key_path(tmp_path, text, path, reason):
     assert error.path == path
     assert reason in error.reason
     assert str(error).startswith(f"{path}: ")
+
+
+def test_a_citys_base_url_is_given_or_comes_from_its_first_host(tmp_path):
+    config = _load(
+        tmp_path,
+        '[cities.malang]\nname = "Kota Malang"\nbase_url = "https://layanan.malangkota.go.id/"\n'
+        '[cities.batu]\nname = "Kota Batu"\nhosts = ["Layanan.BatuKota.go.id", "batu.id"]\n'
+        '[cities.kediri]\nname = "Kota Kediri"\n',
+    )
+    malang, batu, kediri = (config.cities[s] for s in ("malang", "batu", "kediri"))
+    assert malang.absolute_url("/masuk") == "https://layanan.malangkota.go.id/masuk"
+    assert batu.absolute_url("bayar/INV-1") == "https://layanan.batukota.go.id/bayar/INV-1"
+    assert kediri.absolute_url("/masuk") == "/masuk"
 
 
 # --- plugins named by the file ----------------------------------------------------

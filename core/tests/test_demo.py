@@ -230,3 +230,11 @@ def test_without_missing_plugins_keeps_the_installed_ones(config):
 
     assert [c.plugins for c in fitted.cities.values()] == [("pasar",), ("pasar",)]
     assert dropped == {"malang": ["hilang"], "semarang": ["hilang"]}
+
+
+def test_the_demo_links_to_where_it_serves(tmp_path):
+    config = demo.load_demo_config(None, tmp_path / "data")
+    served = demo.served_at(config, "0.0.0.0", 8010)
+    malang = served.cities["malang"]
+    assert malang.absolute_url("/masuk") == "http://localhost:8010/malang/masuk"
+    assert malang.hosts == config.cities["malang"].hosts  # only the links change

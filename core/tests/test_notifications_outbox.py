@@ -135,6 +135,24 @@ def test_templates_are_looked_up_plugin_first_then_theme_then_other_languages():
     ]
 
 
+def test_templates_link_with_full_urls_from_the_citys_base_url(balai_app_factory):
+    from balai.testing import run_in_city
+
+    app = balai_app_factory(
+        cities={"malang": [], "semarang": []},
+        city_options={"malang": {"base_url": "https://layanan.malangkota.go.id/"}},
+    )
+
+    async def scenario():
+        await notify(await _user(), "core.welcome", {"login": "siti@example.id"})
+        return await _rows()
+
+    body = run_in_city(app, "malang", scenario)[0]["body"]
+    assert "https://layanan.malangkota.go.id/masuk" in body
+    other = run_in_city(app, "semarang", scenario)[0]["body"]
+    assert "https://semarang.localhost/masuk" in other  # no base_url: from the first host
+
+
 def test_text_templates_are_not_html_escaped(client, city_run):
     async def scenario():
         uid = await _user(name="Siti & <Budi>")

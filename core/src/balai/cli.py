@@ -116,6 +116,7 @@ def demo(
                     ),
                     fg="yellow",
                 )
+        config = demo_mod.served_at(config, host, port)
         if reset:
             for removed in demo_mod.reset_sqlite(config):
                 click.echo(_("Removed %(file)s", file=removed))

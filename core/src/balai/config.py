@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
@@ -42,6 +43,7 @@ class _CityFile(msgspec.Struct, forbid_unknown_fields=True):
     theme: str = "default"
     plugins: list[str] = []
     region_code: str = ""
+    base_url: str = ""
     settings: dict[str, dict[str, Any]] = {}
 
 
@@ -155,6 +157,18 @@ def load_config(
     return _check(_parse(document), env, source, available_themes)
 
 
+def _base_url(raw: str, where: str) -> str:
+    """A city's ``base_url`` checked: http(s), a host, no query; without its last ``/``."""
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(
+            where, "an http:// or https:// address with a host, like https://kota.go.id"
+        )
+    return raw.rstrip("/")
+
+
 def _check(
     parsed: _File, env: Any, source: Path | None, available_themes: set[str] | None
 ) -> Config:
@@ -192,6 +206,9 @@ def _check(
             seen_hosts[host_l] = slug
         if len(set(c.plugins)) != len(c.plugins):
             raise ConfigError(f"{where}.plugins", "a plugin is listed twice")
+        base_url = _base_url(c.base_url, f"{where}.base_url") or (
+            f"https://{c.hosts[0].lower()}" if c.hosts else ""
+        )
         raw_settings[slug] = c.settings
         cities[slug] = City(
             slug=slug,
@@ -202,6 +219,7 @@ def _check(
             theme=c.theme,
             plugins=tuple(c.plugins),
             region_code=c.region_code,
+            base_url=base_url,
         )
     data_dir = Path(parsed.instance.data_dir)
     if not data_dir.is_absolute():

@@ -91,6 +91,19 @@ def load_demo_config(
     return replace(config, data_dir=folder, database_url=url)
 
 
+def served_at(config: Config, host: str, port: int) -> Config:
+    """The configuration with each city's ``base_url`` where the demo serves it.
+
+    Links in notifications then lead back to this demo
+    (``http://127.0.0.1:8000/malang``), not to the hosts in the file.
+    """
+    base = f"http://{display_host(host)}:{port}"
+    cities = {
+        slug: replace(city, base_url=f"{base}/{slug}") for slug, city in config.cities.items()
+    }
+    return replace(config, cities=cities)
+
+
 def without_missing_plugins(
     config: Config, registry: PluginRegistry
 ) -> tuple[Config, dict[str, list[str]]]:

@@ -34,6 +34,9 @@ class City:
         plugins: Enabled plugin slugs, in the order the file lists them.
         settings: Validated settings per plugin slug.
         region_code: The city's BPS/Kemendagri code (``35.73``), if known.
+        base_url: Where the city's pages are, for links that leave the site
+            (e-mails, documents): ``https://layanan.malangkota.go.id``; by
+            default ``https://`` and the first host, or ``""`` without hosts.
     """
 
     slug: str
@@ -45,6 +48,7 @@ class City:
     plugins: tuple[str, ...] = ()
     settings: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     region_code: str = ""
+    base_url: str = ""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -54,6 +58,16 @@ class City:
         The city's today is ``datetime.now(city.tz).date()``.
         """
         return ZoneInfo(self.timezone)
+
+    def absolute_url(self, path: str) -> str:
+        """The full URL of ``path`` (a path inside the city, as ``url()`` takes).
+
+        ``base_url`` and the path; without a base URL (no ``base_url`` and no
+        ``hosts`` configured), the path alone.
+        """
+        if not path.startswith("/"):
+            path = "/" + path
+        return self.base_url + path
 
     def settings_for(self, plugin: str) -> Any:
         """The validated settings object of ``plugin`` for this city (or ``None``)."""
@@ -102,3 +116,14 @@ def set_current_city(city: City | None) -> contextvars.Token:
 def reset_current_city(token: contextvars.Token) -> None:
     """Undo :func:`set_current_city`."""
     _current.reset(token)
+
+
+def absolute_url(path: str) -> str:
+    """The full URL of ``path`` in the current city (see :meth:`City.absolute_url`).
+
+    For links that leave the site: notifications, PDFs, QR codes.
+
+    Raises:
+        NoCityError: outside any city.
+    """
+    return current_city().absolute_url(path)

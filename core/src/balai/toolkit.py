@@ -89,7 +89,7 @@ from balai.payments.types import (
 )
 from balai.references import ReferenceFormat
 from balai.seeding import DemoUser, NotSeedingError, demo_user
-from balai.tenants import City, NoCityError, city_scope, current_city
+from balai.tenants import City, NoCityError, absolute_url, city_scope, current_city
 from balai.types import (
     DemoAccount,
     DemoReport,
@@ -190,6 +190,7 @@ __all__ = [
     "Widget",
     "Workflow",
     "_",
+    "absolute_url",
     "audit_record",
     "bump_metric",
     "cancel_invoice",

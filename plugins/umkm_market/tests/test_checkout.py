@@ -17,6 +17,7 @@ from umkm_order_support import (
     mark_asn,
     new_user,
     orders_of,
+    outbox_bodies,
     outbox_kinds,
     pay_with_sandbox_qris,
     set_stock,
@@ -160,6 +161,10 @@ def test_a_cod_checkout_makes_one_order_per_merchant(client, post_form, login_as
     assert stock_of(city_run, market["apple"]) == 5
     assert cart_quantities(city_run) == {}
     assert "umkm_market.order_status" in outbox_kinds(city_run, buyer["id"])
+    link = f"https://malang.localhost/umkm-market/pesanan/{sri['number']}"
+    assert any(
+        link in body for body in outbox_bodies(city_run, buyer["id"], "umkm_market.order_status")
+    )
     assert "umkm_market.new_order" in outbox_kinds(city_run, market["owner_sri"])
 
     assert today_total(city_run, "umkm_market.orders") == 2

@@ -165,6 +165,18 @@ def cart_quantities(city_run: Any) -> dict[int, int]:
     return city_run("malang", read)
 
 
+def outbox_bodies(city_run: Any, user_id: int, kind: str) -> list[str]:
+    """The bodies of the ``kind`` notifications queued for ``user_id``."""
+
+    async def read() -> list[str]:
+        rows = await OutboxMessage.select(OutboxMessage.body).where(
+            (OutboxMessage.user_id == user_id) & (OutboxMessage.kind == kind)
+        )
+        return [row["body"] for row in rows]
+
+    return city_run("malang", read)
+
+
 def outbox_kinds(city_run: Any, user_id: int) -> list[str]:
     """The notification kinds queued for ``user_id``."""
 

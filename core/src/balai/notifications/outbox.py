@@ -74,7 +74,12 @@ async def notify(
     who = await recipient(user_id)
     chosen = service.pick(who, channel)
     wanted = locale if locale in LANGUAGES else city.locale
-    values: dict[str, Any] = {**context, "recipient": who, "city": city}
+    values: dict[str, Any] = {
+        **context,
+        "recipient": who,
+        "city": city,
+        "url": city.absolute_url,
+    }
     subject, body, used = templates.render(
         service.themes,
         service.catalogs,

@@ -10,7 +10,8 @@ override any of them, as with pages)::
     notifications/<slug>.<what>.<lang>.txt
 
 then the same in the city's language and in Indonesian. Templates see the
-caller's ``context`` plus ``recipient`` (``.name``), ``city`` and ``_()``
+caller's ``context`` plus ``recipient`` (``.name``), ``city``, ``url(path)``
+(the full URL of a path inside the city, from its ``base_url``) and ``_()``
 translating into the message's language.
 """
 
