@@ -117,7 +117,8 @@ def test_empty_required_fields_say_so_and_optional_ones_are_none():
     assert form.errors["name"] == "Business name is required."
     assert "about" not in form.errors and "fee" not in form.errors
     assert "email" not in form.errors and "nop" not in form.errors
-    assert form.clean["about"] is None and form.clean["delivery"] is False
+    assert form.clean["about"] == "" and form.clean["delivery"] is False
+    assert form.clean["fee"] is None and form.clean["email"] is None
 
 
 def test_the_cross_field_check_runs_once_fields_parse():

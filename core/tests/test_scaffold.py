@@ -12,12 +12,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from balai import core_plugin, demo
+from balai import demo
+from balai import toolkit as tk
 from balai.asgi import connected
+from balai.builtins import builtin_plugins
 from balai.cli import main
-from balai.plugins import CORE, PluginRegistry
+from balai.notifications.tables import OutboxMessage
+from balai.plugins import PluginRegistry
 from balai.scaffold import ScaffoldError, create_plugin
-from balai.testing import write_config
+from balai.testing import run_in_city, write_config
 from balai.types import Dimension
 from balai.web.app import create_app
 from click.testing import CliRunner
@@ -57,10 +60,19 @@ def test_generates_every_file_of_a_plugin_package(tmp_path):
         f"{package}/tables.py",
         f"{package}/piccolo_app.py",
         f"{package}/routes.py",
+        f"{package}/forms.py",
+        f"{package}/workflow.py",
         f"{package}/migrations/__init__.py",
         f"{package}/migrations/bank_sampah_2026_11_22t23_45_01_123456.py",
+        f"{package}/migrations/bank_sampah_2026_11_22t23_45_02_123456.py",
         f"{package}/templates/bank_sampah/index.html",
         f"{package}/templates/bank_sampah/office.html",
+        f"{package}/templates/bank_sampah/office_request.html",
+        f"{package}/templates/bank_sampah/request.html",
+        f"{package}/templates/bank_sampah/request_form.html",
+        f"{package}/templates/bank_sampah/_request.html",
+        f"{package}/templates/bank_sampah/notifications/request_moved.id.txt",
+        f"{package}/templates/bank_sampah/notifications/request_moved.en.txt",
         f"{package}/locale/id/LC_MESSAGES/messages.po",
     }
     for path in created.files:
@@ -78,6 +90,10 @@ def test_generates_every_file_of_a_plugin_package(tmp_path):
     ).read_text()
     assert 'ID = "2026-11-22T23:45:01:123456"' in migration
     assert 'app_name="bank_sampah"' in migration
+    indexes = (root / package / "migrations/bank_sampah_2026_11_22t23_45_02_123456.py").read_text()
+    assert 'ID = "2026-11-22T23:45:02:123456"' in indexes
+    assert "ON bank_sampah_request (city, number)" in indexes
+    assert 'NUMBERS = tk.ReferenceFormat("BAN")' in (root / package / "workflow.py").read_text()
     assert (
         '{% extends "base.html" %}'
         in (root / package / "templates/bank_sampah/index.html").read_text()
@@ -188,7 +204,8 @@ def test_generated_plugin_migrates_seeds_and_serves_its_page(
     sys.path.insert(0, str(created.root / "src"))
     module = importlib.import_module("balai_kebun_kota.plugin")
     registry = PluginRegistry()
-    registry.register(core_plugin, CORE)
+    for slug, builtin in builtin_plugins().items():  # audit and notifications: the workflow's
+        registry.register(builtin, slug)
     registry.register(module, "kebun_kota")
     config = write_config(
         tmp_path / "instance",
@@ -201,7 +218,8 @@ def test_generated_plugin_migrates_seeds_and_serves_its_page(
 
     assert asyncio.run(_pending(app)) == {}
     malang = next(s for s in seeds if s.city == "malang")
-    assert malang.plugins == {"kebun_kota": ["3 items at /kebun-kota/"]}
+    assert malang.plugins["kebun_kota"][0] == "3 items at /kebun-kota/"
+    assert malang.plugins["kebun_kota"][1].startswith("request KEB-")
     assert "kebun_kota.officer@malang.test" in [a.login for a in malang.accounts]
     with TestClient(app=app) as client:
         page = client.get("/malang/kebun-kota/")
@@ -213,6 +231,22 @@ def test_generated_plugin_migrates_seeds_and_serves_its_page(
         assert client.get("/semarang/kebun-kota/").status_code == 404
         found = client.get("/malang/cari", params={"q": "alun"})
         assert "Alun-alun" in found.text
+        subjects = run_in_city(app, "malang", _review_the_demo_request)
+    number = malang.plugins["kebun_kota"][1].split()[1]
+    assert subjects == [f"Permohonan {number}: Sedang diperiksa"]
+
+
+async def _review_the_demo_request() -> list[str]:
+    """Move the seeded request as an officer would; the requester is told (outbox)."""
+    workflow = importlib.import_module("balai_kebun_kota.workflow")
+    tables = importlib.import_module("balai_kebun_kota.tables")
+    row = await tables.Request.select().first()
+    officer = tk.Actor(None, frozenset({"kebun_kota.manage"}))
+    await workflow.REVIEW.move(row, "review", officer)
+    rows = await OutboxMessage.select(OutboxMessage.subject).where(
+        OutboxMessage.kind == "kebun_kota.request_moved"
+    )
+    return [r["subject"] for r in rows]
 
 
 async def _pending(app):

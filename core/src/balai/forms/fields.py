@@ -107,11 +107,15 @@ class Field:
 class TextField(Field):
     """Free text. One line has its runs of spaces collapsed; ``multiline`` keeps lines.
 
+    Left empty (when not required) its value is ``""``, as a text column stores it.
+
     Args:
         max_length: Most characters accepted (an error beyond, never cut).
         min_length: Fewest characters accepted.
         multiline: A ``<textarea>`` instead of one line.
     """
+
+    empty = ""
 
     def __init__(
         self,

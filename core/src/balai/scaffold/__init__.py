@@ -2,8 +2,9 @@
 
 The files come from ``template/`` beside this module. Each ``*.tmpl`` file
 is copied without that suffix, with ``%%key%%`` markers replaced; the folder
-and file names ``__package__``, ``__slug__`` and ``__migration__`` become
-the import package, the slug and the first migration's module name.
+and file names ``__package__``, ``__slug__``, ``__migration__`` and
+``__index_migration__`` become the import package, the slug and the module
+names of the first two migrations (tables, then their per-city indexes).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -114,6 +115,9 @@ def template_values(
 ) -> dict[str, str]:
     """The ``%%key%%`` values for plugin ``name`` (``title_id``: the Indonesian title)."""
     migration_id = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S:%f")
+    index_migration_id = (now + timedelta(seconds=1)).astimezone(UTC).strftime(
+        "%Y-%m-%dT%H:%M:%S:%f"
+    )
     try:
         piccolo_version = version("piccolo")
     except PackageNotFoundError:  # pragma: no cover - piccolo is a dependency
@@ -128,6 +132,10 @@ def template_values(
         "dimension": dimension.name,
         "migration_id": migration_id,
         "migration_module": f"{name}_" + re.sub(r"[^0-9a-z]", "_", migration_id.lower()),
+        "index_migration_id": index_migration_id,
+        "index_migration_module": f"{name}_"
+        + re.sub(r"[^0-9a-z]", "_", index_migration_id.lower()),
+        "ref_prefix": name.replace("_", "")[:3].upper(),
         "balai_version": __version__,
         "piccolo_version": piccolo_version,
     }
@@ -148,6 +156,7 @@ def _target_name(part: str, values: dict[str, str]) -> str:
     return (
         part.replace("__package__", values["package"])
         .replace("__slug__", values["slug"])
+        .replace("__index_migration__", values["index_migration_module"])
         .replace("__migration__", values["migration_module"])
     )
 
