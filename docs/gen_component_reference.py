@@ -24,6 +24,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import jinja2
+from balai.forms.fields import FileField, TextField
+from balai.forms.form import Form
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "docs" / "components.md"
@@ -76,7 +78,7 @@ EXAMPLES: dict[str, str] = {
         '  {{ ui.summary_row(_("Owner"), None, empty=_("Not linked")) }}\n'
         "</dl>"
     ),
-    "form_field": "{% for f in form.fields %}{{ ui.form_field(f) }}{% endfor %}",
+    "form_field": "{% for f in form %}{{ ui.form_field(f) }}{% endfor %}",
 }
 
 
@@ -84,26 +86,11 @@ def _page(number: int) -> str:
     return f"/malang/kelola/?page={number}"
 
 
-def _form_field(**values: Any) -> SimpleNamespace:
-    base = {
-        "widget": "input",
-        "input_type": "text",
-        "name": "name",
-        "label": "Name",
-        "value": "",
-        "error": None,
-        "required": True,
-        "hint": None,
-        "autocomplete": None,
-        "inputmode": None,
-        "options": [],
-        "placeholder": None,
-        "checked": False,
-        "kept": None,
-        "kept_name": "",
-        "kind": "image",
-    }
-    return SimpleNamespace(**{**base, **values})
+class _ReportForm(Form):
+    """The declared form the ``form_field`` example draws."""
+
+    title = TextField("Title", max_length=60)
+    photo = FileField("Photo", required=False)
 
 
 #: What the examples refer to, as the page's context would hold it.
@@ -111,12 +98,7 @@ EXAMPLE_CONTEXT: dict[str, Any] = {
     "values": {"email": "warga@contoh.id"},
     "errors": {"email": "Enter an email address like nama@contoh.id."},
     "found": SimpleNamespace(number=2, pages=7, url=_page),
-    "form": SimpleNamespace(
-        fields=[
-            _form_field(name="title", label="Title", value="Lampu jalan mati"),
-            _form_field(name="photo", label="Photo", widget="file", required=False),
-        ]
-    ),
+    "form": _ReportForm(initial={"title": "Lampu jalan mati"}),
     "url": lambda path: "/malang" + path,
 }
 
