@@ -356,6 +356,8 @@ class Probe:
             route = route_of(self.routes, "POST", urlsplit(form.action).path[len(city) + 1 :])
             if route is None or not form.editable:
                 continue
+            if not route.public and not visitor.signed_in(city):
+                continue  # its guard turns this visitor away (checked with the routes)
             names = ",".join(sorted(f.name for f in form.fields))
             self.forms.setdefault(
                 (visitor.label, str(route), names), FoundForm(visitor, city, url, form, route)
