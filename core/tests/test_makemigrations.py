@@ -17,13 +17,16 @@ import sys
 import textwrap
 
 import pytest
+from balai import toolkit as tk
 from balai.db.database import Database
+from balai.db.fulltext import parse_text_query
 from balai.db.makemigrations import (
     CityIndex,
     MakeMigrationsError,
     declared_indexes,
     make_migrations,
 )
+from balai.tenants import City, city_scope
 from piccolo.apps.migrations.commands.backwards import run_backwards
 
 APP = "balai_kertas.piccolo_app"
@@ -40,6 +43,7 @@ TABLES_V1 = """
 
         city_unique = (("code",),)
         city_indexes = (("shelf", "weight"),)
+        full_text = ("code", "shelf")
 """
 
 TABLES_V2 = """
@@ -54,6 +58,7 @@ TABLES_V2 = """
         note = Varchar(length=100, default="")
 
         city_unique = (("code",), ("shelf", "note"))
+        full_text = ("shelf", "note")
 """
 
 PICCOLO_APP = """
@@ -114,7 +119,19 @@ async def _indexes(database: Database) -> dict[str, str]:
     return {r["name"]: r["sql"] for r in rows}
 
 
-async def _insert(database: Database, city: str, code: str, shelf: str = "A") -> None:
+def _found(city: str, words: str) -> list[str]:
+    """Codes of the items of ``city`` whose full-text columns hold ``words``."""
+
+    async def search() -> list[str]:
+        item = importlib.import_module("balai_kertas.tables").Item
+        with city_scope(City(slug=city, name=city)):
+            rows = await item.select(item.code).where(item.text_match(parse_text_query(words)))
+        return sorted(r["code"] for r in rows)
+
+    return search
+
+
+async def _insert(database: Database, city: str, code: str, shelf: str = "Rak Depan") -> None:
     await database.engine.run_ddl(
         "INSERT INTO kertas_item (city, code, shelf, weight) "
         f"VALUES ('{city}', '{code}', '{shelf}', 1)"
@@ -132,6 +149,8 @@ def test_a_new_plugin_gets_its_table_then_its_per_city_indexes(package, database
         in index_step
     )
     assert "CREATE INDEX IF NOT EXISTS kertas_item_city_shelf_weight" in index_step
+    assert "CREATE VIRTUAL TABLE IF NOT EXISTS kertas_item_fts USING fts5(code, shelf" in index_step
+    assert "CREATE TABLE IF NOT EXISTS kertas_item_fts (row_id integer" in index_step
     assert first[0].name < first[1].name  # the index step runs after the table exists
     assert _generate() == []  # nothing changed since
 
@@ -149,6 +168,10 @@ def test_a_new_plugin_gets_its_table_then_its_per_city_indexes(package, database
             await _insert(database, "semarang", "K-1")  # another city may use the same code
             with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
                 await _insert(database, "malang", "K-1")
+            await _insert(database, "malang", "K-2", shelf="Gudang Belakang")
+            assert await _found("malang", "RAK dep")() == ["K-1"]
+            assert await _found("malang", "k 2")() == ["K-2"]
+            assert await _found("semarang", "gudang")() == []
         finally:
             await database.close()
 
@@ -164,6 +187,9 @@ def test_a_new_plugin_gets_its_table_then_its_per_city_indexes(package, database
     assert "DROP INDEX IF EXISTS kertas_item_city_shelf_weight" in index_step
     assert "kertas_item_city_shelf_note" in index_step
     assert "kertas_item_city_code" not in index_step  # made before, still declared
+    assert "DROPPED_FULL_TEXT = {\n    'kertas_item_fts': ('kertas_item', ('code', 'shelf'))" in (
+        index_step
+    )  # its columns changed: dropped and made again
     assert _generate() == []
 
     database = Database(database_url, ["balai.piccolo_app", APP])
@@ -174,10 +200,22 @@ def test_a_new_plugin_gets_its_table_then_its_per_city_indexes(package, database
             indexes = await _indexes(database)
             assert "kertas_item_city_shelf_weight" not in indexes
             assert "UNIQUE" in indexes["kertas_item_city_shelf_note"].upper()
+            await database.engine.run_ddl(
+                "UPDATE kertas_item SET note = 'catatan penting' WHERE code = 'K-2'"
+            )
+            assert await _found("malang", "catatan gudang")() == ["K-2"]
+            assert await _found("malang", "k")() == []  # the code is no longer indexed
             database.bind()
             result = await run_backwards(app_name="kertas", migration_id="all", auto_agree=True)
             assert result.success, result.message
             assert await _indexes(database) == {}
+            leftovers = await database.engine.run_ddl(
+                "SELECT name FROM sqlite_master WHERE name LIKE 'kertas_item_fts%'"
+                if database.is_sqlite
+                else "SELECT tablename AS name FROM pg_tables "
+                "WHERE tablename LIKE 'kertas_item_fts%'"
+            )
+            assert leftovers == []
         finally:
             await database.close()
 
@@ -207,6 +245,7 @@ def test_only_city_tables_declare_indexes(package):
     tables = importlib.import_module("balai_kertas.tables")
     found = declared_indexes([tables.Item, object])
     assert sorted(found) == ["kertas_item_city_code", "kertas_item_city_shelf_weight"]
+    assert tables.Item.full_text_index() == tk.FullTextIndex("kertas_item", ("code", "shelf"))
 
 
 def test_the_command_writes_the_plugins_migrations(package, monkeypatch):

@@ -10,13 +10,18 @@ files are written to its migrations folder:
 2. **The per-city indexes** the tables declare (``city_unique`` and
    ``city_indexes``, see :class:`~balai.db.tables.CityTable`): each becomes
    ``CREATE [UNIQUE] INDEX <table>_city_<columns> ON <table> (city, …)`` in a
-   second migration, one step *after* the first. Piccolo runs a migration's
-   raw steps before its ``add_table`` steps, so an index written into the
-   same migration as its table would fail on a table that does not exist
-   yet; the generator always splits them. The step records what it made in
-   ``CITY_INDEXES`` (and what it removed, for indexes no longer declared, in
-   ``DROPPED_CITY_INDEXES``), so the next run knows which exist; an index
-   name already written in a hand-made migration counts as existing.
+   second migration, one step *after* the first. A table's ``full_text``
+   columns get their :class:`~balai.db.fulltext.FullTextIndex` in the same
+   step, with the statements of each database (FTS5 on SQLite, a
+   ``tsvector`` table on PostgreSQL; changed columns: dropped and made
+   again). Piccolo runs a migration's raw steps before its ``add_table``
+   steps, so an index written into the same migration as its table would
+   fail on a table that does not exist yet; the generator always splits
+   them. The step records what it made in ``CITY_INDEXES`` and
+   ``FULL_TEXT`` (and what it removed, for indexes no longer declared, in
+   ``DROPPED_CITY_INDEXES`` and ``DROPPED_FULL_TEXT``), so the next run
+   knows which exist; an index name already written in a hand-made
+   migration counts as existing.
 
 Both files are frozen text, as migrations must be: they do not call back
 into the code that wrote them.
@@ -37,9 +42,11 @@ from piccolo.apps.migrations.commands import new as piccolo_new
 from piccolo.apps.migrations.commands.base import BaseMigrationManager
 from piccolo.conf.apps import AppConfig
 
+from balai.db.fulltext import FullTextIndex
 from balai.db.tables import CityTable
 
 MAX_NAME = 63  # PostgreSQL's identifier length
+ENGINES = ("sqlite", "postgres")
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
@@ -117,15 +124,78 @@ def existing_indexes(
     """
     made: dict[str, CityIndex] = {}
     tracked: set[str] = set()
-    for module in modules:
-        for name, (unique, table, columns) in getattr(module, "CITY_INDEXES", {}).items():
-            made[name] = CityIndex(table, tuple(columns), unique)
-            tracked.add(name)
+    for module in modules:  # a step drops before it makes
         for name in getattr(module, "DROPPED_CITY_INDEXES", {}):
             made.pop(name, None)
             tracked.add(name)
+        for name, (unique, table, columns) in getattr(module, "CITY_INDEXES", {}).items():
+            made[name] = CityIndex(table, tuple(columns), unique)
+            tracked.add(name)
     text = "\n".join(sources)
     return made, {n for n in re.findall(r"\b[a-z_][a-z0-9_]*_city_[a-z0-9_]+\b", text)} - tracked
+
+
+def declared_full_text(table_classes: list[Any]) -> dict[str, FullTextIndex]:
+    """The full-text indexes the tables declare (``full_text``), by name.
+
+    Raises:
+        MakeMigrationsError: a column is unknown or the list is not 1-4 columns.
+    """
+    found: dict[str, FullTextIndex] = {}
+    for table in table_classes:
+        if not (isinstance(table, type) and issubclass(table, CityTable)) or not table.full_text:
+            continue
+        known = {c._meta.db_column_name for c in table._meta.columns}
+        wrong = [c for c in table.full_text if c not in known]
+        try:
+            index = table.full_text_index()
+        except ValueError as exc:
+            raise MakeMigrationsError(f"{table._meta.tablename}: {exc}") from exc
+        if wrong:
+            raise MakeMigrationsError(
+                f"{table._meta.tablename}: full_text names unknown columns {wrong!r}"
+            )
+        found[index.name] = index
+    return found
+
+
+def existing_full_text(modules: list[Any]) -> dict[str, FullTextIndex]:
+    """The full-text indexes earlier generated steps made and did not drop."""
+    made: dict[str, FullTextIndex] = {}
+    for module in modules:  # a step drops before it makes (a changed index is both)
+        for name in getattr(module, "DROPPED_FULL_TEXT", {}):
+            made.pop(name, None)
+        for name, (table, columns) in getattr(module, "FULL_TEXT", {}).items():
+            made[name] = FullTextIndex(table, tuple(columns))
+    return made
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What the index step does: per-city indexes and full-text indexes, made and removed."""
+
+    created: list[CityIndex]
+    dropped: list[CityIndex]
+    text_created: list[FullTextIndex]
+    text_dropped: list[FullTextIndex]
+
+    def __bool__(self) -> bool:
+        return bool(self.created or self.dropped or self.text_created or self.text_dropped)
+
+
+def _changes(app: AppConfig, modules: list[Any], sources: list[str]) -> Changes:
+    tables = list(app.table_classes)
+    declared = declared_indexes(tables)
+    made, hand_made = existing_indexes(modules, sources)
+    texts = declared_full_text(tables)
+    texts_made = existing_full_text(modules)
+    return Changes(
+        created=[i for name, i in declared.items() if name not in made and name not in hand_made],
+        dropped=[i for name, i in made.items() if name not in declared],
+        # an index whose columns changed is dropped and made again
+        text_created=[i for name, i in texts.items() if texts_made.get(name) != i],
+        text_dropped=[i for name, i in texts_made.items() if texts.get(name) != i],
+    )
 
 
 @dataclass(frozen=True)
@@ -159,10 +229,7 @@ async def make_migrations(app_module: str, description: str = "") -> Generated:
         init.write_text("", encoding="utf-8")
     files: list[Path] = []
     modules, sources = _migration_modules(app)
-    declared = declared_indexes(list(app.table_classes))
-    made, hand_made = existing_indexes(modules, sources)
-    created = [i for name, i in declared.items() if name not in made and name not in hand_made]
-    dropped = [i for name, i in made.items() if name not in declared]
+    changes = _changes(app, modules, sources)
     try:
         meta = await piccolo_new._create_new_migration(
             app,
@@ -174,17 +241,13 @@ async def make_migrations(app_module: str, description: str = "") -> Generated:
         after = datetime.strptime(meta.migration_id, "%Y-%m-%dT%H:%M:%S:%f")
     except piccolo_new.NoChanges:
         after = None
-    if created or dropped:
-        files.append(_write_index_step(app, created, dropped, after, description))
+    if changes:
+        files.append(_write_index_step(app, changes, after, description))
     return Generated(app.app_name, tuple(files))
 
 
 def _write_index_step(
-    app: AppConfig,
-    created: list[CityIndex],
-    dropped: list[CityIndex],
-    after: datetime | None,
-    description: str,
+    app: AppConfig, changes: Changes, after: datetime | None, description: str
 ) -> Path:
     moment = piccolo_new.now()
     if after is not None and moment <= after:
@@ -192,45 +255,67 @@ def _write_index_step(
     migration_id = moment.strftime("%Y-%m-%dT%H:%M:%S:%f")
     filename = f"{app.app_name}_{migration_id.replace(':', '_').replace('-', '_').lower()}"
     path = Path(app.resolved_migrations_folder_path) / f"{filename}.py"
-    what = description or f"{app.app_name}: per-city indexes"
+    what = description or f"{app.app_name}: per-city and full-text indexes"
+    created, dropped = changes.created, changes.dropped
     forwards = [i.drop_sql() for i in dropped] + [i.create_sql() for i in created]
     backwards = [i.drop_sql() for i in reversed(created)] + [
         i.create_sql() for i in reversed(dropped)
     ]
-    table = (created or dropped)[0].table
+    engine_forwards = {
+        engine: [s for i in changes.text_dropped for s in i.backwards(engine)]
+        + [s for i in changes.text_created for s in i.forwards(engine)]
+        for engine in ENGINES
+    }
+    engine_backwards = {
+        engine: [s for i in reversed(changes.text_created) for s in i.backwards(engine)]
+        + [s for i in reversed(changes.text_dropped) for s in i.forwards(engine)]
+        for engine in ENGINES
+    }
+    tables = [i.table for i in (*created, *dropped, *changes.text_created, *changes.text_dropped)]
     path.write_text(
         INDEX_STEP.format(
             what=what,
             migration_id=migration_id,
             version=PICCOLO_VERSION,
             app_name=app.app_name,
-            table=table,
-            made=_records(created),
-            removed=_records(dropped),
+            table=tables[0],
+            made=_records({i.name: i.as_record() for i in created}),
+            removed=_records({i.name: i.as_record() for i in dropped}),
+            text_made=_records({i.name: (i.table, i.columns) for i in changes.text_created}),
+            text_removed=_records({i.name: (i.table, i.columns) for i in changes.text_dropped}),
             forwards=_lines(forwards),
             backwards=_lines(backwards),
+            engine_forwards=_by_engine(engine_forwards),
+            engine_backwards=_by_engine(engine_backwards),
         ),
         encoding="utf-8",
     )
     return path
 
 
-def _records(indexes: list[CityIndex]) -> str:
-    if not indexes:
+def _records(records: dict[str, tuple]) -> str:
+    if not records:
         return "{}"
-    rows = "".join(f"    {i.name!r}: {i.as_record()!r},\n" for i in indexes)
+    return "{\n" + "".join(f"    {name!r}: {r!r},\n" for name, r in records.items()) + "}"
+
+
+def _lines(statements: list[str], indent: str = "") -> str:
+    if not statements:
+        return "[]"
+    return "[\n" + "".join(f"{indent}    {s!r},\n" for s in statements) + indent + "]"
+
+
+def _by_engine(statements: dict[str, list[str]]) -> str:
+    rows = "".join(f"    {e!r}: {_lines(lines, '    ')},\n" for e, lines in statements.items())
     return "{\n" + rows + "}"
-
-
-def _lines(statements: list[str]) -> str:
-    return "[\n" + "".join(f"    {s!r},\n" for s in statements) + "]"
 
 
 INDEX_STEP = '''"""{what} (written by balai makemigrations).
 
-The per-city indexes the tables declare (``city_unique``, ``city_indexes``),
-in a step of their own after the one that creates the tables: Piccolo runs a
-migration's raw steps before its ``add_table`` steps.
+The per-city indexes the tables declare (``city_unique``, ``city_indexes``)
+and their full-text indexes (``full_text``), in a step of their own after
+the one that creates the tables: Piccolo runs a migration's raw steps before
+its ``add_table`` steps.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
@@ -243,9 +328,15 @@ DESCRIPTION = "{what}"
 # name -> (unique, table, columns after city): what this step creates, and removes
 CITY_INDEXES = {made}
 DROPPED_CITY_INDEXES = {removed}
+# name -> (table, columns): the full-text indexes (FTS5 / tsvector) made, and removed
+FULL_TEXT = {text_made}
+DROPPED_FULL_TEXT = {text_removed}
 
 FORWARDS = {forwards}
 BACKWARDS = {backwards}
+# per engine, after FORWARDS / before BACKWARDS: the full-text tables and triggers
+ENGINE_FORWARDS = {engine_forwards}
+ENGINE_BACKWARDS = {engine_backwards}
 
 
 class _Raw(Table, tablename="{table}"):
@@ -256,11 +347,11 @@ async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="{app_name}", description=DESCRIPTION)
 
     async def run_forwards() -> None:
-        for statement in FORWARDS:
+        for statement in FORWARDS + ENGINE_FORWARDS[_Raw._meta.db.engine_type]:
             await _Raw.raw(statement)
 
     async def run_backwards() -> None:
-        for statement in BACKWARDS:
+        for statement in ENGINE_BACKWARDS[_Raw._meta.db.engine_type] + BACKWARDS:
             await _Raw.raw(statement)
 
     manager.add_raw(run_forwards)

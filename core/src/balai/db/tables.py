@@ -15,6 +15,7 @@ from typing import Any
 from piccolo.columns import Varchar
 from piccolo.table import Table
 
+from balai.db.fulltext import FullTextIndex, TextQuery
 from balai.tenants import current_city, current_city_or_none
 
 
@@ -35,15 +36,41 @@ class CityTable(Table):
 
             city_unique = (("code",),)  # one code per city
             city_indexes = (("market", "opened_at"),)  # a list's filter and order
+            full_text = ("code", "market")  # searched with Stall.text_match(words)
 
     Attributes:
         city_unique: Column tuples unique within a city.
         city_indexes: Column tuples indexed after ``city`` (not unique).
+        full_text: Text columns of a full-text index (most important first,
+            at most four), the same on SQLite and PostgreSQL
+            (:class:`balai.db.fulltext.FullTextIndex`).
     """
 
     city = Varchar(length=40, index=True, default="")
     city_unique: tuple[tuple[str, ...], ...] = ()
     city_indexes: tuple[tuple[str, ...], ...] = ()
+    full_text: tuple[str, ...] = ()
+
+    @classmethod
+    def full_text_index(cls) -> FullTextIndex:
+        """The full-text index the table declares in ``full_text``.
+
+        Raises:
+            ValueError: the table declares none.
+        """
+        if not cls.full_text:
+            raise ValueError(f"{cls._meta.tablename} declares no full_text columns")
+        return FullTextIndex(cls._meta.tablename, tuple(cls.full_text))
+
+    @classmethod
+    def text_match(cls, text: TextQuery, *, column: str | None = None) -> Any:
+        """A condition: the row's ``full_text`` columns hold every word of ``text``.
+
+        ``text`` comes from ``tk.parse_text_query`` and must hold words (an
+        empty query is no search: test it first). ``column`` searches one
+        column only.
+        """
+        return cls.full_text_index().condition(cls.id, text, column=column)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
