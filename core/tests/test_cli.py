@@ -448,7 +448,9 @@ def test_demo_seeds_prints_the_banner_and_serves(
     import balai.demo
 
     served = []
-    monkeypatch.setattr(balai.demo, "serve", lambda app, host, port: served.append((host, port)))
+    monkeypatch.setattr(
+        balai.demo, "serve", lambda app, host, port, **_: served.append((host, port))
+    )
     data = tmp_path / "demo-data"
 
     result = invoke(runner, "demo", "--config", config_file, "--data-dir", data, "--port", 8765)
@@ -491,7 +493,7 @@ def test_bundled_demo_runs_without_the_plugins_that_are_missing(
     import balai.demo
 
     served = []
-    monkeypatch.setattr(balai.demo, "serve", lambda app, host, port: served.append(port))
+    monkeypatch.setattr(balai.demo, "serve", lambda app, host, port, **_: served.append(port))
 
     result = invoke(runner, "demo", "--data-dir", tmp_path / "data")
 

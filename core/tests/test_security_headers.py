@@ -85,6 +85,7 @@ def production_app(balai_app_factory):
         cities={"malang": [SLUG], "semarang": []},
         registry=uji_registry(),
         instance={"development": False},
+        city_options={"malang": {"base_url": "https://testserver.local/malang"}},
     )
 
 

@@ -87,8 +87,24 @@ def main() -> None:
     help="Folder for the SQLite database and the secret [default: the file's instance.data_dir].",
 )
 @click.option("--reset", is_flag=True, help="Delete the demo database first and seed it again.")
+@click.option(
+    "--public",
+    is_flag=True,
+    help="Allow --host to be an address other machines reach (the demo is not safe there).",
+)
+@click.option(
+    "--trust-proxy",
+    is_flag=True,
+    help="Trust X-Forwarded-For/-Proto from the addresses in FORWARDED_ALLOW_IPS.",
+)
 def demo(
-    host: str, port: int, config_path: Path | None, data_dir: Path | None, reset: bool
+    host: str,
+    port: int,
+    config_path: Path | None,
+    data_dir: Path | None,
+    reset: bool,
+    public: bool,
+    trust_proxy: bool,
 ) -> None:
     """Run the demo: three cities, seeded accounts, SQLite, one process.
 
@@ -102,6 +118,20 @@ def demo(
     from balai import demo as demo_mod
     from balai.web.app import StartupError, build_registry, create_app
 
+    if not demo_mod.is_loopback(host):
+        if not public:
+            click.secho(
+                _(
+                    "The demo listens only on this machine (127.0.0.1, ::1, localhost). "
+                    "%(host)s can be reached from other machines, where anyone could mark "
+                    "invoices paid through the sandbox bank. Add --public if you mean it.",
+                    host=host,
+                ),
+                fg="red",
+                err=True,
+            )
+            sys.exit(2)
+        click.secho(demo_mod.public_warning(host), fg="red", bold=True, err=True)
     try:
         config = demo_mod.load_demo_config(config_path, data_dir)
         registry = build_registry(None)
@@ -128,7 +158,7 @@ def demo(
         fail(str(exc))
     seeds = asyncio.run(demo_mod.prepare(app, reset=reset, say=click.echo))
     click.echo(demo_mod.banner(app.ui.config, seeds, host, port))
-    demo_mod.serve(app, host, port)
+    demo_mod.serve(app, host, port, trust_proxy=trust_proxy)
 
 
 # --- serve -----------------------------------------------------------------------------

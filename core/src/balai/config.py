@@ -70,7 +70,8 @@ class Config:
         cities: Cities by slug, in file order.
         data_dir: Folder for the SQLite database, uploads and generated secrets.
         path_prefix: Serve each city at ``/<slug>/`` as well as on its hosts.
-        development: Local development: no HSTS, cookies without ``Secure``.
+        development: Local development: no HSTS, cookies without ``Secure``,
+            any Host header accepted.
         strict: Any plugin that fails to load stops start-up.
         database_url: From ``DATABASE_URL``; SQLite in ``data_dir`` by default.
         redis_url: From ``REDIS_URL``; sessions, throttling and jobs use it when set.
@@ -96,6 +97,14 @@ class Config:
     secret_key: str = ""
     source: Path | None = None
     raw_settings: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+
+    def allowed_hosts(self) -> frozenset[str]:
+        """Host names (no port) this instance answers on: the cities' and their base URLs'."""
+        names = {h for city in self.cities.values() for h in city.hosts}
+        names.update(
+            urlsplit(c.base_url).hostname or "" for c in self.cities.values() if c.base_url
+        )
+        return frozenset(names - {""})
 
     def city_for_host(self, host: str) -> City | None:
         """The city served on ``host`` (port ignored), if any."""

@@ -19,6 +19,7 @@ plus whatever each enabled plugin's ``seed_demo`` hook creates.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import os
 from collections.abc import Callable
@@ -341,6 +342,30 @@ async def prepare(app: BalaiApp, *, reset: bool = False, say: Say = _silent) -> 
         return await seed(app, say)
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reached only from this machine (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def public_warning(host: str) -> str:
+    """The warning printed when the demo is served beyond this machine (``--public``)."""
+    line = "!" * 72
+    text = _(
+        "WARNING: the demo is served on %(host)s, reachable from other machines. It is "
+        "not a production site: its sandbox bank and the development gateway secret, "
+        "which is public (it is in the source code), let ANYONE mark ANY invoice paid, "
+        "and the demo accounts' passwords are printed below. Do not put real data in "
+        "it; use `balai serve` with a production configuration for a real city.",
+        host=host,
+    )
+    return f"{line}\n{text}\n{line}"
+
+
 def display_host(host: str) -> str:
     """The host to put in printed URLs (a wildcard bind is reached on localhost)."""
     return "localhost" if host in {"0.0.0.0", "::", ""} else host  # noqa: S104
@@ -386,8 +411,14 @@ def banner(config: Config, seeds: list[CitySeed], host: str, port: int) -> str:
     return "\n".join(lines)
 
 
-def serve(app: BalaiApp, host: str, port: int) -> None:
-    """Serve ``app`` in this process until Ctrl-C."""
+def serve(app: BalaiApp, host: str, port: int, *, trust_proxy: bool = False) -> None:
+    """Serve ``app`` in this process until Ctrl-C.
+
+    ``X-Forwarded-For`` and ``X-Forwarded-Proto`` are ignored (the client
+    address is the connection's, so a visitor cannot pick the address the
+    login throttle counts) unless ``trust_proxy``: then uvicorn trusts them from
+    the addresses in ``FORWARDED_ALLOW_IPS`` (default 127.0.0.1).
+    """
     import uvicorn
 
     from balai.web.access_log import uvicorn_log_config
@@ -400,4 +431,5 @@ def serve(app: BalaiApp, host: str, port: int) -> None:
         lifespan="on",
         access_log=False,  # balai.access logs each request, with its city
         log_config=uvicorn_log_config(),
+        proxy_headers=trust_proxy,
     )

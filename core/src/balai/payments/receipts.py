@@ -11,7 +11,6 @@ from litestar import Request
 
 from balai.payments import numbers
 from balai.payments.qris import qr_svg
-from balai.payments.service import origin
 from balai.payments.tables import Payment, PaymentInvoice
 from balai.payments.types import InvoiceStatus
 from balai.tenants import current_city
@@ -34,7 +33,7 @@ def verification_url(request: Request, payment_no: str) -> str:
     """The absolute URL of the verification page of ``payment_no``, check code included."""
     secret = request.app.state.ui.config.secret_key
     code = numbers.check_code(secret, current_city().slug, payment_no)
-    return origin(request) + city_url(request, f"/bayar/verifikasi/{payment_no}?k={code}")
+    return current_city().absolute_url(f"/bayar/verifikasi/{payment_no}?k={code}")
 
 
 def verification_qr(request: Request, payment_no: str) -> str:

@@ -13,7 +13,6 @@ from balai.payments.ledger import now_utc
 from balai.payments.tables import PaymentAttempt
 from balai.payments.types import Invoice, PaymentProvider, PaymentStart, StartContext
 from balai.tenants import current_city
-from balai.web.rendering import city_url
 
 log = logging.getLogger("balai.payments")
 
@@ -26,11 +25,6 @@ def providers(registry: Any) -> dict[str, PaymentProvider]:
             if isinstance(provider, PaymentProvider) and provider.key not in found:
                 found[provider.key] = provider
     return found
-
-
-def origin(request: Request) -> str:
-    """``scheme://host[:port]`` of the request."""
-    return f"{request.url.scheme}://{request.url.netloc}"
 
 
 def invoice_path(invoice: Invoice, *, with_token: bool) -> str:
@@ -59,8 +53,9 @@ async def start_payment(
     """
     city = current_city()
     reference = f"{invoice.number}-{numbers.random_code(4)}"
-    callback = origin(request) + city_url(request, f"/api/bayar/callback/{provider.key}")
-    return_url = origin(request) + city_url(request, invoice_path(invoice, with_token=with_token))
+    # From the city's configured address, never from the Host the request came with.
+    callback = city.absolute_url(f"/api/bayar/callback/{provider.key}")
+    return_url = city.absolute_url(invoice_path(invoice, with_token=with_token))
     started = await provider.start(
         StartContext(
             city=city,

@@ -115,8 +115,8 @@ def template_values(
 ) -> dict[str, str]:
     """The ``%%key%%`` values for plugin ``name`` (``title_id``: the Indonesian title)."""
     migration_id = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S:%f")
-    index_migration_id = (now + timedelta(seconds=1)).astimezone(UTC).strftime(
-        "%Y-%m-%dT%H:%M:%S:%f"
+    index_migration_id = (
+        (now + timedelta(seconds=1)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S:%f")
     )
     try:
         piccolo_version = version("piccolo")

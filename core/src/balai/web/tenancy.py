@@ -5,6 +5,11 @@ segment does (``/malang/...``), and that prefix becomes the ASGI
 ``root_path`` so that routes and generated URLs stay the same for both forms.
 Requests for no known city go on with no city: only routes marked
 ``cityless`` (the city list, static files, health) answer them, the rest 404.
+
+Outside development a request whose Host is none of the configured ones (a
+city's ``hosts`` or the host of a city's ``base_url``, which is how the shared
+address of the ``/<slug>/`` form is configured) is answered 400 here, before
+anything else runs: a forged Host reaches no page and no link built from it.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from balai.config import Config
 from balai.i18n import DEFAULT_LOCALE, LANGUAGES, Catalogs, activate
+from balai.i18n import gettext as _
 from balai.tenants import City, reset_current_city, set_current_city
 
 CITY_SCOPE_KEY = "balai.city"
@@ -47,6 +53,7 @@ class CityDispatcher:
         self.app = app
         self.config = config
         self.catalogs = catalogs
+        self.allowed = None if config.development else config.allowed_hosts()
 
     def resolve(self, scope: Scope) -> tuple[City | None, str]:
         """The request's city and the root path it is served under."""
@@ -66,6 +73,14 @@ class CityDispatcher:
         """Handle one ASGI event."""
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
+            return
+        if (
+            scope["type"] == "http"
+            and self.allowed is not None
+            and request_host(scope).split(":", 1)[0].lower() not in self.allowed
+        ):
+            activate(self.catalogs, DEFAULT_LOCALE)
+            await _unknown_host(send)
             return
         city, root = self.resolve(scope)
         if city is not None and root and scope["path"] == root:
@@ -88,3 +103,18 @@ async def _redirect(send: Send, location: str) -> None:
     headers: list[Any] = [(b"location", location.encode()), (b"content-length", b"0")]
     await send({"type": "http.response.start", "status": 308, "headers": headers})
     await send({"type": "http.response.body", "body": b""})
+
+
+async def _unknown_host(send: Send) -> None:
+    title = _("Bad request")
+    message = _("This site does not answer to that address.")
+    body = (
+        f'<!doctype html><html lang="{DEFAULT_LOCALE}"><meta charset="utf-8">'
+        f"<title>400 {title}</title><h1>{title}</h1><p>{message}</p></html>"
+    ).encode()
+    headers: list[Any] = [
+        (b"content-type", b"text/html; charset=utf-8"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": 400, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
