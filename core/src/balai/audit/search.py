@@ -16,6 +16,7 @@ from balai.audit.tables import AuditEntry
 from balai.db.keywords import contains
 from balai.i18n import gettext as _
 from balai.tenants import current_city
+from balai.web.lists import Page, read_page
 from balai.web.numbers import plain_int
 
 PAGE_SIZE = 50
@@ -125,20 +126,9 @@ def _where(filters: AuditFilters) -> list[Any]:
     return clauses
 
 
-@dataclass(frozen=True)
-class Page:
-    """One page of entries and where it sits among all pages."""
-
-    rows: list[dict[str, Any]]
-    page: int
-    pages: int
-    total: int
-
-
 async def search(filters: AuditFilters, *, page_size: int = PAGE_SIZE) -> Page:
     """Entries of the current city matching ``filters``, newest first."""
     clauses = _where(filters)
-    count_query = AuditEntry.count()
     select = AuditEntry.select(
         AuditEntry.seq,
         AuditEntry.created_at,
@@ -152,9 +142,8 @@ async def search(filters: AuditFilters, *, page_size: int = PAGE_SIZE) -> Page:
         AuditEntry.personal_data_of,
     )
     for clause in clauses:
-        count_query = count_query.where(clause)
         select = select.where(clause)
-    return await _paged(count_query, select, filters.page, page_size)
+    return await read_page(_newest_first(select), filters.page, page_size)
 
 
 async def viewed_data_of(user_id: int, page: int, *, page_size: int = 20) -> Page:
@@ -163,19 +152,11 @@ async def viewed_data_of(user_id: int, page: int, *, page_size: int = 20) -> Pag
     select = AuditEntry.select(
         AuditEntry.created_at, AuditEntry.actor_label, AuditEntry.action, AuditEntry.subject
     ).where(where)
-    return await _paged(AuditEntry.count().where(where), select, page, page_size)
+    return await read_page(_newest_first(select), page, page_size)
 
 
-async def _paged(count_query: Any, select: Any, page: int, page_size: int) -> Page:
-    total = await count_query
-    pages = max(1, -(-total // page_size))
-    page = min(page, pages)
-    rows = (
-        await select.order_by(AuditEntry.seq, ascending=False)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    )
-    return Page(rows=rows, page=page, pages=pages, total=total)
+def _newest_first(select: Any) -> Any:
+    return select.order_by(AuditEntry.seq, ascending=False)
 
 
 async def known_actions() -> list[str]:

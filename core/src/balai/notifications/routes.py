@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request, Response, get
@@ -11,6 +10,7 @@ from litestar import Request, Response, get
 from balai.auth.access import current_user, require_login
 from balai.i18n import gettext as _
 from balai.notifications.tables import OutboxMessage
+from balai.web.lists import Page, read_page
 from balai.web.numbers import plain_int
 from balai.web.rendering import city_url, render
 
@@ -19,24 +19,10 @@ MAX_PAGE = 100_000
 log = logging.getLogger("balai.notifications")
 
 
-@dataclass(frozen=True)
-class NotificationPage:
-    """One page of a user's notifications."""
-
-    rows: list[dict[str, Any]]
-    page: int
-    pages: int
-    total: int
-
-
-async def notifications_of(user_id: int, page: int, page_size: int = PAGE_SIZE) -> NotificationPage:
+async def notifications_of(user_id: int, page: int, page_size: int = PAGE_SIZE) -> Page:
     """The user's notifications in the current city, newest first."""
-    where = OutboxMessage.user_id == user_id
-    total = await OutboxMessage.count().where(where)
-    pages = max(1, -(-total // page_size))
-    page = min(page, pages)
-    rows = (
-        await OutboxMessage.select(
+    select = (
+        OutboxMessage.select(
             OutboxMessage.id,
             OutboxMessage.kind,
             OutboxMessage.channel,
@@ -46,13 +32,11 @@ async def notifications_of(user_id: int, page: int, page_size: int = PAGE_SIZE) 
             OutboxMessage.created_at,
             OutboxMessage.sent_at,
         )
-        .where(where)
+        .where(OutboxMessage.user_id == user_id)
         .order_by(OutboxMessage.created_at, ascending=False)
         .order_by(OutboxMessage.id, ascending=False)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
     )
-    return NotificationPage(rows=rows, page=page, pages=pages, total=total)
+    return await read_page(select, page, page_size)
 
 
 @get("/", guards=[require_login], name="notifications")

@@ -12,7 +12,7 @@ visitor's language), never a 500.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -122,19 +122,24 @@ async def paginate(
     Raises:
         PageNumberError: the page number is not a whole number from 1 (400).
     """
-    asked = page_number(request.query_params.get(param))
-    total = await count_of(select)
-    pages = max(1, -(-total // per_page))
-    number = min(asked, pages)
-    rows = await select.offset((number - 1) * per_page).limit(per_page)
+    found = await read_page(select, page_number(request.query_params.get(param)), per_page)
     params = {k: str(v)[:MAX_PARAM_LENGTH] for k, v in (keep or {}).items() if v not in (None, "")}
-    return Page(
-        rows=rows,
-        number=number,
-        pages=pages,
-        total=total,
-        per_page=per_page,
+    return replace(
+        found,
         base=path if path is not None else current_path(request).split("?", 1)[0],
         param=param,
         params=params,
     )
+
+
+async def read_page(select: Any, number: int, per_page: int = PER_PAGE) -> Page:
+    """Page ``number`` of ``select`` (a page past the last is the last), with the count.
+
+    For lists that read the page number themselves; :func:`paginate` is this
+    plus the query string and the links.
+    """
+    total = await count_of(select)
+    pages = max(1, -(-total // per_page))
+    number = min(max(number, 1), pages)
+    rows = await select.offset((number - 1) * per_page).limit(per_page)
+    return Page(rows=rows, number=number, pages=pages, total=total, per_page=per_page)
