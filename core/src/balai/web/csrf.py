@@ -11,18 +11,28 @@ request to litestar's code unchanged: state-changing requests are verified
 as before (token from the ``x-csrftoken`` header or the ``_csrf_token`` form
 field, HMAC-signed, equal to the cookie's), and ``opt={"exclude_from_csrf":
 True}`` routes are skipped as before.
+
+Before the token, an unsafe request must come from the city's own pages: its
+``Origin`` header (or, when a browser sends none, its ``Referer``) must name
+the address the request was sent to (:func:`same_origin`). A request with
+neither header (a script, an old browser) is left to the token.
 """
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
+from litestar.exceptions import PermissionDeniedException
 from litestar.middleware import DefineMiddleware
 from litestar.middleware._utils import should_bypass_middleware
 from litestar.middleware.csrf import CSRFMiddleware as LitestarCSRFMiddleware
 from litestar.middleware.csrf import generate_csrf_token
 from litestar.types import Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
+
+from balai.web.tenancy import request_host
 
 
 class CSRFMiddleware(LitestarCSRFMiddleware):
@@ -31,6 +41,18 @@ class CSRFMiddleware(LitestarCSRFMiddleware):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one ASGI event."""
         config = self.config
+        if (
+            scope["type"] == "http"
+            and scope["method"] not in config.safe_methods
+            and not should_bypass_middleware(
+                scope=scope,
+                scopes=self.scopes,
+                exclude_opt_key=config.exclude_from_csrf_key,
+                exclude_path_pattern=self.exclude,
+            )
+            and not same_origin(scope)
+        ):
+            raise PermissionDeniedException("CSRF origin check failed: sent from another site")
         if (
             scope["type"] != "http"
             or scope["method"] not in config.safe_methods
@@ -53,6 +75,34 @@ class CSRFMiddleware(LitestarCSRFMiddleware):
             await self.app(
                 scope, receive, self.create_send_wrapper(send=send, csrf_cookie=None, token=token)
             )
+
+
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
+def same_origin(scope: Scope) -> bool:
+    """Whether the request's ``Origin`` (else ``Referer``) names the Host it was sent to.
+
+    True when the browser sent neither; ``Origin: null`` (a sandboxed frame, a
+    redirect across sites) is never the city's own.
+    """
+    headers = dict(scope.get("headers", []))
+    sent = headers.get(b"origin") or headers.get(b"referer")
+    if sent is None:
+        return True
+    parts = urlsplit(sent.decode("latin-1").strip())
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return False
+    return _netloc(parts.scheme, parts.netloc) == _netloc(parts.scheme, request_host(scope).lower())
+
+
+def _netloc(scheme: str, netloc: str) -> str:
+    """``host[:port]`` lower-cased, without the scheme's default port."""
+    netloc = netloc.lower()
+    if ":" not in netloc or netloc.endswith("]"):  # no port (an IPv6 address is bracketed)
+        return netloc
+    host, _, port = netloc.rpartition(":")
+    return host if port == _DEFAULT_PORTS[scheme] else netloc
 
 
 def csrf_middleware(config: CSRFConfig) -> DefineMiddleware:
