@@ -14,11 +14,7 @@ unless ``BALAI_REQUIRE_BROWSER=1`` (CI), which turns the skip into a failure.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +22,7 @@ from typing import Any
 import pytest
 from balai.config import Config
 from balai.testing import TestDatabases, build_app, write_config
+from balai.testing.server import ServerThread
 
 CHROMIUM_ENV = "BALAI_CHROMIUM"
 REQUIRE_ENV = "BALAI_REQUIRE_BROWSER"
@@ -42,7 +39,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-SERVER_START_SECONDS = 30
 
 
 def _unavailable(reason: str) -> None:
@@ -71,53 +67,6 @@ def artifacts_dir(pytestconfig: pytest.Config) -> Path:
     folder = pytestconfig.rootpath / "test-artifacts" / "browser"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-class ServerThread:
-    """Serve an ASGI app with uvicorn on 127.0.0.1 in a background thread."""
-
-    def __init__(self, app: Any) -> None:
-        import uvicorn
-
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind(("127.0.0.1", 0))
-        self.port: int = self._socket.getsockname()[1]
-        self.server = uvicorn.Server(
-            uvicorn.Config(app, lifespan="on", log_level="warning", access_log=False)
-        )
-        self._thread = threading.Thread(target=self._serve, name="balai-test-server", daemon=True)
-        self._error: BaseException | None = None
-
-    @property
-    def base_url(self) -> str:
-        """The server's address, without a trailing slash."""
-        return f"http://127.0.0.1:{self.port}"
-
-    def _serve(self) -> None:
-        try:
-            asyncio.run(self.server.serve(sockets=[self._socket]))
-        except BaseException as exc:  # reported to the test in start()
-            self._error = exc
-
-    def start(self) -> None:
-        """Start serving; return once the app's start-up has finished."""
-        self._thread.start()
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while not self.server.started:
-            if not self._thread.is_alive():
-                raise RuntimeError(f"the test server stopped during start-up: {self._error!r}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the test server did not start in {SERVER_START_SECONDS}s")
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        """Ask uvicorn to finish (shut-down hooks run) and wait for the thread."""
-        self.server.should_exit = True
-        self._thread.join(timeout=15)
-        self._socket.close()
-        if self._thread.is_alive():
-            raise RuntimeError("the test server did not stop within 15s")
 
 
 @pytest.fixture

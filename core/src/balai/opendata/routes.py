@@ -16,6 +16,7 @@ from balai.opendata import catalog
 from balai.opendata.schema import DatasetData, DatasetList, summary
 from balai.opendata.types import Dataset
 from balai.tenants import current_city
+from balai.web.api_docs import error_responses
 from balai.web.rendering import city_url, render
 
 PREVIEW_ROWS = 20
@@ -89,6 +90,7 @@ def _data(request: Request, dataset: Dataset, rows: list[list]) -> DatasetData:
     name="opendata-api-list",
     summary="List the city's open datasets",
     tags=["Open data"],
+    responses=error_responses(404),
 )
 async def api_list(request: Request) -> DatasetList:
     """Every open dataset of the city with its columns, licence and download links.
@@ -106,6 +108,7 @@ async def api_list(request: Request) -> DatasetList:
     name="opendata-api-dataset",
     summary="One open dataset with its rows",
     tags=["Open data"],
+    responses=error_responses(404),
 )
 async def api_dataset(request: Request, slug: FromPath[str]) -> DatasetData:
     """The dataset's metadata and all its rows, as objects keyed by column name."""

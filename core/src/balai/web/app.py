@@ -211,11 +211,20 @@ def create_app(
         pages = list(routes.pages)
         free = [h for h in pages if builtin and h.opt.get("cityless")]
         guarded = [h for h in pages if h not in free]
+        # The OpenAPI document describes the JSON API (routes.api) only, not the pages.
         if free:
-            route_handlers.append(Router(path=prefix or "/", route_handlers=free, opt=opt))
+            route_handlers.append(
+                Router(path=prefix or "/", route_handlers=free, opt=opt, include_in_schema=False)
+            )
         if guarded:
             route_handlers.append(
-                Router(path=prefix or "/", route_handlers=guarded, opt=opt, guards=[city_guard])
+                Router(
+                    path=prefix or "/",
+                    route_handlers=guarded,
+                    opt=opt,
+                    guards=[city_guard],
+                    include_in_schema=False,
+                )
             )
         if routes.office:
             route_handlers.append(
@@ -287,7 +296,12 @@ def create_app(
             version=__version__,
             path="/api/schema",
             render_plugins=[YamlRenderPlugin()],
-            openapi_router=Router(path="/api/schema", route_handlers=[], opt=CITYLESS_PUBLIC),
+            openapi_router=Router(
+                path="/api/schema",
+                route_handlers=[],
+                opt=CITYLESS_PUBLIC,
+                include_in_schema=False,
+            ),
         ),
         logging_config=LoggingConfig(log_exceptions="debug", configure_root_logger=False),
         debug=False,
