@@ -30,7 +30,7 @@ def test_va_payment_through_the_sandbox_bank_settles_once(client, post_form, cit
     page = client.get(f"/malang/bayar/{invoice.number}?t={invoice.access_token}")
     assert page.status_code == 200
     assert "Rp15.000" in page.text
-    assert 'hx-trigger="every 3s"' in page.text
+    assert 'hx-trigger="load, every 3s"' in page.text
 
     started = start_payment(client, post_form, invoice, "va")
     assert started.status_code == 303

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import test_payments_support as support
+from balai import toolkit as tk
 from balai.payments import numbers
 from balai.payments.tables import PaymentAttempt
 from test_payments_support import (
@@ -121,6 +122,29 @@ def test_gateway_secret_comes_from_the_environment(balai_config, monkeypatch):
     assert gateway_secret(replace(balai_config, development=False)) == "from-the-environment"
 
 
+def test_the_cash_method_is_named_after_what_is_paid(client, city_run):
+    goods = new_invoice(city_run, ref="order-2")
+    bill = new_invoice(city_run, ref="levy-1", kind=tk.InvoiceKind.BILL)
+    goods_page = client.get(f"/malang/bayar/{goods.number}?t={goods.access_token}")
+    bill_page = client.get(f"/malang/bayar/{bill.number}?t={bill.access_token}")
+    assert "Tunai saat barang diterima" in goods_page.text and "di loket" not in goods_page.text
+    assert "Tunai di loket" in bill_page.text and "barang diterima" not in bill_page.text
+
+
+def test_without_scripts_the_invoice_offers_a_reload_link(client, city_run):
+    invoice = new_invoice(city_run)
+    page = client.get(f"/malang/bayar/{invoice.number}?t={invoice.access_token}")
+    # As served: no claim that it updates itself; a link that reloads it (token kept).
+    assert "diperbarui otomatis" not in page.text
+    reload = re.search(r'class="payment-reload" href="([^"]+)">Muat ulang halaman</a>', page.text)
+    assert reload and reload.group(1) == f"/malang/bayar/{invoice.number}?t={invoice.access_token}"
+    # htmx asks for the status at once; its answer says the page now updates by itself.
+    assert 'hx-trigger="load, every 3s"' in page.text
+    fragment = client.get(f"/malang/bayar/{invoice.number}/status?t={invoice.access_token}")
+    assert 'hx-trigger="every 3s"' in fragment.text and "payment-reload" not in fragment.text
+    assert "diperbarui otomatis" in fragment.text
+
+
 def test_status_fragment_polls_until_paid(client, login_as, post_form, city_run):
     invoice = new_invoice(city_run)
     fragment = client.get(f"/malang/bayar/{invoice.number}/status?t={invoice.access_token}")
@@ -149,7 +173,7 @@ def test_receipt_and_public_verification(client, login_as, post_form, city_run, 
         "Siti Rahayu" in receipt.text and "<svg" in receipt.text and "payments.css" in receipt.text
     )
     # The channel by its name; the items in the table that wraps on a phone (payments.css).
-    assert "Tunai di loket atau saat barang diterima" in receipt.text
+    assert "Tunai saat barang diterima" in receipt.text
     assert '<table class="table receipt-items">' in receipt.text
     css = client.get(re.search(r'href="([^"]*payments\.css[^"]*)"', receipt.text).group(1))
     assert ".receipt-items { min-width: 0; }" in css.text

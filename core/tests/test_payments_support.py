@@ -108,8 +108,9 @@ def new_invoice(
     payer_id: int | None = None,
     due_in: timedelta = timedelta(days=3),
     ref: str = "order-1",
+    kind: tk.InvoiceKind = tk.InvoiceKind.GOODS,
 ) -> tk.Invoice:
-    """Create a ``toko`` invoice of ``amount`` in ``city``."""
+    """Create a ``toko`` invoice of ``amount`` in ``city`` (coffee and its delivery: goods)."""
 
     async def create() -> tk.Invoice:
         return await tk.create_invoice(
@@ -122,6 +123,7 @@ def new_invoice(
             due_at=datetime.now(UTC) + due_in,
             source=TOKO,
             source_ref=ref,
+            kind=kind,
         )
 
     return city_run(city, create)

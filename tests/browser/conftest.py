@@ -27,7 +27,7 @@ from balai.testing.server import ServerThread
 CHROMIUM_ENV = "BALAI_CHROMIUM"
 REQUIRE_ENV = "BALAI_REQUIRE_BROWSER"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
-PHONE_VIEWPORT = {"width": 390, "height": 844}
+PHONE_VIEWPORT = {"width": 360, "height": 740}
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -107,7 +107,7 @@ def live_server(
 def phone_page(
     request: pytest.FixtureRequest, chromium_path: str, live_server: str, tmp_path: Path
 ) -> Iterator[Any]:
-    """A Playwright page in headless Chromium with a 390x844 phone viewport.
+    """A Playwright page in headless Chromium with a 360x740 phone viewport (a small Android phone).
 
     JavaScript is on unless the test parametrizes this fixture indirectly
     with ``False`` (pages must work without it).

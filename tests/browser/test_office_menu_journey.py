@@ -84,7 +84,7 @@ def test_the_office_menu_is_one_line_and_leads_to_every_section(
 
 
 @pytest.mark.parametrize("phone_page", [True, False], ids=["js", "no-js"], indirect=True)
-def test_the_citizens_menu_is_one_row_that_scrolls_on_a_phone(
+def test_the_citizens_menu_is_one_line_that_opens_every_service_on_a_phone(
     admin: None, phone_page: Any, live_server: str, artifacts_dir: Path, request: Any
 ) -> None:
     from playwright.sync_api import expect
@@ -98,13 +98,22 @@ def test_the_citizens_menu_is_one_row_that_scrolls_on_a_phone(
     page.wait_for_url("**/malang/")
 
     menu = page.get_by_role("navigation", name="Menu utama")
-    links = menu.locator("a.site-nav-link")
-    assert links.count() >= 4
+    expect(menu.locator("a.site-nav-link").first).to_be_hidden()  # the wide screens' row
+    links = menu.locator("a.site-menu-link")
+    assert links.count() >= 8
+    expect(links.first).to_be_hidden()  # closed: one line
     box = menu.bounding_box()
     assert box is not None and box["height"] <= ONE_LINE_PX, box
+
+    menu.locator("summary").click()
+    for index in range(links.count()):
+        expect(links.nth(index)).to_be_in_viewport()  # every service, none off to the side
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], "the menu must not widen the page"
-    last = links.last
-    last.scroll_into_view_if_needed()
-    expect(last).to_be_in_viewport()
     page.screenshot(path=str(artifacts_dir / f"site-menu-{request.node.callspec.id}.png"))
+
+    menu.locator('a.site-menu-link[href="/malang/data/"]').click()
+    page.wait_for_url("**/malang/data/")
+    menu = page.get_by_role("navigation", name="Menu utama")
+    expect(menu.locator("summary")).to_contain_text("Data terbuka")  # the service you are in
+    assert page.balai_errors == []

@@ -205,17 +205,9 @@ class PluginRegistry:
         Results are awaited when awaitable, sequences flattened and ``None``
         dropped, in one loop (no generator or argument dict per call).
         """
-        key = (city.slug, hook_name)
-        impls = self._city_impls.get(key)
-        if impls is None:
-            impls = [
-                (impl, impl.argnames, frozenset(impl.argnames))
-                for impl in reversed(self.for_city(city, hook_name).get_hookimpls())
-            ]
-            self._city_impls[key] = impls
         given = kwargs.keys()
         items: list[Any] = []
-        for impl, names, wanted in impls:
+        for impl, names, wanted in self._impls(city, hook_name):
             # Most implementations take every argument the page passes: no new dict then.
             if wanted == given:
                 value = impl.function(**kwargs)
@@ -232,6 +224,33 @@ class PluginRegistry:
             else:
                 items.append(value)
         return items
+
+    async def gather_from(self, city: City, hook_name: str, /, **kwargs: Any) -> list[Any]:
+        """As :meth:`gather`, each result paired with the slug of the plugin that gave it.
+
+        For results that refer to the plugin's own files (a home tile's icon
+        in its static folder). Returns ``(slug, result)`` pairs.
+        """
+        pairs: list[tuple[str, Any]] = []
+        for impl, names, _wanted in self._impls(city, hook_name):
+            value = impl.function(**{k: kwargs[k] for k in names})
+            if inspect.isawaitable(value):
+                value = await value
+            values = value if isinstance(value, list | tuple) else [value]
+            pairs.extend((impl.plugin_name, v) for v in values if v is not None)
+        return pairs
+
+    def _impls(self, city: City, hook_name: str) -> list[tuple[Any, list[str], frozenset[str]]]:
+        """The implementations :meth:`for_city` selects, in call order, with their arguments."""
+        key = (city.slug, hook_name)
+        impls = self._city_impls.get(key)
+        if impls is None:
+            impls = [
+                (impl, impl.argnames, frozenset(impl.argnames))
+                for impl in reversed(self.for_city(city, hook_name).get_hookimpls())
+            ]
+            self._city_impls[key] = impls
+        return impls
 
     def enabled(self, city: City) -> list[LoadedPlugin]:
         """The loaded plugins ``city`` enabled, in the order its file lists them."""

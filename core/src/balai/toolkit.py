@@ -82,6 +82,7 @@ from balai.payments.receipts import receipt_url, receipt_urls
 from balai.payments.types import (
     Invoice,
     InvoiceItem,
+    InvoiceKind,
     InvoiceStatus,
     PaymentProvider,
     PaymentStart,
@@ -145,6 +146,7 @@ __all__ = [
     "IntegerField",
     "Invoice",
     "InvoiceItem",
+    "InvoiceKind",
     "InvoiceStatus",
     "Job",
     "JobContext",

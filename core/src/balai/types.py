@@ -106,18 +106,34 @@ class NavItem(msgspec.Struct, frozen=True):
         href: A path inside the city (``/pajak/``), prefixed by the core.
         order: Lower comes first.
         permission: Show only to users holding this permission.
+        icon: The name of an icon of the theme's set (``house``, ``shop``, ...;
+            the symbols of ``themes/default/static/img/icons.svg``), shown
+            beside the label in the phone menu; ``""`` for the generic one.
     """
 
     label: str
     href: str
     order: int = 100
     permission: str | None = None
+    icon: str = ""
 
 
 class HomeTile(msgspec.Struct, frozen=True):
     """A tile on the city home page pointing at a plugin's service.
 
     A ``msgspec.Struct`` for the same reason as :class:`NavItem`.
+
+    Attributes:
+        title: A gettext msgid, translated when shown.
+        text: A gettext msgid: one line on what the service does.
+        href: A path inside the city (``/pajak/``), prefixed by the core.
+        icon: The name of an icon of the theme's set (``house``, ``shop``,
+            ...; the symbols of ``themes/default/static/img/icons.svg``), or
+            the path of an SVG file in the plugin's own static folder
+            (``tile.svg``, ``icons/tile.svg``: any name ending in ``.svg``);
+            ``""`` for the generic one. Emoji are not icons: machines without
+            an emoji font show them as empty boxes.
+        order: Lower comes first.
     """
 
     title: str

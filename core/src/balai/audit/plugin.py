@@ -61,7 +61,7 @@ async def nav_items(request):
     """A logged-in visitor can see who viewed their data."""
     if await current_user(request) is None:
         return []
-    return [NavItem("Who viewed my data", "/audit/data-saya", 920)]
+    return [NavItem("Who viewed my data", "/audit/data-saya", 920, icon="eye")]
 
 
 @hookimpl

@@ -66,7 +66,7 @@ async def nav_items(request):
     """A logged-in visitor's notifications."""
     if await current_user(request) is None:
         return []
-    return [NavItem("Notifications", "/notifikasi/", 910)]
+    return [NavItem("Notifications", "/notifikasi/", 910, icon="bell")]
 
 
 @hookimpl

@@ -35,7 +35,7 @@ def register_routes() -> Routes:
 @hookimpl
 def nav_items(request):
     """Open data, for everyone."""
-    return [NavItem("Open data", "/data/", 800)]
+    return [NavItem("Open data", "/data/", 800, icon="chart")]
 
 
 @hookimpl

@@ -17,10 +17,19 @@ def status_title(status: str) -> str:
     return titles.get(status, status)
 
 
-def provider_title(key: str, msgid: str) -> str:
-    """The translated title of a payment provider (a plugin's own msgid otherwise)."""
+def provider_title(key: str, msgid: str, kind: str = "") -> str:
+    """The translated title of a payment provider (a plugin's own msgid otherwise).
+
+    ``kind`` is the invoice's :class:`~balai.payments.types.InvoiceKind`: cash
+    is paid at the counter for a bill, on delivery for goods; ``""`` (payments
+    of every kind together, as in the dashboard) says only "Cash".
+    """
+    cash = {
+        "bill": _("Cash at the counter"),
+        "goods": _("Cash on delivery"),
+    }
     titles = {
-        "cash": _("Cash at the counter or on delivery"),
+        "cash": cash.get(kind) or _("Cash"),
         "va": _("Bank virtual account"),
         "qris": _("QRIS"),
         "ewallet": _("E-wallet"),

@@ -19,7 +19,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from balai.payments import numbers
 from balai.payments.tables import Payment, PaymentEvent, PaymentInvoice, PaymentInvoiceItem
-from balai.payments.types import Invoice, InvoiceItem, InvoiceStatus
+from balai.payments.types import Invoice, InvoiceItem, InvoiceKind, InvoiceStatus
 from balai.payments.widgets import count_payment, count_refund
 from balai.tenants import City, current_city
 
@@ -80,6 +80,7 @@ def _to_invoice(row: dict[str, Any], items: Sequence[dict[str, Any]] = ()) -> In
         paid_at=row["paid_at"],
         access_token=row["access_token"],
         provider_key=row["provider"] or "",
+        kind=InvoiceKind(row["kind"]),
         items=tuple(
             InvoiceItem(description=i["description"], amount=i["amount"], quantity=i["quantity"])
             for i in items
@@ -143,6 +144,7 @@ async def create_invoice(
     due_at: datetime,
     source: str,
     source_ref: str,
+    kind: InvoiceKind = InvoiceKind.BILL,
 ) -> Invoice:
     """Create a pending invoice in the current city.
 
@@ -157,6 +159,9 @@ async def create_invoice(
         due_at: When it expires; an aware time in the future.
         source: The creating plugin's slug (only that plugin reacts to the hooks).
         source_ref: The plugin's own reference, e.g. its record id.
+        kind: ``InvoiceKind.GOODS`` for things bought (cash is then paid on
+            delivery), ``InvoiceKind.BILL`` (the default) for taxes, fees and
+            charges (cash is paid at the counter).
 
     Raises:
         LedgerError: no items, a non-positive amount, a past or naive due time,
@@ -183,6 +188,7 @@ async def create_invoice(
         due_at=due_at.astimezone(UTC),
         source=source,
         source_ref=source_ref[:120],
+        kind=InvoiceKind(kind).value,
         created_at=now,
     )
     await row.save()

@@ -56,7 +56,7 @@ async def _invoice_context(request: Request, invoice, token: str) -> dict:
         except QrisError:
             qr = ""
     methods = [
-        {"name": key, "title": provider_title(key, p.title)}
+        {"name": key, "title": provider_title(key, p.title, invoice.kind)}
         for key, p in service.providers(ui.registry).items()
     ]
     query = f"?t={token}" if token else ""
@@ -76,7 +76,9 @@ async def _invoice_context(request: Request, invoice, token: str) -> dict:
         "qris_svg": qr,
         "methods": methods,
         "token": token,
+        "invoice_url": city_url(request, f"/bayar/{invoice.number}{query}"),
         "status_url": city_url(request, f"/bayar/{invoice.number}/status{query}"),
+        "live": False,
         "start_url": city_url(request, f"/bayar/{invoice.number}/mulai"),
         "receipt_url": city_url(request, f"/bayar/kuitansi/{payment['number']}{query}")
         if payment
@@ -114,11 +116,15 @@ async def invoice_page(request: Request, number: FromPath[str], t: FromQuery[str
 async def invoice_status(
     request: Request, number: FromPath[str], t: FromQuery[str] = ""
 ) -> Response:
-    """The status fragment the invoice page polls (htmx); it stops polling once settled."""
+    """The status fragment the invoice page polls (htmx); it stops polling once settled.
+
+    Asked for, the page is known to run scripts: the fragment then says that it
+    updates by itself (the page as first served offers a reload link instead).
+    """
     invoice = await _visible_invoice(request, number, t)
-    return await render(
-        request, "payments/_status.html", await _invoice_context(request, invoice, t)
-    )
+    context = await _invoice_context(request, invoice, t)
+    context["live"] = True
+    return await render(request, "payments/_status.html", context)
 
 
 @post("/{number:str}/mulai", opt=PUBLIC, name="payments-start")
@@ -168,7 +174,7 @@ async def receipt(request: Request, number: FromPath[str], t: FromQuery[str] = "
         {
             "invoice": invoice,
             "payment": payment,
-            "method": provider_title(payment["provider"], payment["provider"]),
+            "method": provider_title(payment["provider"], payment["provider"], invoice.kind),
             "qr_svg": receipts.verification_qr(request, payment["number"]),
             "verify_url": receipts.verification_url(request, payment["number"]),
         },

@@ -100,7 +100,7 @@ async def nav_items(request: Any):
     """The citizen's invoices, for logged-in users."""
     if await current_user(request) is None:
         return []
-    return [NavItem("My invoices", "/bayar/", 800)]
+    return [NavItem("My invoices", "/bayar/", 800, icon="wallet")]
 
 
 @hookimpl

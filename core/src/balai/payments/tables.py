@@ -24,6 +24,7 @@ class PaymentInvoice(CityTable, tablename="balai_payments_invoice"):
     due_at = Timestamptz(index=True)
     source = Varchar(length=60, index=True)
     source_ref = Varchar(length=120)
+    kind = Varchar(length=12, default="bill")  # InvoiceKind: names the payment methods
     provider = Varchar(length=20, null=True, default=None)
     created_at = Timestamptz()
     paid_at = Timestamptz(null=True, default=None)

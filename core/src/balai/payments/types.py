@@ -21,6 +21,18 @@ class InvoiceStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class InvoiceKind(enum.StrEnum):
+    """What an invoice is for, which decides how its payment methods are named.
+
+    ``bill``: a tax, fee or charge of the city, paid in cash at its counter
+    (or to its collector). ``goods``: things bought, paid in cash when they are
+    handed over ("cash on delivery" is said only of these).
+    """
+
+    BILL = "bill"
+    GOODS = "goods"
+
+
 @dataclass(frozen=True)
 class InvoiceItem:
     """One line of an invoice.
@@ -58,6 +70,7 @@ class Invoice:
             only to the payer.
         provider_key: The provider that paid it (``""`` until paid).
         items: The lines.
+        kind: What it is for (see :class:`InvoiceKind`).
     """
 
     id: int
@@ -75,6 +88,7 @@ class Invoice:
     access_token: str = ""
     provider_key: str = ""
     items: tuple[InvoiceItem, ...] = field(default=())
+    kind: InvoiceKind = InvoiceKind.BILL
 
     @property
     def is_pending(self) -> bool:

@@ -9,7 +9,7 @@ from litestar.response import Redirect
 from balai.auth.access import PUBLIC
 from balai.i18n import LANGUAGES, current_locale, translations
 from balai.tenants import current_city_or_none
-from balai.web.rendering import base_url, render, safe_next, static_url
+from balai.web.rendering import base_url, plugin_static_url, render, safe_next, static_url
 from balai.web.tenancy import LANG_COOKIE
 
 CITYLESS_PUBLIC = {"public": True, "cityless": True}
@@ -37,8 +37,8 @@ async def home(request: Request) -> Response:
             static_root=static_url(request, "default", "").split("?")[0].rstrip("/"),
         )
         return Response(body, media_type="text/html")
-    tiles = await ui.registry.gather(city, "home_tiles", request=request)
-    tiles.sort(key=lambda t: (t.order, t.title))
+    tiles = await ui.registry.gather_from(city, "home_tiles", request=request)
+    tiles.sort(key=lambda pair: (pair[1].order, pair[1].title))
     translate = translations().gettext  # one lookup for every tile's texts
     root = request.scope["root_path"]
     shown = [
@@ -46,11 +46,19 @@ async def home(request: Request) -> Response:
             "title": translate(t.title),
             "text": translate(t.text),
             "href": root + t.href,
-            "icon": t.icon,
+            "icon": tile_icon(request, slug, t.icon),
         }
-        for t in tiles
+        for slug, t in tiles
     ]
     return await render(request, "core/home.html", {"tiles": shown})
+
+
+def tile_icon(request: Request, slug: str, icon: str) -> str:
+    """A tile's icon as the template takes it: a theme icon's name, or a URL.
+
+    An ``icon`` ending in ``.svg`` names a file in the plugin's static folder.
+    """
+    return plugin_static_url(request, slug, icon) if icon.endswith(".svg") else icon
 
 
 @get("/cari", opt=PUBLIC, name="search")

@@ -37,6 +37,7 @@ class ShownNavItem(msgspec.Struct, frozen=True):
 
     label: str
     href: str
+    icon: str
 
 
 def flash(request: Request, message: str, category: str = "info") -> None:
@@ -124,7 +125,9 @@ async def shown_nav(request: Request, hook: str) -> list[ShownNavItem]:
     root = request.scope.get("root_path", "")
     translate = translations().gettext  # one lookup for all labels
     return [
-        ShownNavItem(translate(i.label), root + (h if (h := i.href).startswith("/") else "/" + h))
+        ShownNavItem(
+            translate(i.label), root + (h if (h := i.href).startswith("/") else "/" + h), i.icon
+        )
         for i in visible
     ]
 

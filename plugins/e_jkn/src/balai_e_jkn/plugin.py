@@ -68,7 +68,7 @@ def roles() -> list[tk.Role]:
 @tk.hookimpl
 def nav_items(request) -> list[tk.NavItem]:
     """The health cover in the citizens' menu."""
-    return [tk.NavItem("Health cover", "/e-jkn/", order=50)]
+    return [tk.NavItem("Health cover", "/e-jkn/", order=50, icon="health")]
 
 
 @tk.hookimpl
@@ -85,7 +85,7 @@ def home_tiles(request) -> list[tk.HomeTile]:
             title="Health cover",
             text="Free JKN health cover for residents, paid for by the city.",
             href="/e-jkn/",
-            icon="🏥",
+            icon="health",
             order=50,
         )
     ]

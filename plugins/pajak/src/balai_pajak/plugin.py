@@ -102,7 +102,7 @@ def roles() -> list[tk.Role]:
 @tk.hookimpl
 def nav_items(request) -> list[tk.NavItem]:
     """The NOP lookup in the citizens' menu."""
-    return [tk.NavItem("Property tax", "/pajak/", order=30)]
+    return [tk.NavItem("Property tax", "/pajak/", order=30, icon="house")]
 
 
 @tk.hookimpl
@@ -129,21 +129,21 @@ def home_tiles(request) -> list[tk.HomeTile]:
             title="Property tax",
             text="Check your land and building tax object by its NOP.",
             href="/pajak/",
-            icon="🏠",
+            icon="house",
             order=30,
         ),
         tk.HomeTile(
             title="Business taxes",
             text="File and pay the monthly tax (PBJT) of your restaurant, hotel or parking.",
             href="/pajak/usaha",
-            icon="🧾",
+            icon="receipt",
             order=31,
         ),
         tk.HomeTile(
             title="Market stall fees",
             text="See and pay the monthly fee of your market stall.",
             href="/pajak/retribusi",
-            icon="🏪",
+            icon="stall",
             order=32,
         ),
     ]

@@ -81,7 +81,7 @@ def roles() -> list[tk.Role]:
 @tk.hookimpl
 def nav_items(request) -> list[tk.NavItem]:
     """Desludging in the citizens' menu."""
-    return [tk.NavItem("Septic tank desludging", "/sipaldi/", order=60)]
+    return [tk.NavItem("Septic tank desludging", "/sipaldi/", order=60, icon="truck")]
 
 
 @tk.hookimpl
@@ -98,7 +98,7 @@ def home_tiles(request) -> list[tk.HomeTile]:
             title="Septic tank desludging",
             text="Book the city's truck to empty your septic tank safely.",
             href="/sipaldi/",
-            icon="🚛",
+            icon="truck",
             order=60,
         )
     ]

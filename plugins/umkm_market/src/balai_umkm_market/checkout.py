@@ -247,6 +247,7 @@ async def place_orders(view: CartView, choice: CheckoutChoice, buyer: tk.Current
                 due_at=now + PAYMENT_WINDOW,
                 source=orders.SLUG,
                 source_ref=orders.CHECKOUT_PREFIX + ref,
+                kind=tk.InvoiceKind.GOODS,
             )
             await Order.update({Order.invoice_number: invoice.number}).where(
                 Order.checkout_ref == ref

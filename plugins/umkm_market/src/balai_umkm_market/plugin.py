@@ -89,11 +89,11 @@ def roles() -> list[tk.Role]:
 def nav_items(request) -> list[tk.NavItem]:
     """The market in the citizens' menu."""
     return [
-        tk.NavItem("Local businesses", "/umkm-market/", order=10),
-        tk.NavItem("Local products", catalogue.CATALOGUE_PATH, order=10),
-        tk.NavItem("Cart", "/umkm-market/keranjang", order=11),
-        tk.NavItem("My business", "/umkm-market/toko-saya/", order=12),
-        tk.NavItem("Civil servants (ASN)", "/umkm-market/asn", order=13),
+        tk.NavItem("Local businesses", "/umkm-market/", order=10, icon="shop"),
+        tk.NavItem("Local products", catalogue.CATALOGUE_PATH, order=10, icon="bag"),
+        tk.NavItem("Cart", "/umkm-market/keranjang", order=11, icon="cart"),
+        tk.NavItem("My business", "/umkm-market/toko-saya/", order=12, icon="briefcase"),
+        tk.NavItem("Civil servants (ASN)", "/umkm-market/asn", order=13, icon="id-card"),
     ]
 
 
@@ -120,7 +120,7 @@ def home_tiles(request) -> list[tk.HomeTile]:
             title="Local businesses",
             text="Food, crafts and services from the city's small businesses.",
             href="/umkm-market/",
-            icon="🛍",
+            icon="shop",
             order=10,
         )
     ]

@@ -68,7 +68,7 @@ def roles() -> list[tk.Role]:
 @tk.hookimpl
 def nav_items(request) -> list[tk.NavItem]:
     """The heritage sites in the citizens' menu."""
-    return [tk.NavItem("Heritage sites", "/wisata-heritage/", order=40)]
+    return [tk.NavItem("Heritage sites", "/wisata-heritage/", order=40, icon="landmark")]
 
 
 @tk.hookimpl
@@ -85,7 +85,7 @@ def home_tiles(request) -> list[tk.HomeTile]:
             title="Heritage sites",
             text="Visit the city's historic buildings, kampungs and museums.",
             href="/wisata-heritage/",
-            icon="🏛",
+            icon="landmark",
             order=40,
         )
     ]

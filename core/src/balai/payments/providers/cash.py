@@ -1,4 +1,7 @@
-"""Cash on delivery or over the counter: an officer confirms the receipt."""
+"""Cash at the counter (a bill) or on delivery (goods): an officer confirms the receipt.
+
+The page names it after the invoice's kind (``balai.payments.labels.provider_title``).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ class CashProvider:
     """Pay in cash; settled when an officer with ``payments.confirm_cash`` confirms it."""
 
     key = "cash"
-    title = "Cash at the counter or on delivery"
+    title = "Cash"
     via_gateway = False
 
     async def start(self, context: StartContext) -> PaymentStart:
