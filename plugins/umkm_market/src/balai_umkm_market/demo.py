@@ -19,6 +19,7 @@ from typing import Any
 
 from balai import toolkit as tk
 
+from balai_umkm_market import demo_photos
 from balai_umkm_market.demo_catalog import (
     BUYERS,
     FALLBACK_DEPARTMENTS,
@@ -360,6 +361,14 @@ async def write(planner: Planner) -> tuple[int, int, int, int]:
         (r["merchant"], r["name"]): r["id"]
         for r in await Product.select(Product.id, Product.merchant, Product.name)
     }
+    shown = [m for m in planner.merchants if m.row["status"] == MerchantStatus.VERIFIED.value]
+    await demo_photos.photograph(
+        [
+            (product_ids[(merchant_ids[m.row["name"]], first.name)], first.name, first.category)
+            for m in shown[: demo_photos.PHOTOGRAPHED_MERCHANTS]
+            for first in [p for p in m.products if p.is_active][:1]
+        ]
+    )
 
     def product_id(order: PlannedOrder, index: int) -> int:
         merchant = planner.merchants[order.merchant]

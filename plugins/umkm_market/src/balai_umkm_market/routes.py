@@ -1,16 +1,20 @@
-"""Pages of the ``umkm_market`` plugin: the public list of merchants and the officers' list."""
+"""Pages of the ``umkm_market`` plugin: the public list of merchants, shop pages, the office."""
 
 from __future__ import annotations
 
 from balai import toolkit as tk
 from litestar import Request, Response, get
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 
 from balai_umkm_market import asn, merchants, merchants_office, products_admin
+from balai_umkm_market.catalogue import product_path
 from balai_umkm_market.labels import merchant_categories as category_labels
 from balai_umkm_market.settings import MANAGE, SLUG
-from balai_umkm_market.tables import Merchant, MerchantStatus
+from balai_umkm_market.tables import Merchant, MerchantStatus, Product
 
 PAGE_SIZE = 100
+LARGEST_ROW_ID = 2**63 - 1  # a larger number in the path names no row (and SQLite refuses it)
 
 
 def public_merchants() -> object:
@@ -28,11 +32,69 @@ async def index(request: Request) -> Response:
     return await tk.render(
         request,
         "umkm_market/index.html",
-        {"merchants": rows, "categories": category_labels()},
+        {"merchants": rows, "categories": category_labels(), "shop_path": shop_path},
     )
 
 
-PAGES = [index, *merchants.PAGES, *products_admin.PAGES, *asn.PAGES]
+def shop_path(merchant_id: int) -> str:
+    """A shop's public page, inside the city."""
+    return f"/umkm-market/toko/{merchant_id}"
+
+
+@get("/toko/{merchant_id:int}", opt=tk.PUBLIC, name="umkm_market:shop")
+async def shop(request: Request, merchant_id: FromPath[int]) -> Response:
+    """A verified shop: what it sells, where, how it hands over, and its products on sale.
+
+    A shop that is not (or no longer) verified answers 404, as an unknown one.
+    """
+    if not 0 < merchant_id <= LARGEST_ROW_ID:
+        raise NotFoundException()
+    merchant = await (
+        Merchant.select(
+            Merchant.id,
+            Merchant.name,
+            Merchant.district,
+            Merchant.category,
+            Merchant.description,
+            Merchant.offers_delivery,
+            Merchant.offers_pickup,
+            Merchant.delivery_fee,
+        )
+        .where(Merchant.id == merchant_id, Merchant.status == MerchantStatus.VERIFIED.value)
+        .first()
+    )
+    if merchant is None:
+        raise NotFoundException()
+    products = await (
+        Product.select(
+            Product.id, Product.name, Product.category, Product.price, Product.unit, Product.photo
+        )
+        .where(Product.merchant == merchant_id, Product.is_active.eq(True))
+        .order_by(Product.name)
+        .limit(PAGE_SIZE)
+    )
+    return await tk.render(
+        request,
+        "umkm_market/shop.html",
+        {
+            "merchant": merchant,
+            "products": products,
+            "categories": category_labels(),
+            "product_path": product_path,
+            "thumb_url": lambda key: tk.file_url(key, thumb=320, request=request),
+        },
+    )
+
+
+PAGES = [index, shop, *merchants.PAGES, *products_admin.PAGES, *asn.PAGES]
 OFFICE = [*merchants_office.OFFICE]
 
-__all__ = ["MANAGE", "OFFICE", "PAGES", "SLUG", "category_labels", "public_merchants"]
+__all__ = [
+    "MANAGE",
+    "OFFICE",
+    "PAGES",
+    "SLUG",
+    "category_labels",
+    "public_merchants",
+    "shop_path",
+]
