@@ -128,6 +128,7 @@ def nav_items(request: Request) -> Sequence[NavItem]:
 
     Per city. Items with a ``permission`` are shown only to users who hold
     it. ``href`` is a path inside the city; the core adds the city prefix.
+    ``icon`` names an icon of the theme's set, shown in the phone menu.
     """
 
 
@@ -144,7 +145,8 @@ def office_nav_items(request: Request) -> Sequence[NavItem]:
 def home_tiles(request: Request) -> Sequence[HomeTile]:
     """Return tiles for the city home page that lead to the plugin's services.
 
-    Per city.
+    Per city. A tile's ``icon`` is an icon of the theme's set (``"house"``)
+    or an SVG file in the plugin's static folder (``"tile.svg"``).
     """
 
 
