@@ -17,6 +17,7 @@ A full-page screenshot of each is kept in ``test-artifacts/browser/phone/``.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -131,6 +132,19 @@ def log_in(page: Any, base: str, city: City, login: str) -> None:
     page.wait_for_url(f"{base}/{city.slug}/**")
 
 
+def watched_page(context: Any) -> tuple[Any, list[str]]:
+    """A new page of ``context`` and the list its JavaScript and console errors go to."""
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    page.on(
+        "console",
+        lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None,
+    )
+    page.set_default_timeout(15_000)
+    return page, errors
+
+
 def check_page(page: Any, base: str, city: str, shown: Page, folder: Path, mode: str) -> list[str]:
     """Open ``shown`` and return what is wrong with it on a phone ([] when nothing)."""
     url = f"{base}/{city}{shown.path}"
@@ -153,29 +167,26 @@ def check_page(page: Any, base: str, city: str, shown: Page, folder: Path, mode:
     return problems
 
 
-@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_main_pages_of_the_demo_cities_fit_a_phone(
-    javascript: bool,
-    chromium_path: str,
-    live_server: str,
-    journey_config: Config,
-    artifacts_dir: Path,
-    tmp_path: Path,
+    chromium_path: str, live_server: str, journey_config: Config, artifacts_dir: Path
 ) -> None:
     from playwright.sync_api import sync_playwright
 
-    mode = "js" if javascript else "no-js"
     folder = artifacts_dir / "phone"
     folder.mkdir(exist_ok=True)
     problems: list[str] = []
     checked = 0
+    accounts = (("warga", CITIZEN_PAGES), ("admin", ADMIN_PAGES))
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
         )
         try:
-            for city in journey_config.cities.values():
-                for who, pages in (("warga", CITIZEN_PAGES), ("admin", ADMIN_PAGES)):
+            for javascript in (True, False):  # one seeded server for both: seeding is slow
+                mode = "js" if javascript else "no-js"
+                for city, (who, pages) in itertools.product(
+                    journey_config.cities.values(), accounts
+                ):
                     context = browser.new_context(
                         viewport=PHONE_VIEWPORT,
                         device_scale_factor=1,
@@ -185,25 +196,16 @@ def test_main_pages_of_the_demo_cities_fit_a_phone(
                         timezone_id="Asia/Jakarta",
                         java_script_enabled=javascript,
                     )
-                    page = context.new_page()
-                    errors: list[str] = []
-                    page.on("pageerror", lambda exc, e=errors: e.append(f"page error: {exc}"))
-                    page.on(
-                        "console",
-                        lambda msg, e=errors: (
-                            e.append(f"console: {msg.text}") if msg.type == "error" else None
-                        ),
-                    )
-                    page.set_default_timeout(15_000)
+                    page, errors = watched_page(context)
                     log_in(page, live_server, city, f"{who}@{city.slug}.test")
                     for shown in pages:
                         if shown.plugin and shown.plugin not in city.plugins:
                             continue
                         problems += check_page(page, live_server, city.slug, shown, folder, mode)
                         checked += 1
-                    problems += [f"{city.slug} ({who}): {e}" for e in errors]
+                    problems += [f"{city.slug} ({who}, {mode}): {e}" for e in errors]
                     context.close()
         finally:
             browser.close()
-    assert checked >= 60, checked  # 3 cities, citizens' and officers' pages
+    assert checked >= 120, checked  # 3 cities, citizens' and officers' pages, js and no-js
     assert problems == [], "\n".join(problems)
