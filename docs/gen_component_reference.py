@@ -69,9 +69,15 @@ EXAMPLES: dict[str, str] = {
     "form_errors": "{{ ui.form_errors(errors) }}",
     "table_wrap": (
         '{% call ui.table_wrap(_("Officers")) %}\n'
-        '<table class="table"><tr><th scope="row">Sri</th><td>Bapenda</td></tr></table>\n'
+        '<table class="table">\n'
+        '  <thead><tr><th scope="col">{{ _("Name") }}</th>'
+        '<th scope="col">{{ _("Department") }}</th></tr></thead>\n'
+        '  <tbody><tr><th scope="row">Sri</th>'
+        '<td data-label="{{ _("Department") }}">Bapenda</td></tr></tbody>\n'
+        "</table>\n"
         "{% endcall %}"
     ),
+    "icon": "<a href=\"{{ url('/pajak/') }}\">{{ ui.icon('house') }} {{ _(\"Property tax\") }}</a>",
     "summary_row": (
         '<dl class="summary">\n'
         "  {{ ui.summary_row(_(\"NOP\"), '35.73.010.001.001-0001.0') }}\n"
@@ -100,6 +106,7 @@ EXAMPLE_CONTEXT: dict[str, Any] = {
     "found": SimpleNamespace(number=2, pages=7, url=_page),
     "form": _ReportForm(initial={"title": "Lampu jalan mati"}),
     "url": lambda path: "/malang" + path,
+    "static": lambda path: "/static/t/default/" + path,
 }
 
 
