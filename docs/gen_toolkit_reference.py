@@ -37,6 +37,7 @@ GROUPS: dict[str, str] = {
     "balai.web.lists": "Search and paged lists",
     "balai.auth": "Accounts and guards",
     "balai.web": "Pages",
+    "balai.web.api_docs": "The JSON API",
     "balai.forms": "Forms",
     "balai.references": "Reference numbers",
     "balai.workflow": "Workflow",

@@ -103,6 +103,7 @@ from balai.types import (
     Routes,
     SearchResult,
 )
+from balai.web.api_docs import ApiError, error_responses
 from balai.web.lists import Page, PageNumberError, paginate
 from balai.web.numbers import plain_int
 from balai.web.rendering import city_url, flash, render, safe_next
@@ -115,6 +116,7 @@ __all__ = [
     "N_",
     "PUBLIC",
     "Actor",
+    "ApiError",
     "ChannelContext",
     "ChartPoint",
     "CheckboxField",
@@ -204,6 +206,7 @@ __all__ = [
     "current_user",
     "demo_user",
     "enqueue",
+    "error_responses",
     "file_url",
     "flash",
     "format_nop",

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import msgspec
 from litestar import Request, Response, post
 from litestar.exceptions import NotFoundException
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Parameter, RequestBody
+from litestar.openapi.spec import Schema as S
 from litestar.params import FromPath
 
-from balai.payments.callbacks import handle_callback
+from balai.payments.callbacks import AMOUNT, EVENT_ID, KINDS, handle_callback
 from balai.payments.service import providers
 from balai.web.api_docs import ApiError, error_responses
 
@@ -30,6 +34,54 @@ CALLBACK_RESPONSES = {
 }
 
 
+_TEXT = S(type=OpenAPIType.STRING, min_length=1)
+CALLBACK_FIELDS = ("eventId", "partnerServiceId", "partnerReferenceNo", "channel")
+CALLBACK_FIELDS += ("latestTransactionStatus", "paidAmount")
+# What the handler reads; it checks the signature over the raw body first.
+CALLBACK_BODY = S(
+    type=OpenAPIType.OBJECT,
+    required=list(CALLBACK_FIELDS),
+    properties={
+        "eventId": S(type=OpenAPIType.STRING, pattern=EVENT_ID.pattern),
+        "partnerServiceId": _TEXT,
+        "partnerReferenceNo": _TEXT,
+        "channel": _TEXT,
+        "latestTransactionStatus": S(type=OpenAPIType.STRING, enum=sorted(KINDS)),
+        "paidAmount": S(
+            type=OpenAPIType.OBJECT,
+            required=["value", "currency"],
+            properties={
+                "value": S(type=OpenAPIType.STRING, pattern=AMOUNT.pattern),
+                "currency": S(type=OpenAPIType.STRING, enum=["IDR"]),
+            },
+        ),
+    },
+)
+SIGNED_HEADERS = {
+    "X-TIMESTAMP": "When it was sent: ISO 8601 with its zone offset, within 5 minutes of now.",
+    "X-SIGNATURE": "HMAC-SHA512 of method, path, token, body hash and timestamp (SNAP).",
+    "X-PARTNER-ID": "The city's partner id at the gateway.",
+    "X-EXTERNAL-ID": "The gateway's id of this message.",
+}
+
+
+@dataclass
+class CallbackOperation(Operation):
+    """The callback's operation, with the signed headers and the JSON body it reads."""
+
+    def __post_init__(self) -> None:
+        self.request_body = RequestBody(
+            content={"application/json": OpenAPIMediaType(schema=CALLBACK_BODY)}, required=True
+        )
+        self.parameters = [
+            *(self.parameters or []),
+            *(
+                Parameter(name=name, param_in="header", required=True, schema=_TEXT, description=d)
+                for name, d in SIGNED_HEADERS.items()
+            ),
+        ]
+
+
 @post(
     "/callback/{provider:str}",
     opt=CALLBACK_OPT,
@@ -38,6 +90,7 @@ CALLBACK_RESPONSES = {
     summary="Receive a payment gateway's signed callback",
     tags=["Payments"],
     responses=CALLBACK_RESPONSES,
+    operation_class=CallbackOperation,
 )
 async def callback(request: Request, provider: FromPath[str]) -> Response[SnapAnswer]:
     """Receive a signed gateway callback (SNAP), verified over the raw body and applied once."""

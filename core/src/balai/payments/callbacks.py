@@ -35,8 +35,8 @@ log = logging.getLogger("balai.payments.callbacks")
 
 MAX_BODY = 16_384
 KINDS = {"00": "paid", "05": "expired", "06": "failed"}
-_AMOUNT = re.compile(r"^(0|[1-9][0-9]{0,11})\.00$")
-_EVENT = re.compile(r"^[A-Za-z0-9:\-_.]{1,80}$")
+AMOUNT = re.compile(r"^(0|[1-9][0-9]{0,11})\.00$")
+EVENT_ID = re.compile(r"^[A-Za-z0-9:\-_.]{1,80}$")
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ def _parse(raw: bytes) -> dict[str, Any]:
         if not isinstance(value, str) or not value:
             raise ValueError(f"{name} is missing")
         parsed[name] = value
-    if not _EVENT.match(parsed["eventId"]):
+    if not EVENT_ID.match(parsed["eventId"]):
         raise ValueError("eventId is malformed")
     if parsed["latestTransactionStatus"] not in KINDS:
         raise ValueError("latestTransactionStatus is unknown")
@@ -165,7 +165,7 @@ def _parse(raw: bytes) -> dict[str, Any]:
     if not isinstance(paid, dict) or paid.get("currency") != "IDR":
         raise ValueError("paidAmount must be in IDR")
     value = paid.get("value")
-    if not isinstance(value, str) or not _AMOUNT.match(value):
+    if not isinstance(value, str) or not AMOUNT.match(value):
         raise ValueError("paidAmount.value must be whole rupiah like 15000.00")
     parsed["amount"] = int(value[:-3])
     return parsed
