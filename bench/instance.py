@@ -90,7 +90,9 @@ def write_config(folder: Path, plugins: list[str]) -> Path:
     if _config_knows("run_jobs"):
         # Scheduled jobs would add their CPU to the page's; the bench serves pages only.
         demo["instance"]["run_jobs"] = False
-    for city in demo["cities"].values():
+    for slug, city in demo["cities"].items():
+        # Outside development only a city's hosts are answered: the bench asks 127.0.0.1.
+        city["base_url"] = f"http://127.0.0.1/{slug}/"
         city["plugins"] = [p for p in city.get("plugins", []) if p in plugins]
         settings = city.get("settings", {})
         for name in list(settings):

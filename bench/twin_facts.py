@@ -24,11 +24,12 @@ from litestar import Request
 
 @dataclass(frozen=True)
 class NavEntry:
-    """A navigation entry: translated label, absolute href, permission or None."""
+    """A navigation entry: translated label, absolute href, permission or None, icon name."""
 
     label: str
     href: str
     permission: str | None
+    icon: str = ""
 
 
 @dataclass
@@ -97,6 +98,7 @@ def _stub_request(litestar: Any, city: City, logged_in: bool) -> Request:
 async def _hook_facts(app: Any, city: City, logged_in: bool) -> PageFacts:
     from balai.i18n import activate, gettext
     from balai.tenants import reset_current_city, set_current_city
+    from balai.web.pages import tile_icon
 
     ui = app.ui
     request = _stub_request(app.litestar, city, logged_in)
@@ -109,10 +111,12 @@ async def _hook_facts(app: Any, city: City, logged_in: bool) -> PageFacts:
             items = await ui.registry.gather(city, hook, request=request)
             items.sort(key=lambda i: (i.order, i.label))
             href = lambda h: root + (h if h.startswith("/") else "/" + h)  # noqa: E731
-            return [NavEntry(gettext(i.label), href(i.href), i.permission) for i in items]
+            return [
+                NavEntry(gettext(i.label), href(i.href), i.permission, i.icon) for i in items
+            ]
 
-        tiles = await ui.registry.gather(city, "home_tiles", request=request)
-        tiles.sort(key=lambda t: (t.order, t.title))
+        tiles = await ui.registry.gather_from(city, "home_tiles", request=request)
+        tiles.sort(key=lambda pair: (pair[1].order, pair[1].title))
         extras: dict[str, Any] = {}
         for extra in await ui.registry.gather(city, "template_context", request=request):
             extras.update(extra)
@@ -124,9 +128,9 @@ async def _hook_facts(app: Any, city: City, logged_in: bool) -> PageFacts:
                     "title": gettext(t.title),
                     "text": gettext(t.text),
                     "href": root + t.href,
-                    "icon": t.icon,
+                    "icon": tile_icon(request, slug, t.icon),
                 }
-                for t in tiles
+                for slug, t in tiles
             ],
             extra_context=extras,
         )
