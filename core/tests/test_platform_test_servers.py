@@ -12,9 +12,11 @@ import asyncio
 import json
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -270,4 +272,64 @@ def test_two_runs_at_once_leave_each_other_and_the_servers_data_alone(tmp_path: 
     finally:
         asyncio.run(_pg(url, f'DROP TABLE IF EXISTS "{sentinel}"'))
         store.delete(*keys)
+        store.close()
+
+
+STOPPED_TEST = """
+import json
+import os
+import time
+from pathlib import Path
+
+from balai.testing import run_database_name, run_redis_prefix
+
+
+def test_waits_to_be_stopped(client):
+    client.get("/malang/")
+    names = {"database": run_database_name(), "prefix": run_redis_prefix()}
+    Path(os.environ["NAMES"]).write_text(json.dumps(names))
+    time.sleep(600)
+"""
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_a_run_stopped_with_sigterm_still_drops_its_database_and_keys(tmp_path: Path):
+    import redis
+
+    url = _server_url()
+    (tmp_path / "test_stopped.py").write_text(textwrap.dedent(STOPPED_TEST), encoding="utf-8")
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    names_file = tmp_path / "names.json"
+    run = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_stopped.py"],
+        cwd=tmp_path,
+        env={**os.environ, "NAMES": str(names_file)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while not names_file.exists():
+            assert run.poll() is None, run.communicate()[0]
+            assert time.monotonic() < deadline, "the inner run never started its test"
+            time.sleep(0.2)
+        names = json.loads(names_file.read_text())
+        created = asyncio.run(
+            _pg(url, "SELECT 1 FROM pg_database WHERE datname = $1", names["database"])
+        )
+        assert created, "the run's database should exist while it runs"
+        run.send_signal(signal.SIGTERM)
+        output = run.communicate(timeout=120)[0]
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode != 0, output
+    left = asyncio.run(_pg(url, "SELECT 1 FROM pg_database WHERE datname = $1", names["database"]))
+    assert left == [], output
+    store = redis.Redis.from_url(os.environ[REDIS_ENV])
+    try:
+        assert list(store.scan_iter(match=names["prefix"] + "*")) == []
+    finally:
         store.close()

@@ -58,7 +58,9 @@ import hashlib
 import os
 import re
 import secrets
+import signal
 import sqlite3
+import threading
 import warnings
 import weakref
 from collections.abc import Awaitable, Callable, Iterable, Iterator
@@ -314,7 +316,17 @@ class TestServers:
         self.postgres_url: str | None = None
 
     def start(self) -> None:
-        """Check the servers answer and create the run's database."""
+        """Check the servers answer and create the run's database.
+
+        A run stopped with SIGTERM (a CI timeout, ``kill``) is interrupted
+        as by Ctrl-C, so that :meth:`stop` still runs at the session's end.
+        """
+        if (
+            (self.server_url or self.redis_url)
+            and threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+        ):
+            signal.signal(signal.SIGTERM, _interrupt)
         if self.server_url:
             check_postgres(self.server_url)
             name = run_database_name()
@@ -335,6 +347,10 @@ class TestServers:
             self.postgres_url = None
         if self.redis_url:
             clear_redis(self.redis_url)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(f"stopped by signal {signum}")
 
 
 async def _pg_admin(server_url: str, statement: str) -> None:
