@@ -33,6 +33,16 @@ def test_an_unknown_host_gets_400(production, host):
         assert "balai_session" not in answer.headers.get("set-cookie", "")
 
 
+@pytest.mark.parametrize("path", ["/malang/api/data/", "/api/data/"])
+def test_the_json_api_refuses_an_unknown_host_in_json(production, path):
+    with open_client(production, base_url="https://balai.example.id") as client:
+        answer = client.get(path, headers={"host": "evil.example"})
+    assert answer.status_code == 400
+    assert answer.headers["content-type"] == "application/json"
+    body = answer.json()
+    assert body["status"] == 400 and set(body) == {"status", "error", "message"}
+
+
 @pytest.mark.parametrize(
     ("host", "path"),
     [

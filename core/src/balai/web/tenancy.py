@@ -14,6 +14,7 @@ anything else runs: a forged Host reaches no page and no link built from it.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from litestar.types import ASGIApp, Receive, Scope, Send
@@ -80,7 +81,7 @@ class CityDispatcher:
             and request_host(scope).split(":", 1)[0].lower() not in self.allowed
         ):
             activate(self.catalogs, DEFAULT_LOCALE)
-            await _unknown_host(send)
+            await _unknown_host(scope, send)
             return
         city, root = self.resolve(scope)
         if city is not None and root and scope["path"] == root:
@@ -105,16 +106,19 @@ async def _redirect(send: Send, location: str) -> None:
     await send({"type": "http.response.body", "body": b""})
 
 
-async def _unknown_host(send: Send) -> None:
+async def _unknown_host(scope: Scope, send: Send) -> None:
     title = _("Bad request")
     message = _("This site does not answer to that address.")
-    body = (
-        f'<!doctype html><html lang="{DEFAULT_LOCALE}"><meta charset="utf-8">'
-        f"<title>400 {title}</title><h1>{title}</h1><p>{message}</p></html>"
-    ).encode()
-    headers: list[Any] = [
-        (b"content-type", b"text/html; charset=utf-8"),
-        (b"content-length", str(len(body)).encode()),
-    ]
+    # The JSON API (/api/... or /<city>/api/...) answers in its documented error body.
+    if "api" in scope["path"].split("/")[1:3]:
+        body = json.dumps({"status": 400, "error": title, "message": message}).encode()
+        kind = b"application/json"
+    else:
+        body = (
+            f'<!doctype html><html lang="{DEFAULT_LOCALE}"><meta charset="utf-8">'
+            f"<title>400 {title}</title><h1>{title}</h1><p>{message}</p></html>"
+        ).encode()
+        kind = b"text/html; charset=utf-8"
+    headers: list[Any] = [(b"content-type", kind), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": 400, "headers": headers})
     await send({"type": "http.response.body", "body": body})
