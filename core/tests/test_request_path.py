@@ -2,7 +2,8 @@
 
 Page views take a shorter CSRF path, the session middleware skips the
 route's encoder lookup for plain JSON sessions, and hook results are
-gathered in one loop; each must answer exactly as the longer way did.
+gathered in one loop; each must answer exactly as the longer way did. Also the
+home tiles' icons: a theme symbol by name, or an SVG file of the plugin.
 """
 
 from __future__ import annotations
@@ -174,3 +175,54 @@ def test_a_page_whose_menu_link_ends_in_a_slash_is_marked_current(client):
     assert 'class="site-nav-link" href="/malang/data/" aria-current="page"' in page.text
     home = client.get("/malang/")
     assert 'href="/malang/data/" aria-current' not in home.text
+
+
+class _Tiles:
+    @staticmethod
+    def home_tiles(request):
+        return [HomeTile("Own", "Its own drawing", "/own/", icon="tiles/own.svg"), None]
+
+
+class _ThemeTiles:
+    @staticmethod
+    async def home_tiles(request):
+        return HomeTile("Themed", "An icon of the set", "/themed/", icon="house")
+
+
+async def test_gather_from_names_the_plugin_of_each_result():
+    from balai.hookimpl import hookimpl
+
+    registry = PluginRegistry()
+    for holder in (_Tiles, _ThemeTiles):
+        plugin = type(holder.__name__, (), {"home_tiles": hookimpl(holder.home_tiles)})
+        registry.pm.register(plugin, name=holder.__name__.lower())
+    city = City(slug="malang", name="Kota Malang")
+    found = await registry.gather_from(city, "home_tiles", request="the request")
+    assert [(slug, tile.title) for slug, tile in found] == [
+        ("_themetiles", "Themed"),
+        ("_tiles", "Own"),
+    ]
+
+
+def test_a_tile_icon_ending_in_svg_is_a_file_of_its_plugin_and_other_names_are_the_themes():
+    from types import SimpleNamespace
+
+    from balai import __version__
+    from balai.web.pages import tile_icon
+
+    request = SimpleNamespace(scope={})
+    own = tile_icon(request, "pasar", "tiles/own.svg")
+    assert own == f"/static/p/pasar/tiles/own.svg?v={__version__}"
+    assert tile_icon(request, "pasar", "house") == "house"
+    assert tile_icon(request, "pasar", "") == ""
+
+
+def test_the_icon_macro_shows_a_url_as_an_image_and_a_name_as_a_symbol(balai_app):
+    env = balai_app.ui.themes.get("default")
+    template = env.from_string(
+        '{% import "components.html" as ui with context %}{{ ui.icon(a) }}|{{ ui.icon(b) }}'
+    )
+    drawn = template.render(a="/static/p/pasar/own.svg", b="truck", static=lambda p: "/s/" + p)
+    image, symbol = drawn.split("|")
+    assert image == '<img class="icon" src="/static/p/pasar/own.svg" alt="" width="24" height="24">'
+    assert '<use href="/s/img/icons.svg#truck"></use>' in symbol and 'aria-hidden="true"' in symbol
