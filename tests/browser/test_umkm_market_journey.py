@@ -167,9 +167,21 @@ def test_search_cart_checkout_pay_deliver_review(
     expect(page).to_have_url(re.compile(r"/malang/bayar/INV-[A-Z0-9-]+$"))
     expect(main).to_contain_text("Rp152.000")  # 2 × 72.000 + 8.000 delivery
     invoice_url = page.url
+    # Without scripts the page says how to see the bank's answer (a reload link); with
+    # them, htmx has already asked for the status and the page updates by itself.
+    status = main.locator("#invoice-status")
+    if request.node.callspec.id == "no-js":
+        reload = status.locator("a.payment-reload")
+        expect(reload).to_have_attribute("href", invoice_url.removeprefix(live_server))
+        expect(status).not_to_contain_text("diperbarui otomatis")
+    else:
+        expect(status).to_contain_text("diperbarui otomatis")
+    shopper.shot("invoice")
 
     # Pay with QRIS and play the bank's part in the sandbox.
     pay_form = main.locator('form[action$="/mulai"]')
+    expect(pay_form).to_contain_text("Tunai saat barang diterima")  # goods: cash on delivery
+    expect(pay_form).not_to_contain_text("di loket")
     pay_form.locator('input[name="method"][value="qris"]').check()
     shopper.submit(pay_form)
     expect(main.locator("svg").first).to_be_visible()
