@@ -2,7 +2,7 @@
 
 A real server (uvicorn, on the test database: SQLite, or PostgreSQL and
 Redis when the ``BALAI_TEST_*`` variables are set) serves Malang with every
-installed plugin. Every operation of the document is called with data
+installed plugin and its demo data. Every operation of the document is called with data
 generated from the document, anonymous and signed in, and every response is
 held to all of schemathesis's checks: no server error; a status code,
 content type, headers and body the document declares; requests the document
@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import requests
 import schemathesis
+from balai import demo
 from balai.auth.accounts import create_user
 from balai.testing import (
     DEFAULT_PASSWORD,
@@ -49,10 +50,13 @@ def api_server(tmp_path_factory: pytest.TempPathFactory, balai_test_servers: Any
     url = balai_test_servers.postgres_url or f"sqlite:///{folder / 'balai.db'}"
     app = build_app(config, TestDatabases(folder / "templates"), database_url=url)
 
-    async def citizen() -> None:
+    malang = app.ui.config.cities["malang"]
+
+    async def seed() -> None:
+        await demo.seed_city(app, malang)  # every plugin's demo data: datasets with rows
         await create_user(name="Warga API", email=CITIZEN, password=DEFAULT_PASSWORD)
 
-    run_in_city(app, "malang", citizen)
+    run_in_city(app, "malang", seed)
     server = ServerThread(app)
     server.start()
     try:
@@ -134,6 +138,20 @@ def run_schemathesis(schema: Any, base_url: str, session: requests.Session) -> i
                 if mode is not GenerationMode.NEGATIVE:
                     raise
     return calls
+
+
+def test_every_dataset_of_the_demo_answers_as_documented(api_schema, sessions, api_server):
+    base = f"{api_server}/malang"
+    listed = sessions["anonymous"].get(f"{base}/api/data/", timeout=30).json()["datasets"]
+    with_rows = 0
+    operation = api_schema["/api/data/{slug}"]["GET"]
+    for dataset in listed:
+        for session in sessions.values():
+            case = operation.Case(path_parameters={"slug": dataset["slug"]})
+            answer = case.call_and_validate(base_url=base, session=session, timeout=30)
+            assert answer.status_code == 200
+            with_rows += bool(answer.json()["rows"])
+    assert len(listed) >= 5 and with_rows > 0  # generated slugs hardly ever name one
 
 
 def test_the_api_answers_anonymous_visitors_as_documented(api_schema, sessions, api_server):
