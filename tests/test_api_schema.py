@@ -31,7 +31,7 @@ from balai.testing import (
     run_in_city,
     write_config,
 )
-from balai.testing.server import ServerThread
+from balai.testing.server import serving
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -57,12 +57,8 @@ def api_server(tmp_path_factory: pytest.TempPathFactory, balai_test_servers: Any
         await create_user(name="Warga API", email=CITIZEN, password=DEFAULT_PASSWORD)
 
     run_in_city(app, "malang", seed)
-    server = ServerThread(app)
-    server.start()
-    try:
-        yield server.base_url
-    finally:
-        server.stop()
+    with serving(app) as base_url:
+        yield base_url
 
 
 def _signed_in(base: str) -> requests.Session:

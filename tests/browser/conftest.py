@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from balai.config import Config
 from balai.testing import TestDatabases, build_app, write_config
-from balai.testing.server import ServerThread
+from balai.testing.server import serving
 
 CHROMIUM_ENV = "BALAI_CHROMIUM"
 REQUIRE_ENV = "BALAI_REQUIRE_BROWSER"
@@ -95,12 +95,8 @@ def live_server(
         database_url=balai_database_url,
         plugins=balai_plugins,
     )
-    server = ServerThread(app)
-    server.start()
-    try:
-        yield server.base_url
-    finally:
-        server.stop()
+    with serving(app) as base_url:
+        yield base_url
 
 
 @pytest.fixture

@@ -3,12 +3,9 @@
 For tests that need a client outside the process's ASGI test client (a
 browser, schemathesis, any HTTP library)::
 
-    server = ServerThread(app)
-    server.start()          # returns once the app's start-up has run
-    try:
-        requests.get(server.base_url + "/malang/")
-    finally:
-        server.stop()       # the app's shut-down runs
+    with serving(app) as base_url:   # returns once the app's start-up has run
+        requests.get(base_url + "/malang/")
+    # leaving it stops the server; the app's shut-down runs
 
 The server has its own event loop, so it never meets pytest-asyncio's or a
 browser driver's. Seed the database before :meth:`ServerThread.start`
@@ -18,9 +15,11 @@ browser driver's. Seed the database before :meth:`ServerThread.start`
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 SERVER_START_SECONDS = 30
@@ -71,3 +70,14 @@ class ServerThread:
         self._socket.close()
         if self._thread.is_alive():
             raise RuntimeError("the test server did not stop within 15s")
+
+
+@contextlib.contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """Serve ``app`` (a :class:`ServerThread`) while the block runs; gives its base URL."""
+    server = ServerThread(app)
+    server.start()
+    try:
+        yield server.base_url
+    finally:
+        server.stop()
