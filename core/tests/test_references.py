@@ -92,3 +92,12 @@ def test_parse_refuses_a_wrong_check_character_prefix_or_length():
 def test_check_character_refuses_foreign_characters():
     with pytest.raises(ValueError):
         check_character("AB!")
+
+
+def test_numbers_from_a_seeded_generator_are_valid_and_repeatable():
+    when = datetime(2026, 5, 1, tzinfo=UTC)
+    first = ORDER.from_bits(123_456_789, when)
+    assert first == ORDER.from_bits(123_456_789, when) and ORDER.parse(first) == first
+    assert ORDER.from_bits(0, when).startswith("UMK-2026-0000-0000-")
+    with pytest.raises(ValueError):
+        ORDER.from_bits(1 << 40, when)

@@ -270,3 +270,16 @@ def test_a_stale_form_gets_a_409_page_with_the_current_state(balai_app_factory, 
         stale = post_form(url + "/start", {"seen": "open"})
         assert stale.status_code == 409
         assert "Berubah sementara itu" in stale.text and "In progress" in stale.text
+
+
+def test_a_deleted_account_leaves_its_steps_without_the_link(client, balai_app, city_run):
+    ticket = city_run("malang", new_ticket())
+    city_run("malang", TICKETS.move, ticket, "start", OFFICER)
+
+    async def delete_and_read():
+        city = tk.current_city()
+        await balai_app.ui.registry.gather(city, "user_deleted", city=city, user_id=1)
+        return await TICKETS.history(ticket["id"])
+
+    history = city_run("malang", delete_and_read)
+    assert [(h["to_state"], h["actor_id"]) for h in history] == [("working", None)]

@@ -7,6 +7,7 @@ from balai.auth import officers, pages
 from balai.hookimpl import hookimpl
 from balai.types import Dimension, NavItem, Permission, PluginInfo, Role, Routes
 from balai.web import pages as web_pages
+from balai.workflow.tables import WorkflowStep
 
 
 @hookimpl
@@ -23,8 +24,16 @@ def plugin_info() -> PluginInfo:
 
 @hookimpl
 def piccolo_apps():
-    """Accounts, sessions, throttling."""
+    """Accounts, sessions, throttling, the workflow history."""
     return ["balai.piccolo_app"]
+
+
+@hookimpl
+async def user_deleted(city, user_id):
+    """Workflow steps the account took stay in the records' history, without the link to it."""
+    await WorkflowStep.update({WorkflowStep.actor_id: None}).where(
+        WorkflowStep.actor_id == user_id
+    )
 
 
 @hookimpl

@@ -117,6 +117,18 @@ class ReferenceFormat:
         year = str((when or datetime.now(UTC)).year) if self.with_year else ""
         return self._write(year, code)
 
+    def from_bits(self, bits: int, when: datetime | None = None) -> str:
+        """The number whose random part is ``bits`` (demo data from a seeded generator).
+
+        Raises:
+            ValueError: ``bits`` is negative or needs more than ``5 * length`` bits.
+        """
+        if not 0 <= bits < 1 << (5 * self.length):
+            raise ValueError(f"{self.prefix} numbers hold {5 * self.length} random bits")
+        code = "".join(ALPHABET[(bits >> (5 * i)) & 31] for i in range(self.length))
+        year = str((when or datetime.now(UTC)).year) if self.with_year else ""
+        return self._write(year, code)
+
     def _write(self, year: str, code: str) -> str:
         groups = [code[i : i + 4] for i in range(0, len(code), 4)]
         check = check_character(year + code)

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from balai import toolkit as tk
 from balai_umkm_market import demo
-from balai_umkm_market.tables import Merchant, Order, OrderEvent, OrderItem, Product, Review
+from balai_umkm_market.order_states import ORDERS
+from balai_umkm_market.tables import Merchant, Order, OrderItem, Product, Review
 from market_setup import MALANG_DISTRICTS, market_config
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
@@ -81,7 +82,12 @@ def aware(moment: datetime) -> datetime:
 def test_nothing_in_the_demo_happens_after_now(balai_app, city_run):
     seed(balai_app, city_run, "malang")
     orders = table(city_run, "malang", lambda: Order.select())
-    events = table(city_run, "malang", lambda: OrderEvent.select())
+    order_ids = [o["id"] for o in orders]
+    events = [
+        {**step, "order": order_id}
+        for order_id in order_ids
+        for step in city_run("malang", ORDERS.history, order_id)
+    ]
     reviews = table(city_run, "malang", lambda: Review.select())
     times = [o["created_at"] for o in orders] + [o["updated_at"] for o in orders]
     times += [o["completed_at"] for o in orders if o["completed_at"]]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from balai import toolkit as tk
 from balai_umkm_market.order_states import (
     Actor,
     Fulfilment,
-    IllegalMove,
     OrderStatus,
     PaymentMethod,
     allowed_moves,
@@ -41,17 +41,17 @@ def test_the_merchant_walks_an_order_to_completion(fulfilment, path):
 
 
 def test_delivery_orders_never_become_ready_for_pickup_and_the_reverse():
-    with pytest.raises(IllegalMove):
+    with pytest.raises(tk.MoveRefused):
         check_move(S.CONFIRMED, S.READY_FOR_PICKUP, D, Actor.MERCHANT)
-    with pytest.raises(IllegalMove):
+    with pytest.raises(tk.MoveRefused):
         check_move(S.CONFIRMED, S.DELIVERING, P, Actor.MERCHANT)
 
 
 def test_no_step_may_be_skipped():
-    with pytest.raises(IllegalMove) as caught:
+    with pytest.raises(tk.MoveRefused) as caught:
         check_move(S.NEW, S.COMPLETED, D, Actor.MERCHANT)
     assert caught.value.reason == "not_allowed"
-    with pytest.raises(IllegalMove):
+    with pytest.raises(tk.MoveRefused):
         check_move(S.NEW, S.DELIVERING, D, Actor.MERCHANT)
 
 
@@ -60,16 +60,16 @@ def test_no_step_may_be_skipped():
 def test_final_states_never_move(final, actor):
     assert allowed_moves(final, D, actor) == []
     for target in S:
-        with pytest.raises(IllegalMove) as caught:
+        with pytest.raises(tk.MoveRefused) as caught:
             check_move(final, target, D, actor, reason="x")
         assert caught.value.reason == "final"
 
 
 def test_only_the_system_settles_payment():
     assert allowed_moves(S.AWAITING_PAYMENT, D, Actor.MERCHANT) == []
-    with pytest.raises(IllegalMove):
+    with pytest.raises(tk.MoveRefused):
         check_move(S.AWAITING_PAYMENT, S.NEW, D, Actor.MERCHANT)
-    with pytest.raises(IllegalMove):
+    with pytest.raises(tk.MoveRefused):
         check_move(S.AWAITING_PAYMENT, S.NEW, D, Actor.BUYER)
     check_move(S.AWAITING_PAYMENT, S.NEW, D, Actor.SYSTEM)
     check_move(S.AWAITING_PAYMENT, S.CANCELLED, D, Actor.SYSTEM)
@@ -78,9 +78,9 @@ def test_only_the_system_settles_payment():
 
 
 def test_the_merchant_cancels_only_with_a_reason():
-    with pytest.raises(IllegalMove) as caught:
+    with pytest.raises(tk.MoveRefused) as caught:
         check_move(S.CONFIRMED, S.CANCELLED, D, Actor.MERCHANT, reason="   ")
-    assert caught.value.reason == "reason_required"
+    assert caught.value.reason == "comment_required"
     check_move(S.CONFIRMED, S.CANCELLED, D, Actor.MERCHANT, reason="Stok rusak")
     check_move(S.DELIVERING, S.CANCELLED, D, Actor.MERCHANT, reason="Alamat tidak ditemukan")
 
@@ -91,9 +91,9 @@ def test_the_buyer_may_withdraw_only_a_placed_order_before_the_merchant_confirms
     # An unpaid checkout lapses with its invoice; it is not cancelled by hand.
     for status in (S.AWAITING_PAYMENT, S.CONFIRMED, S.READY_FOR_PICKUP, S.DELIVERING):
         assert allowed_moves(status, P, Actor.BUYER) == []
-        with pytest.raises(IllegalMove):
+        with pytest.raises(tk.MoveRefused):
             check_move(status, S.CANCELLED, P, Actor.BUYER)
-    with pytest.raises(IllegalMove):
+    with pytest.raises(tk.MoveRefused):
         check_move(S.NEW, S.CONFIRMED, P, Actor.BUYER)
 
 

@@ -154,7 +154,7 @@ def test_a_pickup_order_becomes_ready_for_pickup_not_delivering(client, shop, ci
     assert shop.move(order["number"], "confirmed").status_code == 303
     refused = shop.move(order["number"], "delivering")
     assert refused.status_code == 400
-    assert "tidak dapat menjadi" in refused.text
+    assert "tidak dapat mengambil langkah Kirim untuk diantar" in refused.text
     assert shop.move(order["number"], "ready_for_pickup").status_code == 303
     assert status_of(city_run, order["id"]) == "ready_for_pickup"
 
@@ -176,7 +176,7 @@ def test_the_merchant_cancels_only_with_a_reason_and_the_stock_comes_back(client
     shop.as_merchant()
     refused = shop.move(order["number"], "cancelled", "  ")
     assert refused.status_code == 400
-    assert "Tuliskan alasan pembatalan" in refused.text
+    assert "Berikan alasan untuk langkah ini." in refused.text
     assert 'aria-invalid="true"' in refused.text
     assert status_of(city_run, order["id"]) == "new"
 

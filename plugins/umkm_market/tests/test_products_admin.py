@@ -84,9 +84,9 @@ def test_add_a_product(client, merchant, post_form, city_run):
     ("changes", "field", "message"),
     [
         ({"name": ""}, "name", "Masukkan nama produk."),
-        ({"price": "0"}, "price", "Jumlahnya harus lebih dari nol."),
+        ({"price": "0"}, "price", "Masukkan jumlah dari Rp1 sampai Rp1.000.000.000."),
         ({"price": "lima belas ribu"}, "price", "Masukkan rupiah bulat"),
-        ({"stock": "-3"}, "stock", "Masukkan bilangan bulat 0 atau lebih."),
+        ({"stock": "-3"}, "stock", "Masukkan angka dari 0 sampai 1.000.000."),
         ({"unit": "ton"}, "unit", "Pilih satuan"),
         ({"category": "senjata"}, "category", "Pilih kategori"),
         ({"name": "x" * 121}, "name", "Nama paling banyak 120 karakter."),

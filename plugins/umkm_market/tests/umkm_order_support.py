@@ -11,13 +11,13 @@ from balai.auth.accounts import create_user
 from balai.dashboard.metrics import metric_total
 from balai.dashboard.period import Period
 from balai.notifications.tables import OutboxMessage
+from balai_umkm_market.order_states import ORDERS
 from balai_umkm_market.tables import (
     AsnProfile,
     CartItem,
     Merchant,
     MerchantStatus,
     Order,
-    OrderEvent,
     Product,
 )
 
@@ -147,8 +147,7 @@ def events_of(city_run: Any, order_id: int) -> list[str]:
     """The statuses in an order's history, in order."""
 
     async def read() -> list[str]:
-        rows = await OrderEvent.select(OrderEvent.status).where(OrderEvent.order == order_id)
-        return [row["status"] for row in rows]
+        return [step["to_state"] for step in await ORDERS.history(order_id)]
 
     return city_run("malang", read)
 

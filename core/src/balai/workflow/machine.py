@@ -53,6 +53,7 @@ from balai.workflow.tables import WorkflowStep
 
 COMMENTS = ("none", "optional", "required")
 MAX_COMMENT = 1000
+_CHUNK = 500  # rows per INSERT when writing many steps
 SYSTEM = "system"
 
 
@@ -234,15 +235,15 @@ class Workflow:
             MoveRefused: with the reason.
         """
         state = self._state_of(record)
-        transition = self.transitions.get(name)
-        if transition is None:
-            raise MoveRefused("unknown", _("Choose one of the steps offered."), state)
         if state in self.final:
             raise MoveRefused(
                 "final",
                 _("This is %(state)s: it moves no further.", state=self.label(state)),
                 state,
             )
+        transition = self.transitions.get(name)
+        if transition is None:
+            raise MoveRefused("unknown", _("Choose one of the steps offered."), state)
         if transition not in self.available(record, actor):
             raise MoveRefused(
                 "not_allowed",
@@ -383,6 +384,29 @@ class Workflow:
         )
         await WorkflowStep.insert(step)
         return step
+
+    async def record_steps(self, steps: Iterable[Mapping[str, Any]]) -> int:
+        """Write many past steps at once (demo data, imports); how many were written.
+
+        Each step is a mapping with ``record_id``, ``to_state`` and ``at``, and
+        optionally ``transition``, ``from_state``, ``comment`` and ``actor_id``.
+        """
+        rows = [
+            WorkflowStep(
+                workflow=self.key,
+                record_id=step["record_id"],
+                transition=step.get("transition", ""),
+                from_state=step.get("from_state", ""),
+                to_state=step["to_state"],
+                comment=step.get("comment", ""),
+                actor_id=step.get("actor_id"),
+                created_at=step["at"],
+            )
+            for step in steps
+        ]
+        for start in range(0, len(rows), _CHUNK):
+            await WorkflowStep.insert(*rows[start : start + _CHUNK])
+        return len(rows)
 
     async def history(self, record_id: int) -> list[dict[str, Any]]:
         """The record's steps, oldest first (``from_state``, ``to_state``, ``comment``, …)."""

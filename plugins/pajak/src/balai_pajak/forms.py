@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from balai import toolkit as tk
 
 from balai_pajak.months import Month, MonthError
 
-_RUPIAH = re.compile(r"^[0-9]{1,15}$")  # ASCII digits only (int() takes "١٢٣" too)
+# Read by the toolkit's rupiah field; the pages say what they expect in their own words.
+_AMOUNT = tk.RupiahField("Amount", max_value=10**15 - 1)
 
 
 def text(form, name: str, limit: int) -> str:
@@ -27,10 +26,10 @@ def too_long(form, limits: dict[str, int]) -> dict[str, str]:
 
 def rupiah(typed: str) -> int | None:
     """Whole rupiah typed as ``1500000``, ``1.500.000`` or ``Rp1.500.000``; ``None`` otherwise."""
-    cleaned = typed.strip().removeprefix("Rp").removeprefix("rp").replace(".", "").replace(" ", "")
-    if not _RUPIAH.match(cleaned):
+    try:
+        return _AMOUNT.parse(typed.strip())
+    except tk.FieldError:
         return None
-    return int(cleaned)
 
 
 def month(typed: str) -> Month | None:

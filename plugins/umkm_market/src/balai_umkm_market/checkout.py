@@ -26,19 +26,18 @@ from balai import toolkit as tk
 from balai_umkm_market import orders, stock
 from balai_umkm_market.asn import asn_profile_of
 from balai_umkm_market.cart import CartView, MerchantGroup, clear_products
-from balai_umkm_market.order_states import Fulfilment, OrderStatus, PaymentMethod, initial_status
+from balai_umkm_market.order_states import (
+    ORDER_NUMBERS,
+    Fulfilment,
+    OrderStatus,
+    PaymentMethod,
+    initial_status,
+)
 from balai_umkm_market.tables import Order, OrderItem
 
 PAYMENT_WINDOW = timedelta(hours=2)  # unpaid cashless checkouts lapse (and free their stock)
 MAX_ADDRESS = 500
 MAX_PHONE = 20
-_NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
-
-
-def new_order_number() -> str:
-    """A readable, unguessable order number: ``UMK-7KQ4-M9TX`` (40 random bits)."""
-    chars = "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(8))
-    return f"UMK-{chars[:4]}-{chars[4:]}"
 
 
 def new_checkout_ref() -> str:
@@ -175,7 +174,7 @@ async def place_orders(view: CartView, choice: CheckoutChoice, buyer: tk.Current
             fulfilment = choice.fulfilment[group.merchant_id]
             fee = group.fee_for(fulfilment)
             order = Order(
-                number=new_order_number(),
+                number=await ORDER_NUMBERS.new_unique(Order.number),
                 checkout_ref=ref,
                 buyer_id=buyer.id,
                 buyer_name=buyer.name,
@@ -209,7 +208,7 @@ async def place_orders(view: CartView, choice: CheckoutChoice, buyer: tk.Current
                     for line in group.lines
                 ]
             )
-            await orders.record_event(order.id, status.value, "", buyer.id)
+            await orders.record_placed(order.id, status.value, buyer.id)
             row = {
                 "id": order.id,
                 "number": order.number,

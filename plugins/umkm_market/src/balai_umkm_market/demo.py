@@ -32,6 +32,7 @@ from balai_umkm_market.demo_catalog import (
     ProductSpec,
     ShopKind,
 )
+from balai_umkm_market.order_states import ORDER_NUMBERS, ORDERS
 from balai_umkm_market.orders import (
     METRIC_ASN_ORDERS,
     METRIC_ASN_SALES,
@@ -48,7 +49,6 @@ from balai_umkm_market.tables import (
     Merchant,
     MerchantStatus,
     Order,
-    OrderEvent,
     OrderItem,
     OrderStatus,
     PaymentMethod,
@@ -58,7 +58,6 @@ from balai_umkm_market.tables import (
 
 ORDER_DAYS = 45
 CHUNK = 300
-NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 @dataclass(frozen=True)
@@ -256,7 +255,7 @@ class Planner:
         if status == OrderStatus.COMPLETED.value:
             events += [(moving, min(placed + timedelta(minutes=90), done)), (status, done)]
         buyer = rng.choice(BUYERS)
-        number = self.order_number()
+        number = self.order_number(placed)
         order = PlannedOrder(
             merchant=index,
             row={
@@ -290,11 +289,10 @@ class Planner:
                 planned.stock -= quantity  # reserved by the open order
         return order
 
-    def order_number(self) -> str:
-        """A new order number in the checkout's format (``UMK-7KQ4-M9TX``)."""
+    def order_number(self, placed: datetime) -> str:
+        """A new order number in the checkout's format, drawn from the seeded generator."""
         while True:
-            chars = "".join(self.rng.choice(NUMBER_ALPHABET) for _ in range(8))
-            number = f"UMK-{chars[:4]}-{chars[4:]}"
+            number = ORDER_NUMBERS.from_bits(self.rng.getrandbits(40), placed)
             if number not in self.numbers:
                 self.numbers.add(number)
                 return number
@@ -399,13 +397,12 @@ async def write(planner: Planner) -> tuple[int, int, int, int]:
                 )
             )
         events += [
-            OrderEvent(order=order_id, status=status, note="", created_at=when)
+            {"record_id": order_id, "to_state": status, "transition": "demo", "at": when}
             for status, when in order.events
         ]
     for part in chunks(items):
         await OrderItem.insert(*part)
-    for part in chunks(events):
-        await OrderEvent.insert(*part)
+    await ORDERS.record_steps(events)
     item_ids = {
         (r["order"], r["product"]): r["id"]
         for r in await OrderItem.select(OrderItem.id, OrderItem.order, OrderItem.product)

@@ -1,10 +1,11 @@
 """Orders: moving them through their states, and what each move sets off.
 
-Every move is one conditional ``UPDATE ... WHERE status = <current>`` (so two
-clicks, or a merchant and the payment callback at once, never both win),
-followed in the same transaction by an :class:`OrderEvent`, the stock given
-back on a cancellation, the purchase metrics and a notification to the buyer.
-The rules of who may move what where are in :mod:`order_states`.
+Every move goes through the workflow :data:`order_states.ORDERS`: one
+conditional ``UPDATE ... WHERE status = <current>`` (so two clicks, or a
+merchant and the payment callback at once, never both win), a step in the
+order's history and an audit entry; then, in the same transaction, the stock
+given back on a cancellation, the purchase metrics and a notification to the
+buyer.
 
 The payment hooks land here too: ``invoice_settled`` makes the orders of the
 paid checkout ``new``; ``invoice_expired`` cancels them and releases their
@@ -22,15 +23,16 @@ from balai import toolkit as tk
 
 from balai_umkm_market import stock
 from balai_umkm_market.order_states import (
+    ORDERS,
     Actor,
-    IllegalMove,
     OrderStatus,
     PaymentMethod,
-    check_move,
     counts_as_purchase,
+    mover,
     releases_stock,
+    transition_to,
 )
-from balai_umkm_market.tables import Merchant, Order, OrderEvent, OrderItem, Product
+from balai_umkm_market.tables import Merchant, Order, OrderItem, Product
 
 SLUG = "umkm_market"
 CHECKOUT_PREFIX = "checkout:"
@@ -74,26 +76,13 @@ def shown_note(note: str) -> str:
 
 def status_labels() -> dict[str, str]:
     """Each order status in the visitor's language."""
-    return {
-        OrderStatus.AWAITING_PAYMENT.value: tk._("Awaiting payment"),
-        OrderStatus.NEW.value: tk._("New"),
-        OrderStatus.CONFIRMED.value: tk._("Confirmed by the seller"),
-        OrderStatus.DELIVERING.value: tk._("Being delivered"),
-        OrderStatus.READY_FOR_PICKUP.value: tk._("Ready for pickup"),
-        OrderStatus.COMPLETED.value: tk._("Completed"),
-        OrderStatus.CANCELLED.value: tk._("Cancelled"),
-    }
+    return ORDERS.labels()
 
 
 def action_labels() -> dict[str, str]:
     """What the merchant's button says for moving an order to each status."""
-    return {
-        OrderStatus.CONFIRMED.value: tk._("Confirm the order"),
-        OrderStatus.DELIVERING.value: tk._("Send it out for delivery"),
-        OrderStatus.READY_FOR_PICKUP.value: tk._("Mark it ready for pickup"),
-        OrderStatus.COMPLETED.value: tk._("Mark it completed"),
-        OrderStatus.CANCELLED.value: tk._("Cancel the order"),
-    }
+    merchant = mover(Actor.MERCHANT)
+    return {t.target: tk._(t.label) for t in ORDERS.transitions.values() if merchant.may(t)}
 
 
 STATUS_TONES = {
@@ -105,23 +94,6 @@ STATUS_TONES = {
     OrderStatus.COMPLETED.value: "success",
     OrderStatus.CANCELLED.value: "neutral",
 }
-
-
-def move_error_message(error: IllegalMove) -> str:
-    """Why a move was refused, in the visitor's language."""
-    labels = status_labels()
-    if error.reason == "reason_required":
-        return tk._("Say why the order is cancelled; the buyer is told.")
-    if error.reason == "changed":
-        return tk._(
-            "The order changed meanwhile; it is now: %(status)s.",
-            status=labels.get(error.current, error.current),
-        )
-    return tk._(
-        "An order that is %(current)s cannot become %(target)s.",
-        current=labels.get(error.current, error.current).lower(),
-        target=labels.get(error.target, error.target).lower(),
-    )
 
 
 DEPARTMENT_SLUG_LENGTH = 50  # metric names are at most 80 characters; the prefix takes 29
@@ -159,13 +131,8 @@ async def order_items(order_id: int) -> list[dict[str, Any]]:
 
 
 async def order_events(order_id: int) -> list[dict[str, Any]]:
-    """The history of an order, oldest first."""
-    return await (
-        OrderEvent.select()
-        .where(OrderEvent.order == order_id)
-        .order_by(OrderEvent.created_at)
-        .order_by(OrderEvent.id)
-    )
+    """The history of an order, oldest first (``to_state``, ``comment``, ``created_at`` …)."""
+    return await ORDERS.history(order_id)
 
 
 async def count_purchase(order: dict[str, Any], sign: int, day: Any = None) -> None:
@@ -193,15 +160,10 @@ async def count_purchase(order: dict[str, Any], sign: int, day: Any = None) -> N
 
 async def _placed_day(order_id: int) -> Any:
     """The city-local date the order became ``new`` (was placed)."""
-    row = (
-        await OrderEvent.select(OrderEvent.created_at)
-        .where((OrderEvent.order == order_id) & (OrderEvent.status == OrderStatus.NEW.value))
-        .order_by(OrderEvent.id)
-        .first()
-    )
-    if row is None:
+    placed = [s for s in await ORDERS.history(order_id) if s["to_state"] == OrderStatus.NEW.value]
+    if not placed:
         return None
-    return row["created_at"].astimezone(tk.current_city().tz).date()
+    return placed[0]["created_at"].astimezone(tk.current_city().tz).date()
 
 
 async def notify_buyer(order: dict[str, Any], status: str, note: str = "") -> None:
@@ -222,17 +184,9 @@ async def notify_buyer(order: dict[str, Any], status: str, note: str = "") -> No
     )
 
 
-async def record_event(order_id: int, status: str, note: str, by_user_id: int | None) -> None:
-    """Append a step to the order's history."""
-    await OrderEvent.insert(
-        OrderEvent(
-            order=order_id,
-            status=status,
-            note=note,
-            by_user_id=by_user_id,
-            created_at=_now(),
-        )
-    )
+async def record_placed(order_id: int, status: str, buyer_id: int | None) -> None:
+    """Start the order's history: it was placed in ``status`` by the buyer."""
+    await ORDERS.record_step(order_id, "place", "", status, "", buyer_id)
 
 
 async def load_order(where: Any) -> dict[str, Any] | None:
@@ -257,36 +211,31 @@ async def move_order(
     *,
     by_user_id: int | None,
     reason: str = "",
+    request: Any = None,
 ) -> dict[str, Any]:
     """Move ``order`` (a row as loaded) to ``target``; runs in the caller's transaction.
 
     Raises:
-        IllegalMove: the rules forbid it, or the order moved meanwhile
-            (``reason == "changed"``); nothing was written.
+        tk.MoveRefused: the rules forbid it; nothing was written.
+        tk.StateChanged: the order moved meanwhile (409); nothing was written.
 
     Returns:
         The order as it is now.
     """
     current = OrderStatus(order["status"])
+    target = OrderStatus(target)
     reason = " ".join(reason.split())
-    check_move(current, target, order["fulfilment"], actor, reason)
     now = _now()
-    values: dict[Any, Any] = {Order.status: target.value, Order.updated_at: now}
+    values: dict[Any, Any] = {Order.updated_at: now}
     if target == OrderStatus.CANCELLED:
         values[Order.cancel_reason] = reason
         values[Order.cancelled_at] = now
     if target == OrderStatus.COMPLETED:
         values[Order.completed_at] = now
-    moved = (
-        await Order.update(values)
-        .where((Order.id == order["id"]) & (Order.status == current.value))
-        .returning(Order.id)
+    name = transition_to(current, target, order["fulfilment"], actor)
+    moved = await ORDERS.move(
+        order, name, mover(actor, by_user_id), comment=reason, values=values, request=request
     )
-    if not moved:
-        fresh = await Order.select(Order.status).where(Order.id == order["id"]).first()
-        now_status = OrderStatus(fresh["status"]) if fresh else current
-        raise IllegalMove("changed", now_status, target)
-    await record_event(order["id"], target.value, reason, by_user_id)
     items = await order_items(order["id"])
     if releases_stock(current, target):
         for item in items:
@@ -302,7 +251,7 @@ async def move_order(
     elif counts_as_purchase(current) and not counts_as_purchase(target):
         await count_purchase(order, -1, day=await _placed_day(order["id"]))
     await notify_buyer(order, target.value, reason)
-    return {**order, "status": target.value, "cancel_reason": values.get(Order.cancel_reason, "")}
+    return moved
 
 
 # --- the payments ledger's news ---------------------------------------------------------
@@ -348,7 +297,9 @@ async def invoice_paid(invoice: tk.Invoice) -> None:
             )
             await notify_merchant(order)
         else:
-            await record_event(order["id"], order["status"], NOTE_PAID_AFTER_END, None)
+            await ORDERS.record_step(
+                order["id"], "note", order["status"], order["status"], NOTE_PAID_AFTER_END
+            )
 
 
 async def invoice_lapsed(invoice: tk.Invoice) -> None:

@@ -24,8 +24,8 @@ from litestar.response import Redirect
 from balai_umkm_market import orders
 from balai_umkm_market.checkout import PAYMENT_WINDOW
 from balai_umkm_market.order_states import (
+    ORDER_NUMBERS,
     Actor,
-    IllegalMove,
     OrderStatus,
     PaymentMethod,
     allowed_moves,
@@ -43,10 +43,17 @@ MERCHANT_PATH = "/umkm-market/penjual/pesanan/"
 
 
 def _number(raw: str) -> str:
-    number = raw.strip().upper()
-    if not number.startswith("UMK-") or len(number) > 20:
+    number = ORDER_NUMBERS.parse(raw)
+    if number is None:  # not one of ours, or mistyped (the check character)
         raise NotFoundException()
     return number
+
+
+def _refusal(exc: tk.MoveRefused | tk.StateChanged) -> tuple[str, int]:
+    """Why a move was refused and the status to answer: 409 when the order moved meanwhile."""
+    if isinstance(exc, tk.StateChanged):
+        return exc.detail, 409
+    return str(exc), 400
 
 
 def _common(extra: dict[str, Any]) -> dict[str, Any]:
@@ -93,7 +100,7 @@ async def _order_context(order: dict[str, Any], *, for_buyer: bool = False) -> d
             in allowed_moves(order["status"], order["fulfilment"], Actor.BUYER),
             "refund_due": order["status"] == OrderStatus.CANCELLED.value
             and order["payment_method"] == PaymentMethod.CASHLESS.value
-            and any(e["status"] == OrderStatus.NEW.value for e in events),
+            and any(e["to_state"] == OrderStatus.NEW.value for e in events),
         }
     )
 
@@ -157,11 +164,12 @@ async def cancel_my_order(request: Request, number: FromPath[str]) -> Response:
                 Actor.BUYER,
                 by_user_id=user.id,
                 reason=reason or orders.NOTE_BUYER_CANCELLED,
+                request=request,
             )
-    except IllegalMove as exc:
+    except (tk.MoveRefused, tk.StateChanged) as exc:
         context = await _order_context(await _buyer_order(request, number), for_buyer=True)
-        context["error"] = orders.move_error_message(exc)
-        return await tk.render(request, "umkm_market/order.html", context, status_code=400)
+        context["error"], status = _refusal(exc)
+        return await tk.render(request, "umkm_market/order.html", context, status_code=status)
     tk.flash(request, tk._("Your order is cancelled."), "success")
     return Redirect(back, status_code=303)
 
@@ -254,14 +262,16 @@ async def move_merchant_order(request: Request, number: FromPath[str]) -> Respon
     try:
         async with write_transaction():
             await orders.move_order(
-                order, target, Actor.MERCHANT, by_user_id=user.id, reason=reason
+                order, target, Actor.MERCHANT, by_user_id=user.id, reason=reason, request=request
             )
-    except IllegalMove as exc:
+    except (tk.MoveRefused, tk.StateChanged) as exc:
         context = await _merchant_context(await _merchant_order(request, number))
         context["reason"] = reason[:MAX_REASON]
-        context["error"] = orders.move_error_message(exc)
-        context["error_field"] = "reason" if exc.reason == "reason_required" else "status"
-        return await tk.render(request, "umkm_market/merchant_order.html", context, status_code=400)
+        context["error"], status = _refusal(exc)
+        context["error_field"] = "reason" if exc.reason == "comment_required" else "status"
+        return await tk.render(
+            request, "umkm_market/merchant_order.html", context, status_code=status
+        )
     tk.flash(
         request,
         tk._(

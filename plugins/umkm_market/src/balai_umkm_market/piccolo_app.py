@@ -10,6 +10,6 @@ APP_CONFIG = AppConfig(
     app_name="umkm_market",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
     table_classes=list(TABLES),
-    migration_dependencies=[],
+    migration_dependencies=["balai.piccolo_app"],  # the workflow history holds order steps
     commands=[],
 )

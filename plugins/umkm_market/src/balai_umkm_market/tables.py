@@ -212,16 +212,6 @@ class OrderItem(tk.CityTable, tablename="umkm_market_order_item"):
     line_total = Integer(default=0)
 
 
-class OrderEvent(tk.CityTable, tablename="umkm_market_order_event"):
-    """A step in an order's history: the status it moved to, by whom, why."""
-
-    order = ForeignKey(references=Order, on_delete=OnDelete.cascade)
-    status = Varchar(length=20, choices=OrderStatus, default=OrderStatus.NEW.value)
-    note = Text()
-    by_user_id = Integer(null=True, default=None)
-    created_at = Timestamptz()
-
-
 class Review(tk.CityTable, tablename="umkm_market_review"):
     """A buyer's 1–5 rating and text on one item of a completed order.
 
@@ -267,7 +257,6 @@ TABLES = [
     CartItem,
     Order,
     OrderItem,
-    OrderEvent,
     Review,
     AsnProfile,
 ]
