@@ -153,57 +153,58 @@ class TextField(Field):
         return FieldError(_("Write at most %(n)s characters.", n=format_number(self.max_length)))
 
 
-def _whole_number(text: str) -> int | None:
-    """``text`` as an int when it is ASCII digits (dots grouping thousands allowed)."""
-    if not _INTEGER.match(text):
-        return None
-    digits = text.replace(".", "")
-    if len(digits.lstrip("-")) > _MAX_DIGITS:
-        return None
-    return int(digits)
-
-
-class IntegerField(Field):
-    """A whole number from ``min_value`` to ``max_value`` (``1.000`` reads as 1000)."""
+class _RangedNumber(Field):
+    """A whole number between ``min_value`` and ``max_value``; out of range is a field error."""
 
     inputmode = "numeric"
 
-    def __init__(
-        self, label: str, *, min_value: int = 0, max_value: int = 1_000_000, **options: Any
-    ) -> None:
+    def __init__(self, label: str, *, min_value: int, max_value: int, **options: Any) -> None:
         super().__init__(label, **options)
         self.min_value = min_value
         self.max_value = max_value
 
-    def parse(self, text: str) -> int:
-        """The number (a leading ``-`` for negative ones), within the range."""
-        number = _whole_number(text)
-        if number is None and _INTEGER.match(text):
-            raise self._range()  # more digits than any range allows
-        if number is None:
-            raise FieldError(_("Enter a whole number in digits, for example 12."))
-        if not self.min_value <= number <= self.max_value:
-            raise self._range()
-        return number
-
-    def _range(self) -> FieldError:
-        return FieldError(
-            _(
-                "Enter a number from %(min)s to %(max)s.",
-                min=format_number(self.min_value),
-                max=format_number(self.max_value),
-            )
-        )
+    def _within(self, digits: str) -> int:
+        """``digits`` (ASCII, a leading ``-`` allowed) as an int in range."""
+        if len(digits.lstrip("-")) > _MAX_DIGITS or not (
+            self.min_value <= int(digits) <= self.max_value
+        ):
+            raise self.too_long()
+        return int(digits)
 
     def too_long(self) -> FieldError:
-        """Too many characters for any number in range."""
-        return self._range()
+        """The range refusal (also for more characters than any number in range has)."""
+        return FieldError(self.range_message())
+
+    def range_message(self) -> str:
+        """The refusal's text: the range, in the field's notation."""
+        raise NotImplementedError
 
 
-class RupiahField(Field):
+class IntegerField(_RangedNumber):
+    """A whole number from ``min_value`` to ``max_value`` (``1.000`` reads as 1000)."""
+
+    def __init__(
+        self, label: str, *, min_value: int = 0, max_value: int = 1_000_000, **options: Any
+    ) -> None:
+        super().__init__(label, min_value=min_value, max_value=max_value, **options)
+
+    def parse(self, text: str) -> int:
+        """The number (a leading ``-`` for negative ones), within the range."""
+        if not _INTEGER.match(text):
+            raise FieldError(_("Enter a whole number in digits, for example 12."))
+        return self._within(text.replace(".", ""))
+
+    def range_message(self) -> str:
+        """The range in the reader's notation of numbers."""
+        return _(
+            "Enter a number from %(min)s to %(max)s.",
+            min=format_number(self.min_value),
+            max=format_number(self.max_value),
+        )
+
+
+class RupiahField(_RangedNumber):
     """An amount of whole rupiah: ``15000``, ``15.000``, ``Rp15.000`` or ``Rp 15.000,00``."""
-
-    inputmode = "numeric"
 
     def __init__(
         self,
@@ -213,32 +214,22 @@ class RupiahField(Field):
         max_value: int = 1_000_000_000_000,
         **options: Any,
     ) -> None:
-        super().__init__(label, **options)
-        self.min_value = min_value
-        self.max_value = max_value
+        super().__init__(label, min_value=min_value, max_value=max_value, **options)
 
     def parse(self, text: str) -> int:
         """The amount as an int of rupiah, within the range."""
         found = _RUPIAH.match(text)
         if not found:
             raise FieldError(_("Enter whole rupiah, for example 15000 or 15.000."))
-        digits = found.group(1).replace(".", "")
-        if len(digits) > _MAX_DIGITS or not self.min_value <= int(digits) <= self.max_value:
-            raise self._range()
-        return int(digits)
+        return self._within(found.group(1).replace(".", ""))
 
-    def _range(self) -> FieldError:
-        return FieldError(
-            _(
-                "Enter an amount from %(min)s to %(max)s.",
-                min=rupiah(self.min_value),
-                max=rupiah(self.max_value),
-            )
+    def range_message(self) -> str:
+        """The range in rupiah."""
+        return _(
+            "Enter an amount from %(min)s to %(max)s.",
+            min=rupiah(self.min_value),
+            max=rupiah(self.max_value),
         )
-
-    def too_long(self) -> FieldError:
-        """Too many characters for any amount in range."""
-        return self._range()
 
 
 def _resolve(value: date | Callable[[], date] | None) -> date | None:
