@@ -161,7 +161,10 @@ def test_the_lower_layers_import_no_service():
         for target in sorted(module_imports(name))
         if any(_in(target, f"balai.{service}") for service in SERVICES)
     ]
-    assert offences == []
+    assert offences == [], (
+        "a lower layer must not reach up: let create_app hand the service down "
+        "(as UI.record_denial does for the audit log) or move the code up"
+    )
 
 
 def test_the_core_never_imports_a_plugin():
