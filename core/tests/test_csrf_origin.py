@@ -86,3 +86,53 @@ def test_same_origin_compares_host_and_port(origin, host, same):
 
     scope = {"headers": [(b"origin", origin.encode()), (b"host", host.encode())]}
     assert same_origin(scope) is same
+
+
+# --- the token is bound to the session ------------------------------------------------
+
+
+def _csrf_cookie(client) -> str:
+    return next(c.value for c in client.cookies.jar if c.name == "balai_csrf")
+
+
+def _plant(client, token: str) -> None:
+    for cookie in list(client.cookies.jar):
+        if cookie.name == "balai_csrf":
+            client.cookies.jar.clear(cookie.domain, cookie.path, cookie.name)
+    client.cookies.set("balai_csrf", token, domain="testserver.local", path="/")
+
+
+@pytest.mark.parametrize("whose", ["anonymous", "signed in"])
+def test_a_token_from_another_browser_does_not_work_in_a_session(
+    client, balai_app, login_as, whose
+):
+    from balai.testing import make_login_as, make_post_form, open_client
+
+    with open_client(balai_app) as attacker:
+        attacker.get("/malang/masuk")
+        if whose == "signed in":
+            make_login_as(attacker, balai_app, make_post_form(attacker))(
+                None, name="Penyerang", email="penyerang@example.id"
+            )
+            attacker.get("/malang/akun/")
+        stolen = _csrf_cookie(attacker)
+    login_as(None, name="Korban")
+    # Cookie tossing: the attacker's valid token planted as the victim's cookie and sent in a form.
+    _plant(client, stolen)
+    answer = client.post("/malang/keluar", data={"_csrf_token": stolen}, follow_redirects=False)
+    assert answer.status_code == 403
+    assert client.get("/malang/akun/", follow_redirects=False).status_code == 200  # still in
+
+
+def test_the_token_follows_the_session_through_login_and_logout(client, login_as, post_form):
+    client.get("/malang/")
+    anonymous = _csrf_cookie(client)
+    account = login_as(None)
+    signed_in = _csrf_cookie(client)
+    assert signed_in != anonymous  # renewed with the session id at login
+    page = client.get("/malang/akun/")
+    assert f'value="{signed_in}"' in page.text  # forms carry the session's token
+    assert post_form("/malang/keluar", {}).status_code == 303
+    assert _csrf_cookie(client) != signed_in  # and again at logout
+    again = post_form("/malang/masuk", {"login": account["login"], "password": account["password"]})
+    assert again.status_code == 303

@@ -19,9 +19,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
+from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.middleware import DefineMiddleware
+from litestar.middleware.csrf import generate_csrf_token
 from litestar.middleware.session.base import SessionMiddleware as LitestarSessionMiddleware
 from litestar.middleware.session.server_side import (
     ServerSideSessionBackend,
@@ -32,6 +34,7 @@ from litestar.types import Empty, Message, Receive, Scope, ScopeSession, Send
 from piccolo.querystring import QueryString
 from piccolo.table import Table
 
+from balai.auth.csrf_tokens import csrf_cookie, session_token
 from balai.tables import SessionRecord
 
 
@@ -87,6 +90,7 @@ _PLAIN_JSON = msgspec.json.Encoder()
 _LOADED = "balai.session_loaded"
 _ROTATE = "balai.rotate_session"
 _NEW_ID = "balai.new_session_id"
+_SESSION_COOKIE = "balai_session"
 PRIVATE_CACHE = b"private, no-store"
 
 
@@ -256,6 +260,21 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         return {}
 
 
+def stored_session_id(scope: Scope) -> str | None:
+    """The id of the session this request came with, when the store knew it (else ``None``)."""
+    if scope.get(_LOADED) is None:
+        return None
+    return ASGIConnection(scope).cookies.get(_SESSION_COOKIE)
+
+
+def _outgoing_session_id(message: Message) -> str | None:
+    """The session id a response sets (``""`` when it deletes the cookie, ``None`` if untouched)."""
+    for name, value in message.get("headers", []):
+        if name.lower() == b"set-cookie" and value.startswith(_SESSION_COOKIE.encode() + b"="):
+            return value.split(b";", 1)[0].split(b"=", 1)[1].decode("latin-1")
+    return None
+
+
 class SessionMiddleware(LitestarSessionMiddleware):
     """litestar's session middleware, step for step, with less around each step.
 
@@ -265,6 +284,10 @@ class SessionMiddleware(LitestarSessionMiddleware):
     send wrapper stores the session with the response's start message only,
     as litestar's does.
     """
+
+    def __init__(self, app: Any, backend: Any, csrf: CSRFConfig | None = None) -> None:
+        super().__init__(app, backend)
+        self.csrf = csrf
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Load the session, run the app, store the session with the response."""
@@ -278,9 +301,29 @@ class SessionMiddleware(LitestarSessionMiddleware):
                 await backend.store_in_message(scope.get("session"), message, connection)
                 if private_answer(scope):
                     _mark_private(message)
+                if self.csrf is not None:
+                    self._renew_csrf_token(scope, message)
             await send(message)
 
         await self.app(scope, receive, send_storing_session)
+
+    def _renew_csrf_token(self, scope: Scope, message: Message) -> None:
+        """A new CSRF token when the session id changes (login, logout, a first session).
+
+        The CSRF token is bound to the session (``balai.web.csrf``): a browser
+        whose session id changes gets the token of the new one in the same
+        response, or a fresh unbound one when its session ended.
+        """
+        outgoing = _outgoing_session_id(message)
+        if outgoing is None or outgoing == stored_session_id(scope):
+            return
+        config = self.csrf
+        token = (
+            session_token(config.secret, outgoing)
+            if outgoing and outgoing != "null"
+            else generate_csrf_token(secret=config.secret)
+        )
+        MutableScopeHeaders.from_message(message).add("Set-Cookie", csrf_cookie(config, token))
 
 
 def private_answer(scope: Scope) -> bool:
@@ -306,7 +349,13 @@ class SessionConfig(ServerSideSessionConfig):
     @property
     def middleware(self) -> DefineMiddleware:
         """:class:`SessionMiddleware` with this configuration's backend."""
-        return DefineMiddleware(SessionMiddleware, backend=self._backend_class(config=self))
+        return self.middleware_with(None)
+
+    def middleware_with(self, csrf: CSRFConfig | None) -> DefineMiddleware:
+        """:class:`SessionMiddleware` that also renews the CSRF token of ``csrf`` with the id."""
+        return DefineMiddleware(
+            SessionMiddleware, backend=self._backend_class(config=self), csrf=csrf
+        )
 
 
 def rotate_session(connection: ASGIConnection[Any, Any, Any, Any]) -> None:

@@ -263,6 +263,13 @@ def create_app(
         if redis is not None:
             await redis.aclose()
 
+    csrf_config = CSRFConfig(
+        secret=config.secret_key,
+        cookie_name="balai_csrf",
+        cookie_secure=not config.development,
+        cookie_httponly=True,
+        header_name="x-csrftoken",
+    )
     litestar = Litestar(
         route_handlers=route_handlers,  # city_guard is on the routers (see above)
         request_class=BalaiRequest,
@@ -275,17 +282,9 @@ def create_app(
                 secure=not config.development,
                 httponly=True,
                 samesite="lax",
-            ).middleware,
+            ).middleware_with(csrf_config),
             # In place of csrf_config (same checks, a shorter path for page views).
-            csrf_middleware(
-                CSRFConfig(
-                    secret=config.secret_key,
-                    cookie_name="balai_csrf",
-                    cookie_secure=not config.development,
-                    cookie_httponly=True,
-                    header_name="x-csrftoken",
-                )
-            ),
+            csrf_middleware(csrf_config),
         ],
         exception_handlers={Exception: handle_exception},
         on_startup=[on_startup],

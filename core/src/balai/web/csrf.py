@@ -12,6 +12,13 @@ as before (token from the ``x-csrftoken`` header or the ``_csrf_token`` form
 field, HMAC-signed, equal to the cookie's), and ``opt={"exclude_from_csrf":
 True}`` routes are skipped as before.
 
+The token is bound to the session: a browser with a session holds the token
+:func:`session_token` derives from its session id (renewed in the response
+that changes the id, see ``balai.auth.sessions``), and an unsafe request of a
+session whose cookie holds any other token is refused, so a valid token from
+another browser (planted in the victim's cookie) is worthless. Without a
+session, the double-submit cookie alone is checked, as before.
+
 Before the token, an unsafe request must come from the city's own pages: its
 ``Origin`` header (or, when a browser sends none, its ``Referer``) must name
 the address the request was sent to (:func:`same_origin`). A request with
@@ -20,6 +27,7 @@ neither header (a script, an old browser) is left to the token.
 
 from __future__ import annotations
 
+from hmac import compare_digest
 from urllib.parse import urlsplit
 
 from litestar.config.csrf import CSRFConfig
@@ -32,6 +40,8 @@ from litestar.middleware.csrf import generate_csrf_token
 from litestar.types import Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
+from balai.auth.csrf_tokens import session_token
+from balai.auth.sessions import stored_session_id
 from balai.web.tenancy import request_host
 
 
@@ -53,6 +63,22 @@ class CSRFMiddleware(LitestarCSRFMiddleware):
             and not same_origin(scope)
         ):
             raise PermissionDeniedException("CSRF origin check failed: sent from another site")
+        session_id = stored_session_id(scope) if scope["type"] == "http" else None
+        if (
+            session_id
+            and scope["method"] not in config.safe_methods
+            and not should_bypass_middleware(
+                scope=scope,
+                scopes=self.scopes,
+                exclude_opt_key=config.exclude_from_csrf_key,
+                exclude_path_pattern=self.exclude,
+            )
+            and not compare_digest(
+                ASGIConnection(scope).cookies.get(config.cookie_name, ""),
+                session_token(config.secret, session_id),
+            )
+        ):
+            raise PermissionDeniedException("CSRF token verification failed: not this session's")
         if (
             scope["type"] != "http"
             or scope["method"] not in config.safe_methods
@@ -67,7 +93,12 @@ class CSRFMiddleware(LitestarCSRFMiddleware):
             return
         # The cookies were parsed by the session middleware already (kept in the scope state).
         csrf_cookie = ASGIConnection(scope).cookies.get(config.cookie_name)
-        token = csrf_cookie or generate_csrf_token(secret=config.secret)
+        if session_id:
+            token = session_token(config.secret, session_id)
+            if csrf_cookie != token:  # issued before this session: give the session's own
+                csrf_cookie = None
+        else:
+            token = csrf_cookie or generate_csrf_token(secret=config.secret)
         ScopeState.from_scope(scope).csrf_token = token
         if csrf_cookie is not None:  # litestar's send wrapper would only pass messages on
             await self.app(scope, receive, send)
