@@ -23,7 +23,7 @@ def _text(page) -> str:
 def test_register_creates_the_account_and_logs_in(client, post_form, city_run):
     answer = post_form("/malang/daftar", GOOD)
     assert answer.status_code == 303
-    assert answer.headers["location"] == "/malang/akun/"
+    assert answer.headers["location"] == "/malang/akun/verifikasi"
     account = client.get("/malang/akun/")
     assert account.status_code == 200
     assert "Siti Rahayu" in account.text

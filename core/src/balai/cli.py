@@ -382,6 +382,7 @@ def create_user_command(
                     phone=form.phone or None,
                     password=password,
                     roles=tuple(dict.fromkeys(roles)),
+                    verified=True,  # the operator vouches for the contact they typed
                 )
                 return user_id, {}
 

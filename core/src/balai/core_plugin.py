@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from balai import __version__
-from balai.auth import officers, pages
+from balai.auth import (
+    account_pages,
+    officers,
+    pages,
+    reset_pages,
+    two_factor_pages,
+    verify_pages,
+)
+from balai.auth.settings import AccountSettings
 from balai.hookimpl import hookimpl
 from balai.types import Dimension, NavItem, Permission, PluginInfo, Role, Routes
 from balai.web import pages as web_pages
@@ -23,6 +31,12 @@ def plugin_info() -> PluginInfo:
 
 
 @hookimpl
+def settings_schema() -> type:
+    """``[cities.<slug>.settings.core]``: second factor and code texts (see AccountSettings)."""
+    return AccountSettings
+
+
+@hookimpl
 def piccolo_apps():
     """Accounts, sessions, throttling, the workflow history."""
     return ["balai.piccolo_app"]
@@ -39,7 +53,17 @@ async def user_deleted(city, user_id):
 @hookimpl
 def register_routes() -> Routes:
     """Home, search, language, accounts and the officer pages."""
-    return Routes(pages=[*web_pages.ROUTES, *pages.ROUTES, *officers.ROUTES])
+    return Routes(
+        pages=[
+            *web_pages.ROUTES,
+            *pages.ROUTES,
+            *verify_pages.ROUTES,
+            *reset_pages.ROUTES,
+            *account_pages.ROUTES,
+            *two_factor_pages.ROUTES,
+            *officers.ROUTES,
+        ]
+    )
 
 
 @hookimpl

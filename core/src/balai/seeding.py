@@ -87,6 +87,7 @@ async def create_demo_account(name: str, login: str, role: str | None = None) ->
         password=state.password,
         password_hash=state.password_hash(),
         roles=(role,) if role else (),
+        verified=True,  # demo accounts are usable at once: pay, enrol and report
     )
 
 

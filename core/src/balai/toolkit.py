@@ -23,6 +23,7 @@ from balai.auth.access import (
     require_login,
     require_officer,
     require_permission,
+    require_verified,
 )
 from balai.dashboard.metrics import bump_metric, metric_series, metric_total, set_metric
 from balai.dashboard.period import Period, PeriodError
@@ -238,6 +239,7 @@ __all__ = [
     "require_login",
     "require_officer",
     "require_permission",
+    "require_verified",
     "rupiah",
     "safe_next",
     "save_upload",

@@ -33,7 +33,10 @@ def buyers_with_carts(city_run, product_id: int, quantity: int) -> list[tuple[tk
         for number in range(BUYERS):
             name = f"Pembeli {number}"
             user_id = await create_user(
-                name=name, password="rahasia-123456", email=f"serbu{number}@contoh.id"
+                name=name,
+                password="rahasia-123456",
+                email=f"serbu{number}@contoh.id",
+                verified=True,
             )
             row = Cart(user_id=user_id, session_key="", created_at=now, updated_at=now)
             await row.save()

@@ -96,7 +96,9 @@ def new_user(city_run: Any, name: str = "Budi Santoso", city: str = "malang") ->
     counter = new_user.__dict__.setdefault("n", [0])
     counter[0] += 1
     email = f"pembeli{counter[0]}@contoh.id"
-    return city_run(city, lambda: create_user(name=name, password="rahasia-123456", email=email))
+    return city_run(
+        city, lambda: create_user(name=name, password="rahasia-123456", email=email, verified=True)
+    )
 
 
 def mark_asn(city_run: Any, user_id: int, department: str = "Dinas Pendidikan") -> None:

@@ -16,6 +16,7 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException, Permi
 from litestar.handlers.base import BaseRouteHandler
 
 from balai.auth.sessions import FixedStatement
+from balai.auth.settings import account_settings
 from balai.plugins import BUILTIN_SLUGS
 from balai.tables import User
 from balai.tenants import City, current_city_or_none
@@ -25,11 +26,26 @@ from balai.web.numbers import refuse_bent_numbers
 PUBLIC: dict[str, Any] = {"public": True}
 CITY_ADMIN = "city_admin"
 _USER_KEY = "balai.user"
+SUSPENDED = "suspended"
+SIGNED_OUT = "signed_out"
 
 
 def session_key(city: City) -> str:
     """The session entry holding the logged-in user id for ``city``."""
     return f"user:{city.slug}"
+
+
+def sign_in_key(city: City) -> str:
+    """The session entry holding the sign-in (device) id for ``city``."""
+    return f"signin:{city.slug}"
+
+
+class VerificationRequired(PermissionDeniedException):
+    """The account must verify its email or phone before this action."""
+
+
+class SecondFactorRequired(PermissionDeniedException):
+    """The city requires this officer to enrol a second factor first."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +58,10 @@ class CurrentUser:
     phone: str | None
     roles: frozenset[str]
     permissions: frozenset[str]
+    verified: bool = True
+    sign_in_id: int = 0
+    second_factor: bool = False
+    second_factor_missing: bool = False
 
     @property
     def display_name(self) -> str:
@@ -104,42 +124,106 @@ def _plugin_of(name: str) -> str:
 
 
 async def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser | None:
-    """The logged-in user of this request's city, loaded once per request."""
+    """The logged-in user of this request's city, loaded once per request.
+
+    A session whose account was suspended, or whose sign-in was ended (the
+    holder signed out elsewhere, the password was reset), is refused at once:
+    it is emptied, the visitor is told why, and the attempt is audited.
+    """
     scope = connection.scope
     if _USER_KEY in scope:
         return scope[_USER_KEY]  # type: ignore[literal-required]
     user: CurrentUser | None = None
     city = current_city_or_none()
     if city is not None and "session" in scope:
-        user_id = (connection.session or {}).get(session_key(city))
+        session = connection.session or {}
+        user_id = session.get(session_key(city))
         if isinstance(user_id, int):
-            user = await load_user(connection.app.state.ui.access, city, user_id)
+            sign_in = session.get(sign_in_key(city))
+            user, refusal = await load_user(
+                connection.app.state.ui.access,
+                city,
+                user_id,
+                sign_in if isinstance(sign_in, int) else 0,
+            )
+            if user is None:
+                await _refuse_session(connection, city, user_id, refusal)
     scope[_USER_KEY] = user  # type: ignore[literal-required]
     return user
 
 
-# One statement on every logged-in page: the account and its roles together.
+async def _refuse_session(
+    connection: ASGIConnection[Any, Any, Any, Any], city: City, user_id: int, refusal: str
+) -> None:
+    """End a session that no longer stands, say why, and audit the attempt."""
+    from balai.audit.log import record
+    from balai.i18n import gettext as _
+    from balai.web.rendering import flash
+
+    session = dict(connection.session or {})
+    session.pop(session_key(city), None)
+    session.pop(sign_in_key(city), None)
+    connection.set_session(session)
+    if refusal == SUSPENDED:
+        flash(connection, _("Your account is suspended. Ask your city administrator."), "error")
+    elif refusal == SIGNED_OUT:
+        flash(connection, _("You were signed out on this device. Please log in again."), "info")
+    await record(
+        "core.session_refused",
+        actor_id=user_id,
+        request=connection,
+        subject=f"user:{user_id}",
+        detail={"reason": refusal or "unknown", "path": connection.url.path[:200]},
+    )
+
+
+# One statement on every logged-in page: the account, its roles and this sign-in together.
 _USER_WITH_ROLES = FixedStatement(
-    "SELECT u.id, u.name, u.email, u.phone, u.is_active, g.role FROM balai_user u "
+    "SELECT u.id, u.name, u.email, u.phone, u.is_active, g.role, "
+    "u.email_verified_at, u.phone_verified_at, u.totp_enabled_at, s.id AS sign_in, "
+    "s.ended_at, u.deleted_at FROM balai_user u "
     'LEFT JOIN balai_role_grant g ON g."user" = u.id AND g.city = u.city '
+    'LEFT JOIN balai_sign_in s ON s.id = {} AND s."user" = u.id AND s.city = u.city '
     "WHERE u.city = {} AND u.id = {}"
 )
 
 
-async def load_user(access: AccessRules, city: City, user_id: int) -> CurrentUser | None:
-    """Load an active user of ``city`` with their roles."""
-    rows = await _USER_WITH_ROLES.fetch(User, city.slug, user_id)
-    if not rows or not rows[0]["is_active"]:
-        return None
+async def load_user(
+    access: AccessRules, city: City, user_id: int, sign_in_id: int
+) -> tuple[CurrentUser | None, str]:
+    """An active user of ``city`` with their roles, signed in as ``sign_in_id``.
+
+    Returns:
+        The user, or ``None`` and why: ``suspended``, ``signed_out`` (the
+        sign-in was ended or is unknown) or ``missing``.
+    """
+    rows = await _USER_WITH_ROLES.fetch(User, sign_in_id, city.slug, user_id)
+    if not rows:
+        return None, "missing"
     row = rows[0]
+    if row["deleted_at"] is not None:
+        return None, "deleted"
+    if not row["is_active"]:
+        return None, SUSPENDED
+    if row["sign_in"] is None or row["ended_at"] is not None:
+        return None, SIGNED_OUT
     roles = frozenset(r["role"] for r in rows if r["role"])
-    return CurrentUser(
-        id=row["id"],
-        name=row["name"],
-        email=row["email"],
-        phone=row["phone"],
-        roles=roles,
-        permissions=access.permissions_of(roles, city),
+    second_factor = row["totp_enabled_at"] is not None
+    return (
+        CurrentUser(
+            id=row["id"],
+            name=row["name"],
+            email=row["email"],
+            phone=row["phone"],
+            roles=roles,
+            permissions=access.permissions_of(roles, city),
+            verified=row["email_verified_at"] is not None or row["phone_verified_at"] is not None,
+            sign_in_id=row["sign_in"],
+            second_factor=second_factor,
+            second_factor_missing=not second_factor
+            and account_settings().second_factor_required(roles),
+        ),
+        "",
     )
 
 
@@ -159,15 +243,41 @@ async def require_login(
         raise NotAuthorizedException("login required")
 
 
+async def require_verified(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    """Guard: the visitor must be logged in with a verified email or phone.
+
+    For the actions that commit a citizen (paying, enrolling, reporting,
+    ordering). A page asked for with GET sends an unverified visitor to the
+    verification page and back; any other request is refused with 403.
+    """
+    user = await current_user(connection)
+    if user is None:
+        raise NotAuthorizedException("login required")
+    if not user.verified:
+        raise VerificationRequired("verify your email or phone first")
+
+
+def _second_factor_in_place(user: CurrentUser) -> None:
+    if user.second_factor_missing:
+        raise SecondFactorRequired("the city requires a second factor for this account")
+
+
 async def require_officer(
     connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
 ) -> None:
-    """Guard: the visitor must hold at least one role in this city."""
+    """Guard: the visitor must hold at least one role in this city.
+
+    Where the city makes a second factor mandatory for the visitor's roles,
+    it must be enrolled first.
+    """
     user = await current_user(connection)
     if user is None:
         raise NotAuthorizedException("login required")
     if not user.is_officer:
         raise PermissionDeniedException("officers only")
+    _second_factor_in_place(user)
 
 
 def require_permission(permission: str) -> Any:
@@ -179,6 +289,7 @@ def require_permission(permission: str) -> Any:
             raise NotAuthorizedException("login required")
         if not user.can(permission):
             raise PermissionDeniedException(f"needs {permission}")
+        _second_factor_in_place(user)
 
     guard.permission = permission  # type: ignore[attr-defined]
     guard.__name__ = f"require_permission[{permission}]"

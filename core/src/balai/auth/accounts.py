@@ -79,13 +79,18 @@ async def create_user(
     phone: str | None = None,
     roles: tuple[str, ...] = (),
     password_hash: str | None = None,
+    verified: bool = False,
 ) -> int:
     """Create an account in the current city; returns its id.
 
     ``password_hash`` (``hash_password(password)`` made earlier) skips hashing
     again: the demo gives all accounts of a city one password and hashes it once.
+    ``verified`` marks the email and phone as already proven (accounts made by
+    an operator on the command line, the demo, tests); a citizen who registers
+    proves theirs with a code (:mod:`balai.auth.codes`).
     """
     now = datetime.now(UTC)
+    proven = now if verified else None
     rows = await User.insert(
         User(
             name=name,
@@ -93,6 +98,8 @@ async def create_user(
             phone=phone or None,
             password_hash=password_hash or hash_password(password),
             created_at=now,
+            email_verified_at=proven if email else None,
+            phone_verified_at=proven if phone else None,
         )
     )
     user_id = rows[0]["id"]
@@ -108,7 +115,7 @@ async def grant_role(user_id: int, role: str) -> None:
 
 
 async def find_login(login: str) -> dict | None:
-    """The active account whose email or phone is ``login``."""
+    """The account (active or suspended) whose email or phone is ``login``."""
     email = normalise_email(login)
     phone = normalise_phone(login)
     if email:
@@ -133,14 +140,49 @@ async def login_identity(login: str) -> str:
     return normalise_email(login) or normalise_phone(login) or " ".join(login.split()).casefold()
 
 
-async def authenticate(login: str, password: str) -> int | None:
-    """The id of the account ``login`` if ``password`` is right, else ``None``."""
+@dataclass(frozen=True)
+class LoginCheck:
+    """What a login and password prove: the account, and whether it may sign in."""
+
+    user_id: int | None
+    suspended: bool = False
+
+
+async def check_login(login: str, password: str) -> LoginCheck:
+    """Check a login and password; a right password of a suspended account says so.
+
+    A successful check of an active account records the sign-in time and
+    re-hashes the password when the hash parameters changed since it was set.
+    """
     row = await find_login(login)
     ok = verify_password(row["password_hash"] if row else None, password)
-    if not row or not ok or not row["is_active"]:
-        return None
+    if not row or not ok:
+        return LoginCheck(None)
+    if not row["is_active"]:
+        return LoginCheck(row["id"], suspended=True)
     values: dict = {User.last_login_at: datetime.now(UTC)}
     if needs_rehash(row["password_hash"]):
         values[User.password_hash] = hash_password(password)
     await User.update(values).where(User.id == row["id"])
-    return row["id"]
+    return LoginCheck(row["id"])
+
+
+async def authenticate(login: str, password: str) -> int | None:
+    """The id of the active account ``login`` if ``password`` is right, else ``None``."""
+    found = await check_login(login, password)
+    return None if found.suspended else found.user_id
+
+
+async def set_password(user_id: int, password: str) -> None:
+    """Store a new password for an account of the current city."""
+    await User.update({User.password_hash: hash_password(password)}).where(User.id == user_id)
+
+
+async def mark_verified(user_id: int, address: str) -> None:
+    """Record that the account's holder proved ``address`` (its email or phone) is theirs."""
+    now = datetime.now(UTC)
+    if address.startswith("+"):
+        changes = {User.phone: address, User.phone_verified_at: now}
+    else:
+        changes = {User.email: address, User.email_verified_at: now}
+    await User.update(changes).where(User.id == user_id)

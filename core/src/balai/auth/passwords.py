@@ -1,6 +1,17 @@
-"""Password hashing with Argon2id (argon2-cffi), and the password policy."""
+"""Password hashing with Argon2id (argon2-cffi), and the password policy.
+
+The policy: at least :data:`MIN_LENGTH` characters, not the name or login,
+not a common or breached password (the list shipped in
+``common_passwords.txt``, checked without any network look-up). A stored
+hash made with other parameters than today's is replaced at the next
+successful sign-in (:func:`needs_rehash`).
+"""
 
 from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -41,6 +52,26 @@ def password_problem(password: str, *, name: str = "", login: str = "") -> str |
     for part in (name, login):
         if part and len(part) >= 4 and part.lower() in lowered:
             return _("The password must not contain your name or login.")
-    if len(set(password)) < 4:
+    if len(set(password)) < 4 or is_common(password):
         return _("The password is too easy to guess.")
     return None
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common and breached passwords (lower case)."""
+    text = (Path(__file__).parent / "common_passwords.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+_EDGES = re.compile(r"^[\W\d_]+|[\W\d_]+$")
+
+
+def is_common(password: str) -> bool:
+    """Whether ``password`` is on the list, or is a listed stem with digits or symbols around it."""
+    lowered = password.lower()
+    listed = common_passwords()
+    stem = _EDGES.sub("", lowered)
+    return lowered in listed or (len(stem) >= 3 and stem in listed)

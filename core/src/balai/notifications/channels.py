@@ -17,7 +17,10 @@ channels through the ``notification_channels`` hook. The core ships:
     ``BALAI_SMS_WEBHOOK_URL``, signed with HMAC-SHA256 of the body under
     ``BALAI_WEBHOOK_SECRET`` in the ``X-Balai-Signature`` header. A provider's
     own API (Meta Cloud API, a local SMS gateway) is a small class with the
-    same two methods, or a relay that accepts this JSON.
+    same two methods, or a relay that accepts this JSON. A provider with
+    delivery reports is a :class:`~balai.notifications.phone.PhoneGateway`
+    behind a :class:`~balai.notifications.phone.PhoneChannel`; in development
+    the sandbox provider (:mod:`balai.notifications.phone_sandbox`) is ``sms``.
 """
 
 from __future__ import annotations
@@ -100,7 +103,8 @@ class Channel(Protocol):
     recipient, or ``None`` when it cannot reach them (no email address, no
     phone): ``notify`` then refuses that channel for that user.
     ``send`` delivers or raises :class:`DeliveryError`; it must not block
-    the event loop (run blocking libraries in a thread).
+    the event loop (run blocking libraries in a thread). Phone providers
+    plug in as :class:`balai.notifications.phone.PhoneChannel`.
     """
 
     name: str
@@ -109,8 +113,13 @@ class Channel(Protocol):
         """The address this channel uses for ``recipient``, if it can reach them."""
         ...
 
-    async def send(self, message: OutgoingMessage, context: ChannelContext) -> None:
-        """Deliver ``message`` or raise :class:`DeliveryError`."""
+    async def send(self, message: OutgoingMessage, context: ChannelContext) -> str | None:
+        """Deliver ``message`` or raise :class:`DeliveryError`.
+
+        A channel whose provider reports delivery later returns the
+        provider's message id and has an ``async report(provider_id)`` method
+        (see :mod:`balai.notifications.phone`).
+        """
         ...
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,7 +43,8 @@ async def notify(
     *,
     channel: str | None = None,
     locale: str | None = None,
-) -> None:
+    to: str | None = None,
+) -> int:
     """Queue a notification for ``user_id`` of the current city.
 
     The message is rendered now, in the recipient's language, from the
@@ -61,6 +63,11 @@ async def notify(
             ...); default: email when the recipient has an address and email
             is configured, else the file channel.
         locale: The language to write in; default: the city's language.
+        to: An email address or ``+62`` mobile number to write to instead of
+            the account's own (a new contact being verified).
+
+    Returns:
+        The outbox message's id.
 
     Raises:
         UnknownRecipientError: the user is not an account of this city.
@@ -72,6 +79,10 @@ async def notify(
     city = current_city()
     service = runtime.active()
     who = await recipient(user_id)
+    if to:
+        who = (
+            replace(who, email=to, phone=None) if "@" in to else replace(who, email=None, phone=to)
+        )
     chosen = service.pick(who, channel)
     wanted = locale if locale in LANGUAGES else city.locale
     values: dict[str, Any] = {
@@ -91,7 +102,7 @@ async def notify(
         context=values,
     )
     now = datetime.now(UTC)
-    await OutboxMessage.insert(
+    rows = await OutboxMessage.insert(
         OutboxMessage(
             user_id=who.id,
             channel=chosen.name,
@@ -106,3 +117,4 @@ async def notify(
             created_at=now,
         )
     )
+    return rows[0]["id"]

@@ -10,11 +10,12 @@ from balai.hookimpl import hookimpl
 from balai.jobs.types import Job
 from balai.notifications import routes, runtime
 from balai.notifications.channels import channels_from_environment
-from balai.notifications.delivery import delivery_job
+from balai.notifications.delivery import delivery_job, phone_reports_job
 from balai.notifications.tables import OutboxMessage
 from balai.types import Dimension, NavItem, PluginInfo, Routes
 
 DELIVERY_INTERVAL = timedelta(seconds=30)
+REPORTS_INTERVAL = timedelta(minutes=1)
 
 
 @hookimpl
@@ -50,14 +51,20 @@ def notification_channels():
 
 @hookimpl
 def scheduled_jobs():
-    """Deliver the outbox every 30 seconds."""
+    """Deliver the outbox every 30 seconds; ask for phone delivery reports every minute."""
     return [
         Job(
             name="notifications.deliver",
             run=delivery_job,
             every=DELIVERY_INTERVAL,
             description="Send pending notifications and retry failed ones with backoff.",
-        )
+        ),
+        Job(
+            name="notifications.phone_reports",
+            run=phone_reports_job,
+            every=REPORTS_INTERVAL,
+            description="Ask the SMS and WhatsApp providers whether sent texts were delivered.",
+        ),
     ]
 
 

@@ -6,9 +6,13 @@ import logging
 from typing import Any
 
 from litestar import Request, Response, get
+from litestar.exceptions import NotFoundException
+from litestar.params import FromQuery
 
-from balai.auth.access import current_user, require_login
+from balai.auth.access import PUBLIC, current_user, require_login
+from balai.auth.accounts import normalise_phone
 from balai.i18n import gettext as _
+from balai.notifications import phone_sandbox, runtime
 from balai.notifications.tables import OutboxMessage
 from balai.web.lists import Page, read_page
 from balai.web.numbers import plain_int
@@ -57,4 +61,18 @@ async def my_notifications(request: Request) -> Response:
     return await render(request, template, {**context, "result": result})
 
 
-PAGES = [my_notifications]
+@get("/ponsel-uji", opt=PUBLIC, name="phone-sandbox")
+async def phone_sandbox_inbox(request: Request, nomor: FromQuery[str] = "") -> Response:
+    """The sandbox provider's texts: the test phone of development and tests (404 elsewhere)."""
+    if not runtime.phone_sandbox_active():
+        raise NotFoundException()
+    phone = normalise_phone(nomor[:40]) if nomor else None
+    messages = await phone_sandbox.inbox(phone)
+    return await render(
+        request,
+        "notifications/phone_sandbox.html",
+        {"messages": messages, "phone": nomor[:40]},
+    )
+
+
+PAGES = [my_notifications, phone_sandbox_inbox]

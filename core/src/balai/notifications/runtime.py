@@ -4,6 +4,8 @@
 application's parts (as it binds the database), so that ``notify`` and the
 delivery job reach the themes, catalogs, data folder and channels without a
 request. The application built last in a process is the active one.
+Without a declared ``sms`` channel, a development instance (or one with
+``BALAI_PHONE_SANDBOX=1``) texts through the sandbox phone provider.
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from balai.notifications.channels import Channel, ChannelContext, Recipient
+from balai.notifications.phone import PhoneChannel
+from balai.notifications.phone_sandbox import SandboxPhoneGateway, sandbox_wanted
 
 DEFAULT_CHANNEL = "file"
 PREFERRED_CHANNEL = "email"
+PHONE_CHANNEL = "sms"
 
 
 class UnknownChannelError(ValueError):
@@ -38,15 +43,16 @@ class NotificationService:
         return ChannelContext(data_dir=self.data_dir)
 
     def pick(self, recipient: Recipient, name: str | None) -> Channel:
-        """The channel to use: ``name``, or email when it reaches them, else ``file``.
+        """The channel to use: ``name``, or email or else SMS when it reaches them, else ``file``.
 
         Raises:
             UnknownChannelError: ``name`` is not declared or cannot reach them.
         """
         if name is None:
-            email = self.channels.get(PREFERRED_CHANNEL)
-            if email is not None and email.address_for(recipient):
-                return email
+            for preferred in (PREFERRED_CHANNEL, PHONE_CHANNEL):
+                channel = self.channels.get(preferred)
+                if channel is not None and channel.address_for(recipient):
+                    return channel
             return self.channels[DEFAULT_CHANNEL]
         channel = self.channels.get(name)
         if channel is None:
@@ -83,13 +89,22 @@ def collect_channels(registry: Any) -> dict[str, Channel]:
 def activate(ui: Any) -> NotificationService:
     """Make a service for the application ``ui`` belongs to the active one."""
     global _active
+    channels = collect_channels(ui.registry)
+    if PHONE_CHANNEL not in channels and sandbox_wanted(ui.config.development):
+        channels[PHONE_CHANNEL] = PhoneChannel(PHONE_CHANNEL, SandboxPhoneGateway())
     _active = NotificationService(
         themes=ui.themes,
         catalogs=ui.catalogs,
         data_dir=Path(ui.config.data_dir),
-        channels=collect_channels(ui.registry),
+        channels=channels,
     )
     return _active
+
+
+def phone_sandbox_active() -> bool:
+    """Whether texts go to the sandbox provider (its inbox page is then open)."""
+    channel = active().channels.get(PHONE_CHANNEL)
+    return isinstance(channel, PhoneChannel) and isinstance(channel.gateway, SandboxPhoneGateway)
 
 
 def active() -> NotificationService:

@@ -27,3 +27,18 @@ class OutboxMessage(CityTable, tablename="balai_notifications_outbox"):
     last_error = Varchar(length=300, default="")
     created_at = Timestamptz()
     sent_at = Timestamptz(null=True, default=None)
+    provider_ref = Varchar(length=64, default="")
+    delivery = Varchar(length=12, default="", index=True)
+    delivery_at = Timestamptz(null=True, default=None)
+
+
+class PhoneSandboxMessage(CityTable, tablename="balai_phone_sandbox"):
+    """A text the sandbox phone provider accepted: what a test phone would receive."""
+
+    provider_id = Varchar(length=32, unique=True)
+    phone = Varchar(length=20, index=True)
+    text = Text(default="")
+    reference = Varchar(length=80, default="")
+    status = Varchar(length=12, default="accepted")
+    created_at = Timestamptz()
+    reported_at = Timestamptz(null=True, default=None)

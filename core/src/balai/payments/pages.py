@@ -9,7 +9,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from balai.auth.access import PUBLIC, current_user, require_login
+from balai.auth.access import PUBLIC, VerificationRequired, current_user, require_login
 from balai.i18n import gettext as _
 from balai.payments import ledger, numbers, receipts, service
 from balai.payments.gateway_client import GatewayError
@@ -129,7 +129,14 @@ async def invoice_status(
 
 @post("/{number:str}/mulai", opt=PUBLIC, name="payments-start")
 async def start(request: Request, number: FromPath[str]) -> Response:
-    """Start paying with the chosen method; shows VA number, QRIS code or the e-wallet page."""
+    """Start paying with the chosen method; shows VA number, QRIS code or the e-wallet page.
+
+    Anyone holding the invoice (or its link) may pay it; a logged-in account
+    must have verified its email or phone first.
+    """
+    payer = await current_user(request)
+    if payer is not None and not payer.verified:  # an account pays once its contact is proven
+        raise VerificationRequired("verify your email or phone before paying")
     form = await request.form()
     token = str(form.get("t", ""))[:MAX_TOKEN]
     invoice = await _visible_invoice(request, number, token)

@@ -846,6 +846,7 @@ def make_login_as(client: Any, app: Any, post_form: Callable[..., Any]) -> Calla
         name: str = "Tester",
         email: str | None = None,
         password: str = DEFAULT_PASSWORD,
+        verified: bool = True,
     ) -> dict[str, Any]:
         declared = app.ui.access.roles
         if role is not None and role != CITY_ADMIN and role not in declared:
@@ -857,7 +858,9 @@ def make_login_as(client: Any, app: Any, post_form: Callable[..., Any]) -> Calla
         user_id = run_in_city(
             app,
             city,
-            lambda: create_user(name=name, password=password, email=login, roles=roles),
+            lambda: create_user(
+                name=name, password=password, email=login, roles=roles, verified=verified
+            ),
         )
         response = post_form(f"/{city}/masuk", {"login": login, "password": password, "next": ""})
         if response.status_code != 303:
@@ -874,11 +877,13 @@ def login_as(client: Any, balai_app: Any, post_form: Callable[..., Any]) -> Call
     """A function logging the client in as a new account of a city.
 
     ``login_as(role=None, city="malang", *, name="Tester", email=None,
-    password="kata-sandi-uji-123")`` creates the account with ``role``
+    password="kata-sandi-uji-123", verified=True)`` creates the account with ``role``
     (``None``: a plain citizen; ``"city_admin"`` or any declared role name
     such as ``"pajak.officer"``), logs in through the real form
     (``POST /<city>/masuk``) and returns ``{"id", "login", "password"}``.
-    Without ``email`` a unique address is made up.
+    Without ``email`` a unique address is made up. The account's email counts
+    as verified (as the demo's do); ``verified=False`` makes one that still
+    has to prove it, as a freshly registered citizen.
     """
     return make_login_as(client, balai_app, post_form)
 

@@ -70,6 +70,25 @@ def _status_of(exc: Exception) -> tuple[int, str]:
     return 500, ""
 
 
+def _step_page(exc: Exception) -> tuple[str, str, str] | None:
+    """The page that lifts a refusal (verify, enrol a second factor), with its message."""
+    from balai.auth.access import SecondFactorRequired, VerificationRequired
+
+    if isinstance(exc, VerificationRequired):
+        return (
+            "/akun/verifikasi",
+            _("Verify your account first"),
+            _("Confirm your email or phone number with the code we sent before you continue."),
+        )
+    if isinstance(exc, SecondFactorRequired):
+        return (
+            "/akun/dua-langkah",
+            _("Set up two-step sign-in first"),
+            _("The city requires a second sign-in step for your role. Set it up to continue."),
+        )
+    return None
+
+
 def handle_exception(request: Request, exc: Exception) -> Response:
     """Turn any exception into a finished error response."""
     status, detail = _status_of(exc)
@@ -97,6 +116,12 @@ def handle_exception(request: Request, exc: Exception) -> Response:
             body["detail"] = detail
         return Response(body, status_code=status, media_type=MediaType.JSON, background=audit)
     city = current_city_or_none()
+    step = _step_page(exc)
+    if step and city is not None:
+        if request.method == "GET":
+            target = city_url(request, step[0]) + "?next=" + quote(current_path(request), safe="/")
+            return Response("", status_code=HTTP_303_SEE_OTHER, headers={"location": target})
+        title, message = step[1], step[2]
     if status == 401 and city is not None and request.method == "GET":
         target = city_url(request, "/masuk") + "?next=" + quote(current_path(request), safe="/")
         return Response("", status_code=HTTP_303_SEE_OTHER, headers={"location": target})

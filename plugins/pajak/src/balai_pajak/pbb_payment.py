@@ -145,7 +145,7 @@ async def _reuse_or_refuse(request: Request, ids: list[int], pending: dict[int, 
     )
 
 
-@post("/tagihan/bayar", guards=[tk.require_login], name="pajak:pay")
+@post("/tagihan/bayar", guards=[tk.require_verified], name="pajak:pay")
 async def pay(request: Request) -> Response:
     """One invoice for the chosen bills; then on to the core's invoice page."""
     city = tk.current_city()

@@ -77,7 +77,7 @@ async def _cart_or_redirect(request: Request) -> cart.CartView | Response:
     return view
 
 
-@get("/checkout", guards=[tk.require_login], name="umkm_market:checkout")
+@get("/checkout", guards=[tk.require_verified], name="umkm_market:checkout")
 async def checkout_page(request: Request) -> Response:
     """The checkout form, filled with what is known about the buyer."""
     view = await _cart_or_redirect(request)
@@ -91,7 +91,7 @@ async def checkout_page(request: Request) -> Response:
     return await _render(request, view, values, {})
 
 
-@post("/checkout", guards=[tk.require_login], name="umkm_market:checkout-place")
+@post("/checkout", guards=[tk.require_verified], name="umkm_market:checkout-place")
 async def place(request: Request) -> Response:
     """Place the orders: reserve the stock, write the orders, and bill a cashless checkout."""
     view = await _cart_or_redirect(request)

@@ -78,7 +78,7 @@ def _form_context(form: MerchantForm) -> dict[str, Any]:
     }
 
 
-@get("/daftar-toko", guards=[tk.require_login], name="umkm_market:apply")
+@get("/daftar-toko", guards=[tk.require_verified], name="umkm_market:apply")
 async def apply_page(request: Request) -> Response:
     """The application form, or the applicant's page when an application is open."""
     user = await tk.current_user(request)
@@ -90,7 +90,7 @@ async def apply_page(request: Request) -> Response:
     return await tk.render(request, "umkm_market/apply.html", context)
 
 
-@post("/daftar-toko", guards=[tk.require_login], name="umkm_market:apply-submit")
+@post("/daftar-toko", guards=[tk.require_verified], name="umkm_market:apply-submit")
 async def apply_submit(request: Request) -> Response:
     """Record an application; bad input re-shows the form (400) with the values kept."""
     user = await tk.current_user(request)

@@ -178,7 +178,7 @@ async def business_page(request: Request, business_id: FromPath[int]) -> Respons
     return await tk.render(request, "pajak/pbjt/business.html", await _business_context(business))
 
 
-@post("/usaha/{business_id:int}/lapor", guards=[tk.require_login], name="pajak:pbjt-file")
+@post("/usaha/{business_id:int}/lapor", guards=[tk.require_verified], name="pajak:pbjt-file")
 async def file_return(request: Request, business_id: FromPath[int]) -> Response:
     """File the return of an ended month: turnover in, tax at the city's rate out."""
     business, user = await _owned(request, business_id)
@@ -221,7 +221,7 @@ async def _own_return(business: dict, return_id: int) -> dict:
 
 @post(
     "/usaha/{business_id:int}/spt/{return_id:int}/bayar",
-    guards=[tk.require_login],
+    guards=[tk.require_verified],
     name="pajak:pbjt-pay",
 )
 async def pay_return(
@@ -266,7 +266,7 @@ async def correction_form(
 
 @post(
     "/usaha/{business_id:int}/spt/{return_id:int}/pembetulan",
-    guards=[tk.require_login],
+    guards=[tk.require_verified],
     name="pajak:pbjt-correct",
 )
 async def correct_return(

@@ -92,7 +92,9 @@ async def link_stall(request: Request) -> Response:
 
 
 @post(
-    "/retribusi/tagihan/{bill_id:int}/bayar", guards=[tk.require_login], name="pajak:retribusi-pay"
+    "/retribusi/tagihan/{bill_id:int}/bayar",
+    guards=[tk.require_verified],
+    name="pajak:retribusi-pay",
 )
 async def pay_bill(request: Request, bill_id: FromPath[int]) -> Response:
     """Pay one of the citizen's stall bills online."""
