@@ -78,7 +78,7 @@ def test_the_retry_schedule():
 
 
 def test_the_file_channel_writes_the_city_outbox_and_marks_sent(client, balai_app, city_run):
-    city_run("malang", partial(_queue, 2))
+    city_run("malang", partial(_queue, 2, "file"))
     report = city_run("malang", deliver_pending)
     assert (report.sent, report.retrying, report.failed) == (2, 0, 0)
     rows = city_run("malang", _rows)

@@ -116,10 +116,12 @@ def test_notify_refuses_bad_calls(client, city_run):
         city_run(
             "malang", partial(notify, phone_only, "core.welcome", {"login": ""}, channel="email")
         )
-    # Without a channel named, someone without an email address falls back to the file.
+    # Without a channel named: email when it reaches them, else a text, else the file.
     city_run("malang", partial(notify, phone_only, "core.welcome", {"login": ""}))
     city_run("malang", partial(notify, uid, "core.welcome", {"login": ""}))
-    assert [r["channel"] for r in city_run("malang", _rows)] == ["file", "email"]
+    del runtime.active().channels["sms"]
+    city_run("malang", partial(notify, phone_only, "core.welcome", {"login": ""}))
+    assert [r["channel"] for r in city_run("malang", _rows)] == ["sms", "email", "file"]
 
 
 def test_templates_are_looked_up_plugin_first_then_theme_then_other_languages():
@@ -174,8 +176,10 @@ def test_registration_queues_the_welcome_message(client, post_form, city_run):
     assert post_form("/malang/daftar", form).status_code == 303
     rows = city_run("malang", _rows)
     assert [(r["kind"], r["subject"]) for r in rows] == [
-        ("core.welcome", "Selamat datang di layanan Kota Malang")
+        ("core.welcome", "Selamat datang di layanan Kota Malang"),
+        ("core.code_verify", rows[1]["subject"]),
     ]
+    assert rows[1]["subject"].startswith("Kode verifikasi Kota Malang: ")
     assert "dewi@example.id" in rows[0]["body"]
 
 

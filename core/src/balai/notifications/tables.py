@@ -28,7 +28,7 @@ class OutboxMessage(CityTable, tablename="balai_notifications_outbox"):
     created_at = Timestamptz()
     sent_at = Timestamptz(null=True, default=None)
     provider_ref = Varchar(length=64, default="")
-    delivery = Varchar(length=12, default="", index=True)
+    delivery = Varchar(length=12, default="")
     delivery_at = Timestamptz(null=True, default=None)
 
 
