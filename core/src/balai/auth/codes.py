@@ -87,12 +87,14 @@ def _throttles(redis: Any) -> dict[str, Throttle]:
 
 def _keys(user_id: int | None, purpose: str, address: str, request: Any) -> dict[str, str]:
     slug = current_city().slug
+    # A login without an account is counted as an account of its own, so that
+    # the limits (and so the answers) are the same whether the account exists.
+    account = user_id if user_id is not None else f"?{address}"
     keys = {
+        "account": f"code:{slug}:user:{account}:{purpose}",
         "address": f"code:{slug}:to:{address}",
         "client": f"code:{slug}:ip:{client_address(request)}",
     }
-    if user_id is not None:
-        keys["account"] = f"code:{slug}:user:{user_id}:{purpose}"
     if is_phone(address):
         keys["texts"] = f"code:{slug}:texts"
     return keys
