@@ -42,9 +42,11 @@ def emailed_codes(city_run: Any, address: str, city: str = "malang") -> list[str
     """The codes in the messages queued for ``address``, newest first."""
 
     async def bodies() -> list[str]:
-        rows = await OutboxMessage.select(OutboxMessage.body).where(
-            OutboxMessage.address == address
-        ).order_by(OutboxMessage.id, ascending=False)
+        rows = (
+            await OutboxMessage.select(OutboxMessage.body)
+            .where(OutboxMessage.address == address)
+            .order_by(OutboxMessage.id, ascending=False)
+        )
         return [r["body"] for r in rows]
 
     return [c for body in city_run(city, bodies) for c in _CODE.findall(body)[:1]]

@@ -19,13 +19,21 @@ def _text(page) -> str:
 
 def _verified(client, post_form) -> None:
     register(post_form)
-    assert post_form("/malang/akun/verifikasi", {"code": texted_codes(client)[0]}).status_code == 303
+    assert (
+        post_form("/malang/akun/verifikasi", {"code": texted_codes(client)[0]}).status_code == 303
+    )
 
 
 def test_the_account_page_links_every_setting(client, post_form):
     _verified(client, post_form)
     page = client.get("/malang/akun/")
-    for path in ("/akun/sandi", "/akun/kontak", "/akun/perangkat", "/akun/dua-langkah", "/akun/hapus"):
+    for path in (
+        "/akun/sandi",
+        "/akun/kontak",
+        "/akun/perangkat",
+        "/akun/dua-langkah",
+        "/akun/hapus",
+    ):
         assert f'href="/malang{path}"' in page.text
         assert client.get(f"/malang{path}").status_code == 200
 
@@ -36,20 +44,34 @@ def test_changing_the_password_needs_the_current_one_and_signs_out_other_devices
     _verified(client, post_form)
     with open_client(balai_app, base_url="http://testserver") as other:
         other_form = make_post_form(other)
-        assert other_form("/malang/masuk", {"login": PHONE, "password": PASSWORD}).status_code == 303
+        assert (
+            other_form("/malang/masuk", {"login": PHONE, "password": PASSWORD}).status_code == 303
+        )
         wrong = post_form(
             "/malang/akun/sandi",
-            {"current_password": "bukan-itu-123", "password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD},
+            {
+                "current_password": "bukan-itu-123",
+                "password": NEW_PASSWORD,
+                "password_confirm": NEW_PASSWORD,
+            },
         )
         assert wrong.status_code == 400 and "Kata sandi salah" in _text(wrong)
         common = post_form(
             "/malang/akun/sandi",
-            {"current_password": PASSWORD, "password": "1234567890", "password_confirm": "1234567890"},
+            {
+                "current_password": PASSWORD,
+                "password": "1234567890",
+                "password_confirm": "1234567890",
+            },
         )
         assert common.status_code == 400 and "terlalu mudah ditebak" in _text(common)
         done = post_form(
             "/malang/akun/sandi",
-            {"current_password": PASSWORD, "password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD},
+            {
+                "current_password": PASSWORD,
+                "password": NEW_PASSWORD,
+                "password_confirm": NEW_PASSWORD,
+            },
         )
         assert done.status_code == 303
         assert client.get("/malang/akun/").status_code == 200  # this device stays
@@ -82,7 +104,9 @@ def test_devices_lists_sign_ins_and_signs_the_others_out(client, balai_app, post
 
 def test_a_new_phone_number_is_used_only_once_its_code_is_entered(client, post_form, city_run):
     _verified(client, post_form)
-    wrong_password = post_form("/malang/akun/kontak", {"contact": "0813 5555 6666", "password": "x"})
+    wrong_password = post_form(
+        "/malang/akun/kontak", {"contact": "0813 5555 6666", "password": "x"}
+    )
     assert wrong_password.status_code == 400
     asked = post_form("/malang/akun/kontak", {"contact": "0813 5555 6666", "password": PASSWORD})
     assert asked.headers["location"] == "/malang/akun/kontak/kode"

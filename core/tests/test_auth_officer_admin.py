@@ -9,7 +9,7 @@ import pytest
 from balai.audit.tables import AuditEntry
 from balai.auth.access import CITY_ADMIN
 from balai.tables import RoleGrant
-from balai.testing import make_login_as, make_post_form, open_client, write_config, TEST_SECRET_KEY
+from balai.testing import TEST_SECRET_KEY, make_login_as, make_post_form, open_client, write_config
 from test_platform_uji_plugin import SLUG, uji_registry
 
 
@@ -113,7 +113,9 @@ def test_a_suspended_officers_open_session_is_refused_at_once(
     assert browser.get("/malang/kelola/").status_code == 200
     admin = login_as(CITY_ADMIN, name="Admin Malang")
     url = f"/malang/kelola/pengguna/{officer['id']}"
-    assert post_form(url + "/tangguhkan", {"reason": "Pindah tugas ke Dinas lain"}).status_code == 303
+    assert (
+        post_form(url + "/tangguhkan", {"reason": "Pindah tugas ke Dinas lain"}).status_code == 303
+    )
     assert "Ditangguhkan" in client.get(url).text
 
     refused = browser.get("/malang/kelola/", follow_redirects=False)

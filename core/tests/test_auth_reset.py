@@ -1,4 +1,4 @@
-"""A forgotten password: a code to the verified contact, then a new password; no account discovery."""
+"""A forgotten password: a code to the contact, then a new password; no account discovery."""
 
 from __future__ import annotations
 
@@ -49,7 +49,12 @@ def test_a_texted_code_sets_a_new_password_and_signs_out_everywhere(
     with open_client(balai_app) as other:
         from balai.testing import make_post_form
 
-        assert make_post_form(other)("/malang/masuk", {"login": PHONE, "password": PASSWORD}).status_code == 303
+        assert (
+            make_post_form(other)(
+                "/malang/masuk", {"login": PHONE, "password": PASSWORD}
+            ).status_code
+            == 303
+        )
         assert other.get("/malang/akun/").status_code == 200
 
         client.cookies.clear()
@@ -69,7 +74,9 @@ def test_a_texted_code_sets_a_new_password_and_signs_out_everywhere(
 
         # The other device's session ended with the old password.
         refused = other.get("/malang/akun/", follow_redirects=False)
-        assert refused.status_code == 303 and refused.headers["location"].startswith("/malang/masuk")
+        assert refused.status_code == 303 and refused.headers["location"].startswith(
+            "/malang/masuk"
+        )
 
     assert _log_in(post_form, PHONE, PASSWORD).status_code == 400
     assert _log_in(post_form, PHONE, NEW_PASSWORD).status_code == 303

@@ -183,11 +183,15 @@ def seed_demo(city: City) -> DemoReport | None:
 
 @hookspec
 def user_deleted(city: City, user_id: int) -> None:
-    """React to a citizen account being deleted in ``city``.
+    """React to a citizen account being deleted in ``city`` (the erasure hook).
 
-    Per city. Remove or anonymise the personal data the plugin holds for that
-    user; keep what the law requires (e.g. paid tax records) without the
-    personal link.
+    Per city. Called when the holder deletes their account on ``/akun/hapus``,
+    inside the deletion's transaction and before the account row itself is
+    pseudonymised (name, email, phone and password gone, the id kept): an
+    exception here undoes the whole deletion. Remove the personal data the
+    plugin holds for that user (addresses, uploads, carts, free text); keep
+    what the law requires the city to keep (paid tax records, invoices,
+    receipts) with the user id only, which then names nobody.
     """
 
 
