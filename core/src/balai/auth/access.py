@@ -17,10 +17,12 @@ from litestar.handlers.base import BaseRouteHandler
 
 from balai.auth.sessions import FixedStatement
 from balai.auth.settings import account_settings
+from balai.i18n import gettext as _
 from balai.plugins import BUILTIN_SLUGS
 from balai.tables import User
 from balai.tenants import City, current_city_or_none
 from balai.types import Permission, Role
+from balai.web.flash import flash
 from balai.web.numbers import refuse_bent_numbers
 
 PUBLIC: dict[str, Any] = {"public": True}
@@ -156,10 +158,6 @@ async def _refuse_session(
     connection: ASGIConnection[Any, Any, Any, Any], city: City, user_id: int, refusal: str
 ) -> None:
     """End a session that no longer stands, say why, and audit the attempt."""
-    from balai.audit.log import record
-    from balai.i18n import gettext as _
-    from balai.web.rendering import flash
-
     session = dict(connection.session or {})
     session.pop(session_key(city), None)
     session.pop(sign_in_key(city), None)
@@ -168,6 +166,9 @@ async def _refuse_session(
         flash(connection, _("Your account is suspended. Ask your city administrator."), "error")
     elif refusal == SIGNED_OUT:
         flash(connection, _("You were signed out on this device. Please log in again."), "info")
+    record = connection.app.state.ui.audit_record  # the audit log's, set by create_app
+    if record is None:
+        return
     await record(
         "core.session_refused",
         actor_id=user_id,

@@ -75,13 +75,12 @@ def is_phone(address: str) -> bool:
     return address.startswith("+")
 
 
-def _throttles(redis: Any) -> dict[str, Throttle]:
-    settings = account_settings()
+def _throttles(base: Throttle) -> dict[str, Throttle]:
     return {
-        "account": Throttle(limit=PER_ACCOUNT[0], window=PER_ACCOUNT[1], redis=redis),
-        "address": Throttle(limit=PER_ADDRESS[0], window=PER_ADDRESS[1], redis=redis),
-        "client": Throttle(limit=PER_CLIENT[0], window=PER_CLIENT[1], redis=redis),
-        "texts": Throttle(limit=settings.phone_codes_per_day, window=DAY, redis=redis),
+        "account": base.limited(*PER_ACCOUNT),
+        "address": base.limited(*PER_ADDRESS),
+        "client": base.limited(*PER_CLIENT),
+        "texts": base.limited(account_settings().phone_codes_per_day, DAY),
     }
 
 
@@ -102,7 +101,7 @@ def _keys(user_id: int | None, purpose: str, address: str, request: Any) -> dict
 
 async def allowed(request: Any, user_id: int | None, purpose: str, address: str) -> bool:
     """Count one request for a code; False when a limit is reached (send nothing then)."""
-    throttles = _throttles(request.app.state.ui.redis)
+    throttles = _throttles(request.app.state.ui.throttle)
     keys = _keys(user_id, purpose, address, request)
     for name, key in keys.items():
         if await throttles[name].blocked(key):

@@ -44,6 +44,12 @@ class Throttle:
         self.redis = redis
         self.redis_keys = f"{prefix}throttle:"
 
+    def limited(self, limit: int, window: int) -> Throttle:
+        """Another throttle with its own limit and window, counting in the same store."""
+        other = Throttle(limit=limit, window=window, redis=self.redis)
+        other.redis_keys = self.redis_keys
+        return other
+
     async def hit(self, key: str) -> int:
         """Count one attempt for ``key``; returns the attempts in this window."""
         if self.redis is not None:

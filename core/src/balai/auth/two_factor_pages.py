@@ -19,7 +19,6 @@ from balai.auth.pages import (
 )
 from balai.auth.passwords import verify_password
 from balai.auth.settings import account_settings
-from balai.auth.throttle import Throttle
 from balai.i18n import gettext as _
 from balai.tables import User
 from balai.tenants import current_city
@@ -174,7 +173,7 @@ async def second_step_submit(request: Request) -> Response:
         flash(request, _("The sign-in took too long. Log in again."), "error")
         return Redirect(city_url(request, "/masuk"), status_code=303)
     user_id = pending["user"]
-    throttle = Throttle(limit=MAX_TRIES[0], window=MAX_TRIES[1], redis=request.app.state.ui.redis)
+    throttle = request.app.state.ui.throttle.limited(*MAX_TRIES)
     key = f"second-step:{current_city().slug}:{user_id}"
     if await throttle.blocked(key):
         await audit_record(

@@ -27,6 +27,7 @@ from litestar.stores.base import Store
 from litestar.types import Receive, Scope, Send
 
 from balai import __version__, core_plugin
+from balai.audit.log import record as audit_record
 from balai.audit.log import record_denial
 from balai.auth.access import (
     AccessRules,
@@ -80,6 +81,9 @@ class UI:
     # Records a refused request (403) after the answer is sent: the audit
     # service's, handed down so that the web layer imports no service.
     record_denial: Callable[[Any, str], Awaitable[None]] | None = None
+    # Appends to the audit log (balai.audit.log.record), for the same reason:
+    # the sign-in machinery records refused sessions through it.
+    audit_record: Callable[..., Awaitable[None]] | None = None
 
 
 def package_dir(obj: Any) -> Path:
@@ -180,6 +184,7 @@ def create_app(
         database=database,
         throttle=Throttle(redis=redis, prefix=config.redis_prefix),
         record_denial=record_denial,
+        audit_record=audit_record,
         redis=redis,
     )
     try:

@@ -17,16 +17,10 @@ from balai.auth.access import current_user
 from balai.i18n import LANGUAGES, current_locale, format_when, translations
 from balai.tenants import City, current_city_or_none
 from balai.types import NavItem
+from balai.web.flash import flash as flash  # flash is part of the rendering helpers
+from balai.web.flash import pop_flashes
 
 BASE_ROOT_KEY = "balai.base_root"
-_FLASH_KEY = "_flash"
-
-
-class Flash(msgspec.Struct, frozen=True):
-    """A one-time message shown on the next page."""
-
-    category: str
-    message: str
 
 
 class ShownNavItem(msgspec.Struct, frozen=True):
@@ -38,23 +32,6 @@ class ShownNavItem(msgspec.Struct, frozen=True):
     label: str
     href: str
     icon: str
-
-
-def flash(request: Request, message: str, category: str = "info") -> None:
-    """Show ``message`` (already translated) on the next page this browser gets."""
-    session = request.scope.get("session")
-    if not isinstance(session, dict):
-        request.set_session({})
-        session = request.scope["session"]
-    session.setdefault(_FLASH_KEY, []).append([category, message])
-
-
-def pop_flashes(request: Request) -> list[Flash]:
-    """Take the pending flash messages out of the session."""
-    session = request.scope.get("session")
-    if not isinstance(session, dict) or _FLASH_KEY not in session:
-        return []
-    return [Flash(c, m) for c, m in session.pop(_FLASH_KEY)]
 
 
 def city_url(request: Request, path: str) -> str:
