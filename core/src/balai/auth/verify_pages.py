@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from litestar import Request, Response, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect
@@ -99,7 +101,8 @@ async def verify_resend(request: Request) -> Response:
     await codes.issue(request, user.id, codes.Purpose.VERIFY, address)
     flash(request, _("A new code is on its way to %(to)s.", to=codes.masked(address)), "success")
     return Redirect(
-        city_url(request, "/akun/verifikasi") + ("?next=" + next_url if next_url else ""),
+        city_url(request, "/akun/verifikasi")
+        + (f"?{urlencode({'next': next_url})}" if next_url else ""),
         status_code=303,
     )
 

@@ -27,7 +27,6 @@ from balai.notifications.channels import ChannelContext, DeliveryError, Outgoing
 ACCEPTED = "accepted"
 DELIVERED = "delivered"
 UNDELIVERED = "undelivered"
-PHONE_CHANNELS = ("sms", "whatsapp")
 MAX_TEXT = 1000
 
 
