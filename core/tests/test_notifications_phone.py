@@ -46,7 +46,7 @@ def test_a_text_is_delivered_and_its_delivery_report_polled(client, city_run):
     assert row["delivery"] == "delivered" and row["delivery_at"] is not None
     page = client.get("/malang/notifikasi/ponsel-uji", params={"nomor": "0812 1111 2222"})
     assert "Selamat datang di layanan Kota Malang" in html.unescape(page.text)
-    assert "delivered" in page.text
+    assert "Terkirim" in page.text
 
 
 def test_a_switched_off_phone_is_reported_undelivered(city_run):

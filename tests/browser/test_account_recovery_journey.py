@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from urllib.parse import quote
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -44,7 +45,7 @@ class AccountRecovery(Journey):
 
     def newest_code(self) -> str:
         """Open the test phone's inbox and read the newest code texted to the citizen."""
-        self.page.goto(f"{self.base_url}/malang/notifikasi/ponsel-uji?nomor={PHONE_E164}")
+        self.page.goto(f"{self.base_url}/malang/notifikasi/ponsel-uji?nomor={quote(PHONE_E164)}")
         text = self.main.locator(".sandbox-text .code-text").first.inner_text()
         self.fits("the test phone")
         return re.search(r"\b(\d{6})\b", text).group(1)
