@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import re
-from urllib.parse import quote
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from journey import Journey
