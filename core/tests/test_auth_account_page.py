@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import html
 
-from account_support import PASSWORD, PHONE, register, texted_codes
+from account_support import PASSWORD, PHONE, SecondBrowser, register, texted_codes
 from balai.audit.tables import AuditEntry
 from balai.notifications.tables import OutboxMessage
 from balai.tables import SignIn, User
-from balai.testing import make_post_form, open_client
 
 NEW_PASSWORD = "kopi-tubruk-pagi-77"
 
@@ -42,59 +41,57 @@ def test_changing_the_password_needs_the_current_one_and_signs_out_other_devices
     client, balai_app, post_form, city_run
 ):
     _verified(client, post_form)
-    with open_client(balai_app, base_url="http://testserver") as other:
-        other_form = make_post_form(other)
-        assert (
-            other_form("/malang/masuk", {"login": PHONE, "password": PASSWORD}).status_code == 303
-        )
-        wrong = post_form(
-            "/malang/akun/sandi",
-            {
-                "current_password": "bukan-itu-123",
-                "password": NEW_PASSWORD,
-                "password_confirm": NEW_PASSWORD,
-            },
-        )
-        assert wrong.status_code == 400 and "Kata sandi salah" in _text(wrong)
-        common = post_form(
-            "/malang/akun/sandi",
-            {
-                "current_password": PASSWORD,
-                "password": "1234567890",
-                "password_confirm": "1234567890",
-            },
-        )
-        assert common.status_code == 400 and "terlalu mudah ditebak" in _text(common)
-        done = post_form(
-            "/malang/akun/sandi",
-            {
-                "current_password": PASSWORD,
-                "password": NEW_PASSWORD,
-                "password_confirm": NEW_PASSWORD,
-            },
-        )
-        assert done.status_code == 303
-        assert client.get("/malang/akun/").status_code == 200  # this device stays
-        gone = other.get("/malang/akun/", follow_redirects=False)
-        assert gone.status_code == 303
-        assert "dikeluarkan dari perangkat ini" in _text(other.get("/malang/masuk"))
+    other = SecondBrowser(client)
+    assert (
+        other.post_form("/malang/masuk", {"login": PHONE, "password": PASSWORD}).status_code == 303
+    )
+    wrong = post_form(
+        "/malang/akun/sandi",
+        {
+            "current_password": "bukan-itu-123",
+            "password": NEW_PASSWORD,
+            "password_confirm": NEW_PASSWORD,
+        },
+    )
+    assert wrong.status_code == 400 and "Kata sandi salah" in _text(wrong)
+    common = post_form(
+        "/malang/akun/sandi",
+        {
+            "current_password": PASSWORD,
+            "password": "1234567890",
+            "password_confirm": "1234567890",
+        },
+    )
+    assert common.status_code == 400 and "terlalu mudah ditebak" in _text(common)
+    done = post_form(
+        "/malang/akun/sandi",
+        {
+            "current_password": PASSWORD,
+            "password": NEW_PASSWORD,
+            "password_confirm": NEW_PASSWORD,
+        },
+    )
+    assert done.status_code == 303
+    assert client.get("/malang/akun/").status_code == 200  # this device stays
+    gone = other.get("/malang/akun/", follow_redirects=False)
+    assert gone.status_code == 303
+    assert "dikeluarkan dari perangkat ini" in _text(other.get("/malang/masuk"))
 
 
 def test_devices_lists_sign_ins_and_signs_the_others_out(client, balai_app, post_form, city_run):
     _verified(client, post_form)
-    with open_client(balai_app) as other:
-        other_form = make_post_form(other)
-        other_form(
-            "/malang/masuk",
-            {"login": PHONE, "password": PASSWORD},
-            headers={"user-agent": "PonselLain/1.0 (Android 14)"},
-        )
-        page = client.get("/malang/akun/perangkat")
-        assert "PonselLain/1.0 (Android 14)" in page.text
-        assert "Perangkat ini" in page.text and "Sedang masuk" in page.text
-        assert post_form("/malang/akun/perangkat/keluar-lain", {}).status_code == 303
-        assert other.get("/malang/akun/", follow_redirects=False).status_code == 303
-        assert client.get("/malang/akun/").status_code == 200
+    other = SecondBrowser(client)
+    other.post_form(
+        "/malang/masuk",
+        {"login": PHONE, "password": PASSWORD},
+        headers={"user-agent": "PonselLain/1.0 (Android 14)"},
+    )
+    page = client.get("/malang/akun/perangkat")
+    assert "PonselLain/1.0 (Android 14)" in page.text
+    assert "Perangkat ini" in page.text and "Sedang masuk" in page.text
+    assert post_form("/malang/akun/perangkat/keluar-lain", {}).status_code == 303
+    assert other.get("/malang/akun/", follow_redirects=False).status_code == 303
+    assert client.get("/malang/akun/").status_code == 200
 
     async def open_sign_ins() -> int:
         return await SignIn.count().where(SignIn.ended_at.is_null())

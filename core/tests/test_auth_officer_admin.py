@@ -6,10 +6,11 @@ import html
 import json
 
 import pytest
+from account_support import SecondBrowser
 from balai.audit.tables import AuditEntry
 from balai.auth.access import CITY_ADMIN
 from balai.tables import RoleGrant
-from balai.testing import TEST_SECRET_KEY, make_login_as, make_post_form, open_client, write_config
+from balai.testing import TEST_SECRET_KEY, open_client, run_redis_prefix, write_config
 from test_platform_uji_plugin import SLUG, uji_registry
 
 
@@ -39,14 +40,13 @@ def _roles(city_run, user_id: int) -> list[str]:
 
 
 @pytest.fixture
-def officer_session(balai_app):
+def officer_session(client, balai_app):
     """A second browser, logged in as a user manager (the officer the admin manages)."""
-    with open_client(balai_app) as browser:
-        form = make_post_form(browser)
-        officer = make_login_as(browser, balai_app, form)(
-            "core.user_manager", name="Petugas Dua", email="petugas.dua@example.id"
-        )
-        yield browser, officer
+    browser = SecondBrowser(client)
+    officer = browser.login_as(
+        balai_app, "core.user_manager", name="Petugas Dua", email="petugas.dua@example.id"
+    )
+    yield browser, officer
 
 
 def test_the_list_links_each_officer_to_their_page(client, login_as, officer_session, city_run):
@@ -124,10 +124,10 @@ def test_a_suspended_officers_open_session_is_refused_at_once(
     entry = _audit(city_run, "core.session_refused")[0]
     assert entry["actor_id"] == officer["id"] and entry["detail"]["reason"] == "suspended"
     # A write from the old session changes nothing either.
-    other = make_post_form(browser)("/malang/kelola/pengguna", {"name": "Siluman"})
+    other = browser.post_form("/malang/kelola/pengguna", {"name": "Siluman"})
     assert other.status_code in (401, 403)
 
-    login = make_post_form(browser)(
+    login = browser.post_form(
         "/malang/masuk", {"login": officer["login"], "password": officer["password"]}
     )
     assert login.status_code == 403 and "Akun ini ditangguhkan" in _text(login)
@@ -137,7 +137,7 @@ def test_a_suspended_officers_open_session_is_refused_at_once(
     assert suspended["detail"]["sessions_ended"] == 1
 
     assert post_form(url + "/aktifkan", {"reason": "Kembali bertugas"}).status_code == 303
-    again = make_post_form(browser)(
+    again = browser.post_form(
         "/malang/masuk", {"login": officer["login"], "password": officer["password"]}
     )
     assert again.status_code == 303
@@ -145,10 +145,8 @@ def test_a_suspended_officers_open_session_is_refused_at_once(
 
 
 def test_a_citizen_account_is_not_an_officer_page(client, balai_app, login_as):
-    with open_client(balai_app) as other:
-        citizen = make_login_as(other, balai_app, make_post_form(other))(
-            None, email="warga@example.id"
-        )
+    other = SecondBrowser(client)
+    citizen = other.login_as(balai_app, None, email="warga@example.id")
     login_as(CITY_ADMIN)
     assert client.get(f"/malang/kelola/pengguna/{citizen['id']}").status_code == 404
     assert client.get("/malang/kelola/pengguna/999999").status_code == 404
@@ -156,17 +154,21 @@ def test_a_citizen_account_is_not_an_officer_page(client, balai_app, login_as):
 
 @pytest.mark.redis
 def test_suspension_ends_sessions_kept_in_redis(balai_app_factory, tmp_path, redis_url, city_run):
-    environ = {"BALAI_SECRET_KEY": TEST_SECRET_KEY, "REDIS_URL": redis_url}
+    environ = {
+        "BALAI_SECRET_KEY": TEST_SECRET_KEY,
+        "REDIS_URL": redis_url,
+        "REDIS_KEY_PREFIX": run_redis_prefix(),
+    }
     config = write_config(tmp_path / "redis", {"malang": [SLUG]}, environ=environ)
     app = balai_app_factory(config, registry=uji_registry())
     assert app.ui.redis is not None
-    with open_client(app) as officer_browser, open_client(app) as admin_browser:
-        officer = make_login_as(officer_browser, app, make_post_form(officer_browser))(
-            "core.user_manager"
-        )
-        make_login_as(admin_browser, app, make_post_form(admin_browser))(CITY_ADMIN)
+    with open_client(app) as client:
+        officer_browser = SecondBrowser(client)
+        admin_browser = SecondBrowser(client)
+        officer = officer_browser.login_as(app, "core.user_manager", email="petugas@example.id")
+        admin_browser.login_as(app, CITY_ADMIN, email="admin@example.id")
         assert officer_browser.get("/malang/kelola/").status_code == 200
-        answer = make_post_form(admin_browser)(
+        answer = admin_browser.post_form(
             f"/malang/kelola/pengguna/{officer['id']}/tangguhkan", {"reason": "Cuti panjang"}
         )
         assert answer.status_code == 303

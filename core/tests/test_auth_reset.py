@@ -5,10 +5,17 @@ from __future__ import annotations
 import html
 import re
 
-from account_support import PASSWORD, PHONE, PHONE_E164, emailed_codes, register, texted_codes
+from account_support import (
+    PASSWORD,
+    PHONE,
+    PHONE_E164,
+    SecondBrowser,
+    emailed_codes,
+    register,
+    texted_codes,
+)
 from balai.audit.tables import AuditEntry
 from balai.notifications.tables import OutboxMessage
-from balai.testing import open_client
 
 NEW_PASSWORD = "kopi-tubruk-pagi-77"
 
@@ -46,37 +53,31 @@ def test_a_texted_code_sets_a_new_password_and_signs_out_everywhere(
 ):
     register(post_form)
     # Another device stays signed in with the old password until the reset.
-    with open_client(balai_app) as other:
-        from balai.testing import make_post_form
+    other = SecondBrowser(client)
 
-        assert (
-            make_post_form(other)(
-                "/malang/masuk", {"login": PHONE, "password": PASSWORD}
-            ).status_code
-            == 303
-        )
-        assert other.get("/malang/akun/").status_code == 200
+    assert (
+        other.post_form("/malang/masuk", {"login": PHONE, "password": PASSWORD}).status_code == 303
+    )
+    assert other.get("/malang/akun/").status_code == 200
 
-        client.cookies.clear()
-        asked = _forget(post_form, PHONE)
-        assert asked.status_code == 303
-        assert asked.headers["location"] == "/malang/lupa-sandi/kode"
-        page = client.get("/malang/lupa-sandi/kode")
-        assert "+62812****7890" in page.text
-        code = texted_codes(client)[0]  # the reset code is the newest text
-        wrong = _reset(post_form, _other_code(code))
-        assert wrong.status_code == 400 and "Kode salah" in _text(wrong)
-        weak = _reset(post_form, code, "password2026!")
-        assert weak.status_code == 400 and "terlalu mudah ditebak" in _text(weak)
-        done = _reset(post_form, code)
-        assert done.status_code == 303 and done.headers["location"] == "/malang/masuk"
-        assert "Kata sandi Anda telah diganti" in _text(client.get("/malang/masuk"))
+    client.cookies.clear()
+    asked = _forget(post_form, PHONE)
+    assert asked.status_code == 303
+    assert asked.headers["location"] == "/malang/lupa-sandi/kode"
+    page = client.get("/malang/lupa-sandi/kode")
+    assert "+62812****7890" in page.text
+    code = texted_codes(client)[0]  # the reset code is the newest text
+    wrong = _reset(post_form, _other_code(code))
+    assert wrong.status_code == 400 and "Kode salah" in _text(wrong)
+    weak = _reset(post_form, code, "password2026!")
+    assert weak.status_code == 400 and "terlalu mudah ditebak" in _text(weak)
+    done = _reset(post_form, code)
+    assert done.status_code == 303 and done.headers["location"] == "/malang/masuk"
+    assert "Kata sandi Anda telah diganti" in _text(client.get("/malang/masuk"))
 
-        # The other device's session ended with the old password.
-        refused = other.get("/malang/akun/", follow_redirects=False)
-        assert refused.status_code == 303 and refused.headers["location"].startswith(
-            "/malang/masuk"
-        )
+    # The other device's session ended with the old password.
+    refused = other.get("/malang/akun/", follow_redirects=False)
+    assert refused.status_code == 303 and refused.headers["location"].startswith("/malang/masuk")
 
     assert _log_in(post_form, PHONE, PASSWORD).status_code == 400
     assert _log_in(post_form, PHONE, NEW_PASSWORD).status_code == 303

@@ -6,9 +6,10 @@ import html
 
 import pyotp
 import pytest
+from account_support import SecondBrowser
 from balai.audit.tables import AuditEntry
 from balai.auth.access import CITY_ADMIN
-from balai.testing import make_login_as, make_post_form, open_client, write_config
+from balai.testing import write_config
 from test_auth_two_factor import KEY, enrol
 from test_platform_uji_plugin import SLUG
 
@@ -43,18 +44,22 @@ def test_a_city_rule_sends_officers_to_enrol_and_an_admin_resets_a_lost_device(
     assert kept.status_code == 400 and "mewajibkan" in _text(kept)
 
     # The phone is lost: an administrator resets it, with a reason, audited.
-    with open_client(balai_app) as admin_browser:
-        admin_form = make_post_form(admin_browser)
-        make_login_as(admin_browser, balai_app, admin_form)(CITY_ADMIN, email="admin@example.id")
-        assert admin_browser.get("/malang/kelola/", follow_redirects=False).status_code == 303
-        page = admin_browser.get("/malang/akun/dua-langkah")
-        key = KEY.search(page.text).group(1).replace(" ", "")
-        assert (
-            admin_form("/malang/akun/dua-langkah", {"code": pyotp.TOTP(key).now()}).status_code
-            == 200
-        )
-        url = f"/malang/kelola/pengguna/{officer['id']}/reset-dua-langkah"
-        assert admin_form(url, {"reason": "Ponsel hilang, laporan 12/2026"}).status_code == 303
+    admin_browser = SecondBrowser(client)
+    admin_browser.login_as(balai_app, CITY_ADMIN, email="admin@example.id")
+    assert admin_browser.get("/malang/kelola/", follow_redirects=False).status_code == 303
+    page = admin_browser.get("/malang/akun/dua-langkah")
+    key = KEY.search(page.text).group(1).replace(" ", "")
+    assert (
+        admin_browser.post_form(
+            "/malang/akun/dua-langkah", {"code": pyotp.TOTP(key).now()}
+        ).status_code
+        == 200
+    )
+    url = f"/malang/kelola/pengguna/{officer['id']}/reset-dua-langkah"
+    assert (
+        admin_browser.post_form(url, {"reason": "Ponsel hilang, laporan 12/2026"}).status_code
+        == 303
+    )
 
     async def resets() -> int:
         return await AuditEntry.count().where(
