@@ -170,14 +170,12 @@ class FoundForm:
     city: str
     page: str
     form: Form
-    route: PluginRoute
 
 
 @dataclass
 class Findings:
     """What the probe saw, by rule."""
 
-    requests: int = 0
     server_errors: list[Found] = field(default_factory=list)
     leaks: list[Found] = field(default_factory=list)
     open_to_strangers: list[Found] = field(default_factory=list)
@@ -360,7 +358,7 @@ class Probe:
                 continue  # its guard turns this visitor away (checked with the routes)
             names = ",".join(sorted(f.name for f in form.fields))
             self.forms.setdefault(
-                (visitor.label, str(route), names), FoundForm(visitor, city, url, form, route)
+                (visitor.label, str(route), names), FoundForm(visitor, city, url, form)
             )
 
     def _post_empty(self, findings: Findings, city: str, visitor: Visitor) -> None:
@@ -383,7 +381,6 @@ class Probe:
         request: str,
         response: Any,
     ) -> None:
-        findings.requests += 1
         findings.requested.add(route)
         status = response.status_code
         if status >= 500:
