@@ -156,3 +156,20 @@ def test_a_malformed_login_is_answered_with_a_message(client, post_form):
     assert client.get("/malang/lupa-sandi/kode", follow_redirects=False).headers["location"] == (
         "/malang/lupa-sandi"
     )
+
+
+def test_the_login_form_shown_after_a_reset_works_with_its_own_token(client, post_form):
+    """The page that shows the reset's message empties the session; its form must still work."""
+    register(post_form)
+    client.cookies.clear()
+    _forget(post_form, PHONE)
+    assert _reset(post_form, texted_codes(client)[0]).status_code == 303
+    page = client.get("/malang/masuk")
+    assert "Kata sandi Anda telah diganti" in _text(page)
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
+    answer = client.post(
+        "/malang/masuk",
+        data={"login": PHONE, "password": NEW_PASSWORD, "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303

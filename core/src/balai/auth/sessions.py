@@ -317,6 +317,12 @@ class SessionMiddleware(LitestarSessionMiddleware):
         outgoing = _outgoing_session_id(message)
         if outgoing is None or outgoing == stored_session_id(scope):
             return
+        if outgoing.strip('"') in ("", "null") and scope.get("method") in ("GET", "HEAD"):
+            # A page that emptied the session (a flash message shown to a visitor who is
+            # not logged in) was rendered with the current token in its forms; a new one
+            # here would make the form it shows fail. With no session left, that token
+            # binds to nothing and is checked as any session-less token is.
+            return
         config = self.csrf
         token = (
             session_token(config.secret, outgoing)
