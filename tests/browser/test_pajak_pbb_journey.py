@@ -122,7 +122,9 @@ def taxpayer(live_server: str, journey_config: Any, balai_database_url: str) -> 
                     )
                     await bill.save()
                     ids[year] = bill.id
-                await create_user(name="Moch Subagio", password=PASSWORD, email=EMAIL, verified=True)
+                await create_user(
+                    name="Moch Subagio", password=PASSWORD, email=EMAIL, verified=True
+                )
                 return ids
         finally:
             await app.ui.database.close()
