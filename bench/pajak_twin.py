@@ -11,7 +11,7 @@ into the templates' context by hand (dates parsed, states worked out) and
 ``pajak/index.html`` / ``pajak/my_bills.html`` rendered through the same
 theme loader chain. The domain rules are shared with the platform, since
 they are what the page shows, not platform machinery: the amount owed on a
-day (:func:`balai_pajak.penalty.amount_owed`, with its rate text), the NOP's
+day (:func:`balai_pajak.pbb.penalty.amount_owed`, with its rate text), the NOP's
 dotted form and the year's due date. Run by uvicorn as a factory
 (``bench.pajak_twin:build``) with the environment of :mod:`bench.serve_balai`.
 """
@@ -123,7 +123,7 @@ def build() -> BenchProbe:
     """The pajak twin for uvicorn, with the query probe in front."""
     from balai.i18n import activate
     from balai.toolkit import format_nop
-    from balai_pajak.penalty import amount_owed, rate_text
+    from balai_pajak.pbb.penalty import amount_owed, rate_text
     from balai_pajak.routes import pbb_due_date
 
     log = QueryLog()

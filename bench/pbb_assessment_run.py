@@ -5,7 +5,7 @@ with the core's and the ``pajak`` plugin's migrations, Kota Malang with the
 PBB-P2 rules of ``examples/demo.toml``, and ``--objects`` active tax objects
 (default 100,000) of about 85,000 taxpayers. Then, in alternating rounds:
 
-* **run**: the assessment job itself (:func:`balai_pajak.assessment_run.perform`)
+* **run**: the assessment job itself (:func:`balai_pajak.pbb.assessment_run.perform`)
   for 2025 on an empty bill table: it reads the objects and taxpayers,
   decides the NJOPTKP per taxpayer, computes every bill, and writes them in
   batches of 5,000 with the run's cursor and counts after each batch;
@@ -51,7 +51,7 @@ APPS = ["balai.piccolo_app", "balai_pajak.piccolo_app"]
 def malang():
     """Kota Malang with the demo instance's PBB-P2 rules."""
     from balai import toolkit as tk
-    from balai_pajak.pbb_rules import PbbSettings
+    from balai_pajak.pbb.rules import PbbSettings
 
     document = tomllib.loads((ROOT / "examples" / "demo.toml").read_text(encoding="utf-8"))
     raw = document["cities"]["malang"]["settings"]["pajak"]["pbb"]
@@ -113,7 +113,7 @@ async def empty_bills() -> None:
 
 async def time_run(city) -> float:
     """Seconds the assessment job takes for YEAR on an empty bill table."""
-    from balai_pajak.assessment_run import perform
+    from balai_pajak.pbb.assessment_run import perform
     from balai_pajak.tables import AssessmentRun
 
     await empty_bills()
@@ -127,7 +127,7 @@ async def time_run(city) -> float:
 
 
 async def made_bills() -> list[tuple]:
-    from balai_pajak.assessment_run import BILL_COLUMNS
+    from balai_pajak.pbb.assessment_run import BILL_COLUMNS
     from balai_pajak.tables import Sppt
 
     rows = await Sppt.raw(f"SELECT {', '.join(BILL_COLUMNS)} FROM pajak_sppt ORDER BY nop")
@@ -148,7 +148,7 @@ def bare_sqlite(path: str, bills: list[tuple]) -> float:
     The connection is set up like Balai's (foreign keys on, ``synchronous =
     NORMAL`` in WAL mode), so both sides pay for the same checks.
     """
-    from balai_pajak.assessment_run import BILL_COLUMNS
+    from balai_pajak.pbb.assessment_run import BILL_COLUMNS
 
     statement = (
         f"INSERT INTO pajak_sppt ({', '.join(BILL_COLUMNS)}) "
@@ -173,7 +173,7 @@ def bare_sqlite(path: str, bills: list[tuple]) -> float:
 async def bare_pg(url: str, bills: list[tuple], copy: bool) -> float:
     """Seconds for executemany (or COPY) of the bills through asyncpg, in one transaction."""
     import asyncpg
-    from balai_pajak.assessment_run import BILL_COLUMNS
+    from balai_pajak.pbb.assessment_run import BILL_COLUMNS
 
     statement = (
         f"INSERT INTO pajak_sppt ({', '.join(BILL_COLUMNS)}) "

@@ -111,9 +111,7 @@ async def _hook_facts(app: Any, city: City, logged_in: bool) -> PageFacts:
             items = await ui.registry.gather(city, hook, request=request)
             items.sort(key=lambda i: (i.order, i.label))
             href = lambda h: root + (h if h.startswith("/") else "/" + h)  # noqa: E731
-            return [
-                NavEntry(gettext(i.label), href(i.href), i.permission, i.icon) for i in items
-            ]
+            return [NavEntry(gettext(i.label), href(i.href), i.permission, i.icon) for i in items]
 
         tiles = await ui.registry.gather_from(city, "home_tiles", request=request)
         tiles.sort(key=lambda pair: (pair[1].order, pair[1].title))

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import msgspec
-from balai_pajak.assessment import assess, njop_of, njoptkp_holders
-from balai_pajak.pbb_rules import PbbRule, PbbSettings
+from balai_pajak.pbb.assessment import assess, njop_of, njoptkp_holders
+from balai_pajak.pbb.rules import PbbRule, PbbSettings
 from pbb_data import demo_pbb
 
 MALANG = msgspec.convert(demo_pbb("malang"), PbbSettings, strict=False)

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from balai.testing import write_config
-from balai_pajak.assessment_run import BATCH_SIZE
 from balai_pajak.bulk import insert_rows
 from balai_pajak.demo import OBJECT_COLUMNS
+from balai_pajak.pbb.assessment_run import BATCH_SIZE
 from balai_pajak.tables import AssessmentRun, Sppt, TaxObject
 from pbb_data import demo_pbb
 from pbb_seed import add_bill, add_object, add_taxpayer, bills

@@ -10,8 +10,8 @@ import pytest
 from balai import toolkit as tk
 from balai.testing import as_demo_seeding, write_config
 from balai_pajak import demo
-from balai_pajak.assessment import assess, njop_of, njoptkp_holders
-from balai_pajak.penalty import amount_owed
+from balai_pajak.pbb.assessment import assess, njop_of, njoptkp_holders
+from balai_pajak.pbb.penalty import amount_owed
 from balai_pajak.tables import AssessmentRun, Sppt, TaxObject, Taxpayer
 from pbb_data import demo_pbb
 

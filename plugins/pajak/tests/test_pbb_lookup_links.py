@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pbb_citizen_support as support
-from balai_pajak.lookup_links import (
+from balai_pajak.pbb.lookup_links import (
     MAX_FAILURES_PER_NOP,
     MAX_FAILURES_PER_USER,
     parse_amount,

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from balai.audit.tables import AuditEntry
 from balai.testing import write_config
-from balai_pajak.penalty import amount_owed
+from balai_pajak.pbb.penalty import amount_owed
 from balai_pajak.tables import ObjectCorrection, Sppt, TaxObject, Taxpayer
 from pbb_data import city_with, demo_pbb
 from pbb_seed import add_bill, add_object, add_taxpayer

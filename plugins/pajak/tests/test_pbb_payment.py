@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pbb_citizen_support as support
 import pytest
-from balai_pajak import pbb_payment
+from balai_pajak.pbb import payment as pbb_payment
 from balai_pajak.tables import BillPayment, Sppt
 from pbb_citizen_support import (
     NOP_SHOWN,

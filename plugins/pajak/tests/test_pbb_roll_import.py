@@ -7,7 +7,7 @@ import re
 
 import pytest
 from balai.testing import run_queued_jobs, write_config
-from balai_pajak.roll_import import check_row
+from balai_pajak.pbb.roll_import import check_row
 from balai_pajak.tables import TaxObject, Taxpayer
 from openpyxl import Workbook
 from pbb_data import city_with, demo_pbb

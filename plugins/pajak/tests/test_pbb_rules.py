@@ -7,8 +7,8 @@ from datetime import date
 
 import msgspec
 import pytest
-from balai_pajak.pbb_calendar import add_months, months_after
-from balai_pajak.pbb_rules import NoRuleError, PbbRule, PbbSettings, pbb_settings
+from balai_pajak.pbb.calendar import add_months, months_after
+from balai_pajak.pbb.rules import NoRuleError, PbbRule, PbbSettings, pbb_settings
 from pbb_data import city_with, demo_pbb
 
 MALANG = msgspec.convert(demo_pbb("malang"), PbbSettings, strict=False)

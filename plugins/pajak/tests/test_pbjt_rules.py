@@ -221,7 +221,7 @@ def test_an_invoice_closes_in_a_day_unless_the_penalty_grows_tomorrow():
 
 
 def test_rates_read_as_percentages_without_trailing_zeros():
-    from balai_pajak.penalty import rate_text as rate_label
+    from balai_pajak.pbb.penalty import rate_text as rate_label
 
     assert rate_label(100_000) == "10%"
     assert rate_label(125_000) in ("12.5%", "12,5%")

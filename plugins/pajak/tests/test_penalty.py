@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from balai_pajak.penalty import amount_owed, rate_text
+from balai_pajak.pbb.penalty import amount_owed, rate_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pbb_data import city_with, demo_pbb

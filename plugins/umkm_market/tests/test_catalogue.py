@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from balai_umkm_market.search import MAX_PAGE, PAGE_SIZE
+from balai_umkm_market.catalogue.search import MAX_PAGE, PAGE_SIZE
 from balai_umkm_market.tables import Merchant, Product, ProductPhoto, Review
 from umkm_catalogue_data import START, seed_catalogue, seed_other_city
 

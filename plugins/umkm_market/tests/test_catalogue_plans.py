@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from balai_umkm_market.search import catalogue_statement, parse_catalogue
+from balai_umkm_market.catalogue.search import catalogue_statement, parse_catalogue
 from balai_umkm_market.tables import Product
 from market_setup import MALANG_DISTRICTS
 from umkm_catalogue_data import seed_catalogue

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from balai import toolkit as tk
 from balai_umkm_market import demo
-from balai_umkm_market.order_states import ORDERS
+from balai_umkm_market.orders.states import ORDERS
 from balai_umkm_market.tables import Merchant, Order, OrderItem, Product, Review
 from market_setup import MALANG_DISTRICTS, market_config
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from balai import toolkit as tk
-from balai_umkm_market.orders import department_slug
+from balai_umkm_market.orders.service import department_slug
 from balai_umkm_market.tables import Merchant, Order, OrderItem
 from market_setup import add_merchant, add_product, market_config
 

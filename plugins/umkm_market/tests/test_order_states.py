@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 from balai import toolkit as tk
-from balai_umkm_market.order_states import (
+from balai_umkm_market.orders.states import (
     Actor,
     Fulfilment,
     OrderStatus,

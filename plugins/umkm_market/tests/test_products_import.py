@@ -8,7 +8,7 @@ import re
 import pytest
 from balai.imports.tables import ImportRun
 from balai.testing import run_queued_jobs
-from balai_umkm_market.product_rules import ProductRowError, check_product
+from balai_umkm_market.catalogue.product_rules import ProductRowError, check_product
 from balai_umkm_market.tables import Product
 from market_setup import add_merchant, add_product, market_config
 from openpyxl import Workbook

@@ -297,7 +297,12 @@ def test_hidden_review_log_lists_only_this_citys_hidden_reviews(
 
 def test_a_race_for_the_same_item_stores_one_review_and_counts_it_once(city_run, bought):
     """Two posts that both passed the check: the unique index refuses the second, rolled back."""
-    from balai_umkm_market.reviews import ReviewInput, ReviewRefused, add_review, reviewable_item
+    from balai_umkm_market.reviews.service import (
+        ReviewInput,
+        ReviewRefused,
+        add_review,
+        reviewable_item,
+    )
 
     async def race():
         item = await reviewable_item(bought["items"][0], bought["buyer"]["id"])

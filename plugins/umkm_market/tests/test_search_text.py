@@ -6,7 +6,12 @@ import importlib
 
 import pytest
 from balai.db.fulltext import FOLD_FROM, FOLD_TO
-from balai_umkm_market.search import MAX_PAGE, CatalogueQuery, catalogue_statement, parse_catalogue
+from balai_umkm_market.catalogue.search import (
+    MAX_PAGE,
+    CatalogueQuery,
+    catalogue_statement,
+    parse_catalogue,
+)
 
 MIGRATION = importlib.import_module(
     "balai_umkm_market.migrations.umkm_market_2026_11_23t02_30_00_000000"

@@ -14,9 +14,10 @@ from datetime import UTC, datetime
 import pytest
 from balai import toolkit as tk
 from balai.auth.accounts import create_user
-from balai_umkm_market import cart, stock
-from balai_umkm_market.checkout import CheckoutChoice, OutOfStock, place_orders
-from balai_umkm_market.order_states import Fulfilment, PaymentMethod
+from balai_umkm_market.cart import basket as cart
+from balai_umkm_market.cart.checkout import CheckoutChoice, OutOfStock, place_orders
+from balai_umkm_market.catalogue import stock
+from balai_umkm_market.orders.states import Fulfilment, PaymentMethod
 from balai_umkm_market.tables import Cart, CartItem, Order, OrderItem, Product
 from umkm_order_support import add_product, add_shop, stock_of
 

@@ -11,7 +11,7 @@ from balai.auth.accounts import create_user
 from balai.dashboard.metrics import metric_total
 from balai.dashboard.period import Period
 from balai.notifications.tables import OutboxMessage
-from balai_umkm_market.order_states import ORDERS
+from balai_umkm_market.orders.states import ORDERS
 from balai_umkm_market.tables import (
     AsnProfile,
     CartItem,

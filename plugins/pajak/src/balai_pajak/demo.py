@@ -3,7 +3,7 @@
 Kota Malang gets 3,000 objects across its five districts and 57 villages
 (the ten hand-written objects of the first demo among them), Semarang and
 Yogyakarta a few hundred each. Bills of 2022–2026 are computed by
-:func:`balai_pajak.assessment.assess` under each year's rule from the city's
+:func:`balai_pajak.pbb.assessment.assess` under each year's rule from the city's
 settings (no rule: no bills). Most bills of past years are paid, with the
 penalty they owed on the day they were paid, each through a settled ledger
 invoice (:mod:`balai_pajak.demo_payments`, which also links a few NOPs to
@@ -20,11 +20,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from balai import toolkit as tk
 
 from balai_pajak import demo_payments
-from balai_pajak.assessment import njop_of, njoptkp_holders
-from balai_pajak.assessment_run import BILL_COLUMNS, bill_row
 from balai_pajak.bulk import insert_rows
-from balai_pajak.pbb_rules import NoRuleError, pbb_settings
-from balai_pajak.penalty import amount_owed
+from balai_pajak.pbb.assessment import njop_of, njoptkp_holders
+from balai_pajak.pbb.assessment_run import BILL_COLUMNS, bill_row
+from balai_pajak.pbb.penalty import amount_owed
+from balai_pajak.pbb.rules import NoRuleError, pbb_settings
 from balai_pajak.tables import AssessmentRun, Sppt, TaxObject, Taxpayer
 
 YEARS = range(2022, 2027)

@@ -2,7 +2,7 @@
 
 Every bill the PBB demo marks paid gets a settled ledger invoice
 (``source="pajak"``, ``source_ref="pbb:<bill id>"``, the same lines
-:func:`balai_pajak.pbb_payment.invoice_items` writes) through
+:func:`balai_pajak.pbb.payment.invoice_items` writes) through
 ``tk.seed_paid_invoices``, on a realistic mix of channels; the bill keeps
 the invoice number and a paid :class:`BillPayment` row, exactly as after
 ``invoice_settled``. The demo citizen (``warga@<city>.test``) gets a few
@@ -20,8 +20,8 @@ from typing import Any
 from balai import toolkit as tk
 
 from balai_pajak.bulk import insert_rows
-from balai_pajak.pbb_payment import SOURCE, invoice_items, source_ref
-from balai_pajak.penalty import Owed
+from balai_pajak.pbb.payment import SOURCE, invoice_items, source_ref
+from balai_pajak.pbb.penalty import Owed
 from balai_pajak.revenue.record import count_channels
 from balai_pajak.tables import BillPayment, NopLink, Sppt, SpptStatus
 

@@ -12,16 +12,12 @@ from balai import toolkit as tk
 
 from balai_pajak import (
     __version__,
-    assessment_run,
     demo,
-    lookup,
-    lookup_links,
-    my_bills,
-    pbb_office,
-    pbb_payment,
-    roll_import,
     routes,
 )
+from balai_pajak.pbb import assessment_run, lookup, lookup_links, my_bills, roll_import
+from balai_pajak.pbb import office as pbb_office
+from balai_pajak.pbb import payment as pbb_payment
 from balai_pajak.pbjt import demo as pbjt_demo
 from balai_pajak.pbjt import routes as pbjt_routes
 from balai_pajak.pbjt import service as pbjt_service

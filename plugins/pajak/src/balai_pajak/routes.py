@@ -13,7 +13,7 @@ from litestar import Request, Response, get
 from litestar.params import FromQuery
 from litestar.response import Redirect
 
-from balai_pajak.pbb_rules import NoRuleError, PbbRule, pbb_settings
+from balai_pajak.pbb.rules import NoRuleError, PbbRule, pbb_settings
 from balai_pajak.tables import TaxObject
 
 SLUG = "pajak"

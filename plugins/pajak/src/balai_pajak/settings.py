@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from balai_pajak.pbb_rules import PbbSettings
+from balai_pajak.pbb.rules import PbbSettings
 from balai_pajak.pbjt.settings import PbjtSettings
 from balai_pajak.retribusi.settings import RetribusiSettings
 from balai_pajak.revenue.settings import RevenueTarget

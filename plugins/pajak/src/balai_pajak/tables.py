@@ -84,7 +84,7 @@ class Sppt(tk.CityTable, tablename="pajak_sppt"):
     The object's data and the rule's figures are copied in, so a bill keeps
     showing what it was computed from after the object is corrected.
     ``tax_due`` is the principal; the late penalty is never stored, it is
-    recomputed for any day by :func:`balai_pajak.penalty.amount_owed`.
+    recomputed for any day by :func:`balai_pajak.pbb.penalty.amount_owed`.
     One bill per NOP and year in each city (a unique index).
     """
 

@@ -13,7 +13,7 @@ from typing import Any
 from balai import toolkit as tk
 from piccolo.query.functions.aggregate import Count
 
-from balai_umkm_market.orders import METRIC_CATEGORY_SALES
+from balai_umkm_market.orders.service import METRIC_CATEGORY_SALES
 from balai_umkm_market.tables import Merchant, MerchantStatus, ProductCategory
 
 MONTHS = 24

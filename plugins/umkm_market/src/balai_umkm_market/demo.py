@@ -32,8 +32,7 @@ from balai_umkm_market.demo_catalog import (
     ProductSpec,
     ShopKind,
 )
-from balai_umkm_market.order_states import ORDER_NUMBERS, ORDERS
-from balai_umkm_market.orders import (
+from balai_umkm_market.orders.service import (
     METRIC_ASN_ORDERS,
     METRIC_ASN_SALES,
     METRIC_CATEGORY_SALES,
@@ -43,6 +42,7 @@ from balai_umkm_market.orders import (
     METRIC_SALES,
     department_slug,
 )
+from balai_umkm_market.orders.states import ORDER_NUMBERS, ORDERS
 from balai_umkm_market.settings import settings_of
 from balai_umkm_market.tables import (
     Fulfilment,

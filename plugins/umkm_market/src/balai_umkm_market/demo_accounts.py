@@ -22,8 +22,8 @@ from datetime import timedelta
 
 from balai import toolkit as tk
 
-from balai_umkm_market import reviews
-from balai_umkm_market.orders import CHECKOUT_PREFIX, SLUG
+from balai_umkm_market.orders.service import CHECKOUT_PREFIX, SLUG
+from balai_umkm_market.reviews import service as reviews
 from balai_umkm_market.tables import (
     Merchant,
     MerchantStatus,

@@ -10,20 +10,20 @@ from balai import toolkit as tk
 
 from balai_umkm_market import (
     __version__,
-    cart_routes,
-    catalogue,
-    checkout_routes,
     datasets,
     demo,
     demo_accounts,
-    orders,
-    orders_routes,
-    products_import,
-    reviews_pages,
     routes,
     widgets,
 )
-from balai_umkm_market.search import products_named
+from balai_umkm_market.cart import checkout_routes
+from balai_umkm_market.cart import routes as cart_routes
+from balai_umkm_market.catalogue import pages as catalogue
+from balai_umkm_market.catalogue import products_import
+from balai_umkm_market.catalogue.search import products_named
+from balai_umkm_market.orders import routes as orders_routes
+from balai_umkm_market.orders import service as orders
+from balai_umkm_market.reviews import pages as reviews_pages
 from balai_umkm_market.settings import MarketSettings
 
 SLUG = "umkm_market"

@@ -7,9 +7,12 @@ from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
-from balai_umkm_market import asn, merchants, merchants_office, products_admin
-from balai_umkm_market.catalogue import product_path
+from balai_umkm_market import asn
+from balai_umkm_market.catalogue import products_admin
+from balai_umkm_market.catalogue.pages import product_path
 from balai_umkm_market.labels import merchant_categories as category_labels
+from balai_umkm_market.merchants import application as merchants
+from balai_umkm_market.merchants import office as merchants_office
 from balai_umkm_market.settings import MANAGE, SLUG
 from balai_umkm_market.tables import Merchant, MerchantStatus, Product
 

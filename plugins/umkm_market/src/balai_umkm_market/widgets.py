@@ -2,7 +2,7 @@
 
 Purchases are read from the daily metrics the order code keeps (placed
 orders and their goods' value, in total, by ASN buyers, per department and
-per product category; see :mod:`balai_umkm_market.orders`), so the page
+per product category; see :mod:`balai_umkm_market.orders.service`), so the page
 costs the same whatever the number of orders. Merchants and ratings come
 from the merchants table (one row per business, a few hundred per city).
 """
@@ -15,8 +15,7 @@ from balai import toolkit as tk
 from piccolo.query.functions.aggregate import Sum
 
 from balai_umkm_market.labels import product_categories
-from balai_umkm_market.order_states import OPEN
-from balai_umkm_market.orders import (
+from balai_umkm_market.orders.service import (
     METRIC_ASN_SALES,
     METRIC_CATEGORY_SALES,
     METRIC_DEPARTMENT_SALES,
@@ -24,6 +23,7 @@ from balai_umkm_market.orders import (
     METRIC_SALES,
     department_slug,
 )
+from balai_umkm_market.orders.states import OPEN
 from balai_umkm_market.settings import settings_of
 from balai_umkm_market.tables import AsnProfile, Merchant, MerchantStatus, Order
 

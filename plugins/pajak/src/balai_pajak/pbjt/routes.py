@@ -13,9 +13,9 @@ from litestar.response import Redirect
 
 from balai_pajak import forms, linkcode
 from balai_pajak.months import Month, local_today
+from balai_pajak.pbb.penalty import rate_text
 from balai_pajak.pbjt import rules, service
 from balai_pajak.pbjt.tables import Business, ReturnStatus, TaxReturn
-from balai_pajak.penalty import rate_text
 
 MANAGE = "pajak.manage"
 MAX_NAME = 200

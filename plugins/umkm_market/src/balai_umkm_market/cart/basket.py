@@ -18,7 +18,7 @@ from typing import Any
 from balai import toolkit as tk
 from litestar import Request
 
-from balai_umkm_market.order_states import Fulfilment
+from balai_umkm_market.orders.states import Fulfilment
 from balai_umkm_market.tables import Cart, CartItem, MerchantStatus, Product
 
 MAX_QUANTITY = 999

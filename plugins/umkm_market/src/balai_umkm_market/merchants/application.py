@@ -14,14 +14,14 @@ from litestar import Request, Response, get, post
 from litestar.exceptions import PermissionDeniedException
 from litestar.response import Redirect
 
-from balai_umkm_market import merchant_dashboard
 from balai_umkm_market.labels import (
     STATUS_TONES,
     merchant_categories,
     merchant_statuses,
     options,
 )
-from balai_umkm_market.merchant_form import EDITABLE, MerchantForm
+from balai_umkm_market.merchants import dashboard as merchant_dashboard
+from balai_umkm_market.merchants.form import EDITABLE, MerchantForm
 from balai_umkm_market.settings import settings_of
 from balai_umkm_market.tables import Merchant, MerchantStatus
 

@@ -16,7 +16,7 @@ queue performs it in the background (:func:`perform`, job
   ``INSERT`` per batch.
 
 The NJOPTKP goes to each taxpayer's largest object among all active ones
-(:func:`balai_pajak.assessment.njoptkp_holders`), computed before the first
+(:func:`balai_pajak.pbb.assessment.njoptkp_holders`), computed before the first
 batch, so a resumed run decides it the same way.
 """
 
@@ -28,9 +28,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from balai import toolkit as tk
 
-from balai_pajak.assessment import assess, njop_of, njoptkp_holders
 from balai_pajak.bulk import insert_rows
-from balai_pajak.pbb_rules import NoRuleError, PbbRule, pbb_settings
+from balai_pajak.pbb.assessment import assess, njop_of, njoptkp_holders
+from balai_pajak.pbb.rules import NoRuleError, PbbRule, pbb_settings
 from balai_pajak.tables import AssessmentRun, RunStatus, Sppt, SpptStatus, TaxObject
 
 JOB_NAME = "pajak.assess_year"

@@ -17,10 +17,10 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from balai_umkm_market import products_import
+from balai_umkm_market.catalogue import products_import
+from balai_umkm_market.catalogue.product_rules import ProductRowError, check_product
 from balai_umkm_market.labels import UNITS, options, product_categories
-from balai_umkm_market.merchants import is_chosen_file, verified_merchant
-from balai_umkm_market.product_rules import ProductRowError, check_product
+from balai_umkm_market.merchants.application import is_chosen_file, verified_merchant
 from balai_umkm_market.tables import OrderItem, Product, ProductPhoto
 
 PAGE_SIZE = 50

@@ -21,8 +21,8 @@ from typing import Any
 
 from balai import toolkit as tk
 
-from balai_umkm_market import stock
-from balai_umkm_market.order_states import (
+from balai_umkm_market.catalogue import stock
+from balai_umkm_market.orders.states import (
     ORDERS,
     Actor,
     OrderStatus,

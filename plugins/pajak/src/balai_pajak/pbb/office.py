@@ -18,8 +18,8 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from balai_pajak import arrears
-from balai_pajak.assessment_run import (
+from balai_pajak.pbb import arrears
+from balai_pajak.pbb.assessment_run import (
     NO_RULE,
     RunInProgress,
     resumable,
@@ -27,8 +27,8 @@ from balai_pajak.assessment_run import (
     stalled,
     start_run,
 )
-from balai_pajak.pbb_rules import NoRuleError, pbb_settings
-from balai_pajak.penalty import amount_owed, rate_text
+from balai_pajak.pbb.penalty import amount_owed, rate_text
+from balai_pajak.pbb.rules import NoRuleError, pbb_settings
 from balai_pajak.tables import (
     AssessmentRun,
     ObjectCorrection,

@@ -21,9 +21,10 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from balai_umkm_market import orders
-from balai_umkm_market.checkout import PAYMENT_WINDOW
-from balai_umkm_market.order_states import (
+from balai_umkm_market.cart.checkout import PAYMENT_WINDOW
+from balai_umkm_market.catalogue.stock import write_transaction
+from balai_umkm_market.orders import service as orders
+from balai_umkm_market.orders.states import (
     ORDER_NUMBERS,
     Actor,
     OrderStatus,
@@ -31,7 +32,6 @@ from balai_umkm_market.order_states import (
     allowed_moves,
 )
 from balai_umkm_market.settings import MANAGE
-from balai_umkm_market.stock import write_transaction
 from balai_umkm_market.tables import Order, Review
 
 HISTORY_LIMIT = 100

@@ -4,10 +4,10 @@ Pure: nothing is stored, so the amount owed on any day can always be
 computed again from the bill and the city's penalty regimes.
 
 The regime is the one in force for the bill's **tax year**
-(:meth:`balai_pajak.pbb_rules.PbbSettings.penalty_for`): bills of years
+(:meth:`balai_pajak.pbb.rules.PbbSettings.penalty_for`): bills of years
 before a city switched to HKPD keep the old 2 % a month, later ones 1 %.
 Months are counted from the day after the due date
-(:func:`balai_pajak.pbb_calendar.months_after`); with
+(:func:`balai_pajak.pbb.calendar.months_after`); with
 ``part_month_counts_full`` the first day late already costs a month, and
 month *n* ends on the due date's day *n* months later (due 31 August: the
 first month ends 30 September). At most ``cap_months`` are charged. The
@@ -22,8 +22,8 @@ from datetime import date
 
 from balai import toolkit as tk
 
-from balai_pajak.pbb_calendar import months_after
-from balai_pajak.pbb_rules import PPM, pbb_settings
+from balai_pajak.pbb.calendar import months_after
+from balai_pajak.pbb.rules import PPM, pbb_settings
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,9 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
-from balai_pajak import penalty
-from balai_pajak.lookup_links import is_unique_violation
-from balai_pajak.my_bills import render_bills
+from balai_pajak.pbb import penalty
+from balai_pajak.pbb.lookup_links import is_unique_violation
+from balai_pajak.pbb.my_bills import render_bills
 from balai_pajak.tables import BillPayment, BillPaymentStatus, NopLink, Sppt, SpptStatus
 
 log = logging.getLogger("balai_pajak")

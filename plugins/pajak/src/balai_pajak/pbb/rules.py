@@ -28,7 +28,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from balai_pajak.pbb_calendar import add_months
+from balai_pajak.pbb.calendar import add_months
 
 SLUG = "pajak"
 PPM = 1_000_000  # parts per million: 0.2% = 2000 ppm

@@ -23,10 +23,11 @@ from typing import Any
 
 from balai import toolkit as tk
 
-from balai_umkm_market import orders, stock
 from balai_umkm_market.asn import asn_profile_of
-from balai_umkm_market.cart import CartView, MerchantGroup, clear_products
-from balai_umkm_market.order_states import (
+from balai_umkm_market.cart.basket import CartView, MerchantGroup, clear_products
+from balai_umkm_market.catalogue import stock
+from balai_umkm_market.orders import service as orders
+from balai_umkm_market.orders.states import (
     ORDER_NUMBERS,
     Fulfilment,
     OrderStatus,

@@ -16,8 +16,8 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery
 from litestar.response import Redirect
 
-from balai_umkm_market import cart
-from balai_umkm_market.cart import CartError
+from balai_umkm_market.cart import basket as cart
+from balai_umkm_market.cart.basket import CartError
 
 CART_PATH = "/umkm-market/keranjang"
 

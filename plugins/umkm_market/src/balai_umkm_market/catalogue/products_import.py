@@ -5,7 +5,7 @@ template, progress, row errors); the owner of a verified merchant gets in
 (:func:`merchant_context`) and sees only their own shop's runs. Each row is
 checked like the product form and creates the product, or updates the
 merchant's product of the same name (see
-:func:`balai_umkm_market.product_rules.apply_import_row`).
+:func:`balai_umkm_market.catalogue.product_rules.apply_import_row`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 
 from balai import toolkit as tk
 
-from balai_umkm_market.merchants import owned_merchant
-from balai_umkm_market.product_rules import ProductRowError, apply_import_row
+from balai_umkm_market.catalogue.product_rules import ProductRowError, apply_import_row
+from balai_umkm_market.merchants.application import owned_merchant
 from balai_umkm_market.tables import Merchant, MerchantStatus
 
 KEY = "umkm_market.products"

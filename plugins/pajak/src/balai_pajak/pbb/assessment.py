@@ -13,7 +13,7 @@ call them with plain rows.
                      rule's minimum tax when the object has any NJOP
 
 The rate is the single rate, or the rate of the band the object's NJOP falls
-in, applied to the whole taxable base (see :mod:`balai_pajak.pbb_rules`).
+in, applied to the whole taxable base (see :mod:`balai_pajak.pbb.rules`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
 
-from balai_pajak.pbb_rules import PbbRule
+from balai_pajak.pbb.rules import PbbRule
 
 
 class SpptFigures(NamedTuple):

@@ -1,7 +1,7 @@
 """The citizen's PBB bills: every bill of the NOPs linked to the account.
 
 Grouped by tax object, newest year first. An unpaid bill shows what it costs
-**today**, itemised as :func:`balai_pajak.penalty.amount_owed` computes it
+**today**, itemised as :func:`balai_pajak.pbb.penalty.amount_owed` computes it
 (principal, the late penalty with its months and rate); a bill already in an
 invoice awaiting payment links to that invoice instead of offering a second
 one; a paid bill shows when and what was paid and links to its receipt
@@ -21,8 +21,8 @@ from typing import Any
 from balai import toolkit as tk
 from litestar import Request, Response, get
 
-from balai_pajak import penalty
-from balai_pajak.lookup import as_day, as_moment, bill_state
+from balai_pajak.pbb import penalty
+from balai_pajak.pbb.lookup import as_day, as_moment, bill_state
 from balai_pajak.tables import NopLink
 
 # The account's links with their objects, every bill of those NOPs (cancelled ones left

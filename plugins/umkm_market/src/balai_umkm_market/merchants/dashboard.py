@@ -12,7 +12,7 @@ from typing import Any
 
 from balai import toolkit as tk
 
-from balai_umkm_market.catalogue import rating_text
+from balai_umkm_market.catalogue.pages import rating_text
 from balai_umkm_market.tables import Order, OrderStatus
 
 DAYS = 30

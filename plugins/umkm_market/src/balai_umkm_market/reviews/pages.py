@@ -19,8 +19,8 @@ from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from balai_umkm_market.catalogue import product_path, public_name
-from balai_umkm_market.reviews import (
+from balai_umkm_market.catalogue.pages import product_path, public_name
+from balai_umkm_market.reviews.service import (
     MAX_REASON,
     MAX_REPLY,
     ReviewInput,

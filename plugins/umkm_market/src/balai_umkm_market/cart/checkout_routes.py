@@ -14,15 +14,15 @@ from balai import toolkit as tk
 from litestar import Request, Response, get, post
 from litestar.response import Redirect
 
-from balai_umkm_market import cart
-from balai_umkm_market.checkout import (
+from balai_umkm_market.cart import basket as cart
+from balai_umkm_market.cart.checkout import (
     CheckoutChoice,
     OutOfStock,
     fulfilment_field,
     place_orders,
     read_choice,
 )
-from balai_umkm_market.order_states import Fulfilment, PaymentMethod
+from balai_umkm_market.orders.states import Fulfilment, PaymentMethod
 
 CART_PATH = "/umkm-market/keranjang"
 ORDERS_PATH = "/umkm-market/pesanan/"

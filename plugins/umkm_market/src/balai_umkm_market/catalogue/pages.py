@@ -17,8 +17,7 @@ from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
-from balai_umkm_market.labels import product_categories
-from balai_umkm_market.search import (
+from balai_umkm_market.catalogue.search import (
     MAX_PAGE,
     ProductPage,
     find_products,
@@ -26,6 +25,7 @@ from balai_umkm_market.search import (
     public_districts,
     sort_labels,
 )
+from balai_umkm_market.labels import product_categories
 from balai_umkm_market.settings import settings_of
 from balai_umkm_market.tables import MerchantStatus, Product, ProductPhoto, Review
 

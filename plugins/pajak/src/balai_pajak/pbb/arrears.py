@@ -1,6 +1,6 @@
 """PBB-P2 arrears of a city: overdue unpaid bills summed by district or village.
 
-The amounts are those :func:`balai_pajak.penalty.amount_owed` gives each
+The amounts are those :func:`balai_pajak.pbb.penalty.amount_owed` gives each
 bill on the day, summed, without reading the bills one by one: the penalty
 of a bill depends only on its unpaid principal and on (tax year, due date),
 so the few distinct (year, due date) pairs are turned into a factor
@@ -15,8 +15,8 @@ from datetime import date
 
 from balai import toolkit as tk
 
-from balai_pajak.pbb_calendar import months_after
-from balai_pajak.pbb_rules import pbb_settings
+from balai_pajak.pbb.calendar import months_after
+from balai_pajak.pbb.rules import pbb_settings
 from balai_pajak.tables import Sppt
 
 

@@ -1,0 +1,1 @@
+"""PBB-P2 (land and building tax): rules, assessment, lookup, bills, payment, office."""

@@ -1,0 +1,1 @@
+"""The cart and the checkout that turns it into orders."""

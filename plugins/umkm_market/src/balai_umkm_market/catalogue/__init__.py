@@ -1,0 +1,1 @@
+"""The public catalogue and the merchant's products: search, rules, stock, import."""

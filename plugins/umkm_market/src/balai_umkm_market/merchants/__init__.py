@@ -1,0 +1,1 @@
+"""Merchants: the application, the office's verification, the merchant's dashboard."""

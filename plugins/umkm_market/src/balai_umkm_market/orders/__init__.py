@@ -1,0 +1,1 @@
+"""Orders: their states, the moves between them, and their pages."""

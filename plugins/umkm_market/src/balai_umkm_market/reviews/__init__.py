@@ -1,0 +1,1 @@
+"""Reviews of delivered orders: writing, replying, moderating."""
