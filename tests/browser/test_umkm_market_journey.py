@@ -37,8 +37,8 @@ RICE = "Beras Pandan Wangi 5 kg"
 async def seed_market() -> None:
     """The shop, its owner's and a buyer's accounts, and two products (in Malang's scope)."""
     now = datetime.now(UTC)
-    await create_user(name=BUYER[0], email=BUYER[1], password=PASSWORD)
-    owner = await create_user(name=SELLER[0], email=SELLER[1], password=PASSWORD)
+    await create_user(name=BUYER[0], email=BUYER[1], password=PASSWORD, verified=True)
+    owner = await create_user(name=SELLER[0], email=SELLER[1], password=PASSWORD, verified=True)
     shop = Merchant(
         name=SHOP,
         owner_name=SELLER[0],
