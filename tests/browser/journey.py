@@ -41,9 +41,12 @@ class Journey:
         return self.page.get_by_role("banner")
 
     def url_is(self, path: str) -> None:
-        """Wait until the page is at ``path`` (trailing slash and query string optional)."""
+        """Wait until the page is at ``path`` (trailing slash and query string optional)
+        and has loaded: the address changes before its stylesheets arrive, and a page
+        measured in between is laid out without them (a phone-width check then fails)."""
         pattern = re.escape(self.base_url + path.rstrip("/")) + r"/?(\?.*)?$"
         self.expect(self.page).to_have_url(re.compile(pattern))
+        self.page.wait_for_load_state("load")
 
     def submit(self, form: Any) -> None:
         """Press the form's (first) submit button."""
