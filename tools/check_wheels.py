@@ -334,7 +334,8 @@ def check_scaffold(python: Path, root: Path) -> None:
         cwd=workdir,
         env=clean_env(),
     )
-    plugin_dir = workdir / SCAFFOLD_SLUG
+    # The folder is named like the distribution: balai-bank-sampah/.
+    plugin_dir = workdir / f"balai-{SCAFFOLD_SLUG.replace('_', '-')}"
     for needed in ("pyproject.toml", "tests"):
         if not (plugin_dir / needed).exists():
             raise CheckFailed(f"balai new-plugin made no {needed} in {plugin_dir}")
