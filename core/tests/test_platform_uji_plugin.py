@@ -231,6 +231,11 @@ class UjiPlugin:
         return [__name__]
 
     @tk.hookimpl
+    def sealed_fields(self) -> list[tk.SealedField]:
+        """Notes written with ``tk.seal(text, "uji.note")`` (the rotation tests' only)."""
+        return [tk.SealedField(UjiNote, "text", "uji.note")]
+
+    @tk.hookimpl
     def register_routes(self) -> tk.Routes:
         return tk.Routes(
             pages=[uji_home, uji_broken, uji_context, *self.extra_pages],

@@ -25,6 +25,7 @@ from balai.auth.access import CITY_ADMIN
 from balai.auth.accounts import AccountForm, create_user
 from balai.cli_errors import admin_app, config_error, fail
 from balai.config import Config, ConfigError, bind_plugins, load_config
+from balai.crypto.cli import keys as _keys_commands
 from balai.i18n import Catalogs, activate
 from balai.i18n import gettext as _
 from balai.plugins import BUILTIN_SLUGS, CORE, ENTRY_POINT_GROUP
@@ -780,3 +781,4 @@ def jobs_run(
 # --- audit -----------------------------------------------------------------------------
 
 main.add_command(_audit_commands)
+main.add_command(_keys_commands)

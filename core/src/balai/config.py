@@ -79,6 +79,9 @@ class Config:
             key the instance writes to Redis starts with it, so instances
             (or test runs) can share one Redis server.
         secret_key: From ``BALAI_SECRET_KEY``.
+        data_keys: From ``BALAI_DATA_KEYS``: ``id:key`` pairs encrypting
+            personal fields, the first one active (:mod:`balai.crypto.keys`).
+        index_key: From ``BALAI_INDEX_KEY``: the blind indexes' HMAC key.
         run_jobs: Each worker runs the job runner (``[instance] run_jobs``).
         source: The file the configuration came from.
     """
@@ -95,6 +98,8 @@ class Config:
     redis_url: str | None = None
     redis_prefix: str = DEFAULT_REDIS_PREFIX
     secret_key: str = ""
+    data_keys: str = ""
+    index_key: str = ""
     source: Path | None = None
     raw_settings: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
@@ -247,6 +252,8 @@ def _check(
         redis_url=env.get("REDIS_URL") or None,
         redis_prefix=env.get("REDIS_KEY_PREFIX") or DEFAULT_REDIS_PREFIX,
         secret_key=env.get("BALAI_SECRET_KEY", ""),
+        data_keys=env.get("BALAI_DATA_KEYS", ""),
+        index_key=env.get("BALAI_INDEX_KEY", ""),
         source=source,
         raw_settings=raw_settings,
     )

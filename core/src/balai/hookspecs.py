@@ -497,3 +497,29 @@ def spreadsheet_importers() -> Sequence[Any]:
                                          example="15000")],
                 handle_row=add_product, back_url="/pasar/toko/")]
     """
+
+
+# --- Encrypted personal fields (balai.crypto) ---------------------------------
+
+
+@hookspec
+def sealed_fields() -> Sequence[Any]:
+    """Declare the columns that hold encrypted personal data, for key rotation.
+
+    A declaration hook: a plain function, called once while the application
+    is built. Return ``toolkit.SealedField(table, column, purpose,
+    indexes=())`` values: ``column`` is a ``Text`` column holding
+    ``toolkit.seal(value, purpose)`` output, ``indexes`` the columns holding
+    ``toolkit.blind_index(value, purpose)`` (left alone where null).
+    ``balai keys rotate`` re-encrypts each such column under the active data
+    key and rebuilds the indexes, in every city that enables the plugin.
+    Declare every sealed column: one left out keeps its old key, and its rows
+    become unreadable once that key is removed from ``BALAI_DATA_KEYS``.
+
+    Example::
+
+        @tk.hookimpl
+        def sealed_fields():
+            return [tk.SealedField(Member, "nik_sealed", "pasar.nik",
+                                   indexes=("nik_index",))]
+    """

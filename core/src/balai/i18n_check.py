@@ -92,6 +92,7 @@ MSGID_ARGUMENTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "EmailField": ("balai.forms.fields:Field", ("label", "hint", "missing")),
     "PhoneField": ("balai.forms.fields:Field", ("label", "hint", "missing")),
     "NikField": ("balai.forms.fields:Field", ("label", "hint", "missing")),
+    "KkField": ("balai.forms.fields:Field", ("label", "hint", "missing")),
     "NopField": ("balai.forms.fields:Field", ("label", "hint", "missing")),
     "FileField": ("balai.forms.fields:Field", ("label", "hint", "missing")),
 }

@@ -25,6 +25,9 @@ from balai.auth.access import (
     require_permission,
     require_verified,
 )
+from balai.crypto.fields import SealedField
+from balai.crypto.keys import KeyringError
+from balai.crypto.sealing import SealError, blind_index, key_id_of, seal, unseal
 from balai.dashboard.metrics import bump_metric, metric_series, metric_total, set_metric
 from balai.dashboard.period import Period, PeriodError
 from balai.dashboard.widgets import ChartPoint, Widget
@@ -44,6 +47,7 @@ from balai.forms.fields import (
     Field,
     FileField,
     IntegerField,
+    KkField,
     NikField,
     NopField,
     PhoneField,
@@ -54,10 +58,13 @@ from balai.forms.form import Form
 from balai.forms.identity import (
     NikFacts,
     NopError,
+    check_nik_person,
     format_nop,
+    mask_kk,
     mask_nik,
     nik_facts,
     nop_region,
+    parse_kk,
     parse_nik,
     parse_nop,
     read_nop,
@@ -153,6 +160,8 @@ __all__ = [
     "InvoiceStatus",
     "Job",
     "JobContext",
+    "KeyringError",
+    "KkField",
     "LedgerError",
     "Licence",
     "MoveRefused",
@@ -181,6 +190,8 @@ __all__ = [
     "Routes",
     "RowError",
     "RupiahField",
+    "SealError",
+    "SealedField",
     "SearchResult",
     "SeededPayment",
     "StartContext",
@@ -197,8 +208,10 @@ __all__ = [
     "_",
     "absolute_url",
     "audit_record",
+    "blind_index",
     "bump_metric",
     "cancel_invoice",
+    "check_nik_person",
     "city_scope",
     "city_url",
     "contains",
@@ -215,8 +228,10 @@ __all__ = [
     "gettext",
     "hookimpl",
     "import_url",
+    "key_id_of",
     "keyword_filter",
     "look_up_account",
+    "mask_kk",
     "mask_nik",
     "metric_series",
     "metric_total",
@@ -225,6 +240,7 @@ __all__ = [
     "nop_region",
     "notify",
     "paginate",
+    "parse_kk",
     "parse_nik",
     "parse_nop",
     "parse_text_query",
@@ -243,8 +259,10 @@ __all__ = [
     "rupiah",
     "safe_next",
     "save_upload",
+    "seal",
     "search_words",
     "seed_paid_invoices",
     "set_metric",
     "text_words",
+    "unseal",
 ]

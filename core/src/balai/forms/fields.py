@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from balai.auth.accounts import normalise_email, normalise_phone
 from balai.files.types import FileKind, Visibility
 from balai.forms.errors import FieldError
-from balai.forms.identity import format_nop, parse_nik, read_nop
+from balai.forms.identity import format_nop, parse_kk, parse_nik, read_nop
 from balai.i18n import format_number, format_when, rupiah
 from balai.i18n import gettext as _
 from balai.tenants import current_city
@@ -392,6 +392,22 @@ class NikField(Field):
     def too_long(self) -> FieldError:
         """Far too long for a NIK."""
         return FieldError(_("A NIK has exactly 16 digits."))
+
+
+class KkField(Field):
+    """A family card (KK) number: 16 digits, a region, a recording date and a serial."""
+
+    inputmode = "numeric"
+    default_autocomplete = "off"
+    max_input = 30
+
+    def parse(self, text: str) -> str:
+        """The 16 digits, structure checked (see :func:`balai.forms.identity.parse_kk`)."""
+        return parse_kk(text)
+
+    def too_long(self) -> FieldError:
+        """Far too long for a KK number."""
+        return FieldError(_("A KK number has exactly 16 digits."))
 
 
 class NopField(Field):

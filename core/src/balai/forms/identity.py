@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from balai.forms.errors import FieldError
+from balai.forms.regions import is_regency
 from balai.i18n import gettext as _
 from balai.tenants import City
 
@@ -34,6 +35,9 @@ PROVINCES = frozenset(
     | {31, 32, 33, 34, 35, 36, 51, 52, 53, 61, 62, 63, 64, 65}
     | {71, 72, 73, 74, 75, 76, 81, 82, 91, 92, 93, 94, 95, 96}
 )
+# Digits shown by a mask: the regency code and the last two.
+MASK_HEAD = 4
+MASK_TAIL = 2
 
 
 def _digits(raw: str) -> str:
@@ -160,8 +164,9 @@ def nik_facts(nik: str) -> NikFacts:
 def parse_nik(raw: str) -> str:
     """The 16 digits of a NIK typed with or without spaces, dots and dashes.
 
-    Checks the structure only: a known province, non-zero regency, district
-    and serial, and a real birth date (day + 40 for women).
+    Checks the structure only: a real province and regency or city
+    (:mod:`balai.forms.regions`), a non-zero district and serial, and a real
+    birth date (day + 40 for women).
 
     Raises:
         FieldError: with the translated reason.
@@ -171,7 +176,7 @@ def parse_nik(raw: str) -> str:
         raise FieldError(_("Enter the NIK (16 digits, on the KTP or KK)."))
     if not (nik.isascii() and nik.isdigit()) or len(nik) != NIK_LENGTH:
         raise FieldError(_("A NIK has exactly 16 digits."))
-    if int(nik[:2]) not in PROVINCES or nik[2:4] == "00" or nik[4:6] == "00":
+    if not _real_region(nik):
         raise FieldError(_("The first 6 digits of a NIK are a region code; these are not one."))
     facts = nik_facts(nik)
     if not 1 <= facts.month <= 12 or not 1 <= facts.day <= _month_days(
@@ -185,8 +190,74 @@ def parse_nik(raw: str) -> str:
     return nik
 
 
+def _real_region(digits: str) -> bool:
+    """Whether the first 6 digits name a real province and regency, and a district."""
+    return (
+        int(digits[:2]) in PROVINCES
+        and is_regency(int(digits[:2]), int(digits[2:4]))
+        and digits[4:6] != "00"
+    )
+
+
+def check_nik_person(nik: str, *, female: bool, born: date) -> None:
+    """Check that a checked NIK's date digits fit the person's stated sex and birth date.
+
+    Raises:
+        FieldError: the +40 of women does not fit ``female``, or the date
+            digits are not ``born``.
+    """
+    facts = nik_facts(nik)
+    if facts.female != female:
+        raise FieldError(
+            _("This NIK is a woman's (day of birth + 40); check the NIK or the sex.")
+            if facts.female
+            else _("This NIK is a man's (day of birth without + 40); check the NIK or the sex.")
+        )
+    if (facts.day, facts.month, facts.year_2digits) != (born.day, born.month, born.year % 100):
+        raise FieldError(_("Digits 7 to 12 of this NIK do not match the birth date; check both."))
+
+
+def parse_kk(raw: str) -> str:
+    """The 16 digits of a family card (KK) number, structure checked.
+
+    A KK number is the issuing region (6 digits), the recording date
+    ``DDMMYY`` (no + 40) and a family serial (4 digits).
+
+    Raises:
+        FieldError: with the translated reason.
+    """
+    kk = _digits(raw)
+    if not kk:
+        raise FieldError(_("Enter the family card (KK) number, 16 digits."))
+    if not (kk.isascii() and kk.isdigit()) or len(kk) != NIK_LENGTH:
+        raise FieldError(_("A KK number has exactly 16 digits."))
+    if not _real_region(kk):
+        raise FieldError(
+            _("The first 6 digits of a KK number are a region code; these are not one.")
+        )
+    day, month, year = int(kk[6:8]), int(kk[8:10]), int(kk[10:12])
+    if not 1 <= month <= 12 or not 1 <= day <= _month_days(month, year):
+        raise FieldError(_("Digits 7 to 12 of a KK number are the date it was recorded (DDMMYY)."))
+    if kk[12:] == "0000":
+        raise FieldError(_("The last 4 digits of a KK number are a serial from 0001."))
+    return kk
+
+
+def _mask(digits: str) -> str:
+    if len(digits) != NIK_LENGTH:
+        return "*" * len(digits)
+    return digits[:MASK_HEAD] + "*" * (NIK_LENGTH - MASK_HEAD - MASK_TAIL) + digits[-MASK_TAIL:]
+
+
 def mask_nik(nik: str) -> str:
-    """A NIK shown without its birth date: ``3573014508900001`` as ``357301******0001``."""
-    if len(nik) != NIK_LENGTH:
-        return "*" * len(nik)
-    return nik[:6] + "*" * 6 + nik[12:]
+    """A NIK shown masked: ``3573014508900001`` as ``3573**********01``.
+
+    Only the regency and the last two digits stay: no birth date, no sex, no
+    district, so the masked NIK with a name does not single a person out.
+    """
+    return _mask(nik)
+
+
+def mask_kk(kk: str) -> str:
+    """A KK number shown masked, like a NIK: ``3573**********07``."""
+    return _mask(kk)

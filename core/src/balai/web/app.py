@@ -40,6 +40,8 @@ from balai.auth.sessions import DatabaseStore, SessionConfig
 from balai.auth.throttle import Throttle
 from balai.builtins import builtin_plugins
 from balai.config import Config, ConfigError, bind_plugins, ensure_secret
+from balai.crypto.keys import KeyringError, keyring_for
+from balai.crypto.keys import install as install_keyring
 from balai.db.database import Database
 from balai.files import service as files_service
 from balai.i18n import Catalogs, format_number, rupiah, translate, translate_plural
@@ -140,6 +142,14 @@ def create_app(
     """
     registry = registry or build_registry(plugins)
     config = ensure_secret(bind_plugins(config, registry))
+    try:
+        install_keyring(
+            keyring_for(
+                config.data_keys, config.index_key, config.data_dir, development=config.development
+            )
+        )
+    except KeyringError as exc:
+        raise ConfigError("BALAI_DATA_KEYS", str(exc)) from exc
 
     perms = [p for ps in registry.declared("permissions").values() for p in (ps or [])]
     roles = [r for rs in registry.declared("roles").values() for r in (rs or [])]

@@ -1,0 +1,1 @@
+"""Encrypted personal fields: authenticated encryption, blind indexes, masking, rotation."""
