@@ -4,12 +4,12 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from balai_sipaldi.tables import Booking
+from balai_sipaldi.tables import Premises
 
 APP_CONFIG = AppConfig(
     app_name="sipaldi",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[Booking],
+    table_classes=[Premises],
     migration_dependencies=[],
     commands=[],
 )

@@ -1,8 +1,11 @@
 """Everything the ``sipaldi`` plugin contributes to Balai, in one place.
 
 SIPALDI (*Sistem Pengelolaan Air Limbah Domestik*): the city's domestic
-wastewater services, run by DLH. The skeleton shows the desludging fee and
-the truck's planned visits to citizens, and the bookings to officers.
+wastewater services, run by DLH: scheduled desludging (LLTT). Households
+register their septic tanks (``premises/``); the city plans visits of the
+licensed operators' trucks (``planning/``), crews pump (``crew/``), the
+treatment plant logs deliveries (``plant/``) and the disposal fee is billed
+through the ledger (``fees/``).
 """
 
 from __future__ import annotations
@@ -10,11 +13,14 @@ from __future__ import annotations
 from balai import toolkit as tk
 
 from balai_sipaldi import __version__, demo, routes
-from balai_sipaldi.settings import DesludgingSettings
+from balai_sipaldi.permissions import MANAGE
+from balai_sipaldi.premises import importer as premises_importer
+from balai_sipaldi.premises import registry as premises_registry
+from balai_sipaldi.premises import routes as premises_routes
+from balai_sipaldi.settings import SipaldiSettings
 
 SLUG = "sipaldi"
 DEPARTMENT = "DLH"
-MANAGE = routes.MANAGE
 # Words (Indonesian and English) that lead the site-wide search to this service.
 # Bookings hold home addresses and are never searched.
 SEARCH_WORDS = frozenset(
@@ -43,33 +49,36 @@ def plugin_info() -> tk.PluginInfo:
         title="Septic tank desludging",
         dimension=tk.Dimension.ENVIRONMENT,
         version=__version__,
-        description="Book the city's truck to empty your septic tank safely.",
+        description="Register your septic tank; the city schedules its emptying.",
         department=DEPARTMENT,
     )
 
 
 @tk.hookimpl
-def settings_schema() -> type[DesludgingSettings]:
-    """What a city can set: the disposal fee per cubic metre."""
-    return DesludgingSettings
+def settings_schema() -> type[SipaldiSettings]:
+    """What a city can set: kelurahan, schedule and tariff rules, notices, tolerances."""
+    return SipaldiSettings
 
 
 @tk.hookimpl
 def piccolo_apps() -> list[str]:
-    """The bookings table and its migrations."""
+    """The premises, planning, field and plant tables and their migrations."""
     return ["balai_sipaldi.piccolo_app"]
 
 
 @tk.hookimpl
 def register_routes() -> tk.Routes:
-    """The public fee and visits page and the officers' list."""
-    return tk.Routes(pages=routes.PAGES, office=routes.OFFICE)
+    """The public page, the household's tanks and the officers' registry."""
+    return tk.Routes(
+        pages=[*routes.PAGES, *premises_routes.PAGES],
+        office=[*premises_routes.OFFICE],
+    )
 
 
 @tk.hookimpl
 def permissions() -> list[tk.Permission]:
     """Scheduling the city's desludging trucks."""
-    return [tk.Permission(MANAGE, "Schedule desludging bookings")]
+    return [tk.Permission(MANAGE, "Manage the desludging registry and schedule")]
 
 
 @tk.hookimpl
@@ -86,8 +95,8 @@ def nav_items(request) -> list[tk.NavItem]:
 
 @tk.hookimpl
 def office_nav_items(request) -> list[tk.NavItem]:
-    """The bookings list, for wastewater officers."""
-    return [tk.NavItem("Desludging bookings", "/kelola/sipaldi/", order=60, permission=MANAGE)]
+    """The premises registry, for wastewater officers."""
+    return [tk.NavItem("Premises registry", "/kelola/sipaldi/", order=60, permission=MANAGE)]
 
 
 @tk.hookimpl
@@ -96,7 +105,7 @@ def home_tiles(request) -> list[tk.HomeTile]:
     return [
         tk.HomeTile(
             title="Septic tank desludging",
-            text="Book the city's truck to empty your septic tank safely.",
+            text="Register your septic tank; the city schedules its emptying.",
             href="/sipaldi/",
             icon="truck",
             order=60,
@@ -106,20 +115,32 @@ def home_tiles(request) -> list[tk.HomeTile]:
 
 @tk.hookimpl
 def search(request, query: str) -> list[tk.SearchResult]:
-    """Wastewater words find the service page; bookings are never searched."""
+    """Wastewater words find the service page; premises are never searched."""
     if not SEARCH_WORDS.intersection(query.lower().split()):
         return []
     return [
         tk.SearchResult(
             title=tk._("Septic tank desludging"),
             href="/sipaldi/",
-            snippet=tk._("Book the city's truck to empty your septic tank safely."),
+            snippet=tk._("Register your septic tank; the city schedules its emptying."),
             kind=tk._("Service"),
         )
     ]
 
 
 @tk.hookimpl
+def spreadsheet_importers() -> list[tk.Importer]:
+    """The premises registry import, for officers."""
+    return [premises_importer.IMPORTER]
+
+
+@tk.hookimpl
 async def seed_demo(city: tk.City) -> tk.DemoReport:
-    """Bookings around today, done, cancelled and planned."""
+    """Malang's registered premises (made-up addresses)."""
     return await demo.seed(city)
+
+
+@tk.hookimpl
+async def user_deleted(city: tk.City, user_id: int) -> None:
+    """A deleted account's premises stay on the schedule (the tank is still there), unowned."""
+    await premises_registry.release_owner(user_id)

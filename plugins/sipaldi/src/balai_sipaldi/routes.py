@@ -1,83 +1,38 @@
-"""Pages of the ``sipaldi`` plugin: fees and planned visits, the officers' list.
+"""The public desludging page: how the schedule works, the fee, and the way in.
 
-Bookings hold home addresses: the public page shows counts per day and
-district only.
+No addresses here: a household's tanks are on its own pages
+(:mod:`balai_sipaldi.premises.routes`).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from balai import toolkit as tk
 from litestar import Request, Response, get
-from piccolo.query.functions.aggregate import Count
 
-from balai_sipaldi.settings import DesludgingSettings
-from balai_sipaldi.tables import Booking, Status
+from balai_sipaldi.dated import city_today
+from balai_sipaldi.fees.tariff import disposal_fee, tariff_on
+from balai_sipaldi.premises.schedule import interval_rule
+from balai_sipaldi.settings import settings_of
 
-SLUG = "sipaldi"
-MANAGE = "sipaldi.manage"
-PAGE_SIZE = 100
-TYPICAL_TANK_M3 = 2
-OPEN = [Status.REQUESTED.value, Status.SCHEDULED.value]
-
-
-def status_labels() -> dict[str, str]:
-    """Each status in the visitor's language."""
-    return {
-        Status.REQUESTED.value: tk._("Requested"),
-        Status.SCHEDULED.value: tk._("Scheduled"),
-        Status.DONE.value: tk._("Done"),
-        Status.CANCELLED.value: tk._("Cancelled"),
-    }
-
-
-def today_in(city: tk.City) -> date:
-    """Today's date in the city's zone."""
-    return datetime.now(city.tz).date()
-
-
-async def planned_visits(city: tk.City) -> list[dict]:
-    """Open bookings from today on, counted per day and district."""
-    return await (
-        Booking.select(Booking.preferred_date, Booking.district, Count(alias="visits"))
-        .where(Booking.status.is_in(OPEN), Booking.preferred_date >= today_in(city))
-        .group_by(Booking.preferred_date, Booking.district)
-        .order_by(Booking.preferred_date, Booking.district)
-        .limit(PAGE_SIZE)
-    )
+TYPICAL_TANK_LITRES = 2000
 
 
 @get("/", opt=tk.PUBLIC, name="sipaldi:index")
 async def index(request: Request) -> Response:
-    """The desludging fee and the truck's planned visits."""
-    city = tk.current_city()
-    settings = city.settings_for(SLUG) or DesludgingSettings()
+    """How often tanks are emptied, the disposal fee, and where to register a tank."""
+    settings = settings_of(tk.current_city())
+    today = city_today()
+    tariff = tariff_on(settings, today)
     return await tk.render(
         request,
         "sipaldi/index.html",
         {
-            "fee_per_m3": settings.disposal_fee_per_m3,
-            "typical_tank_m3": TYPICAL_TANK_M3,
-            "typical_fee": settings.disposal_fee_per_m3 * TYPICAL_TANK_M3,
-            "visits": await planned_visits(city),
+            "schedule": interval_rule(settings, today),
+            "tariff": tariff,
+            "typical_m3": TYPICAL_TANK_LITRES // 1000,
+            "typical_fee": disposal_fee(TYPICAL_TANK_LITRES, tariff.per_m3) if tariff else None,
         },
     )
 
 
-@get("/", guards=[tk.require_permission(MANAGE)], name="sipaldi:office")
-async def office(request: Request) -> Response:
-    """The officers' list of bookings by preferred date, the latest first."""
-    rows = await (
-        Booking.select()
-        .order_by(Booking.preferred_date, ascending=False)
-        .order_by(Booking.created_at)
-        .limit(PAGE_SIZE)
-    )
-    return await tk.render(
-        request, "sipaldi/office.html", {"bookings": rows, "statuses": status_labels()}
-    )
-
-
 PAGES = [index]
-OFFICE = [office]

@@ -1,33 +1,46 @@
-"""The tables of the ``sipaldi`` plugin (Piccolo app ``sipaldi``)."""
+"""The tables of the ``sipaldi`` plugin (Piccolo app ``sipaldi``).
+
+Volumes are whole litres (see :mod:`balai_sipaldi.volumes`), money whole
+rupiah, days calendar dates in the city's zone, times UTC.
+"""
 
 from __future__ import annotations
 
 import enum
 
 from balai import toolkit as tk
-from piccolo.columns import Date, Timestamptz, Varchar
+from piccolo.columns import Date, Integer, Timestamptz, Varchar
 
 
-class Status(enum.StrEnum):
-    """Where a booking stands."""
+class TankType(enum.StrEnum):
+    """How the tank is built (what the crew will find)."""
 
-    REQUESTED = "requested"
-    SCHEDULED = "scheduled"
-    DONE = "done"
-    CANCELLED = "cancelled"
+    SEALED = "sealed"  # tangki septik kedap (SNI 2398:2017)
+    BIOFILTER = "biofilter"  # tangki biofilter pabrikan
+    CESSPIT = "cesspit"  # cubluk, not sealed
 
 
-class Booking(tk.CityTable, tablename="sipaldi_booking"):
-    """A household's request to have its septic tank emptied by the city's truck.
+class Premises(tk.CityTable, tablename="sipaldi_premises"):
+    """A building with a septic tank on the city's desludging schedule.
 
-    ``address`` is personal data: shown to DLH officers only. The public
-    page shows how many visits are planned per day and district.
-    ``preferred_date`` is a calendar date in the city's zone; ``created_at``
-    is stored in UTC.
+    ``address`` and ``owner_id`` are personal data: shown to the owner and
+    to DLH officers only. ``owner_id`` is ``None`` for a premises imported
+    from the old registry that no household has claimed yet. ``nop`` is the
+    PBB tax object number (18 digits) when the household gave it, else ``""``.
+    ``next_due`` is ``None`` while the city has no schedule rule.
     """
 
+    owner_id = Integer(null=True, default=None, index=True)
     address = Varchar(length=200)
-    district = Varchar(length=60)
-    preferred_date = Date()
-    status = Varchar(length=20, choices=Status, default=Status.REQUESTED.value, index=True)
+    kelurahan = Varchar(length=60)
+    kecamatan = Varchar(length=60)
+    nop = Varchar(length=18, default="")
+    tank_type = Varchar(length=20, choices=TankType, default=TankType.SEALED.value)
+    tank_litres = Integer()
+    year_built = Integer(null=True, default=None)
+    hose_metres = Integer(default=0)
+    last_desludged = Date(null=True, default=None)
+    next_due = Date(null=True, default=None)
     created_at = Timestamptz()
+
+    city_indexes = (("next_due",), ("kelurahan", "next_due"))

@@ -1,0 +1,3 @@
+"""The permissions of the ``sipaldi`` plugin (shared by its features' routes)."""
+
+MANAGE = "sipaldi.manage"
