@@ -25,6 +25,7 @@ from balai.auth.access import (
     require_permission,
     require_verified,
 )
+from balai.auth.phone_confirm import PhoneConfirmation, confirm_phone_code, send_phone_code
 from balai.crypto.fields import SealedField
 from balai.crypto.keys import KeyringError
 from balai.crypto.sealing import SealError, blind_index, key_id_of, seal, unseal
@@ -37,6 +38,7 @@ from balai.db.keywords import contains, keyword_filter, search_words
 from balai.db.tables import CityTable, CrossCityWriteError
 from balai.files.errors import UploadRejected
 from balai.files.service import file_url, save_upload
+from balai.files.service import set_visibility as set_file_visibility
 from balai.files.types import FileKind, StoredFile, Visibility
 from balai.forms.errors import FieldError
 from balai.forms.fields import (
@@ -182,6 +184,7 @@ __all__ = [
     "PeriodError",
     "Permission",
     "Person",
+    "PhoneConfirmation",
     "PhoneField",
     "PluginInfo",
     "Recipient",
@@ -214,6 +217,7 @@ __all__ = [
     "check_nik_person",
     "city_scope",
     "city_url",
+    "confirm_phone_code",
     "contains",
     "create_invoice",
     "current_city",
@@ -262,6 +266,8 @@ __all__ = [
     "seal",
     "search_words",
     "seed_paid_invoices",
+    "send_phone_code",
+    "set_file_visibility",
     "set_metric",
     "text_words",
     "unseal",

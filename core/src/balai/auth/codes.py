@@ -44,6 +44,7 @@ class Purpose(StrEnum):
     VERIFY = "verify"  # the contact given at registration
     CONTACT = "contact"  # a new email or number for the account
     RESET = "reset"  # the holder of a forgotten password
+    CONFIRM = "confirm"  # a mobile number given without signing in (phone_confirm)
 
 
 class Outcome(StrEnum):

@@ -201,6 +201,21 @@ async def get_file(file_id: str) -> StoredFile | None:
     return to_stored(row) if row else None
 
 
+async def set_visibility(file_id: str, visibility: Visibility | str) -> bool:
+    """Change who may download a stored file of the current city; whether it exists.
+
+    For files shown to the public only once an officer looked at them (a
+    complaint's photo is stored ``officer`` and made ``public`` when cleared).
+    """
+    wanted = Visibility(visibility)
+    if await find(file_id) is None:
+        return False
+    await FileRecord.update({FileRecord.visibility: wanted.value}).where(
+        FileRecord.token == file_id
+    )
+    return True
+
+
 async def delete_file(file_id: str) -> bool:
     """Delete a stored file of the current city with its thumbnails; whether it existed."""
     row = await find(file_id)

@@ -1,0 +1,62 @@
+"""The report form: what, where, a photo."""
+
+from __future__ import annotations
+
+from balai import toolkit as tk
+
+from balai_pengaduan.geo import LatitudeField, LongitudeField
+from balai_pengaduan.settings import city_settings
+
+
+def _categories() -> list[tuple[str, str]]:
+    return [(c.code, c.name) for c in city_settings().categories]
+
+
+def _kelurahan() -> list[tuple[str, str]]:
+    return [(name, name) for name in city_settings().kelurahan]
+
+
+class ReportForm(tk.Form):
+    """A citizen's report. A place is required: a map point, or a kelurahan or address."""
+
+    category = tk.ChoiceField("Category", choices=_categories, translate=False)
+    description = tk.TextField(
+        "What is wrong?", multiline=True, min_length=10, max_length=2000
+    )
+    kelurahan = tk.ChoiceField(
+        "Kelurahan", choices=_kelurahan, translate=False, required=False
+    )
+    address = tk.TextField(
+        "Address or landmark", max_length=200, required=False, hint="Street, number, landmark."
+    )
+    latitude = LatitudeField("Latitude", required=False)
+    longitude = LongitudeField("Longitude", required=False)
+    photo = tk.FileField("Photo", kind="image", visibility="officer", required=False)
+
+    def check(self) -> None:
+        """The place: a whole point inside the city, or words saying where."""
+        lat, lon = self.clean.get("latitude"), self.clean.get("longitude")
+        if (lat is None) != (lon is None):
+            self.add_error("longitude", tk._("Give both latitude and longitude, or neither."))
+            return
+        if lat is not None:
+            bounds = city_settings().bounds
+            if bounds is not None and not bounds.contains(lat, lon):
+                self.add_error(
+                    "latitude", tk._("This place is outside the city. Choose a place in the city.")
+                )
+        elif not (self.clean.get("kelurahan") or self.clean.get("address")):
+            self.add_error("address", tk._("Say where it is: a kelurahan, an address or a map point."))
+
+
+class PhoneForm(tk.Form):
+    """A number to confirm before reporting without an account."""
+
+    name = tk.TextField("Your name", max_length=120, autocomplete="name")
+    phone = tk.PhoneField("Mobile number", hint="We text you a code, and news of your report.")
+
+
+class CodeForm(tk.Form):
+    """The code texted to the number."""
+
+    code = tk.TextField("Code", max_length=6, min_length=6, autocomplete="one-time-code")
