@@ -30,12 +30,16 @@ def texted_codes(client: Any, phone: str = PHONE_E164, city: str = "malang") -> 
 
 def confirm_phone(client: Any, post_form: Any, phone: str = PHONE, city: str = "malang") -> None:
     """Confirm a number as a visitor without an account would."""
-    sent = post_form(f"/{city}/pengaduan/lapor/nomor", {"name": "Budi", "phone": phone,
-                                                        "next": f"/{city}/pengaduan/lapor"})
+    sent = post_form(
+        f"/{city}/pengaduan/lapor/nomor",
+        {"name": "Budi", "phone": phone, "next": f"/{city}/pengaduan/lapor"},
+    )
     assert sent.status_code == 200, sent.text
     e164 = "+62" + "".join(ch for ch in phone if ch.isdigit())[1:]
     code = texted_codes(client, e164, city)[0]
-    done = post_form(f"/{city}/pengaduan/lapor/kode", {"code": code, "next": f"/{city}/pengaduan/lapor"})
+    done = post_form(
+        f"/{city}/pengaduan/lapor/kode", {"code": code, "next": f"/{city}/pengaduan/lapor"}
+    )
     assert done.status_code == 303, done.text
 
 

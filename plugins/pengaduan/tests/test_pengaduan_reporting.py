@@ -53,11 +53,15 @@ def test_a_confirmed_number_reports_with_a_photo_and_gets_a_number_at_once(
 
 
 def test_a_wrong_code_confirms_nothing(client, post_form):
-    post_form("/malang/pengaduan/lapor/nomor", {"name": "Budi", "phone": "0812 5555 0101",
-                                                 "next": "/malang/pengaduan/lapor"})
+    post_form(
+        "/malang/pengaduan/lapor/nomor",
+        {"name": "Budi", "phone": "0812 5555 0101", "next": "/malang/pengaduan/lapor"},
+    )
     good = texted_codes(client, PHONE_E164)[0]
     wrong = "000000" if good != "000000" else "111111"
-    answer = post_form("/malang/pengaduan/lapor/kode", {"code": wrong, "next": "/malang/pengaduan/lapor"})
+    answer = post_form(
+        "/malang/pengaduan/lapor/kode", {"code": wrong, "next": "/malang/pengaduan/lapor"}
+    )
     assert answer.status_code == 400
     assert post_form(REPORT, GOOD).status_code == 403
 
@@ -72,7 +76,7 @@ def test_a_signed_in_verified_citizen_reports_directly(client, login_as, post_fo
 def test_emergency_reports_are_urgent(client, login_as, post_form, city_run):
     login_as()
     page = client.get(REPORT, params={"kategori": "kebakaran"}).text
-    assert page.index('href="tel:112"') < page.index("<form method=\"post\"")
+    assert page.index('href="tel:112"') < page.index('<form method="post"')
     answer = post_form(REPORT, {**GOOD, "category": "kebakaran"})
     assert answer.status_code == 303
     (row,) = rows(city_run)
@@ -104,8 +108,15 @@ def test_a_place_outside_the_city_box_is_refused(balai_app_factory, tmp_path):
     config = write_config(
         tmp_path / "box",
         {"malang": ["pengaduan"]},
-        city_options={"malang": {"settings": {"pengaduan": {"bounds": {
-            "south": -8.05, "west": 112.57, "north": -7.90, "east": 112.70}}}}},
+        city_options={
+            "malang": {
+                "settings": {
+                    "pengaduan": {
+                        "bounds": {"south": -8.05, "west": 112.57, "north": -7.90, "east": 112.70}
+                    }
+                }
+            }
+        },
     )
     app = balai_app_factory(config=config)
     with TestClient(app) as other:

@@ -23,7 +23,7 @@ from balai.auth.accounts import create_user, mark_verified, normalise_phone
 from balai.i18n import gettext as _
 from balai.tables import User
 
-NO_PASSWORD = "!"  # not an Argon2 hash: verify_password refuses every password
+NO_PASSWORD = "!"  # noqa: S105 (not an Argon2 hash: verify_password refuses every password)
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,22 @@ from balai_pengaduan.tables import Report
 STORIES = (
     (0, "new", 0, "Lampu jalan mati sejak tiga malam, jalan jadi gelap.", 5, ()),
     (1, "assigned", 1, "Lubang besar di tengah jalan, berbahaya bagi motor.", 30, ("assigned",)),
-    (2, "in_progress", 2, "Sampah menumpuk di pinggir sungai dekat jembatan.", 50,
-     ("assigned", "in_progress")),
-    (0, "resolved", 3, "Dua lampu jalan padam di depan sekolah.", 120,
-     ("assigned", "in_progress", "resolved")),
+    (
+        2,
+        "in_progress",
+        2,
+        "Sampah menumpuk di pinggir sungai dekat jembatan.",
+        50,
+        ("assigned", "in_progress"),
+    ),
+    (
+        0,
+        "resolved",
+        3,
+        "Dua lampu jalan padam di depan sekolah.",
+        120,
+        ("assigned", "in_progress", "resolved"),
+    ),
     (1, "closed", 4, "Aspal mengelupas di tikungan.", 400, ("assigned", "resolved", "closed")),
     (2, "rejected", 0, "Tetangga membakar sampah (bukan wewenang dinas ini).", 200, ("rejected",)),
     (3, "new", 1, "Asap tebal dari gudang, belum ada api terlihat.", 1, ()),
@@ -28,8 +40,9 @@ async def seed(city: tk.City) -> tk.DemoReport:
     """Seven reports in every state, two of them by the city's demo citizen."""
     settings = city_settings()
     citizen = await tk.demo_user(f"warga@{city.slug}.test", "Warga Demo")
-    officer = await tk.demo_user(f"petugas.pengaduan@{city.slug}.test", "Petugas Pengaduan",
-                                 role="pengaduan.desk")
+    officer = await tk.demo_user(
+        f"petugas.pengaduan@{city.slug}.test", "Petugas Pengaduan", role="pengaduan.desk"
+    )
     kelurahan = settings.kelurahan or ("",)
     now = datetime.now(UTC)
     numbers = []
@@ -61,12 +74,20 @@ async def seed(city: tk.City) -> tk.DemoReport:
             )
         ).returning(Report.id)
         previous = "new"
-        history = [{"record_id": rows[0]["id"], "transition": "submit", "to_state": "new",
-                    "at": made}]
+        history = [
+            {"record_id": rows[0]["id"], "transition": "submit", "to_state": "new", "at": made}
+        ]
         for n, target in enumerate(steps, start=1):
-            history.append({"record_id": rows[0]["id"], "from_state": previous, "to_state": target,
-                            "transition": target, "actor_id": officer.id,
-                            "at": made + timedelta(hours=n)})
+            history.append(
+                {
+                    "record_id": rows[0]["id"],
+                    "from_state": previous,
+                    "to_state": target,
+                    "transition": target,
+                    "actor_id": officer.id,
+                    "at": made + timedelta(hours=n),
+                }
+            )
             previous = target
         await FLOW.record_steps(history)
     return tk.DemoReport(

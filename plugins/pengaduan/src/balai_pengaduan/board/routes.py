@@ -16,11 +16,17 @@ from balai_pengaduan.settings import city_settings
 from balai_pengaduan.tables import Report
 
 
-def board_select(category: str, status: str):  # noqa: ANN201 (a Piccolo select)
+def board_select(category: str, status: str):
     """The board's query: one index (city, created_at) or (city, category, created_at)."""
     query = Report.select(
-        Report.number, Report.category, Report.status, Report.kelurahan, Report.urgent,
-        Report.created_at, Report.latitude, Report.longitude,
+        Report.number,
+        Report.category,
+        Report.status,
+        Report.kelurahan,
+        Report.urgent,
+        Report.created_at,
+        Report.latitude,
+        Report.longitude,
     )
     if category:
         query = query.where(Report.category == category)

@@ -40,9 +40,9 @@ async def _first_response(record: dict[str, Any], step: Any) -> None:
     """Stamp the first officer step (the SLA's first response) and the last change."""
     now = datetime.now(UTC)
     changes: dict[Any, Any] = {Report.updated_at: now}
-    if record.get("first_response_at") is None and step.actor_id is not None:
-        if step.transition not in ("confirm", "reopen"):
-            changes[Report.first_response_at] = now
+    officer_step = step.actor_id is not None and step.transition not in ("confirm", "reopen")
+    if record.get("first_response_at") is None and officer_step:
+        changes[Report.first_response_at] = now
     await Report.update(changes).where(Report.id == record["id"])
 
 
@@ -67,11 +67,20 @@ FLOW = tk.Workflow(
             by=(MANAGE,),
             comment="required",
         ),
-        tk.Transition("merge", OPEN_STATES, "merged", tk.N_("Merge into another report"), by=(MANAGE,)),
+        tk.Transition(
+            "merge", OPEN_STATES, "merged", tk.N_("Merge into another report"), by=(MANAGE,)
+        ),
         tk.Transition(
             "transfer", OPEN_STATES, "new", tk.N_("Transfer to another department"), by=(MANAGE,)
         ),
-        tk.Transition("confirm", ("resolved",), "closed", tk.N_("Confirm the fix"), by=(REPORTER,), notify=False),
+        tk.Transition(
+            "confirm",
+            ("resolved",),
+            "closed",
+            tk.N_("Confirm the fix"),
+            by=(REPORTER,),
+            notify=False,
+        ),
         tk.Transition(
             "reopen",
             ("resolved",),

@@ -1,11 +1,5 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.column_types import Boolean
-from piccolo.columns.column_types import Float
-from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import Serial
-from piccolo.columns.column_types import Text
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+from piccolo.columns.column_types import Boolean, Float, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
@@ -15,9 +9,7 @@ DESCRIPTION = "pengaduan: tables and columns"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="pengaduan", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="pengaduan", description=DESCRIPTION)
 
     manager.add_table(
         class_name="ApiClient",
@@ -47,13 +39,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Note", tablename="pengaduan_note", schema=None, columns=None
-    )
+    manager.add_table(class_name="Note", tablename="pengaduan_note", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Photo", tablename="pengaduan_photo", schema=None, columns=None
-    )
+    manager.add_table(class_name="Photo", tablename="pengaduan_photo", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="ApiClient",

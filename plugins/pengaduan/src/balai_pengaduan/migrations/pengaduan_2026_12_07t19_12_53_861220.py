@@ -15,17 +15,37 @@ DESCRIPTION = "pengaduan: per-city and full-text indexes"
 
 # name -> (unique, table, columns after city): what this step creates, and removes
 CITY_INDEXES = {
-    'pengaduan_report_city_number': (True, 'pengaduan_report', ('number',)),
-    'pengaduan_report_city_created_at': (False, 'pengaduan_report', ('created_at',)),
-    'pengaduan_report_city_category_created_at': (False, 'pengaduan_report', ('category', 'created_at')),
-    'pengaduan_report_city_status_created_at': (False, 'pengaduan_report', ('status', 'created_at')),
-    'pengaduan_report_city_department_status_urgent_created_at': (False, 'pengaduan_report', ('department', 'status', 'urgent', 'created_at')),
-    'pengaduan_report_city_reporter_id': (False, 'pengaduan_report', ('reporter_id',)),
-    'pengaduan_photo_city_report_id': (False, 'pengaduan_photo', ('report_id',)),
-    'pengaduan_note_city_report_id': (False, 'pengaduan_note', ('report_id',)),
-    'pengaduan_follower_city_report_id_user_id': (True, 'pengaduan_follower', ('report_id', 'user_id')),
-    'pengaduan_member_city_user_id_department': (True, 'pengaduan_member', ('user_id', 'department')),
-    'pengaduan_api_client_city_key_hash': (True, 'pengaduan_api_client', ('key_hash',)),
+    "pengaduan_report_city_number": (True, "pengaduan_report", ("number",)),
+    "pengaduan_report_city_created_at": (False, "pengaduan_report", ("created_at",)),
+    "pengaduan_report_city_category_created_at": (
+        False,
+        "pengaduan_report",
+        ("category", "created_at"),
+    ),
+    "pengaduan_report_city_status_created_at": (
+        False,
+        "pengaduan_report",
+        ("status", "created_at"),
+    ),
+    "pengaduan_report_city_department_status_urgent_created_at": (
+        False,
+        "pengaduan_report",
+        ("department", "status", "urgent", "created_at"),
+    ),
+    "pengaduan_report_city_reporter_id": (False, "pengaduan_report", ("reporter_id",)),
+    "pengaduan_photo_city_report_id": (False, "pengaduan_photo", ("report_id",)),
+    "pengaduan_note_city_report_id": (False, "pengaduan_note", ("report_id",)),
+    "pengaduan_follower_city_report_id_user_id": (
+        True,
+        "pengaduan_follower",
+        ("report_id", "user_id"),
+    ),
+    "pengaduan_member_city_user_id_department": (
+        True,
+        "pengaduan_member",
+        ("user_id", "department"),
+    ),
+    "pengaduan_api_client_city_key_hash": (True, "pengaduan_api_client", ("key_hash",)),
 }
 DROPPED_CITY_INDEXES = {}
 # name -> (table, columns): the full-text indexes (FTS5 / tsvector) made, and removed
@@ -33,39 +53,39 @@ FULL_TEXT = {}
 DROPPED_FULL_TEXT = {}
 
 FORWARDS = [
-    'CREATE UNIQUE INDEX IF NOT EXISTS pengaduan_report_city_number ON pengaduan_report (city, number)',
-    'CREATE INDEX IF NOT EXISTS pengaduan_report_city_created_at ON pengaduan_report (city, created_at)',
-    'CREATE INDEX IF NOT EXISTS pengaduan_report_city_category_created_at ON pengaduan_report (city, category, created_at)',
-    'CREATE INDEX IF NOT EXISTS pengaduan_report_city_status_created_at ON pengaduan_report (city, status, created_at)',
-    'CREATE INDEX IF NOT EXISTS pengaduan_report_city_department_status_urgent_created_at ON pengaduan_report (city, department, status, urgent, created_at)',
-    'CREATE INDEX IF NOT EXISTS pengaduan_report_city_reporter_id ON pengaduan_report (city, reporter_id)',
-    'CREATE INDEX IF NOT EXISTS pengaduan_photo_city_report_id ON pengaduan_photo (city, report_id)',
-    'CREATE INDEX IF NOT EXISTS pengaduan_note_city_report_id ON pengaduan_note (city, report_id)',
-    'CREATE UNIQUE INDEX IF NOT EXISTS pengaduan_follower_city_report_id_user_id ON pengaduan_follower (city, report_id, user_id)',
-    'CREATE UNIQUE INDEX IF NOT EXISTS pengaduan_member_city_user_id_department ON pengaduan_member (city, user_id, department)',
-    'CREATE UNIQUE INDEX IF NOT EXISTS pengaduan_api_client_city_key_hash ON pengaduan_api_client (city, key_hash)',
+    "CREATE UNIQUE INDEX IF NOT EXISTS pengaduan_report_city_number ON pengaduan_report (city, number)",
+    "CREATE INDEX IF NOT EXISTS pengaduan_report_city_created_at ON pengaduan_report (city, created_at)",
+    "CREATE INDEX IF NOT EXISTS pengaduan_report_city_category_created_at ON pengaduan_report (city, category, created_at)",
+    "CREATE INDEX IF NOT EXISTS pengaduan_report_city_status_created_at ON pengaduan_report (city, status, created_at)",
+    "CREATE INDEX IF NOT EXISTS pengaduan_report_city_department_status_urgent_created_at ON pengaduan_report (city, department, status, urgent, created_at)",
+    "CREATE INDEX IF NOT EXISTS pengaduan_report_city_reporter_id ON pengaduan_report (city, reporter_id)",
+    "CREATE INDEX IF NOT EXISTS pengaduan_photo_city_report_id ON pengaduan_photo (city, report_id)",
+    "CREATE INDEX IF NOT EXISTS pengaduan_note_city_report_id ON pengaduan_note (city, report_id)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS pengaduan_follower_city_report_id_user_id ON pengaduan_follower (city, report_id, user_id)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS pengaduan_member_city_user_id_department ON pengaduan_member (city, user_id, department)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS pengaduan_api_client_city_key_hash ON pengaduan_api_client (city, key_hash)",
 ]
 BACKWARDS = [
-    'DROP INDEX IF EXISTS pengaduan_api_client_city_key_hash',
-    'DROP INDEX IF EXISTS pengaduan_member_city_user_id_department',
-    'DROP INDEX IF EXISTS pengaduan_follower_city_report_id_user_id',
-    'DROP INDEX IF EXISTS pengaduan_note_city_report_id',
-    'DROP INDEX IF EXISTS pengaduan_photo_city_report_id',
-    'DROP INDEX IF EXISTS pengaduan_report_city_reporter_id',
-    'DROP INDEX IF EXISTS pengaduan_report_city_department_status_urgent_created_at',
-    'DROP INDEX IF EXISTS pengaduan_report_city_status_created_at',
-    'DROP INDEX IF EXISTS pengaduan_report_city_category_created_at',
-    'DROP INDEX IF EXISTS pengaduan_report_city_created_at',
-    'DROP INDEX IF EXISTS pengaduan_report_city_number',
+    "DROP INDEX IF EXISTS pengaduan_api_client_city_key_hash",
+    "DROP INDEX IF EXISTS pengaduan_member_city_user_id_department",
+    "DROP INDEX IF EXISTS pengaduan_follower_city_report_id_user_id",
+    "DROP INDEX IF EXISTS pengaduan_note_city_report_id",
+    "DROP INDEX IF EXISTS pengaduan_photo_city_report_id",
+    "DROP INDEX IF EXISTS pengaduan_report_city_reporter_id",
+    "DROP INDEX IF EXISTS pengaduan_report_city_department_status_urgent_created_at",
+    "DROP INDEX IF EXISTS pengaduan_report_city_status_created_at",
+    "DROP INDEX IF EXISTS pengaduan_report_city_category_created_at",
+    "DROP INDEX IF EXISTS pengaduan_report_city_created_at",
+    "DROP INDEX IF EXISTS pengaduan_report_city_number",
 ]
 # per engine, after FORWARDS / before BACKWARDS: the full-text tables and triggers
 ENGINE_FORWARDS = {
-    'sqlite': [],
-    'postgres': [],
+    "sqlite": [],
+    "postgres": [],
 }
 ENGINE_BACKWARDS = {
-    'sqlite': [],
-    'postgres': [],
+    "sqlite": [],
+    "postgres": [],
 }
 
 

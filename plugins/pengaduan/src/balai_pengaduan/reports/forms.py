@@ -20,12 +20,8 @@ class ReportForm(tk.Form):
     """A citizen's report. A place is required: a map point, or a kelurahan or address."""
 
     category = tk.ChoiceField("Category", choices=_categories, translate=False)
-    description = tk.TextField(
-        "What is wrong?", multiline=True, min_length=10, max_length=2000
-    )
-    kelurahan = tk.ChoiceField(
-        "Kelurahan", choices=_kelurahan, translate=False, required=False
-    )
+    description = tk.TextField("What is wrong?", multiline=True, min_length=10, max_length=2000)
+    kelurahan = tk.ChoiceField("Kelurahan", choices=_kelurahan, translate=False, required=False)
     address = tk.TextField(
         "Address or landmark", max_length=200, required=False, hint="Street, number, landmark."
     )
@@ -46,7 +42,9 @@ class ReportForm(tk.Form):
                     "latitude", tk._("This place is outside the city. Choose a place in the city.")
                 )
         elif not (self.clean.get("kelurahan") or self.clean.get("address")):
-            self.add_error("address", tk._("Say where it is: a kelurahan, an address or a map point."))
+            self.add_error(
+                "address", tk._("Say where it is: a kelurahan, an address or a map point.")
+            )
 
 
 class PhoneForm(tk.Form):

@@ -66,7 +66,9 @@ async def report_start(request: Request, kategori: FromQuery[str | None] = None)
             },
         )
     form = ReportForm(initial={"category": category.code})
-    return await tk.render(request, "pengaduan/report_form.html", await _form_page(request, form, category))
+    return await tk.render(
+        request, "pengaduan/report_form.html", await _form_page(request, form, category)
+    )
 
 
 @post("/lapor", opt=tk.PUBLIC, name="pengaduan:report-send")
@@ -126,14 +128,20 @@ async def phone_send(request: Request) -> Response:
     form = PhoneForm(data)
     next_url = tk.safe_next(request, data.get("next"), "/pengaduan/lapor")
     settings = city_settings()
-    context = {"form": form, "next": next_url, "category": None,
-               "emergency_number": settings.emergency_number}
+    context = {
+        "form": form,
+        "next": next_url,
+        "category": None,
+        "emergency_number": settings.emergency_number,
+    }
     if not await form.validate():
         return await tk.render(request, "pengaduan/report_who.html", context, status_code=400)
     if not await tk.send_phone_code(request, form.clean["phone"], name=form.clean["name"]):
         form.add_error("phone", tk._("No code can be sent to this number now. Try again later."))
         return await tk.render(request, "pengaduan/report_who.html", context, status_code=429)
-    request.set_session({**(request.session or {}), reporter.pending_phone_key(): form.clean["phone"]})
+    request.set_session(
+        {**(request.session or {}), reporter.pending_phone_key(): form.clean["phone"]}
+    )
     return await tk.render(
         request,
         "pengaduan/report_code.html",
@@ -181,9 +189,7 @@ async def public_context(row: dict[str, Any]) -> dict[str, Any]:
     photos = await Photo.select(Photo.file_id).where(
         (Photo.report_id == row["id"]) & (Photo.cleared == True)  # noqa: E712
     )
-    history = [
-        step for step in await FLOW.history(row["id"]) if step["transition"] != "internal"
-    ]
+    history = [step for step in await FLOW.history(row["id"]) if step["transition"] != "internal"]
     category = settings.category(row["category"])
     department = settings.department(row["department"])
     return {
@@ -206,8 +212,14 @@ async def report_page(request: Request, number: FromPath[str]) -> Response:
     if who is not None and who == row["reporter_id"]:
         actor = tk.Actor(who, frozenset(), frozenset({REPORTER}))
         steps = [t for t in FLOW.available(row, actor) if within_window(row)]
-    context.update({"steps": steps, "is_reporter": who == row["reporter_id"] and who is not None,
-                    "following": False, "who": who})
+    context.update(
+        {
+            "steps": steps,
+            "is_reporter": who == row["reporter_id"] and who is not None,
+            "following": False,
+            "who": who,
+        }
+    )
     if who is not None and not context["is_reporter"]:
         context["following"] = await Follower.exists().where(
             (Follower.report_id == row["id"]) & (Follower.user_id == who)
@@ -248,8 +260,15 @@ async def report_step(request: Request, number: FromPath[str]) -> Response:
             error = str(refused)
     if error:
         context = await public_context(row)
-        context.update({"steps": FLOW.available(row, actor), "is_reporter": True,
-                        "following": False, "who": who, "error": error})
+        context.update(
+            {
+                "steps": FLOW.available(row, actor),
+                "is_reporter": True,
+                "following": False,
+                "who": who,
+                "error": error,
+            }
+        )
         return await tk.render(request, "pengaduan/report.html", context, status_code=400)
     tk.flash(request, tk._("Thank you. The report is updated."), "success")
     return Redirect(tk.city_url(request, f"/pengaduan/laporan/{row['number']}"), status_code=303)
@@ -289,5 +308,13 @@ async def my_reports(request: Request) -> Response:
     )
 
 
-PAGES = [report_start, report_send, phone_send, phone_confirm, report_page, report_step,
-         report_follow, my_reports]
+PAGES = [
+    report_start,
+    report_send,
+    phone_send,
+    phone_confirm,
+    report_page,
+    report_step,
+    report_follow,
+    my_reports,
+]

@@ -76,8 +76,14 @@ async def nearby(category: str, lat: float | None, lon: float | None, kelurahan:
     settings = city_settings()
     since = datetime.now(UTC) - timedelta(days=settings.duplicate_days)
     query = Report.select(
-        Report.number, Report.description, Report.kelurahan, Report.address,
-        Report.latitude, Report.longitude, Report.status, Report.created_at,
+        Report.number,
+        Report.description,
+        Report.kelurahan,
+        Report.address,
+        Report.latitude,
+        Report.longitude,
+        Report.status,
+        Report.created_at,
     ).where(
         (Report.category == category)
         & (Report.created_at >= since)
@@ -86,16 +92,21 @@ async def nearby(category: str, lat: float | None, lon: float | None, kelurahan:
     if lat is not None and lon is not None:
         south, west, north, east = box_around(lat, lon, settings.duplicate_radius_m)
         query = query.where(
-            (Report.latitude >= south) & (Report.latitude <= north)
-            & (Report.longitude >= west) & (Report.longitude <= east)
+            (Report.latitude >= south)
+            & (Report.latitude <= north)
+            & (Report.longitude >= west)
+            & (Report.longitude <= east)
         )
         rows = await query.order_by(Report.created_at, ascending=False).limit(50)
         return [
-            r for r in rows
+            r
+            for r in rows
             if distance_m(lat, lon, r["latitude"], r["longitude"]) <= settings.duplicate_radius_m
         ][:5]
     if not kelurahan:
         return []
-    return await query.where(Report.kelurahan == kelurahan).order_by(
-        Report.created_at, ascending=False
-    ).limit(5)
+    return (
+        await query.where(Report.kelurahan == kelurahan)
+        .order_by(Report.created_at, ascending=False)
+        .limit(5)
+    )
