@@ -9,7 +9,7 @@ from pathlib import Path
 import msgspec
 from balai import toolkit as tk
 from balai_sipaldi.settings import SipaldiSettings
-from balai_sipaldi.tables import Premises
+from balai_sipaldi.tables import Operator, Premises, ServiceArea, Truck
 
 DEMO_TOML = Path(__file__).resolve().parents[3] / "examples" / "demo.toml"
 
@@ -71,3 +71,39 @@ def premises_rows():
         return await Premises.select().order_by(Premises.id)
 
     return rows
+
+
+def add_operator(
+    name: str = "CV Uji Sedot",
+    licence: str = "503/UJI/001",
+    fee: int = 250_000,
+    trucks: tuple[tuple[str, int, int], ...] = (("N 1 AB", 3000, 2),),
+    kelurahan: tuple[tuple[str, str], ...] = (("Kauman", "Klojen"),),
+):
+    """An async function adding an operator with trucks and areas; returns (operator id, truck ids)."""
+
+    async def insert():
+        rows = await Operator.insert(
+            Operator(
+                name=name, licence_number=licence, service_fee=fee, created_at=datetime.now(UTC)
+            )
+        ).returning(Operator.id)
+        operator_id = rows[0]["id"]
+        truck_ids = []
+        for plate, litres, trips in trucks:
+            made = await Truck.insert(
+                Truck(
+                    operator_id=operator_id,
+                    plate=plate,
+                    capacity_litres=litres,
+                    trips_per_day=trips,
+                )
+            ).returning(Truck.id)
+            truck_ids.append(made[0]["id"])
+        for kel, kec in kelurahan:
+            await ServiceArea.insert(
+                ServiceArea(operator_id=operator_id, kelurahan=kel, kecamatan=kec)
+            )
+        return operator_id, truck_ids
+
+    return insert

@@ -13,7 +13,7 @@ from balai import toolkit as tk
 from balai_sipaldi.dated import city_today
 from balai_sipaldi.premises.schedule import next_due
 from balai_sipaldi.settings import settings_of
-from balai_sipaldi.tables import Premises, TankType
+from balai_sipaldi.tables import Operator, Premises, ServiceArea, TankType, Truck
 
 PREMISES_PER_KELURAHAN = 6
 STREETS = ("Jl. Melati", "Jl. Mawar", "Jl. Kenanga", "Jl. Flamboyan", "Jl. Cempaka", "Jl. Anggrek")
@@ -22,6 +22,64 @@ FALLBACK_KELURAHAN = {
     "malang": (("Kauman", "Klojen"), ("Mojolangu", "Lowokwaru"), ("Bunulrejo", "Blimbing")),
     "semarang": (("Sekayu", "Semarang Tengah"), ("Pleburan", "Semarang Selatan")),
 }
+
+
+# Made-up firms (names, licences and fees are demo data, not real operators):
+# name, licence, service fee, trucks (plate, litres, trips per day), kecamatan served
+OPERATORS = (
+    (
+        "CV Tirta Bersih",
+        "503/DLH-LLTT/001",
+        250_000,
+        (("N 8123 AB", 3000, 3), ("N 8124 AB", 4000, 2)),
+        0,
+    ),
+    (
+        "PT Sedot Jaya Abadi",
+        "503/DLH-LLTT/002",
+        300_000,
+        (("N 9011 CD", 4000, 2), ("N 9012 CD", 3000, 3)),
+        1,
+    ),
+    (
+        "CV Lestari Sanitasi",
+        "503/DLH-LLTT/003",
+        275_000,
+        (("N 7301 EF", 3000, 3), ("N 7302 EF", 5000, 2)),
+        2,
+    ),
+)
+
+
+async def seed_operators(zones: list[tuple[str, str]]) -> int:
+    """Three operators with two trucks each, sharing the city's kecamatan between them."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    kecamatan = sorted({kec for _name, kec in zones})
+    for name, licence, fee, trucks, turn in OPERATORS:
+        rows = await Operator.insert(
+            Operator(name=name, licence_number=licence, service_fee=fee, created_at=now)
+        ).returning(Operator.id)
+        operator_id = rows[0]["id"]
+        await Truck.insert(
+            *(
+                Truck(
+                    operator_id=operator_id,
+                    plate=plate,
+                    capacity_litres=litres,
+                    trips_per_day=trips,
+                )
+                for plate, litres, trips in trucks
+            )
+        )
+        served = set(kecamatan[turn :: len(OPERATORS)]) or set(kecamatan)
+        await ServiceArea.insert(
+            *(
+                ServiceArea(operator_id=operator_id, kelurahan=kel, kecamatan=kec)
+                for kel, kec in zones
+                if kec in served
+            )
+        )
+    return len(OPERATORS)
 
 
 async def seed(city: tk.City) -> tk.DemoReport:
@@ -56,5 +114,9 @@ async def seed(city: tk.City) -> tk.DemoReport:
                 )
             )
     await Premises.insert(*rows)
-    report.summary.append(f"sipaldi: {len(rows)} premises with septic tanks")
+    operators = await seed_operators(zones)
+    report.summary.append(
+        f"sipaldi: {len(rows)} premises with septic tanks, "
+        f"{operators} operators with two trucks each"
+    )
     return report

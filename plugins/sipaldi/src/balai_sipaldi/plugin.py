@@ -14,6 +14,7 @@ from balai import toolkit as tk
 
 from balai_sipaldi import __version__, demo, routes
 from balai_sipaldi.permissions import MANAGE
+from balai_sipaldi.planning import operator_routes
 from balai_sipaldi.premises import importer as premises_importer
 from balai_sipaldi.premises import registry as premises_registry
 from balai_sipaldi.premises import routes as premises_routes
@@ -68,10 +69,10 @@ def piccolo_apps() -> list[str]:
 
 @tk.hookimpl
 def register_routes() -> tk.Routes:
-    """The public page, the household's tanks and the officers' registry."""
+    """The public page, the household's tanks, the officers' registry and operators."""
     return tk.Routes(
         pages=[*routes.PAGES, *premises_routes.PAGES],
-        office=[*premises_routes.OFFICE],
+        office=[*premises_routes.OFFICE, *operator_routes.OFFICE],
     )
 
 
@@ -95,8 +96,11 @@ def nav_items(request) -> list[tk.NavItem]:
 
 @tk.hookimpl
 def office_nav_items(request) -> list[tk.NavItem]:
-    """The premises registry, for wastewater officers."""
-    return [tk.NavItem("Premises registry", "/kelola/sipaldi/", order=60, permission=MANAGE)]
+    """The premises registry and the operators, for wastewater officers."""
+    return [
+        tk.NavItem("Premises registry", "/kelola/sipaldi/", order=60, permission=MANAGE),
+        tk.NavItem("Operators", operator_routes.LIST, order=61, permission=MANAGE),
+    ]
 
 
 @tk.hookimpl

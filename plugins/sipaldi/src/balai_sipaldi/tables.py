@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 
 from balai import toolkit as tk
-from piccolo.columns import Date, Integer, Timestamptz, Varchar
+from piccolo.columns import Boolean, Date, Integer, Timestamptz, Varchar
 
 
 class TankType(enum.StrEnum):
@@ -44,3 +44,45 @@ class Premises(tk.CityTable, tablename="sipaldi_premises"):
     created_at = Timestamptz()
 
     city_indexes = (("next_due",), ("kelurahan", "next_due"))
+
+
+class Operator(tk.CityTable, tablename="sipaldi_operator"):
+    """A licensed desludging firm: its own trucks, the areas it serves and its published fee.
+
+    ``service_fee`` is the firm's own price for pumping one visit, in whole
+    rupiah (shown on the booking; the city's disposal fee is separate).
+    """
+
+    name = Varchar(length=120)
+    licence_number = Varchar(length=60)
+    phone = Varchar(length=20, default="")
+    service_fee = Integer(default=0)
+    created_at = Timestamptz()
+
+    city_unique = (("licence_number",),)
+
+
+class Truck(tk.CityTable, tablename="sipaldi_truck"):
+    """A vacuum truck of an operator: how much it carries and how often it can go to the plant.
+
+    ``capacity_litres`` is what one trip carries; ``trips_per_day`` how many
+    loads it can take to the plant in a day. ``plate`` is unique in the city.
+    """
+
+    operator_id = Integer(index=True)
+    plate = Varchar(length=12)
+    capacity_litres = Integer()
+    trips_per_day = Integer(default=1)
+    active = Boolean(default=True)
+
+    city_unique = (("plate",),)
+
+
+class ServiceArea(tk.CityTable, tablename="sipaldi_service_area"):
+    """A kelurahan an operator serves (its trucks are planned there)."""
+
+    operator_id = Integer(index=True)
+    kelurahan = Varchar(length=60)
+    kecamatan = Varchar(length=60)
+
+    city_unique = (("operator_id", "kelurahan"),)
