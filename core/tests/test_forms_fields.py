@@ -290,3 +290,76 @@ def test_phone_numbers_as_people_write_them(typed):
 def test_phone_refusals(typed):
     with pytest.raises(tk.FieldError, match="mobile number"):
         tk.PhoneField("p").parse(typed)
+
+
+# --- a plugin's own wording ---------------------------------------------------------
+
+
+class Worded(tk.Form):
+    name = tk.TextField("Name", max_length=5, invalid="The name is at most %(n)s characters.")
+    size = tk.IntegerField(
+        "Size",
+        min_value=1,
+        max_value=1000,
+        missing="Enter the size.",
+        invalid="Size %(min)s-%(max)s.",
+    )
+    fee = tk.RupiahField("Fee", max_value=500_000, out_of_range="Fee at most %(max)s.")
+    kind = tk.ChoiceField(
+        "Kind",
+        choices=[("makanan", "Food"), ("jasa", "Services")],
+        ignore_case=True,
+        missing=lambda: "Choose: makanan, jasa.",
+        invalid=lambda: "Choose: makanan, jasa.",
+    )
+
+
+def worded(**typed: str) -> Worded:
+    form = Worded({"name": "Ani", "size": "6", "fee": "0", "kind": "jasa"} | typed)
+    asyncio.run(form.validate())
+    return form
+
+
+@pytest.mark.parametrize(
+    ("typed", "field", "message"),
+    [
+        ({"name": "Ani Wati"}, "name", "The name is at most 5 characters."),
+        ({"size": ""}, "size", "Enter the size."),
+        ({"size": "0"}, "size", "Size 1-1.000."),
+        ({"size": "12a"}, "size", "Size 1-1.000."),
+        ({"size": "9" * 200}, "size", "Size 1-1.000."),
+        ({"fee": "500.001"}, "fee", "Fee at most Rp500.000."),
+        ({"fee": "lima"}, "fee", "Enter whole rupiah, for example 15000 or 15.000."),
+        ({"kind": "senjata"}, "kind", "Choose: makanan, jasa."),
+        ({"kind": ""}, "kind", "Choose: makanan, jasa."),
+    ],
+)
+def test_a_plugin_words_its_own_refusals(typed, field, message):
+    form = worded(**typed)
+    assert form.errors == {field: message}
+
+
+def test_a_choice_ignoring_case_stores_the_offered_spelling():
+    form = worded(kind="JaSa")
+    assert form.errors == {} and form.clean["kind"] == "jasa"
+    strict = tk.ChoiceField("Kind", choices=[("jasa", "Services")])
+    with pytest.raises(tk.FieldError):
+        strict.check("JaSa")
+
+
+def test_check_runs_one_field_as_the_form_does():
+    field = Worded.fields["name"]
+    assert field.check("Ani") == "Ani"
+    with pytest.raises(tk.FieldError, match="at most 5"):
+        field.check("x" * 500)
+
+
+def test_a_ranged_number_must_say_its_notation_and_range():
+    from balai.forms.fields import _RangedNumber
+
+    class Half(_RangedNumber):
+        def parse(self, text: str) -> int:
+            return self._within(text)
+
+    with pytest.raises(TypeError, match="abstract"):
+        Half("Half", min_value=0, max_value=1)

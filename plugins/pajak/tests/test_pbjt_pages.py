@@ -212,6 +212,28 @@ def test_registering_with_bad_input_keeps_the_values_and_explains(
     assert city_run("malang", Business.count) == 1
 
 
+def test_after_an_error_every_registration_value_is_shown_again(
+    client, login_as, post_form, city_run
+):
+    login_as("pajak.officer")
+    typed = {
+        "name": "Kafe <Baru>",
+        "npwpd": "P.2.0009.01",
+        "kind": "hotel",
+        "address": "Jl.  Ijen   5",
+        "district": "Klojen",
+        "started_on": "2026-13",
+    }
+    answer = post_form("/malang/kelola/pajak/pbjt/baru", typed)
+    assert answer.status_code == 400
+    assert "Masukkan bulan mulai usaha, dengan format TTTT-BB." in answer.text
+    assert answer.text.count('aria-invalid="true"') == 1
+    assert 'value="Kafe &lt;Baru&gt;"' in answer.text and 'value="P.2.0009.01"' in answer.text
+    assert 'value="Jl. Ijen 5"' in answer.text and 'value="2026-13"' in answer.text
+    assert 'value="hotel" selected' in answer.text
+    assert city_run("malang", Business.count) == 0
+
+
 def test_the_non_filer_list_names_who_has_not_filed(client, login_as, city_run):
     last = this_month().previous()
     filed = add_business(city_run, npwpd="P.2.0001.01")

@@ -177,6 +177,54 @@ def test_an_officer_adds_a_market_and_a_stall(client, login_as, post_form, city_
     assert stall["monthly_fee"] == 75_000 and len(stall["link_code"]) == 8
 
 
+@pytest.mark.parametrize("size", ["0", "1001", "12a", "-5", "\u0661\u0662", "6.5", "", "1234567"])
+def test_a_stall_size_out_of_range_is_explained_and_every_value_shown_again(
+    client, login_as, post_form, city_run, size
+):
+    add_market(city_run, fees=())
+    (market,) = city_run("malang", lambda: Market.select())
+    login_as("pajak.officer")
+    typed = {
+        "number": "C-<9>",
+        "size_m2": size,
+        "holder_name": "Pak Slamet",
+        "monthly_fee": "75.000",
+    }
+    bad = post_form(f"/malang/kelola/pajak/retribusi/pasar/{market['id']}/kios", typed)
+    assert bad.status_code == 400
+    assert "Masukkan luas dalam meter persegi bulat (1 sampai 1000)." in bad.text
+    assert bad.text.count('aria-invalid="true"') == 1
+    assert 'value="C-&lt;9&gt;"' in bad.text and 'value="Pak Slamet"' in bad.text
+    assert 'value="75.000"' in bad.text
+    assert f'value="{size}"' in bad.text or not size  # an empty input has no value
+    assert city_run("malang", lambda: Stall.select()) == []
+
+
+@pytest.mark.parametrize(
+    ("size", "stored"), [("1", 1), ("1000", 1000), ("1.000", 1000), (" 6 ", 6)]
+)
+def test_stall_sizes_in_range_are_stored(client, login_as, post_form, city_run, size, stored):
+    add_market(city_run, fees=())
+    (market,) = city_run("malang", lambda: Market.select())
+    login_as("pajak.officer")
+    typed = {"number": "C-01", "size_m2": size, "holder_name": "Pak Slamet", "monthly_fee": "1"}
+    url = f"/malang/kelola/pajak/retribusi/pasar/{market['id']}/kios"
+    assert post_form(url, typed).status_code == 303
+    (stall,) = city_run("malang", lambda: Stall.select())
+    assert stall["size_m2"] == stored
+
+
+def test_a_market_name_too_long_is_refused_not_cut(client, login_as, post_form, city_run):
+    login_as("pajak.officer")
+    long_name = "Pasar " + "x" * 115
+    bad = post_form(
+        "/malang/kelola/pajak/retribusi/pasar", {"name": long_name, "district": "Klojen"}
+    )
+    assert bad.status_code == 400 and f'value="{long_name}"' in bad.text
+    assert "120" in bad.text and 'aria-invalid="true"' in bad.text
+    assert city_run("malang", lambda: Market.select()) == []
+
+
 def test_arrears_per_market_count_only_bills_past_due(client, login_as, city_run):
     market, _ = add_market(city_run)
     generate(city_run, this_month().previous().previous())

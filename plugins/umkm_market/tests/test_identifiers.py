@@ -1,18 +1,13 @@
-"""NIB, NIP, phone and rupiah checks."""
+"""NIB and NIP checks; the phone, price and stock fields of the market's forms."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
-from balai_umkm_market.identifiers import (
-    InvalidValue,
-    check_count,
-    check_nib,
-    check_nip,
-    check_phone,
-    check_rupiah,
-)
+from balai_umkm_market.catalogue.product_rules import ProductRowError, check_product
+from balai_umkm_market.identifiers import InvalidValue, check_nib, check_nip
+from balai_umkm_market.merchants.form import LocalPhoneField
 
 TODAY = date(2026, 11, 23)
 
@@ -58,32 +53,49 @@ def test_invalid_nips_say_why(nip, reason):
 
 
 def test_phone_numbers_are_stored_as_08():
-    assert check_phone("0812-3456-7890") == "081234567890"
-    assert check_phone("+62 812 3456 7890") == "081234567890"
-    assert check_phone("6281234567890") == "081234567890"
-    for bad in ("", "0341 551234", "08123", "0812345678901234", "abc"):
+    phone = LocalPhoneField("Mobile number")
+    assert phone.check("0812-3456-7890") == "081234567890"
+    assert phone.check("+62 812 3456 7890") == "081234567890"
+    assert phone.check("6281234567890") == "081234567890"
+    for bad in ("0341 551234", "08123", "0812345678901234", "abc"):
         with pytest.raises(InvalidValue):
-            check_phone(bad)
+            phone.check(bad)
 
 
-def test_rupiah_amounts():
-    assert check_rupiah("15000") == 15_000
-    assert check_rupiah("15.000") == 15_000
-    assert check_rupiah("Rp15.000") == 15_000
-    assert check_rupiah("Rp 1.250.000,00") == 1_250_000
-    assert check_rupiah("0") == 0
-    for bad in ("", "15,5", "-5000", "15.00", "Rp", "1e5", "15 000"):
-        with pytest.raises(InvalidValue):
-            check_rupiah(bad)
-    with pytest.raises(InvalidValue):
-        check_rupiah("0", allow_zero=False)
-    with pytest.raises(InvalidValue):
-        check_rupiah("2.000.000.000")
+def _product(**typed: str) -> dict[str, str]:
+    return {
+        "name": "Keripik",
+        "category": "makanan",
+        "unit": "pcs",
+        "price": "1",
+        "stock": "0",
+    } | typed
 
 
-def test_counts():
-    assert check_count("12") == 12
-    assert check_count("1.500") == 1500
-    for bad in ("", "-1", "2.5x", "abc"):
-        with pytest.raises(InvalidValue):
-            check_count(bad)
+async def test_prices_are_whole_rupiah_from_1():
+    for typed, amount in (
+        ("15000", 15_000),
+        ("15.000", 15_000),
+        ("Rp15.000", 15_000),
+        ("Rp 1.250.000,00", 1_250_000),
+    ):
+        assert (await check_product(_product(price=typed)))["price"] == amount
+    for bad in ("", "15,5", "-5000", "15.00", "Rp", "1e5", "15 000", "0", "2.000.000.000"):
+        with pytest.raises(ProductRowError) as refused:
+            await check_product(_product(price=bad))
+        assert set(refused.value.errors) == {"price"}
+
+
+async def test_stock_counts():
+    assert (await check_product(_product(stock="12")))["stock"] == 12
+    assert (await check_product(_product(stock="1.500")))["stock"] == 1500
+    for bad in ("", "-1", "2.5x", "abc", "1000001"):
+        with pytest.raises(ProductRowError) as refused:
+            await check_product(_product(stock=bad))
+        assert set(refused.value.errors) == {"stock"}
+
+
+async def test_categories_and_units_are_read_in_any_case_and_stored_as_offered():
+    clean = await check_product(_product(category="Makanan", unit="KG", is_active="Tidak"))
+    assert (clean["category"], clean["unit"], clean["is_active"]) == ("makanan", "kg", False)
+    assert (await check_product(_product()))["is_active"] is True

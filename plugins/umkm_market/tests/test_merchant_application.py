@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from balai.audit.tables import AuditEntry
@@ -112,6 +113,52 @@ def test_bad_input_is_refused_with_the_values_kept(
     assert 'aria-invalid="true"' in response.text
     assert 'value="Jl. Sanan No. 12"' in response.text or "Jl. Sanan No. 12" in response.text
     assert merchants(city_run) == []
+
+
+def test_after_an_error_every_typed_value_and_box_is_shown_again(
+    client, login_as, post_form, city_run
+):
+    login_as()
+    typed = application(
+        nib="12345",
+        name="Keripik  Tempe <Sanan>",
+        phone="0813 9999 1111",
+        description="Baris satu.\nBaris dua.",
+        delivery_fee="12.500",
+        offers_delivery=None,  # unticked stays unticked, ticked stays ticked
+    )
+    response = post_form(APPLY, typed)
+    assert response.status_code == 400
+    page = response.text
+    assert 'value="Keripik Tempe &lt;Sanan&gt;"' in page  # escaped, spaces collapsed
+    assert 'value="12345"' in page and 'value="0813 9999 1111"' in page
+    assert 'value="12.500"' in page
+    assert "Baris satu.\nBaris dua." in page
+    assert '<option value="Blimbing" selected' in page
+    assert re.search(r'name="offers_delivery"(?![^>]*checked)[^>]*>', page)
+    assert re.search(r'name="offers_pickup"[^>]*checked', page)
+    assert merchants(city_run) == []
+
+
+def test_a_description_too_long_is_refused_not_cut(client, login_as, post_form, city_run):
+    login_as()
+    response = post_form(APPLY, application(description="x" * 2001))
+    assert response.status_code == 400
+    assert "Deskripsi paling banyak 2.000 karakter." in response.text
+    assert merchants(city_run) == []
+
+
+def test_a_delivery_fee_over_the_limit_names_it(client, login_as, post_form):
+    login_as()
+    response = post_form(APPLY, application(delivery_fee="500.001"))
+    assert response.status_code == 400
+    assert "Rp500.000" in response.text
+
+
+def test_no_delivery_fee_is_free_delivery(client, login_as, post_form, city_run):
+    login_as()
+    assert post_form(APPLY, application(delivery_fee="")).status_code == 303
+    assert merchants(city_run)[0]["delivery_fee"] == 0
 
 
 def test_application_in_english(client, login_as, post_form):
@@ -339,6 +386,21 @@ def test_bad_details_change_nothing(client, login_as, post_form, city_run):
     assert "Jl. Baru 1" in response.text
     assert 'aria-invalid="true"' in response.text
     assert merchants(city_run)[0]["address"] == "Jl. Ijen 1"
+
+
+def test_the_edit_form_shows_the_stored_boxes_and_keeps_typed_ones(
+    client, login_as, post_form, city_run
+):
+    owner = login_as()
+    city_run("malang", add_merchant(owner_user_id=owner["id"]))
+    page = client.get(EDIT).text
+    assert re.search(r'name="offers_delivery"[^>]*checked', page)
+    response = post_form(EDIT, {"phone": "0812 0000 1111", "address": "", "offers_pickup": "1"})
+    assert response.status_code == 400
+    assert "Masukkan alamat usaha." in response.text
+    assert 'value="0812 0000 1111"' in response.text
+    assert re.search(r'name="offers_delivery"(?![^>]*checked)[^>]*>', response.text)
+    assert re.search(r'name="offers_pickup"[^>]*checked', response.text)
 
 
 @pytest.mark.parametrize("status", ["pending", "rejected", "suspended"])

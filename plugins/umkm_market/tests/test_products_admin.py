@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from balai_umkm_market.tables import Order, OrderItem, Product, ProductPhoto
 from market_setup import add_merchant, add_product, csrf_token, jpeg_bytes, market_config
@@ -99,6 +101,19 @@ def test_bad_product_input(client, merchant, post_form, city_run, changes, field
     assert f'id="f-{field}"' in response.text
     assert 'aria-invalid="true"' in response.text
     assert "Renyah, tanpa pengawet." in response.text  # what was typed is kept
+    assert products(city_run) == []
+
+
+def test_after_an_error_the_typed_product_is_shown_again(client, merchant, post_form, city_run):
+    typed = product_form(price="15 ribu", name="Kopi <Dampit>", unit="kg", is_active=None)
+    response = post_form(BASE + "baru", typed)
+    assert response.status_code == 400
+    page = response.text
+    assert 'value="15 ribu"' in page and 'value="Kopi &lt;Dampit&gt;"' in page
+    assert '<option value="kg" selected' in page and 'value="40"' in page
+    assert re.search(r'name="is_active"(?![^>]*checked)[^>]*>', page)  # unticked kept
+    again = post_form(BASE + "baru", product_form(stock="x"))
+    assert re.search(r'name="is_active"[^>]*checked', again.text)
     assert products(city_run) == []
 
 

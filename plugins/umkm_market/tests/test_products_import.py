@@ -57,8 +57,8 @@ def products(city_run, city="malang"):
     return city_run(city, read)
 
 
-def test_rows_are_checked_like_the_form():
-    assert check_product(
+async def test_rows_are_checked_like_the_form():
+    assert await check_product(
         {
             "name": " Kopi  Dampit ",
             "category": "MINUMAN",
@@ -77,7 +77,7 @@ def test_rows_are_checked_like_the_form():
         "is_active": False,
     }
     with pytest.raises(ProductRowError) as caught:
-        check_product({"name": "", "category": "x", "price": "0", "unit": "x", "stock": "x"})
+        await check_product({"name": "", "category": "x", "price": "0", "unit": "x", "stock": "x"})
     assert set(caught.value.errors) == {"name", "category", "price", "unit", "stock"}
 
 

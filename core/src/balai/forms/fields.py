@@ -10,6 +10,7 @@ hints and choice labels are English msgids, translated where they are shown.
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
@@ -33,6 +34,9 @@ _MAX_DIGITS = 18  # beyond this no declared range is meant; refuse before conver
 _UTC = ZoneInfo("UTC")
 
 Choices = Sequence[tuple[str, str]]
+#: A field's own wording of a refusal: an English msgid (translated, then filled
+#: with the field's :meth:`Field.message_params`), or a function giving the text.
+Message = str | Callable[[], str]
 
 
 class Field:
@@ -43,9 +47,14 @@ class Field:
         required: Whether an empty answer is an error (``False``: the
             value is ``None``, or ``False`` for a checkbox).
         hint: English msgid of a line of help under the label.
-        missing: English msgid of the message for an empty required field
-            (default: "<label> is required.").
+        missing: The message for an empty required field: an English msgid,
+            or a function giving the text (default: "<label> is required.").
         autocomplete: The input's ``autocomplete`` token (``name``, ``tel`` …).
+        invalid: The plugin's own wording for every refusal of a typed value
+            (format, length, range), instead of the field's default messages:
+            an English msgid filled with :meth:`message_params` (``%(n)s`` is
+            a text's ``max_length``; ``%(min)s``/``%(max)s`` a number's range),
+            or a function giving the translated text.
     """
 
     #: What the theme's ``form_field`` macro draws: input, textarea, select, checkbox, file.
@@ -64,14 +73,16 @@ class Field:
         *,
         required: bool = True,
         hint: str | None = None,
-        missing: str | None = None,
+        missing: Message | None = None,
         autocomplete: str | None = None,
+        invalid: Message | None = None,
     ) -> None:
         self.label = label
         self.required = required
         self.hint = hint
         self.missing = missing
         self.autocomplete = autocomplete or self.default_autocomplete
+        self.invalid = invalid
         self.name = ""
 
     def raw(self, data: Any) -> str:
@@ -89,6 +100,31 @@ class Field:
         """
         return text
 
+    def check(self, text: str) -> Any:
+        """The value of non-empty ``text``: length, then :meth:`parse`, in the field's wording.
+
+        Raises:
+            FieldError: the field's default reason, or its ``invalid`` wording.
+        """
+        try:
+            if len(text) > self.max_input:
+                raise self.too_long()
+            return self.parse(text)
+        except FieldError:
+            if self.invalid is None:
+                raise
+            raise FieldError(self.wording(self.invalid)) from None
+
+    def wording(self, message: Message) -> str:
+        """A plugin's :data:`Message` as the text to show."""
+        if callable(message):
+            return message()
+        return _(message, **self.message_params())
+
+    def message_params(self) -> dict[str, str]:
+        """What a plugin's own message may name with ``%(name)s`` (none by default)."""
+        return {}
+
     def show(self, value: Any) -> str:
         """A stored value as the text to put back in the input."""
         return "" if value is None else str(value)
@@ -96,8 +132,12 @@ class Field:
     def missing_message(self) -> str:
         """The message for an empty required field."""
         if self.missing:
-            return _(self.missing)
+            return self.own_missing()
         return _("%(label)s is required.", label=_(self.label))
+
+    def own_missing(self) -> str:
+        """The plugin's ``missing`` message, translated (or given by its function)."""
+        return self.missing() if callable(self.missing) else _(self.missing)
 
     def too_long(self) -> FieldError:
         """The refusal of a text longer than :attr:`max_input` (the format message by default)."""
@@ -152,16 +192,35 @@ class TextField(Field):
         """The length refusal, naming the limit."""
         return FieldError(_("Write at most %(n)s characters.", n=format_number(self.max_length)))
 
+    def message_params(self) -> dict[str, str]:
+        """``n``: the longest text accepted."""
+        return {"n": format_number(self.max_length)}
 
-class _RangedNumber(Field):
-    """A whole number between ``min_value`` and ``max_value``; out of range is a field error."""
+
+class _RangedNumber(Field, ABC):
+    """A whole number between ``min_value`` and ``max_value``; out of range is a field error.
+
+    Args:
+        out_of_range: The plugin's own wording of the range refusal only (a
+            :data:`Message` filled with ``min`` and ``max``); the format
+            refusal keeps the field's message (``invalid`` replaces both).
+    """
 
     inputmode = "numeric"
 
-    def __init__(self, label: str, *, min_value: int, max_value: int, **options: Any) -> None:
+    def __init__(
+        self,
+        label: str,
+        *,
+        min_value: int,
+        max_value: int,
+        out_of_range: Message | None = None,
+        **options: Any,
+    ) -> None:
         super().__init__(label, **options)
         self.min_value = min_value
         self.max_value = max_value
+        self.out_of_range = out_of_range
 
     def _within(self, digits: str) -> int:
         """``digits`` (ASCII, a leading ``-`` allowed) as an int in range."""
@@ -173,11 +232,21 @@ class _RangedNumber(Field):
 
     def too_long(self) -> FieldError:
         """The range refusal (also for more characters than any number in range has)."""
+        if self.out_of_range is not None:
+            return FieldError(self.wording(self.out_of_range))
         return FieldError(self.range_message())
 
+    def message_params(self) -> dict[str, str]:
+        """``min`` and ``max``: the range in the field's notation."""
+        return {"min": self.shown_number(self.min_value), "max": self.shown_number(self.max_value)}
+
+    @abstractmethod
+    def shown_number(self, value: int) -> str:
+        """A number of this field as the reader writes it (``1.000``, ``Rp1.000``)."""
+
+    @abstractmethod
     def range_message(self) -> str:
-        """The refusal's text: the range, in the field's notation."""
-        raise NotImplementedError
+        """The default refusal's text: the range, in the field's notation."""
 
 
 class IntegerField(_RangedNumber):
@@ -194,13 +263,13 @@ class IntegerField(_RangedNumber):
             raise FieldError(_("Enter a whole number in digits, for example 12."))
         return self._within(text.replace(".", ""))
 
+    def shown_number(self, value: int) -> str:
+        """The number in the reader's notation (``1.000``)."""
+        return format_number(value)
+
     def range_message(self) -> str:
         """The range in the reader's notation of numbers."""
-        return _(
-            "Enter a number from %(min)s to %(max)s.",
-            min=format_number(self.min_value),
-            max=format_number(self.max_value),
-        )
+        return _("Enter a number from %(min)s to %(max)s.", **self.message_params())
 
 
 class RupiahField(_RangedNumber):
@@ -223,13 +292,13 @@ class RupiahField(_RangedNumber):
             raise FieldError(_("Enter whole rupiah, for example 15000 or 15.000."))
         return self._within(found.group(1).replace(".", ""))
 
+    def shown_number(self, value: int) -> str:
+        """The amount in rupiah (``Rp15.000``)."""
+        return rupiah(value)
+
     def range_message(self) -> str:
         """The range in rupiah."""
-        return _(
-            "Enter an amount from %(min)s to %(max)s.",
-            min=rupiah(self.min_value),
-            max=rupiah(self.max_value),
-        )
+        return _("Enter an amount from %(min)s to %(max)s.", **self.message_params())
 
 
 def _resolve(value: date | Callable[[], date] | None) -> date | None:
@@ -290,7 +359,9 @@ class ChoiceField(Field):
 
     A function is called each time the form is shown or checked (a city's
     settings, say). With ``translate=False`` the labels are shown as they are
-    (names from data rather than msgids).
+    (names from data rather than msgids). With ``ignore_case=True`` a value
+    typed in other letters (``Makanan`` from a spreadsheet) is taken as the
+    offered one (values compared case-folded; the offered spelling is stored).
     """
 
     widget = "select"
@@ -302,12 +373,14 @@ class ChoiceField(Field):
         choices: Choices | Callable[[], Choices],
         translate: bool = True,
         placeholder: str | None = None,
+        ignore_case: bool = False,
         **options: Any,
     ) -> None:
         super().__init__(label, **options)
         self._choices = choices
         self.translate = translate
         self.placeholder = placeholder
+        self.ignore_case = ignore_case
 
     def choices(self) -> list[tuple[str, str]]:
         """The ``(value, shown label)`` pairs, in order."""
@@ -316,9 +389,14 @@ class ChoiceField(Field):
 
     def parse(self, text: str) -> str:
         """The chosen value, which must be one offered."""
-        if text not in {value for value, _label in self.choices()}:
-            raise FieldError(_("Choose one of the options offered."))
-        return text
+        offered = [value for value, _label in self.choices()]
+        if text in offered:
+            return text
+        if self.ignore_case:
+            folded = {value.casefold(): value for value in offered}
+            if text.casefold() in folded:
+                return folded[text.casefold()]
+        raise FieldError(_("Choose one of the options offered."))
 
 
 class CheckboxField(Field):
@@ -338,7 +416,7 @@ class CheckboxField(Field):
     def missing_message(self) -> str:
         """The message when a box that must be ticked is not."""
         if self.missing:
-            return _(self.missing)
+            return self.own_missing()
         return _("Tick this box to go on.")
 
 
@@ -474,5 +552,5 @@ class FileField(Field):
     def missing_message(self) -> str:
         """The message when no file was chosen."""
         if self.missing:
-            return _(self.missing)
+            return self.own_missing()
         return _("Choose a file for %(label)s.", label=_(self.label))

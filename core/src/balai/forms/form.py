@@ -190,9 +190,7 @@ class Form:
                     self.clean[name] = field.empty
                 continue
             try:
-                if len(text) > field.max_input:
-                    raise field.too_long()
-                self.clean[name] = field.parse(text)
+                self.clean[name] = field.check(text)
             except FieldError as exc:
                 self.errors[name] = str(exc)
         for field in self.fields.values():

@@ -1,9 +1,10 @@
-"""Checking the numbers people type: NIB, NIP, phone numbers and rupiah amounts.
+"""Checking the numbers people type that are the market's own: the NIB and the NIP.
 
 Each ``check_*`` function returns the cleaned value or raises
 :class:`InvalidValue` (the toolkit's ``FieldError``) with a translated
-message for the form. Phone numbers, amounts and counts are read by the
-toolkit's form fields; the NIB and the NIP are the market's own.
+message for the form. Phone numbers, amounts and counts are the toolkit's
+form fields (see ``merchants/form.py`` and ``catalogue/product_rules.py``);
+the NIB and the NIP are the market's own.
 """
 
 from __future__ import annotations
@@ -15,9 +16,7 @@ from balai import toolkit as tk
 
 NIB_LENGTH = 13
 NIP_LENGTH = 18
-MAX_RUPIAH = 1_000_000_000
 _SEPARATORS = re.compile(r"[\s.\-]")
-_PHONE = tk.PhoneField("Mobile number")
 _FIRST_TMT_YEAR = 1960
 
 
@@ -77,28 +76,3 @@ def check_nip(value: str, today: date | None = None) -> str:
 
 def _age(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
-def check_phone(value: str) -> str:
-    """An Indonesian mobile number, stored as ``08…`` (``+62``/``62`` accepted)."""
-    text = (value or "").strip()
-    if not text:
-        raise InvalidValue(tk._("Enter a phone number."))
-    return _PHONE.show(_PHONE.parse(text))
-
-
-def check_rupiah(value: str, *, allow_zero: bool = True) -> int:
-    """An amount in whole rupiah: ``15000``, ``15.000``, ``Rp15.000`` or ``Rp 15.000,00``."""
-    text = (value or "").strip()
-    if not text:
-        raise InvalidValue(tk._("Enter an amount in rupiah."))
-    amount = tk.RupiahField("Amount", min_value=0 if allow_zero else 1, max_value=MAX_RUPIAH)
-    return amount.parse(text)
-
-
-def check_count(value: str, *, maximum: int = 1_000_000) -> int:
-    """A whole number from 0 to ``maximum`` (a stock quantity)."""
-    text = (value or "").strip()
-    if not text:
-        raise InvalidValue(tk._("Enter a number."))
-    return tk.IntegerField("Quantity", min_value=0, max_value=maximum).parse(text)

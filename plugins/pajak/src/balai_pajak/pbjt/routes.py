@@ -18,7 +18,6 @@ from balai_pajak.pbjt import rules, service
 from balai_pajak.pbjt.tables import Business, ReturnStatus, TaxReturn
 
 MANAGE = "pajak.manage"
-MAX_NAME = 200
 
 
 def kind_options() -> list[dict]:
@@ -114,24 +113,15 @@ async def my_businesses(request: Request) -> Response:
 async def link_business(request: Request) -> Response:
     """Link a business to the account with its NPWPD and the code an officer gave."""
     user = await tk.current_user(request)
-    form = await request.form()
-    npwpd = forms.text(form, "npwpd", 30)
-    code = forms.text(form, "code", 20)
-    errors = {}
-    if not npwpd:
-        errors["npwpd"] = tk._("Enter the business's NPWPD.")
-    if not code:
-        errors["code"] = tk._("Enter the link code you received from the tax office.")
+    form = forms.BusinessLinkForm(await request.form())
     row = None
-    if not errors:
-        row = await Business.select().where(Business.npwpd == npwpd).first()
-        if row is None or not linkcode.matches(row["link_code"], code):
-            errors["code"] = tk._(
-                "This NPWPD and link code do not match a business waiting to be linked."
-            )
-    if errors or row is None:
+    if await form.validate():
+        row = await Business.select().where(Business.npwpd == form.clean["npwpd"]).first()
+        if row is None or not linkcode.matches(row["link_code"], form.clean["code"]):
+            form.add_error("code", tk._(forms.BUSINESS_UNKNOWN))
+    if form.errors or row is None:
         context = await _mine_context(request, user)
-        context.update(errors=errors, values={"npwpd": npwpd})
+        context.update(errors=form.errors, values={"npwpd": form.values["npwpd"]})
         return await tk.render(request, "pajak/pbjt/mine.html", context, status_code=400)
     await Business.update({Business.owner_id: user.id, Business.link_code: ""}).where(  # type: ignore[union-attr]
         Business.id == row["id"]
@@ -182,26 +172,18 @@ async def business_page(request: Request, business_id: FromPath[int]) -> Respons
 async def file_return(request: Request, business_id: FromPath[int]) -> Response:
     """File the return of an ended month: turnover in, tax at the city's rate out."""
     business, user = await _owned(request, business_id)
-    form = await request.form()
-    typed_month = forms.text(form, "month", 7)
-    typed_turnover = forms.text(form, "turnover", 30)
-    errors: dict[str, str] = {}
-    month = forms.month(typed_month)
-    if month is None:
-        errors["month"] = tk._("Choose the month the return is for.")
-    turnover = forms.rupiah(typed_turnover)
-    if turnover is None:
-        errors["turnover"] = tk._("Enter the turnover as a whole number of rupiah, 0 or more.")
-    if not errors:
+    form = forms.ReturnForm(await request.form())
+    if await form.validate():
+        month = form.clean["month"]
         try:
-            filed = await service.file_return(business, month, turnover, user.id)  # type: ignore[arg-type]
+            filed = await service.file_return(business, month, form.clean["turnover"], user.id)  # type: ignore[union-attr]
         except service.FilingError as exc:
-            errors[exc.field] = exc.message
-    if errors:
+            form.add_error(exc.field, exc.message)
+    if form.errors:
         context = await _business_context(business)
-        context.update(errors=errors, values={"month": typed_month, "turnover": typed_turnover})
+        context.update(errors=form.errors, values=form.values)
         return await tk.render(request, "pajak/pbjt/business.html", context, status_code=400)
-    message = tk._("The return for %(month)s is filed.", month=forms.month_label(month))  # type: ignore[arg-type]
+    message = tk._("The return for %(month)s is filed.", month=forms.month_label(month))
     if filed["late_filing"]:
         message += " " + tk._("It was filed after the deadline, so a late filing fine applies.")
     tk.flash(request, message, "success")
@@ -275,21 +257,21 @@ async def correct_return(
     """Replace a return with a corrected one, with a reason (audited)."""
     business, user = await _owned(request, business_id)
     tax_return = await _own_return(business, return_id)
-    form = await request.form()
-    typed_turnover = forms.text(form, "turnover", 30)
-    reason = str(form.get("reason", ""))
-    errors: dict[str, str] = {}
-    turnover = forms.rupiah(typed_turnover)
-    if turnover is None:
-        errors["turnover"] = tk._("Enter the turnover as a whole number of rupiah, 0 or more.")
-    else:
+    data = await request.form()
+    form = forms.CorrectionForm(data)
+    reason = str(data.get("reason", ""))  # the service checks it with the correction
+    if await form.validate():
         try:
-            await service.replace_return(business, tax_return, turnover, reason, user.id, request)
+            await service.replace_return(
+                business, tax_return, form.clean["turnover"], reason, user.id, request
+            )
         except service.FilingError as exc:
-            errors[exc.field] = exc.message
-    if errors:
+            form.add_error(exc.field, exc.message)
+    if form.errors:
         context = await _correction_context(business, tax_return)
-        context.update(errors=errors, values={"turnover": typed_turnover, "reason": reason[:500]})
+        context.update(
+            errors=form.errors, values={"turnover": form.values["turnover"], "reason": reason[:500]}
+        )
         return await tk.render(request, "pajak/pbjt/correction.html", context, status_code=400)
     tk.flash(request, tk._("The correction is filed and replaces the earlier return."), "success")
     return Redirect(tk.city_url(request, f"/pajak/usaha/{business['id']}"), status_code=303)
@@ -350,44 +332,29 @@ async def register_form(request: Request) -> Response:
 @post("/pbjt/baru", guards=[tk.require_permission(MANAGE)], name="pajak:pbjt-register")
 async def register(request: Request) -> Response:
     """Register a business; it gets a link code for its owner (audited)."""
-    form = await request.form()
-    limits = {
-        "name": MAX_NAME,
-        "npwpd": 30,
-        "kind": 20,
-        "address": 200,
-        "district": 60,
-        "started_on": 7,
-    }
-    values = {name: forms.text(form, name, limit) for name, limit in limits.items()}
-    errors = forms.too_long(form, limits)
-    if not values["name"]:
-        errors["name"] = tk._("Enter the business's name.")
-    if not values["npwpd"]:
-        errors["npwpd"] = tk._("Enter the business's NPWPD.")
-    elif await Business.exists().where(Business.npwpd == values["npwpd"]):
-        errors["npwpd"] = tk._("A business with this NPWPD is already registered.")
-    if values["kind"] not in rules.KINDS:
-        errors["kind"] = tk._("Choose the kind of business.")
-    if not values["district"]:
-        errors["district"] = tk._("Enter the district (kecamatan).")
-    started = forms.month(values["started_on"])
-    if started is None or "started_on" in errors:
-        errors["started_on"] = tk._("Enter the month the business started, as YYYY-MM.")
-    elif started > Month.of(local_today(tk.current_city().tz)):
-        errors["started_on"] = tk._("The start month cannot be in the future.")
-    if errors:
+    form = forms.BusinessForm(await request.form())
+    await form.validate()
+    values, clean = form.values, form.clean
+    if "npwpd" in clean and await Business.exists().where(Business.npwpd == clean["npwpd"]):
+        form.add_error("npwpd", tk._("A business with this NPWPD is already registered."))
+    started = clean.get("started_on")
+    if started is not None and started > Month.of(local_today(tk.current_city().tz)):
+        form.add_error("started_on", tk._("The start month cannot be in the future."))
+    if form.errors:
         return await tk.render(
-            request, "pajak/pbjt/register.html", _register_context(values, errors), status_code=400
+            request,
+            "pajak/pbjt/register.html",
+            _register_context(values, form.errors),
+            status_code=400,
         )
     user = await tk.current_user(request)
     row = Business(
-        name=values["name"],
-        npwpd=values["npwpd"],
-        kind=values["kind"],
-        address=values["address"],
-        district=values["district"],
-        started_on=started.first_day,  # type: ignore[union-attr]
+        name=clean["name"],
+        npwpd=clean["npwpd"],
+        kind=clean["kind"],
+        address=clean["address"],
+        district=clean["district"],
+        started_on=started.first_day,
         link_code=linkcode.new_code(),
         created_by=user.id,  # type: ignore[union-attr]
         created_at=service.now_utc(),
@@ -398,7 +365,7 @@ async def register(request: Request) -> Response:
         actor_id=user.id,  # type: ignore[union-attr]
         request=request,
         subject=f"pbjt_business:{row.id}",
-        detail={"npwpd": values["npwpd"], "kind": values["kind"]},
+        detail={"npwpd": clean["npwpd"], "kind": clean["kind"]},
     )
     tk.flash(request, tk._("The business is registered."), "success")
     return Redirect(tk.city_url(request, f"/kelola/pajak/pbjt/{row.id}"), status_code=303)
@@ -460,18 +427,16 @@ async def link_owner(request: Request, business_id: FromPath[int]) -> Response:
     audited too. Linking replaces the link code (the owner needs none).
     """
     business = await _office_business(business_id)
-    form = await request.form()
-    login = forms.text(form, "login", 254)
+    form = forms.OwnerLoginForm(await request.form())
+    login = form.values["login"]
     subject = f"pbjt_business:{business_id}"
     found = None
-    if login:
+    if await form.validate():
         found = await tk.look_up_account(request, login, permission=MANAGE, subject=subject)
+        if found is None:
+            form.add_error("login", tk._(forms.OWNER_UNKNOWN))
     if found is None:
-        error = (
-            tk._("No account of this city logs in with that email address or phone number.")
-            if login
-            else tk._("Enter the email address or phone number the owner logs in with.")
-        )
+        error = form.errors["login"]
         return await _office_business_page(request, business, login=login, error=error)
     user = await tk.current_user(request)
     await Business.update({Business.owner_id: found.id, Business.link_code: ""}).where(

@@ -19,7 +19,6 @@ from balai_pajak.retribusi.tables import BillStatus, Market, Stall, StallBill
 
 MANAGE = "pajak.manage"
 COLLECT = "pajak.collect"
-MAX_FEE = 100_000_000
 
 
 def shown_bill(bill: dict, today) -> dict:
@@ -63,16 +62,14 @@ async def my_stalls(request: Request) -> Response:
 async def link_stall(request: Request) -> Response:
     """Link a stall to the account with the code the market office gave."""
     user = await tk.current_user(request)
-    form = await request.form()
-    code = linkcode.normalise(forms.text(form, "code", 20))
+    form = forms.StallLinkForm(await request.form())
     stall = None
-    if code:
-        stall = await Stall.select().where(Stall.link_code == code).first()
+    if await form.validate():
+        code = linkcode.normalise(form.clean["code"])
+        stall = await Stall.select().where(Stall.link_code == code).first() if code else None
     if stall is None:
         context = await _my_context(user)
-        context["errors"] = {
-            "code": tk._("This link code does not match a stall waiting to be linked.")
-        }
+        context["errors"] = {"code": tk._(forms.STALL_CODE_UNKNOWN)}
         return await tk.render(request, "pajak/retribusi/mine.html", context, status_code=400)
     await Stall.update({Stall.holder_id: user.id, Stall.link_code: ""}).where(  # type: ignore[union-attr]
         Stall.id == stall["id"]
@@ -139,24 +136,18 @@ async def office(request: Request) -> Response:
 @post("/retribusi/pasar", guards=[tk.require_permission(MANAGE)], name="pajak:retribusi-add-market")
 async def add_market(request: Request) -> Response:
     """Add a market."""
-    form = await request.form()
-    limits = {"name": 120, "district": 60, "address": 200}
-    values = {name: forms.text(form, name, limit) for name, limit in limits.items()}
-    errors = forms.too_long(form, limits)
-    if not values["name"]:
-        errors["name"] = tk._("Enter the market's name.")
-    elif "name" not in errors and await Market.exists().where(Market.name == values["name"]):
-        errors["name"] = tk._("A market with this name already exists.")
-    if not values["district"]:
-        errors["district"] = tk._("Enter the district (kecamatan).")
-    if errors:
+    form = forms.MarketForm(await request.form())
+    await form.validate()
+    if "name" in form.clean and await Market.exists().where(Market.name == form.clean["name"]):
+        form.add_error("name", tk._("A market with this name already exists."))
+    if form.errors:
         return await tk.render(
             request,
             "pajak/retribusi/office.html",
-            await _markets_context(values, errors),
+            await _markets_context(form.values, form.errors),
             status_code=400,
         )
-    await Market.insert(Market(**values, created_at=billing.now_utc()))
+    await Market.insert(Market(**form.clean, created_at=billing.now_utc()))
     tk.flash(request, tk._("The market is added."), "success")
     return Redirect(tk.city_url(request, "/kelola/pajak/retribusi/"), status_code=303)
 
@@ -232,38 +223,23 @@ async def market_page(request: Request, market_id: FromPath[int]) -> Response:
 async def add_stall(request: Request, market_id: FromPath[int]) -> Response:
     """Add a stall with its holder and monthly fee; it gets a link code for the holder."""
     market = await _market(market_id)
-    form = await request.form()
-    limits = {"number": 20, "size_m2": 6, "holder_name": 120, "monthly_fee": 20}
-    values = {name: forms.text(form, name, limit) for name, limit in limits.items()}
-    errors = forms.too_long(form, limits)
-    if not values["number"]:
-        errors["number"] = tk._("Enter the stall number.")
-    elif "number" not in errors and await Stall.exists().where(
-        (Stall.market == market_id) & (Stall.number == values["number"])
+    form = forms.StallForm(await request.form())
+    await form.validate()
+    if "number" in form.clean and await Stall.exists().where(
+        (Stall.market == market_id) & (Stall.number == form.clean["number"])
     ):
-        errors["number"] = tk._("This market already has a stall with this number.")
-    size = values["size_m2"]
-    if not (size.isascii() and size.isdigit()) or not 1 <= int(size) <= 1000:
-        errors["size_m2"] = tk._("Enter the size in whole square metres (1 to 1000).")
-    fee = forms.rupiah(values["monthly_fee"])
-    if (fee is None or not 1 <= fee <= MAX_FEE) and "monthly_fee" not in errors:
-        errors["monthly_fee"] = tk._("Enter the monthly fee in whole rupiah, more than 0.")
-    if not values["holder_name"]:
-        errors["holder_name"] = tk._("Enter the holder's name.")
-    if errors:
+        form.add_error("number", tk._("This market already has a stall with this number."))
+    if form.errors:
         return await tk.render(
             request,
             "pajak/retribusi/market.html",
-            await _market_context(market, values, errors),
+            await _market_context(market, form.values, form.errors),
             status_code=400,
         )
     await Stall.insert(
         Stall(
             market=market_id,
-            number=values["number"],
-            size_m2=int(size),
-            holder_name=values["holder_name"],
-            monthly_fee=fee,
+            **form.clean,
             link_code=linkcode.new_code(),
             created_at=billing.now_utc(),
         )
@@ -304,10 +280,12 @@ async def collect_market(
         .order_by(StallBill.year)
         .order_by(StallBill.month)
     )
-    wanted = forms.text({"kios": kios}, "kios", 20)
-    if wanted:
-        query = query.where(StallBill.stall.number == wanted)
-    bills = [shown_bill(b, today) for b in await query]
+    narrow = forms.StallFilterForm({"kios": kios})
+    wanted = narrow.values["kios"]
+    valid = await narrow.validate()  # a number longer than any stall's matches none
+    if valid and narrow.clean["kios"]:
+        query = query.where(StallBill.stall.number == narrow.clean["kios"])
+    bills = [shown_bill(b, today) for b in await query] if valid else []
     return await tk.render(
         request,
         "pajak/retribusi/collect_market.html",

@@ -1,10 +1,10 @@
-"""What a product must look like: one check shared by the product form and the spreadsheet import.
+"""What a product must look like: one form shared by the merchant's page and the spreadsheet import.
 
-:func:`check_product` takes the typed text of each field and returns the
-values to store, or the reasons per field; :func:`apply_import_row` is the
-importer's row handler body: it creates the merchant's product, or updates
-the one with the same name, so that importing a price list twice changes
-nothing the second time.
+:class:`ProductForm` declares the fields on the toolkit's ``tk.Form`` and
+:func:`check_product` returns the values to store, or the reasons per field;
+:func:`apply_import_row` is the importer's row handler body: it creates the
+merchant's product, or updates the one with the same name, so that importing
+a price list twice changes nothing the second time.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from typing import Any
 
 from balai import toolkit as tk
 
-from balai_umkm_market.identifiers import InvalidValue, check_count, check_rupiah
 from balai_umkm_market.labels import UNITS, product_categories
 from balai_umkm_market.tables import Product
 
 MAX_NAME = 120
 MAX_DESCRIPTION = 2000
+MAX_PRICE = 1_000_000_000
 MAX_STOCK = 1_000_000
 YES = {"1", "ya", "y", "yes", "true", "aktif", "active"}
 NO = {"0", "tidak", "t", "no", "n", "false", "nonaktif", "inactive"}
@@ -45,66 +45,98 @@ class ProductRowError(ValueError):
         self.errors = dict(errors)
 
 
-def _flag(value: str, default: bool) -> bool:
-    text = (value or "").strip().casefold()
-    if not text:
-        return default
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    raise InvalidValue(tk._("Write ya or tidak."))
+class YesNoField(tk.Field):
+    """On sale or not: ``ya``/``tidak`` (and their English and 1/0 forms); empty is yes.
+
+    The merchant's page sends its checkbox as ``1`` or ``0``.
+    """
+
+    empty = True
+    max_input = 20
+
+    def __init__(self, label: str, **options: Any) -> None:
+        super().__init__(label, required=False, **options)
+
+    def parse(self, text: str) -> bool:
+        """True for a yes, False for a no."""
+        folded = text.casefold()
+        if folded in YES:
+            return True
+        if folded in NO:
+            return False
+        raise tk.FieldError(tk._("Write ya or tidak."))
+
+    def too_long(self) -> tk.FieldError:
+        """Longer than any yes or no."""
+        return tk.FieldError(tk._("Write ya or tidak."))
+
+    def show(self, value: Any) -> str:
+        """A stored flag as ``1`` or ``0``."""
+        return "1" if value in (True, "1") else "0"
 
 
-def check_product(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The product to store from the typed ``values`` (text per field; ``is_active`` text or bool).
+def _category_choice() -> str:
+    return tk._("Choose a category: %(list)s.", list=", ".join(product_categories()))
+
+
+def _unit_choice() -> str:
+    return tk._("Choose a unit: %(list)s.", list=", ".join(UNITS))
+
+
+class ProductForm(tk.Form):
+    """A product as the merchant types it, or as a spreadsheet row gives it."""
+
+    name = tk.TextField(
+        "Product name",
+        max_length=MAX_NAME,
+        missing=tk.N_("Enter the product name."),
+        invalid=tk.N_("The name is at most %(n)s characters."),
+    )
+    description = tk.TextField(
+        "Description",
+        max_length=MAX_DESCRIPTION,
+        multiline=True,
+        required=False,
+        invalid=tk.N_("The description is at most %(n)s characters."),
+    )
+    category = tk.ChoiceField(
+        "Category",
+        choices=lambda: list(product_categories().items()),
+        translate=False,
+        ignore_case=True,
+        missing=_category_choice,
+        invalid=_category_choice,
+    )
+    price = tk.RupiahField(
+        "Price (Rp)",
+        min_value=1,
+        max_value=MAX_PRICE,
+        missing=tk.N_("Enter an amount in rupiah."),
+    )
+    unit = tk.ChoiceField(
+        "Unit",
+        choices=[(unit, unit) for unit in UNITS],
+        translate=False,
+        ignore_case=True,
+        missing=_unit_choice,
+        invalid=_unit_choice,
+    )
+    stock = tk.IntegerField(
+        "Stock", min_value=0, max_value=MAX_STOCK, missing=tk.N_("Enter a number.")
+    )
+    is_active = YesNoField(tk.N_("On sale in the market"))
+
+
+async def check_product(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The product to store from the typed ``values`` (text per field).
 
     Raises:
         ProductRowError: with every field's reason.
     """
-    errors: dict[str, str] = {}
-    clean: dict[str, Any] = {}
-    name = " ".join(str(values.get("name", "") or "").split())
-    if not name:
-        errors["name"] = tk._("Enter the product name.")
-    elif len(name) > MAX_NAME:
-        errors["name"] = tk._("The name is at most %(n)s characters.", n=MAX_NAME)
-    clean["name"] = name
-    description = str(values.get("description", "") or "").strip()
-    if len(description) > MAX_DESCRIPTION:
-        errors["description"] = tk._(
-            "The description is at most %(n)s characters.", n=MAX_DESCRIPTION
-        )
-    clean["description"] = description
-    category = str(values.get("category", "") or "").strip().casefold()
-    if category not in product_categories():
-        errors["category"] = tk._(
-            "Choose a category: %(list)s.", list=", ".join(product_categories())
-        )
-    clean["category"] = category
-    unit = str(values.get("unit", "") or "").strip().casefold()
-    if unit not in UNITS:
-        errors["unit"] = tk._("Choose a unit: %(list)s.", list=", ".join(UNITS))
-    clean["unit"] = unit
-    try:
-        clean["price"] = check_rupiah(str(values.get("price", "") or ""), allow_zero=False)
-    except InvalidValue as exc:
-        errors["price"] = str(exc)
-    try:
-        clean["stock"] = check_count(str(values.get("stock", "") or ""), maximum=MAX_STOCK)
-    except InvalidValue as exc:
-        errors["stock"] = str(exc)
-    active = values.get("is_active", "")
-    if isinstance(active, bool):
-        clean["is_active"] = active
-    else:
-        try:
-            clean["is_active"] = _flag(str(active), default=True)
-        except InvalidValue as exc:
-            errors["is_active"] = str(exc)
-    if errors:
-        raise ProductRowError(errors)
-    return clean
+    form = ProductForm(values)
+    if not await form.validate():
+        raise ProductRowError(form.errors)
+    return form.clean
 
 
 async def apply_import_row(row: Mapping[str, str], merchant_id: int) -> str:
@@ -118,7 +150,7 @@ async def apply_import_row(row: Mapping[str, str], merchant_id: int) -> str:
     """
     fields = {field: row.get(column, "") for column, field in IMPORT_COLUMNS.items()}
     try:
-        clean = check_product(fields)
+        clean = await check_product(fields)
     except ProductRowError as exc:
         columns = {field: column for column, field in IMPORT_COLUMNS.items()}
         raise ProductRowError({columns[f]: m for f, m in exc.errors.items()}) from None

@@ -18,7 +18,11 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from balai_umkm_market.catalogue import products_import
-from balai_umkm_market.catalogue.product_rules import ProductRowError, check_product
+from balai_umkm_market.catalogue.product_rules import (
+    ProductForm,
+    ProductRowError,
+    check_product,
+)
 from balai_umkm_market.labels import UNITS, options, product_categories
 from balai_umkm_market.merchants.application import is_chosen_file, verified_merchant
 from balai_umkm_market.tables import OrderItem, Product, ProductPhoto
@@ -52,9 +56,16 @@ async def photos_of(product_id: int) -> list[dict[str, Any]]:
 
 
 def _form_values(form: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {f: str(form.get(f, "") or "").strip()[:2100] for f in FIELDS}
-    values["is_active"] = form.get("is_active") == "1"
+    """The typed text of each field; the on-sale checkbox as ``1`` (ticked) or ``0``."""
+    values: dict[str, Any] = {f: form.get(f, "") for f in FIELDS if isinstance(form.get(f), str)}
+    values["is_active"] = "1" if form.get("is_active") == "1" else "0"
     return values
+
+
+def _shown(values: dict[str, Any]) -> dict[str, Any]:
+    """What the form shows again: the typed text, the checkbox as ticked or not."""
+    shown = ProductForm(values).values
+    return {**shown, "is_active": shown.get("is_active") == "1"}
 
 
 async def _render_form(
@@ -176,9 +187,9 @@ async def product_create(request: Request) -> Response:
     form = await request.form()
     values = _form_values(form)
     try:
-        clean = check_product(values)
+        clean = await check_product(values)
     except ProductRowError as exc:
-        return await _render_form(request, merchant, values, exc.errors, status_code=400)
+        return await _render_form(request, merchant, _shown(values), exc.errors, status_code=400)
     now = datetime.now(UTC)
     try:
         async with Product._meta.db.transaction():
@@ -187,7 +198,7 @@ async def product_create(request: Request) -> Response:
             await _save_photos(form, product.id, user.id, 0)
     except PhotoRefused as exc:
         errors = {"photos": exc.message}
-        return await _render_form(request, merchant, values, errors, status_code=400)
+        return await _render_form(request, merchant, _shown(values), errors, status_code=400)
     tk.flash(request, tk._("Product %(name)s added.", name=clean["name"]), "success")
     return Redirect(tk.city_url(request, BASE), status_code=303)
 
@@ -213,9 +224,9 @@ async def product_save(request: Request, product_id: FromPath[int]) -> Response:
     form = await request.form()
     values = _form_values(form)
     try:
-        clean = check_product(values)
+        clean = await check_product(values)
     except ProductRowError as exc:
-        return await _render_form(request, merchant, values, exc.errors, product, 400)
+        return await _render_form(request, merchant, _shown(values), exc.errors, product, 400)
     photos = await photos_of(product["id"])
     try:
         async with Product._meta.db.transaction():
@@ -225,7 +236,7 @@ async def product_save(request: Request, product_id: FromPath[int]) -> Response:
             await _save_photos(form, product["id"], user.id, len(photos))
     except PhotoRefused as exc:
         errors = {"photos": exc.message}
-        return await _render_form(request, merchant, values, errors, product, 400)
+        return await _render_form(request, merchant, _shown(values), errors, product, 400)
     tk.flash(request, tk._("Product %(name)s saved.", name=clean["name"]), "success")
     return Redirect(tk.city_url(request, BASE), status_code=303)
 

@@ -21,7 +21,13 @@ from balai_umkm_market.labels import (
     options,
 )
 from balai_umkm_market.merchants import dashboard as merchant_dashboard
-from balai_umkm_market.merchants.form import EDITABLE, MerchantForm
+from balai_umkm_market.merchants.form import (
+    EDITABLE,
+    MerchantForm,
+    blank_form,
+    edit_form,
+    stored_form,
+)
 from balai_umkm_market.settings import settings_of
 from balai_umkm_market.tables import Merchant, MerchantStatus
 
@@ -71,6 +77,7 @@ def uploaded(form: Any, name: str) -> Any | None:
 
 def _form_context(form: MerchantForm) -> dict[str, Any]:
     return {
+        "form": form,
         "values": form.values,
         "errors": form.errors,
         "categories": options(merchant_categories()),
@@ -85,7 +92,7 @@ async def apply_page(request: Request) -> Response:
     current = await owned_merchant(user.id)
     if current and current["status"] in OPEN_STATUSES:
         return Redirect(tk.city_url(request, "/umkm-market/toko-saya/"), status_code=303)
-    form = MerchantForm.blank(owner_name=user.name)
+    form = blank_form(owner_name=user.name)
     context = {**_form_context(form), "rejected": current}
     return await tk.render(request, "umkm_market/apply.html", context)
 
@@ -99,9 +106,9 @@ async def apply_submit(request: Request) -> Response:
         tk.flash(request, tk._("You already have a business in the market."), "info")
         return Redirect(tk.city_url(request, "/umkm-market/toko-saya/"), status_code=303)
     data = await request.form()
-    form = MerchantForm.read(data)
+    form = MerchantForm(data)
     photo_key = ""
-    if form.check():
+    if await form.validate():
         upload = uploaded(data, "photo")
         if upload is not None:
             try:
@@ -110,7 +117,7 @@ async def apply_submit(request: Request) -> Response:
                 )
                 photo_key = stored.id
             except tk.UploadRejected as exc:
-                form.errors["photo"] = exc.message
+                form.add_error("photo", exc.message)
     if form.errors:
         context = {**_form_context(form), "rejected": current}
         return await tk.render(request, "umkm_market/apply.html", context, status_code=400)
@@ -154,7 +161,7 @@ async def _edit_page(
     return await tk.render(
         request,
         "umkm_market/merchant_edit.html",
-        {"merchant": merchant, "values": form.values, "errors": form.errors},
+        {"merchant": merchant, "form": form, "values": form.values, "errors": form.errors},
         status_code=status_code,
     )
 
@@ -163,7 +170,7 @@ async def _edit_page(
 async def edit_page(request: Request) -> Response:
     """The details a verified merchant may change: contact, address, delivery, photo."""
     merchant = await verified_merchant(request)
-    return await _edit_page(request, merchant, MerchantForm.of_merchant(merchant))
+    return await _edit_page(request, merchant, stored_form(merchant))
 
 
 @post("/toko-saya/ubah", guards=[tk.require_login], name="umkm_market:my-shop-save")
@@ -172,10 +179,9 @@ async def edit_save(request: Request) -> Response:
     merchant = await verified_merchant(request)
     user = await tk.current_user(request)
     data = await request.form()
-    form = MerchantForm.of_merchant(merchant)
-    form.update_editable(data)
+    form = edit_form(merchant, data)
     changes: dict[str, Any] = {}
-    if form.check():
+    if await form.validate():
         changes = {name: form.clean[name] for name in EDITABLE}
         upload = uploaded(data, "photo")
         if upload is not None:
@@ -185,7 +191,7 @@ async def edit_save(request: Request) -> Response:
                 )
                 changes["photo"] = stored.id
             except tk.UploadRejected as exc:
-                form.errors["photo"] = exc.message
+                form.add_error("photo", exc.message)
     if form.errors:
         return await _edit_page(request, merchant, form, status_code=400)
     await Merchant.update(changes).where(Merchant.id == merchant["id"])

@@ -1,14 +1,18 @@
-"""The merchant application form: reading, checking and keeping what was typed."""
+"""The merchant application form, declared on the toolkit's ``tk.Form``.
+
+The NIB, the local phone notation and the district (a list when the city
+keeps one, free text otherwise) are the market's own fields; the rest are the
+toolkit's, with the market's wording of each refusal.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from balai import toolkit as tk
 
-from balai_umkm_market.identifiers import InvalidValue, check_nib, check_phone, check_rupiah
-from balai_umkm_market.labels import merchant_categories
+from balai_umkm_market.identifiers import check_nib
+from balai_umkm_market.labels import merchant_categories, options
 from balai_umkm_market.settings import settings_of
 
 MAX_NAME = 120
@@ -16,117 +20,144 @@ MAX_DISTRICT = 60
 MAX_ADDRESS = 300
 MAX_DESCRIPTION = 2000
 MAX_DELIVERY_FEE = 500_000
-TEXT_FIELDS = ("name", "owner_name", "nib", "phone", "address", "district", "category")
 # What a verified merchant may change alone; the rest was checked by Diskopindag.
 EDITABLE = ("phone", "address", "description", "delivery_fee", "offers_delivery", "offers_pickup")
+_NAME_TOO_LONG = tk.N_("The name is at most %(n)s characters.")
 
 
-@dataclass
-class MerchantForm:
-    """A merchant application as typed (``values``) and, once checked, as stored (``clean``)."""
+class NibField(tk.Field):
+    """A business registration number (NIB, from OSS): 13 digits, spaces and dots allowed."""
 
-    values: dict[str, Any]
-    errors: dict[str, str] = field(default_factory=dict)
-    clean: dict[str, Any] = field(default_factory=dict)
+    inputmode = "numeric"
+    max_input = 40
 
-    @classmethod
-    def blank(cls, owner_name: str = "") -> MerchantForm:
-        """An empty form for a new application (the owner's name from the account)."""
-        return cls(
-            values={
-                "owner_name": owner_name,
-                "delivery_fee": "0",
-                "offers_delivery": True,
-                "offers_pickup": True,
-            }
-        )
+    def parse(self, text: str) -> str:
+        """The 13 digits."""
+        return check_nib(text)
 
-    @classmethod
-    def of_merchant(cls, row: dict[str, Any]) -> MerchantForm:
-        """The form filled with a merchant's stored details."""
-        values = {name: str(row[name] or "") for name in (*TEXT_FIELDS, "description")}
-        values["delivery_fee"] = str(row["delivery_fee"])
-        values["offers_delivery"] = bool(row["offers_delivery"])
-        values["offers_pickup"] = bool(row["offers_pickup"])
-        return cls(values=values)
+    def too_long(self) -> tk.FieldError:
+        """Far too long for a NIB."""
+        return tk.FieldError(tk._("The NIB has exactly 13 digits."))
 
-    def update_editable(self, form: Any) -> None:
-        """Take the :data:`EDITABLE` fields from a submitted form, keep the others."""
-        typed = MerchantForm.read(form).values
-        self.values.update({name: typed[name] for name in EDITABLE})
 
-    @classmethod
-    def read(cls, form: Any) -> MerchantForm:
-        """The values of a submitted form, trimmed and cut to a sane length."""
-        values: dict[str, Any] = {
-            name: str(form.get(name, "") or "").strip()[:MAX_DESCRIPTION]
-            for name in (*TEXT_FIELDS, "description", "delivery_fee")
+class LocalPhoneField(tk.PhoneField):
+    """A mobile number stored as people write it, ``0812…`` (``+62``/``62`` accepted)."""
+
+    def parse(self, text: str) -> str:
+        """The number as ``08…``."""
+        return self.show(super().parse(text))
+
+
+class DistrictField(tk.Field):
+    """The business's district: one of the city's list when it keeps one, else free text."""
+
+    max_input = MAX_DISTRICT
+
+    def _allowed(self) -> list[str]:
+        return list(settings_of(tk.current_city()).districts)
+
+    def parse(self, text: str) -> str:
+        """A district of the city's list, or any name when the city keeps none."""
+        allowed = self._allowed()
+        if allowed and text not in allowed:
+            raise tk.FieldError(tk._("Choose the district of the business."))
+        return text
+
+    def too_long(self) -> tk.FieldError:
+        """Longer than any district name."""
+        if self._allowed():
+            return tk.FieldError(tk._("Choose the district of the business."))
+        return tk.FieldError(tk._("The district is at most %(n)s characters.", n=MAX_DISTRICT))
+
+    def missing_message(self) -> str:
+        """Choose (from the list) or enter (free text) the district."""
+        if self._allowed():
+            return tk._("Choose the district of the business.")
+        return tk._("Enter the district of the business.")
+
+
+def _fee_too_high() -> str:
+    return tk._("The delivery fee is at most %(amount)s.", amount=tk.rupiah(MAX_DELIVERY_FEE))
+
+
+class MerchantForm(tk.Form):
+    """A merchant application (and a verified merchant's own changes, see :func:`edit_form`)."""
+
+    name = tk.TextField(
+        "Business name",
+        max_length=MAX_NAME,
+        missing=tk.N_("Enter the name of the business."),
+        invalid=_NAME_TOO_LONG,
+    )
+    owner_name = tk.TextField(
+        "Owner's name",
+        max_length=MAX_NAME,
+        missing=tk.N_("Enter the owner's name."),
+        invalid=_NAME_TOO_LONG,
+    )
+    nib = NibField(
+        tk.N_("Business registration number (NIB)"),
+        missing=tk.N_("Enter the business registration number (NIB)."),
+    )
+    phone = LocalPhoneField(tk.N_("Mobile number"), missing=tk.N_("Enter a phone number."))
+    address = tk.TextField(
+        "Business address",
+        max_length=MAX_ADDRESS,
+        multiline=True,
+        missing=tk.N_("Enter the business address."),
+        invalid=tk.N_("The address is at most %(n)s characters."),
+    )
+    district = DistrictField(tk.N_("District (kecamatan)"))
+    category = tk.ChoiceField(
+        "What the business sells",
+        choices=lambda: options(merchant_categories()),
+        translate=False,
+        missing=tk.N_("Choose what the business sells."),
+        invalid=tk.N_("Choose what the business sells."),
+    )
+    description = tk.TextField(
+        "About the business",
+        max_length=MAX_DESCRIPTION,
+        multiline=True,
+        required=False,
+        invalid=tk.N_("The description is at most %(n)s characters."),
+    )
+    delivery_fee = tk.RupiahField(
+        "Delivery fee (Rp)", max_value=MAX_DELIVERY_FEE, required=False, out_of_range=_fee_too_high
+    )
+    offers_delivery = tk.CheckboxField("I deliver orders")
+    offers_pickup = tk.CheckboxField("Buyers can pick up orders")
+
+    def check(self) -> None:
+        """No fee typed is free delivery; a shop offers delivery, pickup or both."""
+        if self.clean["delivery_fee"] is None:
+            self.clean["delivery_fee"] = 0
+        if not self.clean["offers_delivery"] and not self.clean["offers_pickup"]:
+            self.add_error("offers_delivery", tk._("Offer delivery, pickup or both."))
+
+
+def blank_form(owner_name: str = "") -> MerchantForm:
+    """An empty form for a new application (the owner's name from the account)."""
+    return MerchantForm(
+        initial={
+            "owner_name": owner_name,
+            "delivery_fee": 0,
+            "offers_delivery": True,
+            "offers_pickup": True,
         }
-        values["offers_delivery"] = form.get("offers_delivery") == "1"
-        values["offers_pickup"] = form.get("offers_pickup") == "1"
-        return cls(values=values)
+    )
 
-    def check(self) -> bool:
-        """Check every field; fills ``errors`` (field -> message) and ``clean``."""
-        v, clean, errors = self.values, self.clean, self.errors
-        for name, label_missing in (
-            ("name", tk._("Enter the name of the business.")),
-            ("owner_name", tk._("Enter the owner's name.")),
-            ("address", tk._("Enter the business address.")),
-        ):
-            if not v[name]:
-                errors[name] = label_missing
-        if len(v["name"]) > MAX_NAME:
-            errors["name"] = tk._("The name is at most %(n)s characters.", n=MAX_NAME)
-        if len(v["owner_name"]) > MAX_NAME:
-            errors["owner_name"] = tk._("The name is at most %(n)s characters.", n=MAX_NAME)
-        if len(v["address"]) > MAX_ADDRESS:
-            errors["address"] = tk._("The address is at most %(n)s characters.", n=MAX_ADDRESS)
-        for name, checker in (("nib", check_nib), ("phone", check_phone)):
-            try:
-                clean[name] = checker(v[name])
-            except InvalidValue as exc:
-                errors[name] = str(exc)
-        self._check_district()
-        if v["category"] not in merchant_categories():
-            errors["category"] = tk._("Choose what the business sells.")
-        try:
-            fee = check_rupiah(v["delivery_fee"] or "0")
-            if fee > MAX_DELIVERY_FEE:
-                raise InvalidValue(
-                    tk._(
-                        "The delivery fee is at most %(amount)s.",
-                        amount=tk.rupiah(MAX_DELIVERY_FEE),
-                    )
-                )
-            clean["delivery_fee"] = fee
-        except InvalidValue as exc:
-            errors["delivery_fee"] = str(exc)
-        if not v["offers_delivery"] and not v["offers_pickup"]:
-            errors["offers_delivery"] = tk._("Offer delivery, pickup or both.")
-        if errors:
-            return False
-        clean.update(
-            name=v["name"],
-            owner_name=v["owner_name"],
-            address=v["address"],
-            district=v["district"],
-            category=v["category"],
-            description=v["description"],
-            offers_delivery=v["offers_delivery"],
-            offers_pickup=v["offers_pickup"],
-        )
-        return True
 
-    def _check_district(self) -> None:
-        district = self.values["district"]
-        allowed = settings_of(tk.current_city()).districts
-        if allowed:
-            if district not in allowed:
-                self.errors["district"] = tk._("Choose the district of the business.")
-        elif not district:
-            self.errors["district"] = tk._("Enter the district of the business.")
-        elif len(district) > MAX_DISTRICT:
-            self.errors["district"] = tk._(
-                "The district is at most %(n)s characters.", n=MAX_DISTRICT
-            )
+def stored_form(row: dict[str, Any]) -> MerchantForm:
+    """The form filled with a merchant's stored details."""
+    return MerchantForm(initial={name: row[name] for name in MerchantForm.fields})
+
+
+def edit_form(row: dict[str, Any], data: Any) -> MerchantForm:
+    """A verified merchant's changes: :data:`EDITABLE` from ``data``, the rest as stored."""
+    fields = MerchantForm.fields
+    merged: dict[str, Any] = {
+        name: fields[name].show(row[name]) for name in fields if name not in EDITABLE
+    }
+    merged.update({name: data.get(name) for name in EDITABLE if data.get(name) is not None})
+    return MerchantForm(merged)
