@@ -20,6 +20,7 @@ def builtin_plugins() -> dict[str, ModuleType]:
     from balai.notifications import plugin as notifications_plugin
     from balai.opendata import plugin as opendata_plugin
     from balai.payments import plugin as payments_plugin
+    from balai.partners import plugin as partners_plugin
     from balai.payments.sandbox import plugin as payments_sandbox_plugin
 
     return {
@@ -30,6 +31,7 @@ def builtin_plugins() -> dict[str, ModuleType]:
         "notifications": notifications_plugin,
         "payments": payments_plugin,
         "payments_sandbox": payments_sandbox_plugin,
+        "partners": partners_plugin,
         "dashboard": dashboard_plugin,
         "opendata": opendata_plugin,
         "imports": imports_plugin,

@@ -18,6 +18,7 @@ Rules that hold for all hooks:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -302,6 +303,26 @@ def invoice_refunded(city: City, invoice: Any) -> None:
 
     Per city. Check ``invoice.source == <your slug>`` first. Called once,
     inside the refund's transaction.
+    """
+
+
+# --- Partners (balai.partners) ---------------------------------------------
+
+
+@hookspec
+def payables(city: City, customer_number: str, today: date) -> Any:
+    """Say what a customer number lets a partner (bank, e-wallet, minimarket) pay.
+
+    Per city. Partners ask by the number a payer reads off a bill: a PBB NOP
+    and year, a stall code, an invoice number. Answer a ``toolkit.Payable``
+    when the number is yours and something is owed on ``today`` (the city's
+    calendar day, so a late penalty is recomputed for it), else ``None``;
+    the first answer wins, so recognise only numbers of your own format.
+    Read only: nothing may be written here. ``Payable.open_invoice`` is
+    called later, once the partner pays, inside the payment's transaction:
+    it returns a pending ledger invoice of exactly the answered items
+    (created with ``toolkit.create_invoice`` or reused), whose settlement
+    reaches you through ``invoice_settled`` as any payment does.
     """
 
 

@@ -37,6 +37,7 @@ BUILTIN_SLUGS = frozenset(
         "notifications",
         "payments",
         "payments_sandbox",
+        "partners",
         "dashboard",
         "opendata",
         "imports",

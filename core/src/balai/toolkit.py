@@ -86,8 +86,9 @@ from balai.notifications.channels import (
 )
 from balai.notifications.outbox import notify
 from balai.opendata.types import CC_BY_4, Dataset, DatasetColumn, Licence
+from balai.partners.types import PartnerService, Payable
 from balai.payments.demo import DemoPayment, SeededPayment, seed_paid_invoices
-from balai.payments.ledger import LedgerError, cancel_invoice, create_invoice
+from balai.payments.ledger import LedgerError, cancel_invoice, create_invoice, invoice_by_number
 from balai.payments.receipts import receipt_url, receipt_urls
 from balai.payments.types import (
     Invoice,
@@ -178,6 +179,8 @@ __all__ = [
     "OutgoingMessage",
     "Page",
     "PageNumberError",
+    "PartnerService",
+    "Payable",
     "PaymentProvider",
     "PaymentStart",
     "Period",
@@ -232,6 +235,7 @@ __all__ = [
     "gettext",
     "hookimpl",
     "import_url",
+    "invoice_by_number",
     "key_id_of",
     "keyword_filter",
     "look_up_account",

@@ -423,8 +423,11 @@ async def expire_overdue(*, registry: Any, now: datetime | None = None) -> list[
     return expired
 
 
-async def refund(invoice: Invoice, *, officer_id: int, reason: str, registry: Any) -> bool:
+async def refund(invoice: Invoice, *, officer_id: int | None, reason: str, registry: Any) -> bool:
     """Record that a paid invoice's money was given back, and tell its plugin.
+
+    ``officer_id`` is ``None`` when a payment channel voids its own payment
+    (a partner's same-day reversal).
 
     Returns:
         ``True`` if this call refunded it; ``False`` if it was not paid (any more).

@@ -23,6 +23,8 @@ from balai.tenants import current_city
 log = logging.getLogger("balai.payments.reconcile")
 
 CASH = "cash"
+# Not through the gateway: cash at the counter, and partners (reconciled with each partner).
+NOT_GATEWAY = (CASH, "partner")
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ async def ledger_day(day: date) -> dict[str, int]:
     # Bounds in UTC: SQLite compares stored times as text, all written in UTC.
     start = datetime(day.year, day.month, day.day, tzinfo=WIB).astimezone(UTC)
     rows = await Payment.select(Payment.external_id, Payment.amount).where(
-        (Payment.provider != CASH)
+        Payment.provider.not_in(list(NOT_GATEWAY))
         & (Payment.paid_at >= start)
         & (Payment.paid_at < start + timedelta(days=1))
     )

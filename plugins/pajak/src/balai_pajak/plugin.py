@@ -6,7 +6,7 @@ a tax object by its NOP and the officers' list of tax objects.
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 from balai import toolkit as tk
 
@@ -15,7 +15,14 @@ from balai_pajak import (
     demo,
     routes,
 )
-from balai_pajak.pbb import assessment_run, lookup, lookup_links, my_bills, roll_import
+from balai_pajak.pbb import (
+    assessment_run,
+    lookup,
+    lookup_links,
+    my_bills,
+    partner_bill,
+    roll_import,
+)
 from balai_pajak.pbb import office as pbb_office
 from balai_pajak.pbb import payment as pbb_payment
 from balai_pajak.pbjt import demo as pbjt_demo
@@ -230,6 +237,12 @@ async def invoice_refunded(city: tk.City, invoice: tk.Invoice) -> None:
     """A paid tax invoice was refunded: its part makes its bills unpaid again."""
     await _dispatch(REFUNDED, city, invoice)
     await revenue_record.count_refunded(invoice)
+
+
+@tk.hookimpl
+async def payables(city: tk.City, customer_number: str, today: date) -> tk.Payable | None:
+    """A PBB bill by NOP and year, for partner channels (penalty recomputed for ``today``)."""
+    return await partner_bill.payable(customer_number, today)
 
 
 @tk.hookimpl

@@ -1,0 +1,219 @@
+"""The partners' signed JSON API at ``/api/mitra/v1.0/`` (SNAP-style), listed in OpenAPI.
+
+``access-token/b2b`` gives a token for an asymmetric signature;
+``transfer-va/inquiry``, ``transfer-va/payment`` and ``transfer-va/reversal``
+are the biller cycle (:mod:`balai.partners.bills`). Every answer, success or
+refusal, is a SNAP body (``responseCode``, ``responseMessage``, data);
+:mod:`balai.partners.auth` checks each request before anything is read.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+from litestar import Request, Response, post
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Parameter, RequestBody
+from litestar.openapi.spec import Schema as S
+
+from balai.partners import answers, auth, bills, lookup
+from balai.partners.types import PartnerService
+from balai.web.api_docs import ApiError, error_responses
+
+log = logging.getLogger("balai.partners.api")
+
+OPEN = {"public": True, "exclude_from_csrf": True}
+
+
+class SnapBody(msgspec.Struct):
+    """A SNAP answer: response code and message (data beside them on success)."""
+
+    responseCode: str
+    responseMessage: str
+
+
+class TokenBody(msgspec.Struct):
+    """The access-token answer."""
+
+    responseCode: str
+    responseMessage: str
+    accessToken: str
+    tokenType: str
+    expiresIn: str
+
+
+RESPONSES = {
+    **error_responses(400, 413, body=SnapBody | ApiError),
+    **error_responses(401, 403, 404, 409, body=SnapBody),
+}
+
+_ID = S(type=OpenAPIType.STRING, pattern=bills.REQUEST_ID.pattern)
+_CUSTOMER = S(type=OpenAPIType.STRING, pattern=lookup.CUSTOMER_NUMBER.pattern)
+_MONEY = S(
+    type=OpenAPIType.OBJECT,
+    required=["value", "currency"],
+    properties={
+        "value": S(type=OpenAPIType.STRING, pattern=bills.AMOUNT.pattern),
+        "currency": S(type=OpenAPIType.STRING, enum=["IDR"]),
+    },
+)
+TOKEN_HEADERS = {
+    "X-TIMESTAMP": "When it was sent: ISO 8601 with its zone offset, within 5 minutes of now.",
+    "X-CLIENT-KEY": "The partner's client id.",
+    "X-SIGNATURE": "Base64 SHA256withRSA (or ECDSA P-256) signature of client id|X-TIMESTAMP.",
+}
+SIGNED_HEADERS = {
+    "Authorization": "Bearer and the access token.",
+    "X-TIMESTAMP": "When it was sent: ISO 8601 with its zone offset, within 5 minutes of now.",
+    "X-PARTNER-ID": "The partner's client id.",
+    "X-EXTERNAL-ID": "Unique per partner and business day; a replay is refused.",
+    "CHANNEL-ID": "The partner's channel.",
+    "X-SIGNATURE": "Base64 HMAC-SHA512 of method, path, token, body hash and timestamp.",
+}
+
+
+def _operation(body: S, headers: dict[str, str]) -> type[Operation]:
+    @dataclass
+    class SignedOperation(Operation):
+        """An operation with its SNAP headers and its JSON body."""
+
+        def __post_init__(self) -> None:
+            self.request_body = RequestBody(
+                content={"application/json": OpenAPIMediaType(schema=body)}, required=True
+            )
+            self.parameters = [
+                *(self.parameters or []),
+                *(
+                    Parameter(
+                        name=n,
+                        param_in="header",
+                        required=True,
+                        schema=S(type=OpenAPIType.STRING, pattern=auth.HEADER_FORMS[n.lower()]),
+                        description=d,
+                    )
+                    for n, d in headers.items()
+                ),
+            ]
+
+    return SignedOperation
+
+
+def _object(required: dict[str, S]) -> S:
+    return S(type=OpenAPIType.OBJECT, required=list(required), properties=required)
+
+
+def _reply(answer: answers.Answer) -> Response[Any]:
+    return Response(answer.body(), status_code=answer.status)
+
+
+async def _signed(
+    request: Request,
+    service: str,
+    allowed: PartnerService,
+    handle: Callable[[auth.Verified, Any], Awaitable[answers.Answer]],
+) -> Response[Any]:
+    ui = request.app.state.ui
+    try:
+        verified = await auth.transaction(request, service, allowed.value, ui.config.secret_key)
+        return _reply(await handle(verified, ui.registry))
+    except answers.Refused as refused:
+        log.info("partner request answered %s", refused.answer.code)
+        return _reply(refused.answer)
+
+
+@post(
+    "/v1.0/access-token/b2b",
+    opt=OPEN,
+    name="partners-token",
+    status_code=200,
+    summary="Obtain an access token (SNAP B2B) with an asymmetric signature",
+    tags=["Partners"],
+    responses=RESPONSES,
+    operation_class=_operation(
+        _object({"grantType": S(type=OpenAPIType.STRING, enum=["client_credentials"])}),
+        TOKEN_HEADERS,
+    ),
+)
+async def token(request: Request) -> Response[TokenBody]:
+    """Give a partner an access token, after its signature over client id and timestamp."""
+    service = answers.ACCESS
+    try:
+        partner = await auth.token_request(request)
+        raw = await request.body()
+        try:
+            grant = json.loads(raw).get("grantType")
+        except (ValueError, AttributeError):
+            grant = None
+        if grant != "client_credentials":
+            raise answers.invalid_field(service, "grantType")
+        issued, lifetime = await auth.issue_token(partner)
+    except answers.Refused as refused:
+        return _reply(refused.answer)
+    body = answers.success(
+        service, {"accessToken": issued, "tokenType": "Bearer", "expiresIn": str(lifetime)}
+    ).body()
+    return Response(body, status_code=200)
+
+
+@post(
+    "/v1.0/transfer-va/inquiry",
+    opt=OPEN,
+    name="partners-inquiry",
+    status_code=200,
+    summary="Inquire what a customer number owes today (bill inquiry)",
+    tags=["Partners"],
+    responses=RESPONSES,
+    operation_class=_operation(
+        _object({"customerNo": _CUSTOMER, "inquiryRequestId": _ID}), SIGNED_HEADERS
+    ),
+)
+async def inquiry(request: Request) -> Response[SnapBody]:
+    """The amount due today, a masked name and the lines of a bill."""
+    return await _signed(request, answers.INQUIRY, PartnerService.BILLS, bills.inquire)
+
+
+@post(
+    "/v1.0/transfer-va/payment",
+    opt=OPEN,
+    name="partners-payment",
+    status_code=200,
+    summary="Pay an inquired bill, exactly once per paymentRequestId",
+    tags=["Partners"],
+    responses=RESPONSES,
+    operation_class=_operation(
+        _object(
+            {
+                "customerNo": _CUSTOMER,
+                "inquiryRequestId": _ID,
+                "paymentRequestId": _ID,
+                "paidAmount": _MONEY,
+            }
+        ),
+        SIGNED_HEADERS,
+    ),
+)
+async def payment(request: Request) -> Response[SnapBody]:
+    """Settle a partner's payment through the ledger (channel ``partner``)."""
+    return await _signed(request, answers.PAYMENT, PartnerService.BILLS, bills.pay)
+
+
+@post(
+    "/v1.0/transfer-va/reversal",
+    opt=OPEN,
+    name="partners-reversal",
+    status_code=200,
+    summary="Void a payment on its business day",
+    tags=["Partners"],
+    responses=RESPONSES,
+    operation_class=_operation(_object({"paymentRequestId": _ID}), SIGNED_HEADERS),
+)
+async def reversal(request: Request) -> Response[SnapBody]:
+    """Reverse a paid payment the same business day; a second reversal is refused."""
+    return await _signed(request, answers.REVERSAL, PartnerService.BILLS, bills.reverse)
+
+
+ROUTES = [token, inquiry, payment, reversal]
