@@ -8,7 +8,7 @@ from balai import toolkit as tk
 
 from balai_pengaduan.handling.workflow import FLOW, NUMBERS
 from balai_pengaduan.settings import city_settings
-from balai_pengaduan.tables import Report
+from balai_pengaduan.tables import Member, Report
 
 # (category index, state, kelurahan index, description, hours ago, steps after "new")
 STORIES = (
@@ -42,6 +42,9 @@ async def seed(city: tk.City) -> tk.DemoReport:
     citizen = await tk.demo_user(f"warga@{city.slug}.test", "Warga Demo")
     officer = await tk.demo_user(
         f"petugas.pengaduan@{city.slug}.test", "Petugas Pengaduan", role="pengaduan.desk"
+    )
+    await Member.insert(
+        *(Member(user_id=officer.id, department=d.code, head=True) for d in settings.departments)
     )
     kelurahan = settings.kelurahan or ("",)
     now = datetime.now(UTC)

@@ -10,10 +10,14 @@ Open311 GeoReport v2. Each function below implements one hook of
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from balai import toolkit as tk
 
 from balai_pengaduan import __version__, demo
 from balai_pengaduan.board.routes import PAGES as BOARD_PAGES
+from balai_pengaduan.handling import members, sla
+from balai_pengaduan.handling.routes import OFFICE as HANDLING_OFFICE
 from balai_pengaduan.handling.workflow import NUMBERS
 from balai_pengaduan.reports.routes import PAGES as REPORT_PAGES
 from balai_pengaduan.settings import ADMIN, MANAGE, SLUG, Settings
@@ -48,8 +52,11 @@ def piccolo_apps() -> list[str]:
 
 @tk.hookimpl
 def register_routes() -> tk.Routes:
-    """The board and reporting pages (``/pengaduan/``)."""
-    return tk.Routes(pages=[*BOARD_PAGES, *REPORT_PAGES])
+    """The board and reporting pages (``/pengaduan/``), the queues (``/kelola/pengaduan/``)."""
+    return tk.Routes(
+        pages=[*BOARD_PAGES, *REPORT_PAGES],
+        office=[*HANDLING_OFFICE, *members.OFFICE],
+    )
 
 
 @tk.hookimpl
@@ -74,6 +81,21 @@ def roles() -> list[tk.Role]:
 def nav_items(request) -> list[tk.NavItem]:
     """The entry in the citizens' menu."""
     return [tk.NavItem("Complaints and emergencies", "/pengaduan/", order=15, icon="message")]
+
+
+@tk.hookimpl
+def office_nav_items(request) -> list[tk.NavItem]:
+    """The queue for officers; the departments' page for the desk."""
+    return [
+        tk.NavItem("Complaints queue", "/kelola/pengaduan/", order=15, permission=MANAGE),
+        tk.NavItem("Departments' officers", "/kelola/pengaduan/dinas", order=16, permission=ADMIN),
+    ]
+
+
+@tk.hookimpl
+def scheduled_jobs() -> list[tk.Job]:
+    """Every 15 minutes: escalate overdue reports, close resolved ones left unanswered."""
+    return [tk.Job(name="pengaduan.sla", run=sla.run, every=timedelta(minutes=15))]
 
 
 @tk.hookimpl

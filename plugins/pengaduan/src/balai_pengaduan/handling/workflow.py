@@ -15,7 +15,7 @@ from typing import Any
 from balai import toolkit as tk
 
 from balai_pengaduan.settings import MANAGE
-from balai_pengaduan.tables import Report
+from balai_pengaduan.tables import Follower, Report
 
 REPORTER = "reporter"  # the party: the account that made the report
 NUMBERS = tk.ReferenceFormat("NGL")  # NGL-2026-7KQ4-M9TX-K
@@ -36,14 +36,40 @@ STATES = {
 }
 
 
-async def _first_response(record: dict[str, Any], step: Any) -> None:
-    """Stamp the first officer step (the SLA's first response) and the last change."""
+async def _after_move(record: dict[str, Any], step: Any) -> None:
+    """Stamp the clocks (first response, resolution, last change); tell the followers.
+
+    The reporter is told by the workflow itself; people who follow the report
+    instead of making a duplicate get the same message for every public step.
+    """
     now = datetime.now(UTC)
     changes: dict[Any, Any] = {Report.updated_at: now}
     officer_step = step.actor_id is not None and step.transition not in ("confirm", "reopen")
     if record.get("first_response_at") is None and officer_step:
         changes[Report.first_response_at] = now
+    if step.to_state == "resolved":
+        changes[Report.resolved_at] = now
     await Report.update(changes).where(Report.id == record["id"])
+    transition = FLOW.transitions.get(step.transition)
+    if transition is not None and transition.notify:
+        await tell_followers(record, step.to_state, step.comment, "pengaduan.report_moved")
+
+
+async def tell_followers(record: dict[str, Any], state: str, comment: str, kind: str) -> None:
+    """Send ``kind`` about ``record`` to every follower (not the reporter, told apart)."""
+    followers = await Follower.select(Follower.user_id).where(Follower.report_id == record["id"])
+    for row in followers:
+        if row["user_id"] != record.get("reporter_id"):
+            await tk.notify(
+                row["user_id"],
+                kind,
+                {
+                    "record": dict(record),
+                    "state": state,
+                    "state_label": STATES[state],
+                    "comment": comment,
+                },
+            )
 
 
 FLOW = tk.Workflow(
@@ -94,11 +120,11 @@ FLOW = tk.Workflow(
     ],
     notify_column=Report.reporter_id,
     notification="pengaduan.report_moved",
-    after_move=_first_response,
+    after_move=_after_move,
 )
 
 # Steps an officer takes from the report page's own forms, not the step list.
-SPECIAL = {"assign", "merge", "transfer"}
+SPECIAL = ("assign", "merge", "transfer")
 
 
 def is_open(status: str) -> bool:
