@@ -12,7 +12,8 @@ class SealedField:
 
     Attributes:
         table: The ``CityTable`` holding the column.
-        column: Name of the ``Text`` column holding ``tk.seal`` output (may be null).
+        column: Name of the ``Text`` column holding ``tk.seal`` output (null or
+            empty where there is no value).
         purpose: The purpose the values were sealed and indexed with (``e_jkn.nik``).
         indexes: Columns holding the value's ``tk.blind_index`` (rebuilt by the
             rotation where they are not null; null means "not indexed", e.g. a

@@ -65,7 +65,11 @@ async def rotate_field(city: City, field: SealedField, *, batch: int = BATCH) ->
         while True:
             rows = (
                 await table.select(*columns)
-                .where(table.id > last, getattr(table, field.column).is_not_null())
+                .where(
+                    table.id > last,
+                    getattr(table, field.column).is_not_null(),
+                    getattr(table, field.column) != "",
+                )
                 .order_by(table.id)
                 .limit(batch)
             )

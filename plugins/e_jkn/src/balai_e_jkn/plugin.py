@@ -1,8 +1,8 @@
 """Everything the ``e_jkn`` plugin contributes to Balai, in one place.
 
 Enrolment of residents in the national health cover (JKN) paid for by the
-city, run by Dinkes. The skeleton shows the year's places for citizens and
-the list of enrolments for officers.
+city, run by Dinkes: residents apply for their family, Dinkes checks with
+Dukcapil and BPJS, a job registers the verified at BPJS.
 """
 
 from __future__ import annotations
@@ -10,7 +10,10 @@ from __future__ import annotations
 from balai import toolkit as tk
 
 from balai_e_jkn import __version__, demo, routes
+from balai_e_jkn.enrolment import routes as enrolment_routes
+from balai_e_jkn.identity import CARD_PURPOSE, KK_PURPOSE, NIK_PURPOSE
 from balai_e_jkn.settings import EnrolmentSettings
+from balai_e_jkn.tables import Enrolment, Member
 
 SLUG = "e_jkn"
 DEPARTMENT = "Dinkes"
@@ -50,7 +53,17 @@ def piccolo_apps() -> list[str]:
 @tk.hookimpl
 def register_routes() -> tk.Routes:
     """The public figures and the officers' list."""
-    return tk.Routes(pages=routes.PAGES, office=routes.OFFICE)
+    return tk.Routes(pages=[*routes.PAGES, *enrolment_routes.PAGES], office=routes.OFFICE)
+
+
+@tk.hookimpl
+def sealed_fields() -> list[tk.SealedField]:
+    """The sealed NIK, KK and card numbers, for ``balai keys rotate``."""
+    return [
+        tk.SealedField(Member, "nik_sealed", NIK_PURPOSE, indexes=("nik_index", "open_nik_index")),
+        tk.SealedField(Enrolment, "kk_sealed", KK_PURPOSE, indexes=("kk_index",)),
+        tk.SealedField(Member, "card_sealed", CARD_PURPOSE),
+    ]
 
 
 @tk.hookimpl

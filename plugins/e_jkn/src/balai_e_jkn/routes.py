@@ -39,7 +39,7 @@ def status_labels() -> dict[str, str]:
     return {
         Status.SUBMITTED.value: tk._("Submitted"),
         Status.VERIFIED.value: tk._("Checked by Dinkes"),
-        Status.APPROVED.value: tk._("Approved"),
+        Status.APPROVED.value: tk._("Active at BPJS"),
         Status.REJECTED.value: tk._("Rejected"),
     }
 
@@ -56,14 +56,18 @@ async def cover_figures(city: tk.City) -> CoverFigures:
     this_year = Enrolment.created_at >= start_of_year(city)
     approved = await Enrolment.count().where(this_year, Enrolment.status == Status.APPROVED.value)
     in_process = await Enrolment.count().where(this_year, Enrolment.status.is_in(IN_PROCESS))
-    return CoverFigures(settings.annual_quota, approved, in_process)
+    quota = settings.rules_on(datetime.now(city.tz).date()).annual_quota
+    return CoverFigures(quota, approved, in_process)
 
 
 @get("/", opt=tk.PUBLIC, name="e_jkn:index")
 async def index(request: Request) -> Response:
     """What the city's cover is and how many places are left this year."""
     figures = await cover_figures(tk.current_city())
-    return await tk.render(request, "e_jkn/index.html", {"figures": figures})
+    user = await tk.current_user(request)
+    return await tk.render(
+        request, "e_jkn/index.html", {"figures": figures, "signed_in": user is not None}
+    )
 
 
 @get("/", guards=[tk.require_permission(MANAGE)], name="e_jkn:office")

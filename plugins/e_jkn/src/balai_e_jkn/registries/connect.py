@@ -1,0 +1,18 @@
+"""Which Dukcapil and BPJS adapters a city uses."""
+
+from __future__ import annotations
+
+from balai import toolkit as tk
+
+from balai_e_jkn.registries.sandboxes import sandboxes_for
+from balai_e_jkn.registries.types import Bpjs, Dukcapil
+
+
+def dukcapil_for(city: tk.City) -> Dukcapil:
+    """The city's population-registry adapter (the sandbox until a real one is configured)."""
+    return sandboxes_for(city.slug).dukcapil
+
+
+def bpjs_for(city: tk.City) -> Bpjs:
+    """The city's BPJS adapter (the sandbox until a real one is configured)."""
+    return sandboxes_for(city.slug).bpjs

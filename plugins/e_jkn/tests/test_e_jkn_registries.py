@@ -1,0 +1,98 @@
+"""The Dukcapil and BPJS sandboxes pass the contract suites every real adapter must pass."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from balai_e_jkn.registries.contracts import (
+    BpjsCases,
+    BpjsContract,
+    DukcapilCases,
+    DukcapilContract,
+)
+from balai_e_jkn.registries.people import HIDAYAT, KARTO, PINDAH, SANTOSO, SUSILO, population
+from balai_e_jkn.registries.sandboxes import BpjsSandbox, DukcapilSandbox, Switches
+from balai_e_jkn.registries.types import Applicant, RegistryUnavailable
+
+TODAY = date(2026, 12, 7)
+
+
+def applicant(person) -> Applicant:
+    return Applicant(person.nik, person.kk, person.name, person.born, person.female)
+
+
+@pytest.fixture
+def dukcapil():
+    return DukcapilSandbox(population())
+
+
+@pytest.fixture
+def bpjs(dukcapil):
+    return BpjsSandbox(dukcapil, today=TODAY)
+
+
+@pytest.fixture
+def today():
+    return TODAY
+
+
+class TestDukcapilSandbox(DukcapilContract):
+    @pytest.fixture
+    def cases(self):
+        head = SANTOSO[0]
+        return DukcapilCases(
+            resident=(head.nik, head.kk, "35.73"),
+            other_kk=HIDAYAT[0].kk,
+            moved=(PINDAH[0].nik, PINDAH[0].kk, "35.73"),
+            deceased=(KARTO[0].nik, KARTO[0].kk),
+            unknown="3573051203850999",
+        )
+
+    @pytest.fixture
+    def outage(self, dukcapil):
+        return lambda: setattr(dukcapil.switches, "outage", True)
+
+
+class TestBpjsSandbox(BpjsContract):
+    @pytest.fixture
+    def cases(self):
+        return BpjsCases(
+            new=applicant(SANTOSO[1]),
+            paid_elsewhere=SUSILO[0].nik,
+            deceased=applicant(KARTO[0]),
+            unknown=Applicant(
+                "3573051203850999", SANTOSO[0].kk, "Tidak Ada", date(1985, 3, 12), False
+            ),
+        )
+
+    @pytest.fixture
+    def outage(self, bpjs):
+        return lambda: setattr(bpjs.switches, "outage", True)
+
+
+async def test_latency_is_waited_and_calls_counted():
+    switches = Switches(latency=0.01)
+    await switches.call()
+    await switches.call()
+    assert switches.calls == 2
+
+
+async def test_fail_after_lets_n_calls_through_then_stays_down():
+    switches = Switches(fail_after=2)
+    await switches.call()
+    await switches.call()
+    for _ in range(2):
+        with pytest.raises(RegistryUnavailable):
+            await switches.call()
+
+
+def test_the_seeded_people_have_well_formed_and_unique_niks():
+    from balai import toolkit as tk
+
+    people = population()
+    assert len({p.nik for p in people}) == len(people)
+    for person in people:
+        assert tk.parse_nik(person.nik) == person.nik
+        tk.check_nik_person(person.nik, female=person.female, born=person.born)
+        assert tk.parse_kk(person.kk) == person.kk
