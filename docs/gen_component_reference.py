@@ -85,6 +85,13 @@ EXAMPLES: dict[str, str] = {
         "</dl>"
     ),
     "form_field": "{% for f in form %}{{ ui.form_field(f) }}{% endfor %}",
+    "map": (
+        '{{ ui.map(_("Heritage sites on the map"),\n'
+        "          [{'lat': -7.977, 'lon': 112.634, 'label': 'Tugu', 'href': url('/situs/3')}]) }}"
+    ),
+    "near_me_link": (
+        "{{ ui.near_me_link(_(\"Nearest to me first\"), url('/wisata-heritage/'), 'near-status') }}"
+    ),
 }
 
 
@@ -107,6 +114,10 @@ EXAMPLE_CONTEXT: dict[str, Any] = {
     "form": _ReportForm(initial={"title": "Lampu jalan mati"}),
     "url": lambda path: "/malang" + path,
     "static": lambda path: "/static/t/default/" + path,
+    "map_setup": lambda: {
+        "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "attribution": "© OpenStreetMap contributors",
+    },
 }
 
 

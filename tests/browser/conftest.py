@@ -41,6 +41,30 @@ CHROMIUM_ARGS = [
 ]
 
 
+# A 1x1 transparent PNG: what the fake tile server answers for every tile.
+TILE_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d4944415478da63606060600000000500017aa857500000000049454e44ae426082"
+)
+
+
+def serve_fake_tiles(context: Any, cities: Any) -> None:
+    """Answer the cities' map tile requests in ``context`` with a blank tile.
+
+    Tile servers are an outside service the journeys cannot reach (no network
+    here): the browser still asks the city's tile host, as it would in
+    production, and gets a valid image, so a failed tile is never mistaken
+    for a page error.
+    """
+    from balai.web.maps import tile_origin
+
+    for origin in {tile_origin(c.map_tiles) for c in cities if c.map_tiles}:
+        context.route(
+            f"{origin}/**",
+            lambda route: route.fulfill(status=200, content_type="image/png", body=TILE_PNG),
+        )
+
+
 def _unavailable(reason: str) -> None:
     """Skip the test, or fail it when CI requires the browser."""
     if os.environ.get(REQUIRE_ENV) == "1":

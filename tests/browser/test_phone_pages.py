@@ -30,7 +30,7 @@ from balai.tenants import City
 from balai.testing import TestDatabases
 from balai.testing import testing_environ as environ_for_tests
 from balai.web.themes import bundled_root
-from conftest import CHROMIUM_ARGS, PHONE_VIEWPORT
+from conftest import CHROMIUM_ARGS, PHONE_VIEWPORT, serve_fake_tiles
 
 pytestmark = pytest.mark.browser
 
@@ -70,6 +70,12 @@ CITIZEN_PAGES = [
     Page("business-taxes", "/pajak/usaha", "pajak"),
     Page("market-stall-fees", "/pajak/retribusi", "pajak"),
     Page("heritage", "/wisata-heritage/", "wisata_heritage"),
+    Page(
+        "heritage-site",
+        "/wisata-heritage/",
+        "wisata_heritage",
+        'main a[href*="/wisata-heritage/situs/"]',
+    ),
     Page("health-cover", "/e-jkn/", "e_jkn"),
     Page("desludging", "/sipaldi/", "sipaldi"),
     Page("open-data", "/data/"),
@@ -196,6 +202,7 @@ def test_main_pages_of_the_demo_cities_fit_a_phone(
                         timezone_id="Asia/Jakarta",
                         java_script_enabled=javascript,
                     )
+                    serve_fake_tiles(context, journey_config.cities.values())
                     page, errors = watched_page(context)
                     log_in(page, live_server, city, f"{who}@{city.slug}.test")
                     for shown in pages:

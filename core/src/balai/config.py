@@ -44,6 +44,8 @@ class _CityFile(msgspec.Struct, forbid_unknown_fields=True):
     plugins: list[str] = []
     region_code: str = ""
     base_url: str = ""
+    map_tiles: str = ""
+    map_attribution: str = ""
     settings: dict[str, dict[str, Any]] = {}
 
 
@@ -183,6 +185,31 @@ def _base_url(raw: str, where: str) -> str:
     return raw.rstrip("/")
 
 
+def check_tile_template(raw: str, where: str) -> str:
+    """A city's ``map_tiles`` checked: an https URL template with ``{z}``, ``{x}`` and ``{y}``.
+
+    The host is what the Content-Security-Policy of map pages allows for
+    images, so it must be a plain host (no user part, no wildcard).
+    """
+    if not raw:
+        return ""
+    parts = urlsplit(raw.replace("{", "").replace("}", ""))
+    host = urlsplit(raw).netloc
+    if (
+        parts.scheme != "https"
+        or not host
+        or any(c in host for c in "@{}*")
+        or any(f"{{{k}}}" not in raw for k in "zxy")
+        or any(c in raw for c in " \"'<>")
+    ):
+        raise ConfigError(
+            where,
+            "an https:// tile address with {z}, {x} and {y}, "
+            "like https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        )
+    return raw
+
+
 def _check(
     parsed: _File, env: Any, source: Path | None, available_themes: set[str] | None
 ) -> Config:
@@ -223,6 +250,11 @@ def _check(
         base_url = _base_url(c.base_url, f"{where}.base_url") or (
             f"https://{c.hosts[0].lower()}" if c.hosts else ""
         )
+        map_tiles = check_tile_template(c.map_tiles, f"{where}.map_tiles")
+        if map_tiles and not c.map_attribution.strip():
+            raise ConfigError(
+                f"{where}.map_attribution", "say whose map the tiles are (the tile licence asks it)"
+            )
         raw_settings[slug] = c.settings
         cities[slug] = City(
             slug=slug,
@@ -234,6 +266,8 @@ def _check(
             plugins=tuple(c.plugins),
             region_code=c.region_code,
             base_url=base_url,
+            map_tiles=map_tiles,
+            map_attribution=c.map_attribution.strip(),
         )
     data_dir = Path(parsed.instance.data_dir)
     if not data_dir.is_absolute():

@@ -37,6 +37,10 @@ class City:
         base_url: Where the city's pages are, for links that leave the site
             (e-mails, documents): ``https://layanan.malangkota.go.id``; by
             default ``https://`` and the first host, or ``""`` without hosts.
+        map_tiles: The tile server of the city's maps, an https URL template
+            with ``{z}``, ``{x}`` and ``{y}``; ``""`` shows no map (pages keep
+            their lists). Pages with a map allow exactly this host for images.
+        map_attribution: Whose map the tiles are, shown on every map.
     """
 
     slug: str
@@ -49,6 +53,8 @@ class City:
     settings: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     region_code: str = ""
     base_url: str = ""
+    map_tiles: str = ""
+    map_attribution: str = ""
 
     @property
     def tz(self) -> ZoneInfo:

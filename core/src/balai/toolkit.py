@@ -118,6 +118,7 @@ from balai.web.api_docs import ApiError, error_responses
 from balai.web.lists import Page, PageNumberError, paginate
 from balai.web.numbers import plain_int
 from balai.web.rendering import city_url, flash, render, safe_next
+from balai.web.security import allow_camera
 from balai.workflow.machine import Actor, MoveRefused, StateChanged, Transition, Workflow
 
 _ = gettext
@@ -213,6 +214,7 @@ __all__ = [
     "Workflow",
     "_",
     "absolute_url",
+    "allow_camera",
     "audit_record",
     "blind_index",
     "bump_metric",

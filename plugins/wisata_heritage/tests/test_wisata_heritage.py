@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from balai.testing import write_config
-from balai_wisata_heritage.tables import Site
+from balai_wisata_heritage.sites.tables import Site
 
 
 def add_site(name: str, district: str = "Klojen", hours: str = "", description: str = ""):
@@ -76,7 +76,7 @@ def test_search_matches_words_in_any_case_within_the_city(client, city_run):
     city_run("semarang", add_site("Museum Ronggowarsito", "Semarang Barat"))
     page = client.get("/malang/cari", params={"q": "museum KANJURUHAN"})
     assert "Museum Mpu Purwa" in page.text
-    assert "/malang/wisata-heritage/#site-" in page.text
+    assert "/malang/wisata-heritage/situs/" in page.text
     assert "Ronggowarsito" not in client.get("/malang/cari", params={"q": "museum"}).text
 
 
@@ -86,7 +86,7 @@ def test_seed_demo_fills_a_city_once(client, balai_app, city_run):
     city = balai_app.ui.config.cities["malang"]
     assert city_run("malang", plugin.seed_demo, city).summary
     assert city_run("malang", plugin.seed_demo, city).summary == []
-    assert city_run("malang", Site.count) == 5
+    assert city_run("malang", Site.count) == 8
     assert city_run("semarang", Site.count) == 0
 
 

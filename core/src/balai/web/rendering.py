@@ -19,6 +19,7 @@ from balai.tenants import City, current_city_or_none
 from balai.types import NavItem
 from balai.web.flash import flash as flash  # flash is part of the rendering helpers
 from balai.web.flash import pop_flashes
+from balai.web.maps import map_setup
 
 BASE_ROOT_KEY = "balai.base_root"
 
@@ -154,6 +155,7 @@ async def page_context(request: Request, city: City | None) -> dict[str, Any]:
         "static": static,
         "plugin_static": plugin_static,
         "lang_switch_url": lang_switch_url,
+        "map_setup": lambda: map_setup(scope, city),
         "flashes": pop_flashes(request),
         "user": None,
         "nav": [],

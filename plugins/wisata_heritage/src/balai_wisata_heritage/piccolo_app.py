@@ -4,12 +4,14 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from balai_wisata_heritage.tables import Site
+from balai_wisata_heritage.events.tables import Event
+from balai_wisata_heritage.sites.tables import Site, SiteException
+from balai_wisata_heritage.walks.tables import Walk, WalkStop
 
 APP_CONFIG = AppConfig(
     app_name="wisata_heritage",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[Site],
+    table_classes=[Site, SiteException, Event, Walk, WalkStop],
     migration_dependencies=[],
     commands=[],
 )

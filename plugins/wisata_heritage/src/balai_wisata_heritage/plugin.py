@@ -1,21 +1,24 @@
 """Everything the ``wisata_heritage`` plugin contributes to Balai, in one place.
 
-The city's heritage sites, run by Disporapar. The skeleton lists the sites
-with their opening hours for visitors and for officers; events and tickets
-come later.
+The city's heritage sites, run by Disporapar. Each feature keeps its code
+in its own folder (``sites/``, ``events/``, ``walks/``; the ticket half in
+``tickets/``); this file only wires them to the hooks.
 """
 
 from __future__ import annotations
 
 from balai import toolkit as tk
 
-from balai_wisata_heritage import __version__, demo, routes
+from balai_wisata_heritage import __version__, demo
+from balai_wisata_heritage.events import public as event_pages
 from balai_wisata_heritage.settings import HeritageSettings
-from balai_wisata_heritage.tables import Site
+from balai_wisata_heritage.sites import office as site_office
+from balai_wisata_heritage.sites import public as site_pages
+from balai_wisata_heritage.sites.tables import Site
 
 SLUG = "wisata_heritage"
 DEPARTMENT = "Disporapar"
-MANAGE = routes.MANAGE
+MANAGE = site_office.MANAGE
 MAX_RESULTS = 10
 SNIPPET_LENGTH = 140
 
@@ -47,8 +50,8 @@ def piccolo_apps() -> list[str]:
 
 @tk.hookimpl
 def register_routes() -> tk.Routes:
-    """The public list of sites and the officers' list."""
-    return tk.Routes(pages=routes.PAGES, office=routes.OFFICE)
+    """Sites (list, page), events (calendar, page, iCalendar feed), the officers' pages."""
+    return tk.Routes(pages=[*site_pages.ROUTES, *event_pages.ROUTES], office=[*site_office.ROUTES])
 
 
 @tk.hookimpl
@@ -100,12 +103,14 @@ async def search(request, query: str) -> list[tk.SearchResult]:
     words = tk.keyword_filter(query, [Site.name, Site.description, Site.district])
     if words is None:
         return []
-    found = Site.select(Site.id, Site.name, Site.description, Site.district).where(words)
+    found = Site.select(Site.id, Site.name, Site.description, Site.district).where(
+        words & (Site.status == "published")
+    )
     rows = await found.order_by(Site.name).limit(MAX_RESULTS)
     return [
         tk.SearchResult(
             title=row["name"],
-            href=f"/wisata-heritage/#site-{row['id']}",
+            href=f"/wisata-heritage/situs/{row['id']}",
             snippet=_shorten(row["description"]),
             kind=tk._("Heritage site"),
         )
