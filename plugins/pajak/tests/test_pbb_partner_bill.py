@@ -7,46 +7,20 @@ by pajak's own settlement hook.
 
 from __future__ import annotations
 
+import partner_support
 import pbb_citizen_support as support
-import pytest
-from balai.partners import credentials, manage, partner_side
 from balai.partners.partner_side import INQUIRY_PATH, PAYMENT_PATH, REVERSAL_PATH
 from balai_pajak.pbb import partner_bill
 from balai_pajak.tables import BillPayment, Sppt
 from pbb_citizen_support import NOP, SEMARANG_NOP, STANDARD_BILLS, add_object
 
 balai_config = support.balai_config
+partner = partner_support.partner
+_call = partner_support.call
 
 # Today's amounts (see pbb_citizen_support): 2019 one month late at 2 %, 2024 at 1 %.
 OWED_2019 = 200_000 + 4_000
 OWED_2024 = 300_000 + 3_000
-
-
-@pytest.fixture
-def partner(balai_app, city_run, client):
-    """A Malang partner allowed to pay bills, with a token: (keys, token)."""
-    private, public = credentials.new_key_pair("ec")
-
-    async def create():
-        settings = manage.PartnerSettings("Bank Uji", ("bills",), public)
-        return await manage.create_partner(settings, instance_secret=balai_app.ui.config.secret_key)
-
-    partner_id, secret = city_run("malang", create)
-
-    async def client_id():
-        return (await manage.partner_by_id(partner_id))["client_id"]
-
-    keys = partner_side.PartnerKeys(city_run("malang", client_id), secret, private)
-    body, headers = partner_side.token_request(keys)
-    answer = client.post(f"/malang{partner_side.TOKEN_PATH}", content=body, headers=headers)
-    return keys, answer.json()["accessToken"]
-
-
-def _call(client, partner, path, payload, city="malang"):
-    keys, token = partner
-    full = f"/{city}{path}"
-    body, headers = partner_side.transaction_request(keys, token, full, payload)
-    return client.post(full, content=body, headers=headers)
 
 
 def _bill(city_run, bill_id):

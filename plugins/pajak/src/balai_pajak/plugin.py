@@ -30,6 +30,7 @@ from balai_pajak.pbjt import routes as pbjt_routes
 from balai_pajak.pbjt import service as pbjt_service
 from balai_pajak.retribusi import billing as retribusi_billing
 from balai_pajak.retribusi import demo as retribusi_demo
+from balai_pajak.retribusi import partner_bill as retribusi_partner_bill
 from balai_pajak.retribusi import routes as retribusi_routes
 from balai_pajak.revenue import datasets as revenue_datasets
 from balai_pajak.revenue import record as revenue_record
@@ -241,8 +242,9 @@ async def invoice_refunded(city: tk.City, invoice: tk.Invoice) -> None:
 
 @tk.hookimpl
 async def payables(city: tk.City, customer_number: str, today: date) -> tk.Payable | None:
-    """A PBB bill by NOP and year, for partner channels (penalty recomputed for ``today``)."""
-    return await partner_bill.payable(customer_number, today)
+    """A PBB bill by NOP and year (penalty recomputed for ``today``), or a stall's fee by code."""
+    found = await partner_bill.payable(customer_number, today)
+    return found or await retribusi_partner_bill.payable(customer_number, today)
 
 
 @tk.hookimpl
