@@ -80,7 +80,7 @@ def add_operator(
     trucks: tuple[tuple[str, int, int], ...] = (("N 1 AB", 3000, 2),),
     kelurahan: tuple[tuple[str, str], ...] = (("Kauman", "Klojen"),),
 ):
-    """An async function adding an operator with trucks and areas; returns (operator id, truck ids)."""
+    """An async function adding an operator with trucks and areas; gives (its id, truck ids)."""
 
     async def insert():
         rows = await Operator.insert(

@@ -11,11 +11,23 @@ from datetime import UTC, datetime, timedelta
 from balai import toolkit as tk
 
 from balai_sipaldi.dated import city_today
+from balai_sipaldi.planning.service import propose
 from balai_sipaldi.premises.schedule import next_due
 from balai_sipaldi.settings import settings_of
-from balai_sipaldi.tables import Operator, Premises, ServiceArea, TankType, Truck
+from balai_sipaldi.tables import (
+    Operator,
+    Premises,
+    ServiceArea,
+    TankType,
+    Truck,
+    Visit,
+    VisitStatus,
+)
+from balai_sipaldi.visits import VISITS
 
 PREMISES_PER_KELURAHAN = 6
+PLAN_DAYS = 14
+PUBLISHED_DAYS = 4
 STREETS = ("Jl. Melati", "Jl. Mawar", "Jl. Kenanga", "Jl. Flamboyan", "Jl. Cempaka", "Jl. Anggrek")
 # Kelurahan used when a city enables the plugin without listing its own (kecamatan in brackets).
 FALLBACK_KELURAHAN = {
@@ -82,6 +94,15 @@ async def seed_operators(zones: list[tuple[str, str]]) -> int:
     return len(OPERATORS)
 
 
+async def publish_first_days(today, days: int) -> None:
+    """Publish the proposals of the first ``days`` days (as an officer would)."""
+    last = today + timedelta(days=days)
+    for visit in await Visit.select().where(
+        (Visit.status == VisitStatus.PROPOSED.value) & (Visit.day <= last)
+    ):
+        await VISITS.move(visit, "publish", tk.Actor.system())
+
+
 async def seed(city: tk.City) -> tk.DemoReport:
     """Create the demo premises of ``city`` (inside its scope), once."""
     report = tk.DemoReport()
@@ -115,8 +136,10 @@ async def seed(city: tk.City) -> tk.DemoReport:
             )
     await Premises.insert(*rows)
     operators = await seed_operators(zones)
+    planned = await propose(today + timedelta(days=1), PLAN_DAYS)
+    await publish_first_days(today, PUBLISHED_DAYS)
     report.summary.append(
         f"sipaldi: {len(rows)} premises with septic tanks, "
-        f"{operators} operators with two trucks each"
+        f"{operators} operators with two trucks each, {planned['proposed']} visits planned"
     )
     return report

@@ -10,11 +10,14 @@ through the ledger (``fees/``).
 
 from __future__ import annotations
 
+from datetime import time
+
 from balai import toolkit as tk
 
 from balai_sipaldi import __version__, demo, routes
 from balai_sipaldi.permissions import MANAGE
-from balai_sipaldi.planning import operator_routes
+from balai_sipaldi.planning import operator_routes, plan_routes
+from balai_sipaldi.planning.service import run_planner
 from balai_sipaldi.premises import importer as premises_importer
 from balai_sipaldi.premises import registry as premises_registry
 from balai_sipaldi.premises import routes as premises_routes
@@ -72,7 +75,7 @@ def register_routes() -> tk.Routes:
     """The public page, the household's tanks, the officers' registry and operators."""
     return tk.Routes(
         pages=[*routes.PAGES, *premises_routes.PAGES],
-        office=[*premises_routes.OFFICE, *operator_routes.OFFICE],
+        office=[*premises_routes.OFFICE, *operator_routes.OFFICE, *plan_routes.OFFICE],
     )
 
 
@@ -100,6 +103,7 @@ def office_nav_items(request) -> list[tk.NavItem]:
     return [
         tk.NavItem("Premises registry", "/kelola/sipaldi/", order=60, permission=MANAGE),
         tk.NavItem("Operators", operator_routes.LIST, order=61, permission=MANAGE),
+        tk.NavItem("Desludging plan", plan_routes.PLAN, order=62, permission=MANAGE),
     ]
 
 
@@ -128,6 +132,19 @@ def search(request, query: str) -> list[tk.SearchResult]:
             href="/sipaldi/",
             snippet=tk._("Register your septic tank; the city schedules its emptying."),
             kind=tk._("Service"),
+        )
+    ]
+
+
+@tk.hookimpl
+def scheduled_jobs() -> list[tk.Job]:
+    """The nightly planner: proposes visits for the coming weeks."""
+    return [
+        tk.Job(
+            name=plan_routes.JOB,
+            run=run_planner,
+            daily_at=time(1, 30),
+            description="Propose desludging visits per truck for the premises due",
         )
     ]
 

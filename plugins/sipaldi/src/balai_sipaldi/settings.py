@@ -67,6 +67,8 @@ class SipaldiSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         bill_disposal_to: Who pays the disposal fee: ``household`` or ``operator``.
         plant_capacity_m3_per_day: What the treatment plant (IPLT) takes in a
             day, for the utilisation figure (0: not shown).
+        plan_days: How many days ahead the nightly planner proposes visits.
+        lead_days: How many days before its due day a tank may be visited.
     """
 
     kelurahan: tuple[Kelurahan, ...] = ()
@@ -77,6 +79,8 @@ class SipaldiSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     gap_tolerance_percent: Annotated[int, msgspec.Meta(ge=0, le=100)] = 5
     bill_disposal_to: Annotated[str, msgspec.Meta(pattern="^(household|operator)$")] = "household"
     plant_capacity_m3_per_day: Annotated[int, msgspec.Meta(ge=0, le=100_000)] = 0
+    plan_days: Annotated[int, msgspec.Meta(ge=1, le=366)] = 28
+    lead_days: Annotated[int, msgspec.Meta(ge=0, le=180)] = 30
 
     def __post_init__(self) -> None:
         for rules, what in ((self.schedule, "schedule"), (self.tariffs, "tariff")):

@@ -86,3 +86,51 @@ class ServiceArea(tk.CityTable, tablename="sipaldi_service_area"):
     kecamatan = Varchar(length=60)
 
     city_unique = (("operator_id", "kelurahan"),)
+
+
+class VisitStatus(enum.StrEnum):
+    """Where a visit stands (the moves are in :mod:`balai_sipaldi.planning.visits`)."""
+
+    PROPOSED = "proposed"  # by the planner, not yet published
+    SCHEDULED = "scheduled"  # published: the household is told
+    CONFIRMED = "confirmed"  # the household will be home
+    DECLINED = "declined"  # the household said no, with a reason
+    CANCELLED = "cancelled"  # an officer took it out of the plan
+    DONE = "done"  # pumped: volume and photo recorded
+    NOT_HOME = "not_home"  # nobody home: a new visit is planned
+    REFUSED = "refused"  # the household refused at the door: a new visit is planned
+
+
+OPEN_VISIT = (
+    VisitStatus.PROPOSED.value,
+    VisitStatus.SCHEDULED.value,
+    VisitStatus.CONFIRMED.value,
+)
+
+
+class Visit(tk.CityTable, tablename="sipaldi_visit"):
+    """One truck's visit to one premises on one day, in a trip and a place in it.
+
+    ``planned_litres`` is the tank's volume when planned (what the trip was
+    sized for); ``volume_litres`` what the crew pumped. ``delivery_id`` is
+    the plant delivery that carried it, once delivered. ``kind`` is
+    ``scheduled`` (from the plan) or ``on_demand`` (asked by the household).
+    """
+
+    premises_id = Integer(index=True)
+    truck_id = Integer(index=True)
+    day = Date()
+    trip = Integer(default=1)
+    position = Integer(default=1)
+    planned_litres = Integer()
+    status = Varchar(length=20, choices=VisitStatus, default=VisitStatus.PROPOSED.value, index=True)
+    kind = Varchar(length=20, default="scheduled")
+    volume_litres = Integer(null=True, default=None)
+    photo = Varchar(length=300, default="")
+    reason = Varchar(length=300, default="")
+    notices_sent = Varchar(length=40, default="")
+    delivery_id = Integer(null=True, default=None, index=True)
+    done_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+
+    city_indexes = (("day", "truck_id"), ("status", "day"))
