@@ -40,6 +40,7 @@ GROUPS: dict[str, str] = {
     "balai.web.api_docs": "The JSON API",
     "balai.forms": "Forms",
     "balai.references": "Reference numbers",
+    "balai.signing": "Signed payloads (offline checks)",
     "balai.workflow": "Workflow",
     "balai.i18n": "Translation and formatting",
     "balai.jobs": "Background jobs",

@@ -89,6 +89,7 @@ from balai.opendata.types import CC_BY_4, Dataset, DatasetColumn, Licence
 from balai.partners.types import PartnerService, Payable
 from balai.payments.demo import DemoPayment, SeededPayment, seed_paid_invoices
 from balai.payments.ledger import LedgerError, cancel_invoice, create_invoice, invoice_by_number
+from balai.payments.qris import qr_svg
 from balai.payments.receipts import receipt_url, receipt_urls
 from balai.payments.types import (
     Invoice,
@@ -101,6 +102,14 @@ from balai.payments.types import (
 )
 from balai.references import ReferenceFormat
 from balai.seeding import DemoUser, NotSeedingError, demo_user
+from balai.signing import (
+    PublicKey,
+    SignatureError,
+    SignedPayload,
+    public_key,
+    sign_payload,
+    verify_payload,
+)
 from balai.tenants import City, NoCityError, absolute_url, city_scope, current_city
 from balai.types import (
     DemoAccount,
@@ -191,6 +200,7 @@ __all__ = [
     "PhoneConfirmation",
     "PhoneField",
     "PluginInfo",
+    "PublicKey",
     "Recipient",
     "ReferenceFormat",
     "Role",
@@ -201,6 +211,8 @@ __all__ = [
     "SealedField",
     "SearchResult",
     "SeededPayment",
+    "SignatureError",
+    "SignedPayload",
     "StartContext",
     "StateChanged",
     "StoredFile",
@@ -258,6 +270,8 @@ __all__ = [
     "person",
     "pgettext",
     "plain_int",
+    "public_key",
+    "qr_svg",
     "read_nop",
     "receipt_url",
     "receipt_urls",
@@ -275,6 +289,8 @@ __all__ = [
     "send_phone_code",
     "set_file_visibility",
     "set_metric",
+    "sign_payload",
     "text_words",
     "unseal",
+    "verify_payload",
 ]

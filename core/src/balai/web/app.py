@@ -26,7 +26,7 @@ from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
 from litestar.types import Receive, Scope, Send
 
-from balai import __version__, core_plugin
+from balai import __version__, core_plugin, signing
 from balai.audit.log import record as audit_record
 from balai.audit.log import record_denial
 from balai.auth.access import (
@@ -203,6 +203,7 @@ def create_app(
         raise StartupError(str(exc)) from exc
     ui.jobs.activate()
     files_service.configure(config.data_dir)
+    signing.configure(config.secret_key)
     try:
         activate_notifications(ui)
     except ValueError as exc:

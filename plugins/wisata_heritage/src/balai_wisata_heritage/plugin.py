@@ -15,6 +15,8 @@ from balai_wisata_heritage.settings import HeritageSettings
 from balai_wisata_heritage.sites import office as site_office
 from balai_wisata_heritage.sites import public as site_pages
 from balai_wisata_heritage.sites.tables import Site
+from balai_wisata_heritage.tickets import gate_pages, settlement
+from balai_wisata_heritage.tickets import pages as ticket_pages
 
 SLUG = "wisata_heritage"
 DEPARTMENT = "Disporapar"
@@ -50,21 +52,38 @@ def piccolo_apps() -> list[str]:
 
 @tk.hookimpl
 def register_routes() -> tk.Routes:
-    """Sites (list, page), events (calendar, page, iCalendar feed), the officers' pages."""
-    return tk.Routes(pages=[*site_pages.ROUTES, *event_pages.ROUTES], office=[*site_office.ROUTES])
+    """Sites (list, page), events (calendar, page, iCalendar feed), tickets, the officers' pages."""
+    return tk.Routes(
+        pages=[*site_pages.ROUTES, *event_pages.ROUTES, *ticket_pages.PAGES],
+        office=[*site_office.ROUTES, *gate_pages.OFFICE],
+    )
 
 
 @tk.hookimpl
 def permissions() -> list[tk.Permission]:
     """Managing the city's heritage sites."""
-    return [tk.Permission(MANAGE, "Manage heritage sites and their events")]
+    return [
+        tk.Permission(MANAGE, "Manage heritage sites and their events"),
+        tk.Permission(gate_pages.GATE, "Check heritage tickets at the gate"),
+    ]
 
 
 @tk.hookimpl
 def roles() -> list[tk.Role]:
     """Disporapar's heritage officers."""
     return [
-        tk.Role("wisata_heritage.officer", "Heritage officer", (MANAGE,), department=DEPARTMENT)
+        tk.Role(
+            "wisata_heritage.officer",
+            "Heritage officer",
+            (MANAGE, gate_pages.GATE),
+            department=DEPARTMENT,
+        ),
+        tk.Role(
+            "wisata_heritage.gate_officer",
+            "Heritage gate officer",
+            (gate_pages.GATE,),
+            department=DEPARTMENT,
+        ),
     ]
 
 
@@ -77,7 +96,12 @@ def nav_items(request) -> list[tk.NavItem]:
 @tk.hookimpl
 def office_nav_items(request) -> list[tk.NavItem]:
     """The sites list, for heritage officers."""
-    return [tk.NavItem("Heritage sites", "/kelola/wisata-heritage/", order=40, permission=MANAGE)]
+    return [
+        tk.NavItem("Heritage sites", "/kelola/wisata-heritage/", order=40, permission=MANAGE),
+        tk.NavItem(
+            "Ticket gate", "/kelola/wisata-heritage/gerbang", order=41, permission=gate_pages.GATE
+        ),
+    ]
 
 
 @tk.hookimpl
@@ -128,3 +152,21 @@ def _shorten(text: str) -> str:
 async def seed_demo(city: tk.City) -> tk.DemoReport:
     """The city's best-known heritage sites."""
     return await demo.seed(city)
+
+
+@tk.hookimpl
+async def invoice_settled(city: tk.City, invoice: tk.Invoice) -> None:
+    """A ticket order's invoice was paid: its tickets become valid (in the settlement)."""
+    await settlement.invoice_paid(invoice)
+
+
+@tk.hookimpl
+async def invoice_expired(city: tk.City, invoice: tk.Invoice) -> None:
+    """A ticket order's invoice lapsed: its tickets are void and its places for sale again."""
+    await settlement.invoice_lapsed(invoice)
+
+
+@tk.hookimpl
+async def invoice_refunded(city: tk.City, invoice: tk.Invoice) -> None:
+    """A ticket order's invoice was refunded: its unused tickets no longer pass the gate."""
+    await settlement.invoice_refunded(invoice)

@@ -1,0 +1,1 @@
+"""Tickets for heritage sites and events: products, buying, e-tickets and the gate."""

@@ -1,0 +1,192 @@
+"""The visitors' ticket pages: products, buying, my tickets and a ticket page.
+
+A ticket page shows every ticket of an order with its QR code; it is plain
+HTML (no JavaScript), printable, and the browser may keep it
+(``Cache-Control: private``) to show it again without a connection.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from balai import toolkit as tk
+from litestar import Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect
+
+from balai_wisata_heritage.tickets import catalogue
+from balai_wisata_heritage.tickets.purchase import buy, product_rules
+from balai_wisata_heritage.tickets.qr import ticket_qr
+from balai_wisata_heritage.tickets.rules import (
+    BuyRefused,
+    Category,
+    Channel,
+    OrderStatus,
+    TicketStatus,
+    quantity_field,
+    status_label,
+)
+from balai_wisata_heritage.tickets.tables import Ticket, TicketOrder, TicketProduct, TicketSlot
+
+BASE = "/wisata-heritage/tiket"
+ORDERS_SHOWN = 50
+TICKET_PAGE_CACHE = "private, max-age=2592000"  # 30 days: the page must open offline
+
+
+@get("/tiket/", opt=tk.PUBLIC, name="wisata_heritage:tickets")
+async def products(request: Request) -> Response:
+    """What the city sells tickets for."""
+    return await tk.render(
+        request,
+        "wisata_heritage/tickets/products.html",
+        {"products": await catalogue.products_on_sale()},
+    )
+
+
+async def _product_page(
+    request: Request,
+    product_id: int,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    found = await product_rules(product_id)
+    if found is None:
+        raise NotFoundException()
+    product, rules = found
+    return await tk.render(
+        request,
+        "wisata_heritage/tickets/product.html",
+        {
+            "product": product,
+            "site_name": await catalogue.site_name(product["site"]),
+            "prices": await catalogue.prices_of(product_id),
+            "slots": await catalogue.upcoming_slots(product_id, Channel.ONLINE),
+            "per_order_max": rules.per_order_max,
+            "quantity_field": quantity_field,
+            "values": values or {},
+            "errors": errors or {},
+        },
+        status_code=status_code,
+    )
+
+
+@get("/tiket/{product_id:int}", opt=tk.PUBLIC, name="wisata_heritage:ticket-product")
+async def product_page(request: Request, product_id: FromPath[int]) -> Response:
+    """A product: its prices, its slots with the places left, and the buy form."""
+    return await _product_page(request, product_id)
+
+
+@post(
+    "/tiket/{product_id:int}/beli",
+    guards=[tk.require_verified],
+    name="wisata_heritage:ticket-buy",
+)
+async def buy_tickets(request: Request, product_id: FromPath[int]) -> Response:
+    """Buy: reserve the places, write the order and send the buyer to its invoice."""
+    form = await request.form()
+    user = await tk.current_user(request)
+    try:
+        bought = await buy(
+            product_id,
+            form,
+            channel=Channel.ONLINE,
+            buyer_id=user.id,
+            buyer_name=user.name,
+        )
+    except BuyRefused as exc:
+        values = {k: str(v) for k, v in form.items() if k == "slot" or k.startswith("qty_")}
+        return await _product_page(request, product_id, values, {exc.field: exc.message}, 400)
+    except tk.LedgerError as exc:
+        return await _product_page(request, product_id, dict(form), {"__all__": str(exc)}, 400)
+    if bought.invoice is None:
+        tk.flash(request, tk._("Your tickets are ready."), "success")
+        return Redirect(tk.city_url(request, f"{BASE}/pesanan/{bought.order_number}"), 303)
+    tk.flash(
+        request,
+        tk._("Your places are held for 30 minutes. Pay the invoice to receive your tickets."),
+        "success",
+    )
+    return Redirect(tk.city_url(request, f"/bayar/{bought.invoice.number}"), status_code=303)
+
+
+@get("/tiket/saya", guards=[tk.require_login], name="wisata_heritage:my-tickets")
+async def my_tickets(request: Request) -> Response:
+    """The visitor's ticket orders, newest first."""
+    user = await tk.current_user(request)
+    orders = (
+        await TicketOrder.select(
+            TicketOrder.number,
+            TicketOrder.status,
+            TicketOrder.total,
+            TicketOrder.invoice_number,
+            TicketOrder.created_at,
+            TicketOrder.slot.starts_at.as_alias("starts_at"),
+            TicketOrder.slot.product.title.as_alias("product"),
+        )
+        .where(TicketOrder.buyer_id == user.id)
+        .order_by(TicketOrder.created_at, ascending=False)
+        .limit(ORDERS_SHOWN)
+    )
+    return await tk.render(
+        request,
+        "wisata_heritage/tickets/my_tickets.html",
+        {
+            "orders": orders,
+            "AWAITING": OrderStatus.AWAITING_PAYMENT.value,
+            "status_label": status_label,
+        },
+    )
+
+
+@get("/tiket/pesanan/{number:str}", guards=[tk.require_login], name="wisata_heritage:ticket-order")
+async def order_page(request: Request, number: FromPath[str]) -> Response:
+    """One order's tickets with their QR codes (the buyer's own only)."""
+    user = await tk.current_user(request)
+    order = (
+        await TicketOrder.select()
+        .where((TicketOrder.number == number[:40]) & (TicketOrder.buyer_id == user.id))
+        .first()
+    )
+    if order is None:
+        raise NotFoundException()
+    response = await tk.render(
+        request, "wisata_heritage/tickets/order.html", await order_view(order)
+    )
+    response.headers["Cache-Control"] = TICKET_PAGE_CACHE
+    return response
+
+
+async def order_view(order: dict[str, Any]) -> dict[str, Any]:
+    """The context of an order's ticket page (also for the counter's print-out)."""
+    slot = await TicketSlot.select().where(TicketSlot.id == order["slot"]).first()
+    product = await TicketProduct.select().where(TicketProduct.id == slot["product"]).first()
+    tickets = await Ticket.select().where(Ticket.purchase == order["id"]).order_by(Ticket.id)
+    shown = []
+    for ticket in tickets:
+        valid = ticket["status"] == TicketStatus.VALID.value
+        shown.append(
+            {
+                **ticket,
+                "label": Category(ticket["category"]).label,
+                "qr": ticket_qr(
+                    ticket["code"], ticket["category"], slot["starts_at"], slot["ends_at"]
+                )
+                if valid
+                else "",
+            }
+        )
+    return {
+        "order": order,
+        "slot": slot,
+        "product": product,
+        "site_name": await catalogue.site_name(product["site"]),
+        "tickets": shown,
+        "AWAITING": OrderStatus.AWAITING_PAYMENT.value,
+        "RESIDENT": Category.RESIDENT.value,
+        "status_label": status_label,
+    }
+
+
+PAGES = [products, product_page, buy_tickets, my_tickets, order_page]
