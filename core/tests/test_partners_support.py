@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import test_payments_support as payments
@@ -25,6 +26,7 @@ from balai.plugins import PluginRegistry
 from balai.testing import TestDatabases, build_app
 
 BUILTINS_USED = (*payments.BUILTINS_USED, "partners")
+MALANG_TZ = ZoneInfo("Asia/Jakarta")
 LAPAK = "lapak"
 _KEYS: dict[str, tuple[str, str]] = {}
 

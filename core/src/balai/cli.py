@@ -28,6 +28,7 @@ from balai.config import Config, ConfigError, bind_plugins, load_config
 from balai.crypto.cli import keys as _keys_commands
 from balai.i18n import Catalogs, activate
 from balai.i18n import gettext as _
+from balai.partners.cli import partner_recon as _partner_recon_command
 from balai.plugins import BUILTIN_SLUGS, CORE, ENTRY_POINT_GROUP
 from balai.tenants import city_scope
 from balai.types import Dimension
@@ -782,3 +783,4 @@ def jobs_run(
 
 main.add_command(_audit_commands)
 main.add_command(_keys_commands)
+main.add_command(_partner_recon_command)

@@ -20,7 +20,7 @@ from litestar import Request, Response, post
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Parameter, RequestBody
 from litestar.openapi.spec import Schema as S
 
-from balai.partners import answers, auth, bills, lookup
+from balai.partners import answers, auth, bills, lookup, recon_api
 from balai.partners.types import PartnerService
 from balai.web.api_docs import ApiError, error_responses
 
@@ -115,10 +115,14 @@ async def _signed(
     service: str,
     allowed: PartnerService,
     handle: Callable[[auth.Verified, Any], Awaitable[answers.Answer]],
+    *,
+    max_body: int = auth.MAX_BODY,
 ) -> Response[Any]:
     ui = request.app.state.ui
     try:
-        verified = await auth.transaction(request, service, allowed.value, ui.config.secret_key)
+        verified = await auth.transaction(
+            request, service, allowed.value, ui.config.secret_key, max_body=max_body
+        )
         return _reply(await handle(verified, ui.registry))
     except answers.Refused as refused:
         log.info("partner request answered %s", refused.answer.code)
@@ -216,4 +220,62 @@ async def reversal(request: Request) -> Response[SnapBody]:
     return await _signed(request, answers.REVERSAL, PartnerService.BILLS, bills.reverse)
 
 
-ROUTES = [token, inquiry, payment, reversal]
+_DAY = S(type=OpenAPIType.STRING, pattern=recon_api.DAY.pattern)
+
+
+@post(
+    "/v1.0/reconciliation/file",
+    opt=OPEN,
+    name="partners-recon-file",
+    status_code=200,
+    summary="Our file of a business day: the partner's paid and reversed payments",
+    tags=["Partners"],
+    responses=RESPONSES,
+    operation_class=_operation(_object({"day": _DAY}), SIGNED_HEADERS),
+)
+async def recon_file(request: Request) -> Response[SnapBody]:
+    """The day's payments of the asking partner, as the platform recorded them."""
+    return await _signed(request, answers.RECONCILIATION, PartnerService.BILLS, recon_api.our_file)
+
+
+_THEIR_PAYMENT = _object(
+    {
+        "paymentRequestId": _ID,
+        "amount": _MONEY,
+        "status": S(type=OpenAPIType.STRING, enum=["paid", "reversed"]),
+    }
+)
+
+
+@post(
+    "/v1.0/reconciliation/report",
+    opt=OPEN,
+    name="partners-recon-report",
+    status_code=200,
+    summary="The partner's file of a business day, compared with ours",
+    tags=["Partners"],
+    responses=RESPONSES,
+    operation_class=_operation(
+        _object(
+            {
+                "day": _DAY,
+                "payments": S(
+                    type=OpenAPIType.ARRAY, items=_THEIR_PAYMENT, max_items=recon_api.MAX_PAYMENTS
+                ),
+            }
+        ),
+        SIGNED_HEADERS,
+    ),
+)
+async def recon_report(request: Request) -> Response[SnapBody]:
+    """Reconcile the day: answers how many matched and each difference (kept for officers)."""
+    return await _signed(
+        request,
+        answers.RECONCILIATION,
+        PartnerService.BILLS,
+        recon_api.their_report,
+        max_body=recon_api.MAX_BODY,
+    )
+
+
+ROUTES = [token, inquiry, payment, reversal, recon_file, recon_report]

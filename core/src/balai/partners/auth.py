@@ -198,7 +198,9 @@ async def issue_token(partner: dict[str, Any]) -> tuple[str, int]:
     return token, int(credentials.TOKEN_LIFETIME.total_seconds())
 
 
-async def transaction(request: Request, service: str, allowed: str, secret_key: str) -> Verified:
+async def transaction(
+    request: Request, service: str, allowed: str, secret_key: str, *, max_body: int = MAX_BODY
+) -> Verified:
     """Check a signed transaction request of a partner allowed ``allowed``.
 
     Args:
@@ -206,6 +208,7 @@ async def transaction(request: Request, service: str, allowed: str, secret_key: 
         service: The SNAP service code (for the answers).
         allowed: The :class:`~balai.partners.types.PartnerService` it needs.
         secret_key: The instance secret that unseals client secrets.
+        max_body: The largest body accepted (bytes).
 
     Raises:
         Refused: see the module's order of checks.
@@ -213,7 +216,7 @@ async def transaction(request: Request, service: str, allowed: str, secret_key: 
     found = _headers(request, TRANSACTION_HEADERS, service)
     token = found["authorization"].removeprefix("Bearer ")
     raw = await request.body()
-    if len(raw) > MAX_BODY:
+    if len(raw) > max_body:
         raise answers.too_large(service)
     _when(found["x-timestamp"], service)
     partner = await _partner(found["x-partner-id"], request, service)

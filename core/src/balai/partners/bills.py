@@ -53,7 +53,8 @@ def money(amount: int) -> dict[str, str]:
     return {"value": f"{amount}.00", "currency": "IDR"}
 
 
-def _body(raw: bytes, service: str) -> dict[str, Any]:
+def read_body(raw: bytes, service: str) -> dict[str, Any]:
+    """The JSON object of a request body, or a field error."""
     try:
         body = json.loads(raw)
     except ValueError as exc:
@@ -63,7 +64,8 @@ def _body(raw: bytes, service: str) -> dict[str, Any]:
     return body
 
 
-def _text(body: dict[str, Any], name: str, pattern: re.Pattern[str], service: str) -> str:
+def text_field(body: dict[str, Any], name: str, pattern: re.Pattern[str], service: str) -> str:
+    """A text field of ``pattern``; missing or malformed: a field error."""
     value = body.get(name)
     if value is None or value == "":
         raise answers.missing_field(service, name)
@@ -72,7 +74,8 @@ def _text(body: dict[str, Any], name: str, pattern: re.Pattern[str], service: st
     return value
 
 
-def _amount(body: dict[str, Any], name: str, service: str) -> int:
+def amount_field(body: dict[str, Any], name: str, service: str) -> int:
+    """A SNAP amount field in whole rupiah (``{value: "15000.00", currency: IDR}``)."""
     value = body.get(name)
     if value is None:
         raise answers.missing_field(service, name)
@@ -85,7 +88,7 @@ def _amount(body: dict[str, Any], name: str, service: str) -> int:
 
 
 def _customer(body: dict[str, Any], service: str) -> str:
-    return _text(body, "customerNo", lookup.CUSTOMER_NUMBER, service).strip()
+    return text_field(body, "customerNo", lookup.CUSTOMER_NUMBER, service).strip()
 
 
 def _today() -> Any:
@@ -117,9 +120,9 @@ def _inquiry_answer(row: dict[str, Any]) -> answers.Answer:
 async def inquire(verified: Verified, registry: Any) -> answers.Answer:
     """Answer what ``customerNo`` owes today, and remember it under ``inquiryRequestId``."""
     service = answers.INQUIRY
-    body = _body(verified.raw_body, service)
+    body = read_body(verified.raw_body, service)
     customer = _customer(body, service)
-    inquiry_id = _text(body, "inquiryRequestId", REQUEST_ID, service)
+    inquiry_id = text_field(body, "inquiryRequestId", REQUEST_ID, service)
     partner_id = verified.partner["id"]
     earlier = await _inquiry(partner_id, inquiry_id)
     if earlier is not None:
@@ -179,12 +182,12 @@ class PaymentRequest:
 
 def _payment_request(raw: bytes) -> PaymentRequest:
     service = answers.PAYMENT
-    body = _body(raw, service)
+    body = read_body(raw, service)
     return PaymentRequest(
         customer=_customer(body, service),
-        inquiry_id=_text(body, "inquiryRequestId", REQUEST_ID, service),
-        reference=_text(body, "paymentRequestId", REQUEST_ID, service),
-        amount=_amount(body, "paidAmount", service),
+        inquiry_id=text_field(body, "inquiryRequestId", REQUEST_ID, service),
+        reference=text_field(body, "paymentRequestId", REQUEST_ID, service),
+        amount=amount_field(body, "paidAmount", service),
     )
 
 
@@ -341,8 +344,8 @@ async def _settle(row: dict[str, Any], verified: Verified, registry: Any) -> ans
 async def reverse(verified: Verified, registry: Any) -> answers.Answer:
     """Void a paid payment on its business day; a second reversal is refused."""
     service = answers.REVERSAL
-    body = _body(verified.raw_body, service)
-    reference = _text(body, "paymentRequestId", REQUEST_ID, service)
+    body = read_body(verified.raw_body, service)
+    reference = text_field(body, "paymentRequestId", REQUEST_ID, service)
     row = await _payment_row(verified.partner["id"], reference)
     if row is None or row["status"] in {"pending", "refused"}:
         raise answers.unknown_bill(service)

@@ -8,6 +8,7 @@ Every change is audited.
 from __future__ import annotations
 
 import logging
+from datetime import date, datetime
 from typing import Any
 
 from litestar import Request, Response, get, post
@@ -18,9 +19,10 @@ from litestar.response import Redirect
 from balai.auth.access import current_user, require_permission
 from balai.i18n import N_
 from balai.i18n import gettext as _
-from balai.partners import manage, perms
-from balai.partners.tables import Partner, PartnerPayment
+from balai.partners import manage, perms, reconcile
+from balai.partners.tables import Partner, PartnerPayment, PartnerReconDiff, PartnerReconRun
 from balai.partners.types import PartnerService
+from balai.tenants import current_city
 from balai.web.rendering import city_url, flash, render
 
 log = logging.getLogger("balai.partners.office")
@@ -233,4 +235,132 @@ async def status(request: Request, partner_id: FromPath[int]) -> Response:
     return Redirect(city_url(request, f"/kelola/mitra/{partner_id}"), status_code=303)
 
 
-ROUTES = [partners_list, new_form, create, detail, edit, rotate, status]
+MAX_FILE = 4_000_000
+
+
+async def _recon_context(partner: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    runs = (
+        await PartnerReconRun.select()
+        .where(PartnerReconRun.partner_id == partner["id"])
+        .order_by(PartnerReconRun.id, ascending=False)
+        .limit(30)
+    )
+    diffs = (
+        await PartnerReconDiff.select()
+        .where(PartnerReconDiff.run_id.is_in([r["id"] for r in runs] or [0]))
+        .order_by(PartnerReconDiff.id, ascending=False)
+        .limit(300)
+    )
+    return {
+        "partner": partner,
+        "runs": runs,
+        "diffs": diffs,
+        "default_day": _today().isoformat(),
+        "errors": {},
+        "values": {},
+        **extra,
+    }
+
+
+def _today() -> date:
+    return datetime.now(current_city().tz).date()
+
+
+@get(
+    "/{partner_id:int}/rekonsiliasi",
+    guards=[require_permission(perms.VIEW)],
+    name="partners-office-recon",
+)
+async def reconciliation(request: Request, partner_id: FromPath[int]) -> Response:
+    """The partner's reconciliation runs and the mismatches they found."""
+    partner = await _partner(partner_id)
+    return await render(request, "partners/office_recon.html", await _recon_context(partner))
+
+
+@get(
+    "/{partner_id:int}/berkas/{day:str}",
+    guards=[require_permission(perms.VIEW)],
+    name="partners-office-recon-file",
+)
+async def our_file(request: Request, partner_id: FromPath[int], day: FromPath[str]) -> Response:
+    """Our file of a business day as CSV (what the partner should have too)."""
+    partner = await _partner(partner_id)
+    try:
+        when = date.fromisoformat(day[:10])
+    except ValueError as exc:
+        raise NotFoundException() from exc
+    lines = await reconcile.our_lines(partner["id"], when)
+    name = f"rekon-{partner['client_id']}-{when.isoformat()}.csv"
+    return Response(
+        reconcile.as_csv(lines),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@post(
+    "/{partner_id:int}/rekonsiliasi",
+    guards=[require_permission(perms.RECONCILE)],
+    name="partners-office-recon-run",
+)
+async def run_reconciliation(request: Request, partner_id: FromPath[int]) -> Response:
+    """Compare the partner's file of a day (pasted CSV) with ours; audited."""
+    partner = await _partner(partner_id)
+    form = await request.form()
+    raw_day = str(form.get("day", "")).strip()[:20]
+    text = str(form.get("file", ""))
+    errors: dict[str, str] = {}
+    try:
+        day = date.fromisoformat(raw_day)
+    except ValueError:
+        day = None
+    if day is None or day > _today():
+        errors["day"] = _("Enter a past date or today as YYYY-MM-DD.")
+    lines: list[reconcile.Line] = []
+    if len(text) > MAX_FILE:
+        errors["file"] = _("The file is too large (at most 4 MB).")
+    else:
+        try:
+            lines = reconcile.read_csv(text)
+        except reconcile.ReconFileError as exc:
+            errors["file"] = _("The partner's file cannot be read: %(reason)s.", reason=str(exc))
+    if errors or day is None:
+        log.warning("partner reconciliation refused: %s", sorted(errors))
+        context = await _recon_context(
+            partner, errors=errors, values={"day": raw_day, "file": text[:MAX_FILE]}
+        )
+        return await render(request, "partners/office_recon.html", context, status_code=400)
+    _run_id, matched, differences = await reconcile.run(partner["id"], day, lines, source="upload")
+    await _audit(
+        request,
+        "partners.reconciled",
+        partner["id"],
+        {"day": day.isoformat(), "matched": matched, "differences": len(differences)},
+    )
+    flash(
+        request,
+        _(
+            "Reconciled %(day)s: %(matched)s matched, %(diffs)s difference(s).",
+            day=day.isoformat(),
+            matched=matched,
+            diffs=len(differences),
+        ),
+        "success" if not differences else "warning",
+    )
+    return Redirect(
+        city_url(request, f"/kelola/mitra/{partner['id']}/rekonsiliasi"), status_code=303
+    )
+
+
+ROUTES = [
+    partners_list,
+    new_form,
+    create,
+    detail,
+    edit,
+    rotate,
+    status,
+    reconciliation,
+    our_file,
+    run_reconciliation,
+]

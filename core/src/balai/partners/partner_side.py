@@ -17,6 +17,8 @@ TOKEN_PATH = "/api/mitra/v1.0/access-token/b2b"  # noqa: S105 (a path, not a pas
 INQUIRY_PATH = "/api/mitra/v1.0/transfer-va/inquiry"
 PAYMENT_PATH = "/api/mitra/v1.0/transfer-va/payment"
 REVERSAL_PATH = "/api/mitra/v1.0/transfer-va/reversal"
+RECON_FILE_PATH = "/api/mitra/v1.0/reconciliation/file"
+RECON_REPORT_PATH = "/api/mitra/v1.0/reconciliation/report"
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,23 @@ from balai.partners.tables import (
     PartnerInquiry,
     PartnerMessage,
     PartnerPayment,
+    PartnerReconDiff,
+    PartnerReconRun,
     PartnerToken,
 )
 
 APP_CONFIG = AppConfig(
     app_name="partners",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[Partner, PartnerToken, PartnerMessage, PartnerInquiry, PartnerPayment],
+    table_classes=[
+        Partner,
+        PartnerToken,
+        PartnerMessage,
+        PartnerInquiry,
+        PartnerPayment,
+        PartnerReconRun,
+        PartnerReconDiff,
+    ],
     migration_dependencies=["balai.payments.piccolo_app"],
     commands=[],
 )

@@ -94,3 +94,28 @@ class PartnerPayment(CityTable, tablename="balai_partner_payment"):
 
     city_unique = (("partner_id", "reference"),)
     city_indexes = (("partner_id", "day"),)
+
+
+class PartnerReconRun(CityTable, tablename="balai_partner_recon_run"):
+    """One comparison of a partner's day: our payments against the partner's file."""
+
+    partner_id = Integer()
+    day = Varchar(length=10)
+    matched = Integer(default=0)
+    differences = Integer(default=0)
+    source = Varchar(length=12, default="")  # api, upload, cli
+    ran_at = Timestamptz()
+
+    city_indexes = (("partner_id", "day"),)
+
+
+class PartnerReconDiff(CityTable, tablename="balai_partner_recon_diff"):
+    """A difference a reconciliation run found (kept with its run)."""
+
+    run_id = Integer(index=True)
+    partner_id = Integer()
+    day = Varchar(length=10)
+    kind = Varchar(length=24)
+    reference = Varchar(length=64)
+    ours = Varchar(length=40, default="")
+    theirs = Varchar(length=40, default="")

@@ -1,0 +1,102 @@
+"""``balai partner-recon`` and ``balai partner-sim``: reconciliation and the partner simulator."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from pathlib import Path
+
+import click
+
+from balai.cli_errors import admin_app, fail
+from balai.i18n import gettext as _
+from balai.tenants import city_scope
+
+CONFIG_HELP = "The instance file (TOML), e.g. examples/demo.toml."
+
+
+@click.command("partner-recon")
+@click.option(
+    "--config",
+    "config_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help=CONFIG_HELP,
+)
+@click.option("--city", "city_slug", required=True, help="The city's slug.")
+@click.option("--partner", "client_id", required=True, help="The partner's client id.")
+@click.option("--day", "day_text", required=True, help="The business day, YYYY-MM-DD.")
+@click.option(
+    "--their-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The partner's CSV file of the day (paymentRequestId, amount, status).",
+)
+@click.option(
+    "--write-ours",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write our file of the day (CSV) here.",
+)
+def partner_recon(
+    config_path: Path,
+    city_slug: str,
+    client_id: str,
+    day_text: str,
+    their_file: Path | None,
+    write_ours: Path | None,
+) -> None:
+    """Reconcile a partner's business day: write our file, compare the partner's.
+
+    Exits with 1 when the comparison finds differences (each printed).
+    """
+    from balai.asgi import build_admin_app, connected
+    from balai.partners import reconcile
+    from balai.partners.tables import Partner
+
+    try:
+        day = date.fromisoformat(day_text)
+    except ValueError:
+        fail(_("Give the day as YYYY-MM-DD."))
+    app = admin_app(config_path, build_admin_app)
+    city = app.ui.config.cities.get(city_slug)
+    if city is None:
+        fail(_("No city %(slug)s in this file.", slug=city_slug))
+    theirs = None
+    if their_file is not None:
+        try:
+            theirs = reconcile.read_csv(their_file.read_text(encoding="utf-8"))
+        except (reconcile.ReconFileError, UnicodeDecodeError) as exc:
+            fail(_("The partner's file cannot be read: %(reason)s.", reason=str(exc)))
+
+    async def work() -> tuple[str, tuple[int, int, list] | None]:
+        async with connected(app):
+            with city_scope(city):
+                partner = await Partner.select().where(Partner.client_id == client_id).first()
+                if partner is None:
+                    return "", None
+                ours = reconcile.as_csv(await reconcile.our_lines(partner["id"], day))
+                result = None
+                if theirs is not None:
+                    result = await reconcile.run(partner["id"], day, theirs, source="cli")
+                return ours, result
+
+    ours, result = asyncio.run(work())
+    if not ours:
+        fail(_("No partner %(id)s in %(city)s.", id=client_id, city=city_slug))
+    if write_ours is not None:
+        write_ours.write_text(ours, encoding="utf-8")
+        click.echo(_("Wrote our file of %(day)s to %(path)s", day=day_text, path=write_ours))
+    if result is None:
+        return
+    _run_id, matched, differences = result
+    click.echo(
+        _(
+            "Reconciled %(day)s: %(matched)s matched, %(diffs)s difference(s).",
+            day=day_text,
+            matched=matched,
+            diffs=len(differences),
+        )
+    )
+    for d in differences:
+        click.echo(f"  {d.kind}\t{d.reference}\t{d.ours}\t{d.theirs}")
+    if differences:
+        raise SystemExit(1)
