@@ -39,6 +39,7 @@ from balai.db.tables import CityTable, CrossCityWriteError
 from balai.files.errors import UploadRejected
 from balai.files.service import file_url, save_upload
 from balai.files.service import set_visibility as set_file_visibility
+from balai.files.serving import serve_file
 from balai.files.types import FileKind, StoredFile, Visibility
 from balai.forms.errors import FieldError
 from balai.forms.fields import (
@@ -287,6 +288,7 @@ __all__ = [
     "search_words",
     "seed_paid_invoices",
     "send_phone_code",
+    "serve_file",
     "set_file_visibility",
     "set_metric",
     "sign_payload",

@@ -55,7 +55,9 @@ def test_a_family_of_three_is_stored_sealed_and_the_applicant_told(
 
     async def stored():
         application = await Enrolment.select().where(Enrolment.number == number).first()
-        members = await Member.select().where(Member.enrolment == application["id"])
+        members = await (
+            Member.select().where(Member.enrolment == application["id"]).order_by(Member.position)
+        )
         return application, members
 
     application, members = city_run("malang", stored)

@@ -123,4 +123,44 @@ async def thumbnail(request: Request, token: FromPath[str], size: FromPath[int])
     )
 
 
+async def serve_file(request: Request, token: str, *, reason: str = "") -> Response:
+    """Answer with the stored file ``token`` for a plugin route that vetted the visitor.
+
+    For documents the plugin's own officers must see (a KTP photo under a
+    permission the files service does not know): the plugin's route holds
+    its guard and checks that the file belongs to a record the officer may
+    open; this only serves it, ``private, no-store``, and records the view
+    as one of the owner's personal data (``files.viewed``, with ``reason``).
+
+    Raises:
+        NotFoundException: no such file in this city, or its content is gone.
+    """
+    row = await service.find(token)
+    if row is None:
+        raise NotFoundException()
+    user = await current_user(request)
+    if row["owner_id"] is not None and (user is None or user.id != row["owner_id"]):
+        await audit_record(
+            "files.viewed",
+            actor_id=user.id if user else None,
+            request=request,
+            subject=f"file:{token}",
+            detail={"visibility": row["visibility"], "kind": row["kind"], "reason": reason},
+            personal_data_of=row["owner_id"],
+        )
+    try:
+        data = await service.storage().load(row["storage_key"])
+    except FileNotFoundError as exc:
+        raise NotFoundException() from exc
+    return _answer(
+        request,
+        {**row, "visibility": Visibility.OWNER.value},
+        data,
+        content_type=row["content_type"],
+        etag=row["sha256"],
+        inline=row["kind"] == "image",
+        name=row["original_name"],
+    )
+
+
 ROUTES = [download, thumbnail]

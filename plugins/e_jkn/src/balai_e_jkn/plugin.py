@@ -12,6 +12,9 @@ from balai import toolkit as tk
 from balai_e_jkn import __version__, demo, routes
 from balai_e_jkn.enrolment import routes as enrolment_routes
 from balai_e_jkn.identity import CARD_PURPOSE, KK_PURPOSE, NIK_PURPOSE
+from balai_e_jkn.membership import routes as membership_routes
+from balai_e_jkn.office import routes as office_routes
+from balai_e_jkn.registration import REGISTER_JOB
 from balai_e_jkn.settings import EnrolmentSettings
 from balai_e_jkn.tables import Enrolment, Member
 
@@ -53,7 +56,16 @@ def piccolo_apps() -> list[str]:
 @tk.hookimpl
 def register_routes() -> tk.Routes:
     """The public figures and the officers' list."""
-    return tk.Routes(pages=[*routes.PAGES, *enrolment_routes.PAGES], office=routes.OFFICE)
+    return tk.Routes(
+        pages=[*routes.PAGES, *enrolment_routes.PAGES, *membership_routes.PAGES],
+        office=[*routes.OFFICE, *office_routes.OFFICE],
+    )
+
+
+@tk.hookimpl
+def scheduled_jobs() -> list[tk.Job]:
+    """Registering verified people at BPJS, one batch every ten minutes."""
+    return [REGISTER_JOB]
 
 
 @tk.hookimpl

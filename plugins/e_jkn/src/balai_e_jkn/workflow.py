@@ -18,9 +18,11 @@ MANAGE = "e_jkn.manage"
 async def _after_move(record: Any, step: Any) -> None:
     """Close a rejected application's members (their NIKs may apply again)."""
     if step.to_state == Status.REJECTED.value:
-        await Member.update(
-            {Member.open_nik_index: None, Member.state: MemberState.CLOSED.value}
-        ).where(Member.enrolment == record["id"])
+        await Member.update({Member.open_nik_index: None}).where(Member.enrolment == record["id"])
+        await Member.update({Member.state: MemberState.CLOSED.value}).where(
+            Member.enrolment == record["id"],
+            Member.state.is_in([MemberState.WAITING.value, MemberState.SENDING.value]),
+        )
 
 
 APPLICATION = tk.Workflow(
@@ -48,6 +50,13 @@ APPLICATION = tk.Workflow(
             tk.N_("Reject"),
             by=(MANAGE,),
             comment="required",
+        ),
+        tk.Transition(
+            "bpjs_refused",
+            (Status.VERIFIED.value,),
+            Status.REJECTED.value,
+            tk.N_("Refused by BPJS"),
+            by=("system",),
         ),
         tk.Transition(
             "activate",

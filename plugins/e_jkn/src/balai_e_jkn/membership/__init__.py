@@ -1,0 +1,1 @@
+"""The citizen's membership card page and printable letter."""

@@ -1,0 +1,1 @@
+"""Dinkes officers' queue: open an application, see its documents, reveal a NIK, decide."""
