@@ -9,7 +9,7 @@ from pathlib import Path
 import msgspec
 from balai import toolkit as tk
 from balai_sipaldi.settings import SipaldiSettings
-from balai_sipaldi.tables import Operator, Premises, ServiceArea, Truck
+from balai_sipaldi.tables import Operator, Premises, ServiceArea, Truck, Visit
 
 DEMO_TOML = Path(__file__).resolve().parents[3] / "examples" / "demo.toml"
 
@@ -107,3 +107,44 @@ def add_operator(
         return operator_id, truck_ids
 
     return insert
+
+
+def add_visit(
+    premises_id: int, truck_id: int, day: date, *, status: str = "scheduled", litres: int = 2500
+):
+    """An async function adding a visit (published by default); returns its id."""
+
+    async def insert():
+        rows = await Visit.insert(
+            Visit(
+                premises_id=premises_id,
+                truck_id=truck_id,
+                day=day,
+                planned_litres=litres,
+                status=status,
+                created_at=datetime.now(UTC),
+            )
+        ).returning(Visit.id)
+        return rows[0]["id"]
+
+    return insert
+
+
+def table_rows(table):
+    """An async function giving every row of ``table`` in the city, by id (for ``city_run``)."""
+
+    async def rows():
+        return await table.select().order_by(table.id)
+
+    return rows
+
+
+def photo() -> bytes:
+    """A small real PNG (the files service checks images by their content)."""
+    import io
+
+    from PIL import Image
+
+    data = io.BytesIO()
+    Image.new("RGB", (8, 8), (120, 90, 40)).save(data, format="PNG")
+    return data.getvalue()

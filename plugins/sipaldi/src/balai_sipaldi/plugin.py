@@ -15,9 +15,13 @@ from datetime import time
 from balai import toolkit as tk
 
 from balai_sipaldi import __version__, demo, routes
-from balai_sipaldi.permissions import MANAGE
+from balai_sipaldi.crew import routes as crew_routes
+from balai_sipaldi.fees import billing
+from balai_sipaldi.permissions import CREW, MANAGE, PLANT
 from balai_sipaldi.planning import operator_routes, plan_routes
 from balai_sipaldi.planning.service import run_planner
+from balai_sipaldi.plant import gate
+from balai_sipaldi.premises import household_visits
 from balai_sipaldi.premises import importer as premises_importer
 from balai_sipaldi.premises import registry as premises_registry
 from balai_sipaldi.premises import routes as premises_routes
@@ -72,23 +76,37 @@ def piccolo_apps() -> list[str]:
 
 @tk.hookimpl
 def register_routes() -> tk.Routes:
-    """The public page, the household's tanks, the officers' registry and operators."""
+    """The public page and the household's tanks and visits; the office, crew and gate pages."""
     return tk.Routes(
-        pages=[*routes.PAGES, *premises_routes.PAGES],
-        office=[*premises_routes.OFFICE, *operator_routes.OFFICE, *plan_routes.OFFICE],
+        pages=[*routes.PAGES, *premises_routes.PAGES, *household_visits.PAGES],
+        office=[
+            *premises_routes.OFFICE,
+            *operator_routes.OFFICE,
+            *plan_routes.OFFICE,
+            *crew_routes.OFFICE,
+            *gate.OFFICE,
+        ],
     )
 
 
 @tk.hookimpl
 def permissions() -> list[tk.Permission]:
     """Scheduling the city's desludging trucks."""
-    return [tk.Permission(MANAGE, "Manage the desludging registry and schedule")]
+    return [
+        tk.Permission(MANAGE, "Manage the desludging registry and schedule"),
+        tk.Permission(CREW, "Record desludging visits in the field"),
+        tk.Permission(PLANT, "Log deliveries at the treatment plant"),
+    ]
 
 
 @tk.hookimpl
 def roles() -> list[tk.Role]:
     """DLH's wastewater officers."""
-    return [tk.Role("sipaldi.officer", "Wastewater officer", (MANAGE,), department=DEPARTMENT)]
+    return [
+        tk.Role("sipaldi.officer", "Wastewater officer", (MANAGE,), department=DEPARTMENT),
+        tk.Role("sipaldi.crew", "Desludging crew", (CREW,), department=DEPARTMENT),
+        tk.Role("sipaldi.plant", "Treatment plant gate officer", (PLANT,), department=DEPARTMENT),
+    ]
 
 
 @tk.hookimpl
@@ -99,11 +117,13 @@ def nav_items(request) -> list[tk.NavItem]:
 
 @tk.hookimpl
 def office_nav_items(request) -> list[tk.NavItem]:
-    """The premises registry and the operators, for wastewater officers."""
+    """Registry, operators and plan for officers; the route for crews; the plant's gate."""
     return [
         tk.NavItem("Premises registry", "/kelola/sipaldi/", order=60, permission=MANAGE),
         tk.NavItem("Operators", operator_routes.LIST, order=61, permission=MANAGE),
         tk.NavItem("Desludging plan", plan_routes.PLAN, order=62, permission=MANAGE),
+        tk.NavItem("Today's route", crew_routes.ROUTE, order=63, permission=CREW),
+        tk.NavItem("Treatment plant gate", gate.GATE, order=64, permission=PLANT),
     ]
 
 
@@ -159,6 +179,20 @@ def spreadsheet_importers() -> list[tk.Importer]:
 async def seed_demo(city: tk.City) -> tk.DemoReport:
     """Malang's registered premises (made-up addresses)."""
     return await demo.seed(city)
+
+
+@tk.hookimpl
+async def invoice_settled(city: tk.City, invoice: tk.Invoice) -> None:
+    """A disposal fee's invoice is paid: the fee is marked paid (in the settlement)."""
+    if invoice.source == billing.SOURCE and invoice.source_ref.startswith(billing.REF_PREFIX):
+        await billing.settled(invoice)
+
+
+@tk.hookimpl
+async def invoice_expired(city: tk.City, invoice: tk.Invoice) -> None:
+    """A disposal fee's invoice expired unpaid: the fee can be paid with a new one."""
+    if invoice.source == billing.SOURCE and invoice.source_ref.startswith(billing.REF_PREFIX):
+        await billing.expired(invoice)
 
 
 @tk.hookimpl

@@ -134,3 +134,43 @@ class Visit(tk.CityTable, tablename="sipaldi_visit"):
     created_at = Timestamptz()
 
     city_indexes = (("day", "truck_id"), ("status", "day"))
+
+
+class Delivery(tk.CityTable, tablename="sipaldi_delivery"):
+    """A truck's load arriving at the treatment plant (IPLT), logged at the gate.
+
+    ``volume_litres`` is what the plant measured; ``collected_litres`` what
+    the crews recorded for the visits it carries (those visits point here
+    through ``Visit.delivery_id``). ``day`` is the local day of arrival.
+    """
+
+    truck_id = Integer(index=True)
+    day = Date()
+    arrived_at = Timestamptz()
+    volume_litres = Integer()
+    collected_litres = Integer()
+    logged_by = Integer(null=True, default=None)
+
+    city_indexes = (("day", "truck_id"),)
+
+
+class Fee(tk.CityTable, tablename="sipaldi_fee"):
+    """A disposal fee (retribution) for septage delivered at the plant, billed through the ledger.
+
+    Billed to the household (``visit_id``, ``owner_id``) or to the operator
+    (``operator_id``, one per delivery), as the city sets. ``amount`` is
+    ``litres`` × ``per_m3`` rounded half up (see :mod:`balai_sipaldi.fees.tariff`).
+    ``invoice_number`` is the ledger invoice while one is open or paid.
+    """
+
+    delivery_id = Integer(index=True)
+    visit_id = Integer(null=True, default=None, index=True)
+    owner_id = Integer(null=True, default=None, index=True)
+    operator_id = Integer(null=True, default=None)
+    litres = Integer()
+    per_m3 = Integer()
+    amount = Integer()
+    invoice_number = Varchar(length=40, default="")
+    paid = Boolean(default=False)
+    created_at = Timestamptz()
+    paid_at = Timestamptz(null=True, default=None)

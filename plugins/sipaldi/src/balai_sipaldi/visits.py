@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from balai import toolkit as tk
 
+from balai_sipaldi.crew.outcomes import after_visit_move
 from balai_sipaldi.permissions import CREW, HOUSEHOLD, MANAGE
 from balai_sipaldi.tables import Visit, VisitStatus
 
@@ -85,4 +86,5 @@ VISITS = tk.Workflow(
             "refused", WAITING, S.REFUSED.value, tk.N_("Refused"), by=(CREW,), notify=False
         ),
     ],
+    after_move=after_visit_move,
 )

@@ -50,9 +50,12 @@ class ServiceFeeForm(tk.Form):
 class TruckForm(tk.Form):
     """A vacuum truck."""
 
-    plate = PlateField("Number plate")
+    plate = PlateField(tk.N_("Number plate"))
     capacity_litres = CubicMetreField(
-        "Capacity (m³)", min_litres=500, max_litres=MAX_TRUCK_LITRES, hint="What one trip carries."
+        tk.N_("Capacity (m³)"),
+        min_litres=500,
+        max_litres=MAX_TRUCK_LITRES,
+        hint=tk.N_("What one trip carries."),
     )
     trips_per_day = tk.IntegerField("Trips per day", min_value=1, max_value=8)
 

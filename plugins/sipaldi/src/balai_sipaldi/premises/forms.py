@@ -38,10 +38,10 @@ class PremisesForm(tk.Form):
     )
     tank_type = tk.ChoiceField("Tank type", choices=TANK_TYPES)
     tank_litres = CubicMetreField(
-        "Tank volume (m³)",
+        tk.N_("Tank volume (m³)"),
         min_litres=MIN_TANK_LITRES,
         max_litres=MAX_TANK_LITRES,
-        hint="Length × width × depth of the tank; 2 m³ is common for a house.",
+        hint=tk.N_("Length × width × depth of the tank; 2 m³ is common for a house."),
     )
     year_built = tk.IntegerField("Year built", min_value=1900, max_value=2100, required=False)
     hose_metres = tk.IntegerField(

@@ -20,7 +20,8 @@ from balai_sipaldi.premises import registry
 from balai_sipaldi.premises.forms import TANK_TYPES, PremisesForm
 from balai_sipaldi.premises.importer import KEY as IMPORT_KEY
 from balai_sipaldi.settings import settings_of
-from balai_sipaldi.tables import Premises
+from balai_sipaldi.tables import Fee, Premises, Visit, VisitStatus
+from balai_sipaldi.visits import VISITS
 from balai_sipaldi.volumes import format_m3
 
 OFFICE_PAGE_SIZE = 50
@@ -55,10 +56,28 @@ async def my_tanks(request: Request) -> Response:
         .order_by(Premises.next_due)
         .order_by(Premises.id)
     )
+    ids = [row["id"] for row in rows]
+    latest: dict[int, dict] = {}
+    if ids:
+        visits = await (
+            Visit.select()
+            .where(Visit.premises_id.is_in(ids) & (Visit.status != VisitStatus.PROPOSED.value))
+            .order_by(Visit.day)
+        )
+        for visit in visits:
+            latest[visit["premises_id"]] = visit
+    unpaid = await Fee.select().where((Fee.owner_id == user.id) & Fee.paid.eq(False))
     return await tk.render(
         request,
         "sipaldi/my_tanks.html",
-        {"tanks": rows, "types": tank_type_labels(), "today": city_today(), "m3": format_m3},
+        {
+            "tanks": [{**row, "visit": latest.get(row["id"])} for row in rows],
+            "unpaid": unpaid,
+            "labels": VISITS.labels(),
+            "types": tank_type_labels(),
+            "today": city_today(),
+            "m3": format_m3,
+        },
     )
 
 
