@@ -29,6 +29,7 @@ from balai.crypto.cli import keys as _keys_commands
 from balai.i18n import Catalogs, activate
 from balai.i18n import gettext as _
 from balai.partners.cli import partner_recon as _partner_recon_command
+from balai.partners.cli import partner_sim as _partner_sim_command
 from balai.plugins import BUILTIN_SLUGS, CORE, ENTRY_POINT_GROUP
 from balai.tenants import city_scope
 from balai.types import Dimension
@@ -784,3 +785,4 @@ def jobs_run(
 main.add_command(_audit_commands)
 main.add_command(_keys_commands)
 main.add_command(_partner_recon_command)
+main.add_command(_partner_sim_command)
