@@ -178,3 +178,13 @@ def test_a_refund_refunds_the_tickets_and_frees_the_places(
         return [row["status"] for row in await TicketOrder.select(TicketOrder.status)]
 
     assert city_run("malang", statuses) == ["refunded"]
+
+
+def test_free_entry_needs_no_invoice(client, city_run, post_form, login_as):
+    product = add_product(city_run, prices={"adult": 0, "child": 0})
+    login_as()
+    answer = buy(post_form, product, adult=2)
+    assert answer.status_code == 303
+    assert "/wisata-heritage/tiket/pesanan/" in answer.headers["location"]
+    page = client.get(answer.headers["location"])
+    assert page.text.count('class="qr-code"') == 2

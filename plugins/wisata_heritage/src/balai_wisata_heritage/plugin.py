@@ -16,6 +16,7 @@ from balai_wisata_heritage.sites import office as site_office
 from balai_wisata_heritage.sites import public as site_pages
 from balai_wisata_heritage.sites.tables import Site
 from balai_wisata_heritage.tickets import gate_pages, settlement
+from balai_wisata_heritage.tickets import office as ticket_office
 from balai_wisata_heritage.tickets import pages as ticket_pages
 
 SLUG = "wisata_heritage"
@@ -55,7 +56,7 @@ def register_routes() -> tk.Routes:
     """Sites (list, page), events (calendar, page, iCalendar feed), tickets, the officers' pages."""
     return tk.Routes(
         pages=[*site_pages.ROUTES, *event_pages.ROUTES, *ticket_pages.PAGES],
-        office=[*site_office.ROUTES, *gate_pages.OFFICE],
+        office=[*site_office.ROUTES, *gate_pages.OFFICE, *ticket_office.OFFICE],
     )
 
 
@@ -65,6 +66,7 @@ def permissions() -> list[tk.Permission]:
     return [
         tk.Permission(MANAGE, "Manage heritage sites and their events"),
         tk.Permission(gate_pages.GATE, "Check heritage tickets at the gate"),
+        tk.Permission(ticket_office.COUNTER, "Sell heritage tickets at the counter"),
     ]
 
 
@@ -75,13 +77,13 @@ def roles() -> list[tk.Role]:
         tk.Role(
             "wisata_heritage.officer",
             "Heritage officer",
-            (MANAGE, gate_pages.GATE),
+            (MANAGE, gate_pages.GATE, ticket_office.COUNTER),
             department=DEPARTMENT,
         ),
         tk.Role(
             "wisata_heritage.gate_officer",
             "Heritage gate officer",
-            (gate_pages.GATE,),
+            (gate_pages.GATE, ticket_office.COUNTER),
             department=DEPARTMENT,
         ),
     ]
@@ -100,6 +102,12 @@ def office_nav_items(request) -> list[tk.NavItem]:
         tk.NavItem("Heritage sites", "/kelola/wisata-heritage/", order=40, permission=MANAGE),
         tk.NavItem(
             "Ticket gate", "/kelola/wisata-heritage/gerbang", order=41, permission=gate_pages.GATE
+        ),
+        tk.NavItem(
+            "Ticket products",
+            "/kelola/wisata-heritage/tiket/",
+            order=42,
+            permission=ticket_office.COUNTER,
         ),
     ]
 

@@ -102,7 +102,9 @@ async def buy_tickets(request: Request, product_id: FromPath[int]) -> Response:
         return await _product_page(request, product_id, dict(form), {"__all__": str(exc)}, 400)
     if bought.invoice is None:
         tk.flash(request, tk._("Your tickets are ready."), "success")
-        return Redirect(tk.city_url(request, f"{BASE}/pesanan/{bought.order_number}"), 303)
+        return Redirect(
+            tk.city_url(request, f"{BASE}/pesanan/{bought.order_number}"), status_code=303
+        )
     tk.flash(
         request,
         tk._("Your places are held for 30 minutes. Pay the invoice to receive your tickets."),

@@ -53,6 +53,18 @@ class Channel(enum.StrEnum):
     PARTNER = "partner"  # partners through the partner API (issue 16)
 
 
+CHANNEL_LABELS = {
+    Channel.ONLINE.value: tk.N_("Online (the city's site)"),
+    Channel.COUNTER.value: tk.N_("Counter"),
+    Channel.PARTNER.value: tk.N_("Partners"),
+}
+
+
+def channel_labels() -> dict[str, str]:
+    """Each channel's name in the current language."""
+    return {key: tk._(label) for key, label in CHANNEL_LABELS.items()}
+
+
 class OrderStatus(enum.StrEnum):
     """Where an order stands."""
 

@@ -41,7 +41,7 @@ async def add_product(
         raise ValueError("the order maximum is out of range")
     product = TicketProduct(
         site=site_id,
-        event_id=event_id,
+        event=event_id,
         title=title,
         description=description,
         per_order_max=per_order_max,

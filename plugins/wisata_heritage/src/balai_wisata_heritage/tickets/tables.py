@@ -1,8 +1,8 @@
 """The ticket tables of ``wisata_heritage``: products, slots, stock, orders, tickets, admissions.
 
 Every table holds one city's rows. Money is integer rupiah; times are UTC.
-A product is sold for a site (``site``) and, once events exist, for an event
-(``event_id``, a plain id until the events table can be referred to).
+A product is sold for a site (``site``), an event (``event``) or an event at
+a site (both).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from balai import toolkit as tk
 from piccolo.columns import Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 
+from balai_wisata_heritage.events.tables import Event
 from balai_wisata_heritage.sites.tables import Site
 
 
@@ -23,7 +24,7 @@ class TicketProduct(tk.CityTable, tablename="wisata_heritage_ticket_product"):
     """
 
     site = ForeignKey(Site, on_delete=OnDelete.restrict, null=True)
-    event_id = Integer(null=True, default=None)
+    event = ForeignKey(Event, on_delete=OnDelete.restrict, null=True, default=None)
     title = Varchar(length=120)
     description = Text(default="")
     per_order_max = Integer(default=10)
