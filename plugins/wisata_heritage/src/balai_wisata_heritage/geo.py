@@ -35,9 +35,12 @@ def read_degrees(text: str | None, limit: int) -> float | None:
 
 
 class LatitudeField(tk.Field):
-    """A latitude in decimal degrees, -90 … 90."""
+    """A latitude in decimal degrees, -90 … 90.
 
-    inputmode = "decimal"
+    A plain text input: phones' decimal keypads often have no minus sign, and
+    every latitude in Indonesia south of the equator is negative.
+    """
+
     limit = 90
 
     def parse(self, text: str) -> float:

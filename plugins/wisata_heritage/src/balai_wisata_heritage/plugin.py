@@ -10,6 +10,7 @@ from __future__ import annotations
 from balai import toolkit as tk
 
 from balai_wisata_heritage import __version__, demo
+from balai_wisata_heritage.events import office as event_office
 from balai_wisata_heritage.events import public as event_pages
 from balai_wisata_heritage.settings import HeritageSettings
 from balai_wisata_heritage.sites import office as site_office
@@ -56,7 +57,12 @@ def register_routes() -> tk.Routes:
     """Sites (list, page), events (calendar, page, iCalendar feed), tickets, the officers' pages."""
     return tk.Routes(
         pages=[*site_pages.ROUTES, *event_pages.ROUTES, *ticket_pages.PAGES],
-        office=[*site_office.ROUTES, *gate_pages.OFFICE, *ticket_office.OFFICE],
+        office=[
+            *site_office.ROUTES,
+            *event_office.ROUTES,
+            *gate_pages.OFFICE,
+            *ticket_office.OFFICE,
+        ],
     )
 
 
