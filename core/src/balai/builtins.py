@@ -14,13 +14,14 @@ def builtin_plugins() -> dict[str, ModuleType]:
     from balai import core_plugin
     from balai.audit import plugin as audit_plugin
     from balai.dashboard import plugin as dashboard_plugin
+    from balai.documents import plugin as documents_plugin
     from balai.files import plugin as files_plugin
     from balai.imports import plugin as imports_plugin
     from balai.jobs import plugin as jobs_plugin
     from balai.notifications import plugin as notifications_plugin
     from balai.opendata import plugin as opendata_plugin
-    from balai.payments import plugin as payments_plugin
     from balai.partners import plugin as partners_plugin
+    from balai.payments import plugin as payments_plugin
     from balai.payments.sandbox import plugin as payments_sandbox_plugin
 
     return {
@@ -35,4 +36,5 @@ def builtin_plugins() -> dict[str, ModuleType]:
         "dashboard": dashboard_plugin,
         "opendata": opendata_plugin,
         "imports": imports_plugin,
+        "documents": documents_plugin,
     }

@@ -26,6 +26,7 @@ from balai.auth.accounts import AccountForm, create_user
 from balai.cli_errors import admin_app, config_error, fail
 from balai.config import Config, ConfigError, bind_plugins, load_config
 from balai.crypto.cli import keys as _keys_commands
+from balai.documents.cli import signing as _signing_commands
 from balai.i18n import Catalogs, activate
 from balai.i18n import gettext as _
 from balai.partners.cli import partner_recon as _partner_recon_command
@@ -786,3 +787,8 @@ main.add_command(_audit_commands)
 main.add_command(_keys_commands)
 main.add_command(_partner_recon_command)
 main.add_command(_partner_sim_command)
+
+
+# --- signing ---------------------------------------------------------------------------
+
+main.add_command(_signing_commands)

@@ -544,3 +544,53 @@ def sealed_fields() -> Sequence[Any]:
             return [tk.SealedField(Member, "nik_sealed", "pasar.nik",
                                    indexes=("nik_index",))]
     """
+
+
+# --- Official documents (balai.documents) ----------------------------------------
+
+
+@hookspec
+def document_types() -> Sequence[Any]:
+    """Declare the official documents the plugin issues: rendered to PDF, signed, verifiable.
+
+    A declaration hook: a plain function, called once while the application
+    is built. Return ``toolkit.DocumentType`` values; issue a document with
+    ``await toolkit.issue_document(key, data=..., subject_id=...)``, which
+    renders it, stores it through the files service (with its SHA-256) and,
+    when the type names a signer role, puts it in the signing queue of the
+    officials holding that role. The citizen ``subject_id`` sees it on their
+    account's documents page; anyone can verify it at ``/dokumen/verifikasi``.
+
+    ``toolkit.DocumentType`` fields:
+
+    * ``key``: ``<slug>.<what>`` (``pajak.sppt``), unique and stable;
+    * ``title``: the document's name (a gettext msgid), its printed heading;
+    * ``template``: the body's Jinja template in the theme chain
+      (``<slug>/documents/<what>.html``). It gets ``data`` (what you passed),
+      ``number`` and ``city``, and the usual filters (``rupiah``,
+      ``tanggal``). Write fpdf2's HTML subset: ``h2``-``h4``, ``p``, ``b``,
+      ``i``, ``br``, ``ul``/``li``, ``table``/``tr``/``th``/``td`` with
+      ``width`` in percent. The core adds the city's letterhead (name and
+      logo from the theme, ``department``), the number, the place and date,
+      the verification QR code and the signature block;
+    * ``numbering``: a ``toolkit.ReferenceFormat`` with a prefix of its own;
+    * ``required_data``: keys ``data`` must hold (a missing one is a
+      ``ValueError`` when issuing, nothing stored);
+    * ``signer_role``: a declared role whose holders sign it (``None``:
+      issued unsigned), ``signer_position`` printed under the signature;
+    * ``department``: the issuing department in the letterhead;
+    * ``retention_years``: how long the city keeps it (1-100, default 10).
+
+    Example::
+
+        SPPT = tk.DocumentType(
+            key="pajak.sppt", title=tk.N_("Tax assessment notice"),
+            template="pajak/documents/sppt.html",
+            numbering=tk.ReferenceFormat("SPPT"), required_data=("nop", "amount"),
+            signer_role="pajak.head", signer_position="Kepala Bapenda",
+        )
+
+        @tk.hookimpl
+        def document_types():
+            return [SPPT]
+    """

@@ -41,6 +41,7 @@ BUILTIN_SLUGS = frozenset(
         "dashboard",
         "opendata",
         "imports",
+        "documents",
     }
 )
 

@@ -36,6 +36,8 @@ from balai.db.fulltext import FullTextIndex, TextQuery, parse_text_query
 from balai.db.fulltext import words as text_words
 from balai.db.keywords import contains, keyword_filter, search_words
 from balai.db.tables import CityTable, CrossCityWriteError
+from balai.documents.service import issue_document, issued_documents
+from balai.documents.types import DocumentStatus, DocumentType, IssuedDocument
 from balai.files.errors import UploadRejected
 from balai.files.service import file_url, save_upload
 from balai.files.service import set_visibility as set_file_visibility
@@ -156,6 +158,8 @@ __all__ = [
     "DemoReport",
     "DemoUser",
     "Dimension",
+    "DocumentStatus",
+    "DocumentType",
     "EmailField",
     "Field",
     "FieldError",
@@ -172,6 +176,7 @@ __all__ = [
     "InvoiceItem",
     "InvoiceKind",
     "InvoiceStatus",
+    "IssuedDocument",
     "Job",
     "JobContext",
     "KeyringError",
@@ -251,6 +256,8 @@ __all__ = [
     "hookimpl",
     "import_url",
     "invoice_by_number",
+    "issue_document",
+    "issued_documents",
     "key_id_of",
     "keyword_filter",
     "look_up_account",

@@ -169,6 +169,55 @@ async def save_upload(
     return to_stored(record)
 
 
+async def save_generated(
+    data: bytes,
+    *,
+    name: str,
+    owner_id: int | None,
+    visibility: Visibility | str = Visibility.OWNER,
+) -> StoredFile:
+    """Store a PDF the platform made itself (a rendered or signed document) for the current city.
+
+    The bytes pass the same document checks as an upload; the SHA-256 is kept.
+
+    Raises:
+        UploadRejected: the bytes are not a sound PDF (a bug in the maker).
+    """
+    visibility = Visibility(visibility)
+    city = current_city()
+    content_type = checks.check_content(
+        data, kind=FileKind.DOCUMENT, declared="application/pdf", max_pixels=0
+    )
+    key = new_key(city.slug, datetime.now(UTC), EXTENSIONS[content_type])
+    await storage().save(key, data)
+    record = FileRecord(
+        token=secrets.token_urlsafe(24),
+        storage_key=key,
+        kind=FileKind.DOCUMENT.value,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        original_name=display_name(name, content_type),
+        visibility=visibility.value,
+        owner_id=owner_id,
+        created_at=datetime.now(UTC),
+    )
+    try:
+        await record.save()
+    except BaseException:
+        await storage().delete(key)
+        raise
+    return to_stored(record)
+
+
+async def read_bytes(file_id: str) -> bytes | None:
+    """The stored bytes of the current city's file ``file_id`` (``None`` if unknown)."""
+    row = await find(file_id)
+    if row is None:
+        return None
+    return await storage().load(row["storage_key"])
+
+
 def to_stored(record: FileRecord | dict[str, Any]) -> StoredFile:
     """The plugin-facing view of a row."""
     row = record if isinstance(record, dict) else record.to_dict()

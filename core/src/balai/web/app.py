@@ -43,6 +43,7 @@ from balai.config import Config, ConfigError, bind_plugins, ensure_secret
 from balai.crypto.keys import KeyringError, keyring_for
 from balai.crypto.keys import install as install_keyring
 from balai.db.database import Database
+from balai.documents.service import activate as activate_documents
 from balai.files import service as files_service
 from balai.i18n import Catalogs, format_number, rupiah, translate, translate_plural
 from balai.imports.service import activate as activate_imports
@@ -210,6 +211,7 @@ def create_app(
         raise StartupError(str(exc)) from exc
     try:
         activate_imports(ui)
+        activate_documents(ui)
     except PluginError as exc:
         raise StartupError(str(exc)) from exc
 
