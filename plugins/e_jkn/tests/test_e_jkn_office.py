@@ -21,9 +21,10 @@ def apply(client, login_as, post_form, people, name="Budi Santoso"):
     return citizen, response.headers["location"].rsplit("/", 1)[1]
 
 
-def officer_step(post_form, number, step, comment=""):
+def officer_step(post_form, number, step, comment="", reason_code="documents"):
     return post_form(
-        f"/malang/kelola/e-jkn/pengajuan/{number}/langkah", {"step": step, "comment": comment}
+        f"/malang/kelola/e-jkn/pengajuan/{number}/langkah",
+        {"step": step, "comment": comment, "reason_code": reason_code},
     )
 
 
@@ -104,6 +105,13 @@ def test_rejecting_needs_a_reason_frees_the_niks_and_tells_the_applicant(
     _, number = apply(client, login_as, post_form, SANTOSO)
     login_as("e_jkn.officer")
     assert officer_step(post_form, number, "reject").status_code == 400
+    assert (
+        officer_step(post_form, number, "reject", "Foto buram", reason_code="").status_code == 400
+    )
+    assert (
+        officer_step(post_form, number, "reject", "Foto", reason_code="bpjs_refused").status_code
+        == 400
+    )
     assert status_of(city_run, number) == "submitted"
     assert officer_step(post_form, number, "reject", "Foto KK tidak terbaca").status_code == 303
     assert status_of(city_run, number) == "rejected"
@@ -198,3 +206,31 @@ def test_a_citizen_cannot_take_an_officer_or_system_step(client, login_as, post_
     _, number = apply(client, login_as, post_form, SANTOSO)
     response = officer_step(post_form, number, step)
     assert response.status_code == 403
+
+
+def test_deleting_the_account_erases_pending_applications_and_unlinks_active_ones(
+    client, login_as, post_form, city_run, balai_app
+):
+    citizen, active = apply(client, login_as, post_form, SANTOSO)
+    pending = post_form(APPLY, family_data(HIDAYAT), files=documents())
+    assert pending.status_code == 303
+    login_as("e_jkn.officer")
+    officer_step(post_form, active, "verify")
+    run_batch(balai_app, city_run)
+    city = balai_app.ui.config.cities["malang"]
+    city_run(
+        "malang",
+        lambda: balai_app.ui.registry.gather(
+            city, "user_deleted", city=city, user_id=citizen["id"]
+        ),
+    )
+
+    async def left():
+        apps = await Enrolment.select(
+            Enrolment.number, Enrolment.applicant_id, Enrolment.phone, Enrolment.status
+        )
+        return apps, await Member.count()
+
+    apps, members = city_run("malang", left)
+    assert apps == [{"number": active, "applicant_id": None, "phone": "", "status": "approved"}]
+    assert members == 3  # the people the city pays for stay on record

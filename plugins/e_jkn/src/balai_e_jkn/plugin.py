@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from balai import toolkit as tk
 
-from balai_e_jkn import __version__, demo, routes
+from balai_e_jkn import __version__, demo, insights, routes
 from balai_e_jkn.enrolment import routes as enrolment_routes
+from balai_e_jkn.erasure import erase_applicant
 from balai_e_jkn.identity import CARD_PURPOSE, KK_PURPOSE, NIK_PURPOSE
 from balai_e_jkn.membership import routes as membership_routes
 from balai_e_jkn.office import routes as office_routes
@@ -135,3 +136,21 @@ def search(request, query: str) -> list[tk.SearchResult]:
 async def seed_demo(city: tk.City) -> tk.DemoReport:
     """A few enrolments at every stage."""
     return await demo.seed(city)
+
+
+@tk.hookimpl
+async def dashboard_widgets(request, period: tk.Period) -> list[tk.Widget]:
+    """Enrolled against the quota, coverage, median days to active, rejection reasons."""
+    return await insights.widgets(period)
+
+
+@tk.hookimpl
+def open_datasets(city: tk.City) -> list[tk.Dataset]:
+    """People registered per district and month, small groups suppressed."""
+    return list(insights.DATASETS)
+
+
+@tk.hookimpl
+async def user_deleted(city: tk.City, user_id: int) -> None:
+    """Delete the account's pending and rejected applications; unlink the active ones."""
+    await erase_applicant(user_id)

@@ -92,7 +92,7 @@ async def _settle(enrolment_id: int) -> None:
             "bpjs_refused",
             tk.Actor.system(),
             comment=tk._("BPJS Kesehatan refused to register the people of this application."),
-            values={Enrolment.reason: "bpjs_refused"},
+            values={Enrolment.reason_code: "bpjs_refused", Enrolment.decided_at: datetime.now(UTC)},
         )
 
 

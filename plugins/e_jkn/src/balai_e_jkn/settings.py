@@ -62,6 +62,8 @@ class EnrolmentSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True)
         max_members: Most people in one application (one KK).
         batch_size: People sent to BPJS per registration job run.
         open_data_threshold: Groups smaller than this are suppressed in open data.
+        population: The city's population, for the coverage figure (0: not shown).
+        population_source: Where ``population`` comes from (shown with the figure).
     """
 
     annual_quota: Annotated[int, msgspec.Meta(ge=0)] = 5000
@@ -70,6 +72,8 @@ class EnrolmentSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True)
     max_members: Annotated[int, msgspec.Meta(ge=1, le=12)] = 8
     batch_size: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 50
     open_data_threshold: Annotated[int, msgspec.Meta(ge=1)] = 5
+    population: Annotated[int, msgspec.Meta(ge=0)] = 0
+    population_source: str = ""
 
     def rules_on(self, day: dt.date) -> EligibilityRules:
         """The rules in force on ``day`` (the quota setting when no rule is listed)."""

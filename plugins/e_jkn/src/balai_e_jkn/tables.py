@@ -59,6 +59,7 @@ class Enrolment(tk.CityTable, tablename="e_jkn_enrolment"):
     decided_at = Timestamptz(null=True, default=None)
     decided_by = Integer(null=True, default=None)
     reason = Varchar(length=300, default="")
+    reason_code = Varchar(length=30, default="")
     active_at = Timestamptz(null=True, default=None)
 
     city_unique = (("number",),)

@@ -19,6 +19,7 @@ from litestar.response import Redirect
 
 from balai_e_jkn.enrolment.service import NUMBERS
 from balai_e_jkn.identity import KK_PURPOSE, NIK_PURPOSE, masked_kk, masked_nik
+from balai_e_jkn.insights import REASONS
 from balai_e_jkn.settings import EnrolmentSettings
 from balai_e_jkn.tables import Enrolment, Member, Status
 from balai_e_jkn.workflow import APPLICATION, MANAGE
@@ -28,6 +29,7 @@ PAGE_SIZE = 50
 GUARD = [tk.require_permission(MANAGE)]
 DOCUMENTS = {"ktp": "ktp_file", "kk": "kk_file"}
 MIN_REASON = 10
+MAX_TEXT = 300
 
 
 async def _application(number: str) -> dict:
@@ -70,6 +72,9 @@ async def _detail(
             "history": await APPLICATION.history(row["id"]),
             "states": APPLICATION.labels(),
             "rules": rules,
+            "reasons": [
+                (code, tk._(label)) for code, label in REASONS.items() if code != "bpjs_refused"
+            ],
             "errors": errors or {},
         },
         status_code=status,
@@ -111,9 +116,9 @@ async def reveal(request: Request, number: FromPath[str]) -> Response:
     """Show the full NIKs and KK number, for a reason that is recorded."""
     row = await _application(number)
     data = await request.form()
-    reason = " ".join(str(data.get("reason", "")).split())[:300]
-    if len(reason) < MIN_REASON:
-        message = tk._("Write why you need to see the NIK (at least 10 characters).")
+    reason = " ".join(str(data.get("reason", "")).split())
+    if not MIN_REASON <= len(reason) <= MAX_TEXT:
+        message = tk._("Write why you need to see the NIK (10 to 300 characters).")
         return await _detail(request, row, errors={"reason": message}, status=400)
     user = await tk.current_user(request)
     await tk.audit_record(
@@ -153,11 +158,19 @@ async def step(request: Request, number: FromPath[str]) -> Response:
     row = await _application(number)
     data = await request.form()
     name = str(data.get("step", ""))
-    comment = " ".join(str(data.get("comment", "")).split())[:300]
+    comment = " ".join(str(data.get("comment", "")).split())
+    if len(comment) > MAX_TEXT:
+        message = tk._("Write at most 300 characters.")
+        return await _detail(request, row, errors={"comment": message}, status=400)
     user = await tk.current_user(request)
     values = {Enrolment.decided_at: datetime.now(UTC), Enrolment.decided_by: user.id}
     if name == "reject":
+        code = str(data.get("reason_code", ""))
+        if code not in REASONS or code == "bpjs_refused":
+            message = tk._("Choose the reason for rejecting.")
+            return await _detail(request, row, errors={"reason_code": message}, status=400)
         values[Enrolment.reason] = comment
+        values[Enrolment.reason_code] = code
     if data.get("seen_state") and data["seen_state"] != row["status"]:
         raise tk.StateChanged(tk._("The application moved meanwhile."), row["status"])
     try:
