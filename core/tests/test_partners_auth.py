@@ -130,3 +130,23 @@ def test_the_secret_is_stored_sealed_and_bound_to_its_client(balai_app):
         credentials.unseal(key, sealed, client_id="B")
     with pytest.raises(ValueError):
         credentials.unseal(key + "x", sealed, client_id="A")
+
+
+def test_a_secret_sealed_under_another_instance_key_is_refused_not_crashed(
+    client, balai_app, city_run, caplog
+):
+    from balai.partners import manage
+
+    private, public = support.key_pair("ec")
+
+    async def create():
+        settings = manage.PartnerSettings("Bank Lama", ("bills",), public)
+        pid, secret = await manage.create_partner(settings, instance_secret="an-older-key" * 4)
+        return (await manage.partner_by_id(pid))["client_id"], secret
+
+    client_id, secret = city_run("malang", create)
+    keys = PartnerKeys(client_id, secret, private)
+    token = get_token(client, keys)
+    answer = call(client, keys, token, INQUIRY_PATH, inquiry("LAPAK-1"))
+    assert answer.status_code == 401 and "issued again" in answer.json()["responseMessage"]
+    assert "cannot be opened" in caplog.text

@@ -231,9 +231,16 @@ async def transaction(
     if _aware(held["expires_at"]) <= now_utc():
         _log(request, service, f"expired token for {partner['client_id']}")
         raise answers.invalid_token(service)
-    secret = credentials.unseal(
-        secret_key, partner["secret_sealed"], client_id=partner["client_id"]
-    )
+    try:
+        secret = credentials.unseal(
+            secret_key, partner["secret_sealed"], client_id=partner["client_id"]
+        )
+    except ValueError:
+        log.error(
+            "the client secret of %s cannot be opened (instance secret changed?): issue a new one",
+            partner["client_id"],
+        )
+        raise answers.unauthorized(service, "Credentials must be issued again") from None
     path = snap.request_path(request.scope)
     expected = snap.sign(secret, request.method, path, token, raw, found["x-timestamp"])
     if not hmac.compare_digest(found["x-signature"], expected):
