@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from balai.testing import write_config
+from balai_wisata_heritage.events.tables import Event
 from balai_wisata_heritage.sites.tables import Site
+from balai_wisata_heritage.walks.tables import Walk
 
 
 def add_site(name: str, district: str = "Klojen", hours: str = "", description: str = ""):
@@ -87,6 +89,8 @@ def test_seed_demo_fills_a_city_once(client, balai_app, city_run):
     assert city_run("malang", plugin.seed_demo, city).summary
     assert city_run("malang", plugin.seed_demo, city).summary == []
     assert city_run("malang", Site.count) == 8
+    assert city_run("malang", Event.count) == 18
+    assert city_run("malang", Walk.count) == 2
     assert city_run("semarang", Site.count) == 0
 
 

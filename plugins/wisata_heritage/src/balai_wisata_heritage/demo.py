@@ -1,4 +1,4 @@
-"""Demo data of the content half: sites, then the walks and events that use them."""
+"""Demo data of the content half: sites, then the events and walks that use them."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from datetime import datetime
 
 from balai import toolkit as tk
 
+from balai_wisata_heritage.events.demo import seed_events
 from balai_wisata_heritage.sites.demo import seed_sites
 from balai_wisata_heritage.sites.tables import Site
+from balai_wisata_heritage.walks.demo import seed_walks
 
 
 async def seed(city: tk.City) -> tk.DemoReport:
@@ -17,6 +19,11 @@ async def seed(city: tk.City) -> tk.DemoReport:
         return report
     today = datetime.now(city.tz).date()
     site_ids = await seed_sites(city.slug, today)
-    if site_ids:
-        report.summary.append(f"wisata_heritage: {len(site_ids)} heritage sites")
+    if not site_ids:
+        return report
+    events = await seed_events(city.slug, city.tz, today, site_ids)
+    walks = await seed_walks(city.slug, site_ids)
+    report.summary.append(
+        f"wisata_heritage: {len(site_ids)} heritage sites, {events} events, {walks} walks"
+    )
     return report

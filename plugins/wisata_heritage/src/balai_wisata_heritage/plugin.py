@@ -19,6 +19,7 @@ from balai_wisata_heritage.sites.tables import Site
 from balai_wisata_heritage.tickets import gate_pages, settlement
 from balai_wisata_heritage.tickets import office as ticket_office
 from balai_wisata_heritage.tickets import pages as ticket_pages
+from balai_wisata_heritage.walks import public as walk_pages
 
 SLUG = "wisata_heritage"
 DEPARTMENT = "Disporapar"
@@ -56,7 +57,7 @@ def piccolo_apps() -> list[str]:
 def register_routes() -> tk.Routes:
     """Sites (list, page), events (calendar, page, iCalendar feed), tickets, the officers' pages."""
     return tk.Routes(
-        pages=[*site_pages.ROUTES, *event_pages.ROUTES, *ticket_pages.PAGES],
+        pages=[*site_pages.ROUTES, *event_pages.ROUTES, *walk_pages.ROUTES, *ticket_pages.PAGES],
         office=[
             *site_office.ROUTES,
             *event_office.ROUTES,
@@ -164,7 +165,7 @@ def _shorten(text: str) -> str:
 
 @tk.hookimpl
 async def seed_demo(city: tk.City) -> tk.DemoReport:
-    """The city's best-known heritage sites."""
+    """The city's best-known heritage sites, events over the next two months and walks."""
     return await demo.seed(city)
 
 

@@ -6,9 +6,7 @@ DESCRIPTION = "tickets: event_id dropped"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="wisata_heritage", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="wisata_heritage", description=DESCRIPTION)
 
     manager.drop_column(
         table_class_name="TicketProduct",

@@ -26,9 +26,7 @@ DESCRIPTION = "tickets: products refer to an event"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="wisata_heritage", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="wisata_heritage", description=DESCRIPTION)
 
     manager.add_column(
         table_class_name="TicketProduct",
