@@ -14,11 +14,12 @@ from datetime import time
 
 from balai import toolkit as tk
 
-from balai_sipaldi import __version__, demo, routes
+from balai_sipaldi import __version__, demo, mayor, routes
 from balai_sipaldi.crew import routes as crew_routes
 from balai_sipaldi.fees import billing
 from balai_sipaldi.permissions import CREW, MANAGE, PLANT
 from balai_sipaldi.planning import operator_routes, plan_routes
+from balai_sipaldi.planning.notices import send_notices
 from balai_sipaldi.planning.service import run_planner
 from balai_sipaldi.plant import gate
 from balai_sipaldi.premises import household_visits
@@ -158,14 +159,20 @@ def search(request, query: str) -> list[tk.SearchResult]:
 
 @tk.hookimpl
 def scheduled_jobs() -> list[tk.Job]:
-    """The nightly planner: proposes visits for the coming weeks."""
+    """The nightly planner, and the morning notices to households ahead of their visits."""
     return [
         tk.Job(
             name=plan_routes.JOB,
             run=run_planner,
             daily_at=time(1, 30),
             description="Propose desludging visits per truck for the premises due",
-        )
+        ),
+        tk.Job(
+            name="sipaldi.notify",
+            run=send_notices,
+            daily_at=time(7, 0),
+            description="Tell households ahead of their desludging visits",
+        ),
     ]
 
 
@@ -179,6 +186,18 @@ def spreadsheet_importers() -> list[tk.Importer]:
 async def seed_demo(city: tk.City) -> tk.DemoReport:
     """Malang's registered premises (made-up addresses)."""
     return await demo.seed(city)
+
+
+@tk.hookimpl
+async def dashboard_widgets(request, period: tk.Period) -> list[tk.Widget]:
+    """Smart Environment: tanks emptied on schedule, overdue, m³ treated, plant use, gap flags."""
+    return await mayor.widgets(period)
+
+
+@tk.hookimpl
+def open_datasets(city: tk.City) -> list[tk.Dataset]:
+    """Premises served (and late) and m³ per kecamatan and month; overdue per kecamatan."""
+    return list(mayor.DATASETS)
 
 
 @tk.hookimpl

@@ -112,7 +112,9 @@ class Visit(tk.CityTable, tablename="sipaldi_visit"):
     """One truck's visit to one premises on one day, in a trip and a place in it.
 
     ``planned_litres`` is the tank's volume when planned (what the trip was
-    sized for); ``volume_litres`` what the crew pumped. ``delivery_id`` is
+    sized for); ``volume_litres`` what the crew pumped. ``due_day`` is the
+    premises' due day when the visit was planned (a visit done by then was on
+    schedule). ``delivery_id`` is
     the plant delivery that carried it, once delivered. ``kind`` is
     ``scheduled`` (from the plan) or ``on_demand`` (asked by the household).
     """
@@ -123,6 +125,7 @@ class Visit(tk.CityTable, tablename="sipaldi_visit"):
     trip = Integer(default=1)
     position = Integer(default=1)
     planned_litres = Integer()
+    due_day = Date(null=True, default=None)
     status = Varchar(length=20, choices=VisitStatus, default=VisitStatus.PROPOSED.value, index=True)
     kind = Varchar(length=20, default="scheduled")
     volume_litres = Integer(null=True, default=None)

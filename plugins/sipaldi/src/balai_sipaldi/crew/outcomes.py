@@ -13,6 +13,8 @@ from balai_sipaldi.settings import settings_of
 from balai_sipaldi.tables import Premises, Truck, Visit, VisitStatus
 
 RETRY_DAYS = 14
+METRIC_DONE = "sipaldi.visits_done"
+METRIC_ON_SCHEDULE = "sipaldi.visits_on_schedule"
 
 
 async def after_visit_move(record: dict[str, Any], step: Any) -> None:
@@ -25,9 +27,16 @@ async def after_visit_move(record: dict[str, Any], step: Any) -> None:
 
 
 async def tank_emptied(visit: dict[str, Any]) -> None:
-    """The premises was emptied on the visit's day: its next due day counts from there."""
+    """The premises was emptied on the visit's day: its next due day counts from there.
+
+    Counted for the dashboard on the visit's day: a visit done, and one done
+    on schedule (by the due day it was planned for, or with none known).
+    """
     settings = settings_of(tk.current_city())
     day = visit["day"]
+    await tk.bump_metric(METRIC_DONE, 1, day=day)
+    if visit["due_day"] is None or day <= visit["due_day"]:
+        await tk.bump_metric(METRIC_ON_SCHEDULE, 1, day=day)
     await Premises.update(
         {Premises.last_desludged: day, Premises.next_due: next_due(settings, day, day)}
     ).where(Premises.id == visit["premises_id"])
@@ -56,6 +65,7 @@ async def retry(visit: dict[str, Any]) -> int | None:
                 trip=trip,
                 position=position,
                 planned_litres=visit["planned_litres"],
+                due_day=visit["due_day"],
                 status=VisitStatus.SCHEDULED.value,
                 kind="retry",
                 created_at=datetime.now(UTC),

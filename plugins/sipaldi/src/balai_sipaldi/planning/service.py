@@ -91,12 +91,15 @@ async def propose(start: date, count: int) -> dict[str, int]:
         lead_days=settings.lead_days,
         used_trips=used,
     )
-    await insert_stops(stops)
+    due = {row[0]: date.fromordinal(row[2]) for row in premises}
+    await insert_stops(stops, due)
     return {"proposed": len(stops), "unplannable": len(unplannable), "due": len(premises)}
 
 
-async def insert_stops(stops: list[tuple[int, int, int, int, int, int]]) -> None:
-    """Write planner stops as proposed visits, a thousand rows per statement."""
+async def insert_stops(
+    stops: list[tuple[int, int, int, int, int, int]], due: dict[int, date]
+) -> None:
+    """Write planner stops as proposed visits with each premises' due day, 1,000 rows at a time."""
     now = datetime.now(UTC)
     for first in range(0, len(stops), INSERT_BATCH):
         await Visit.insert(
@@ -108,6 +111,7 @@ async def insert_stops(stops: list[tuple[int, int, int, int, int, int]]) -> None
                     trip=trip,
                     position=position,
                     planned_litres=litres,
+                    due_day=due.get(premises_id),
                     created_at=now,
                 )
                 for day, truck_id, trip, position, premises_id, litres in stops[

@@ -29,6 +29,7 @@ from balai_sipaldi.volumes import CubicMetreField, format_m3
 GUARD = [tk.require_permission(PLANT)]
 GATE = "/kelola/sipaldi/iplt/"
 RECONCILE_DAYS = 7
+METRIC_DELIVERED = "sipaldi.delivered_litres"
 
 
 class DeliveryForm(tk.Form):
@@ -154,6 +155,7 @@ async def log_delivery(request: Request) -> Response:
             delivery_id = rows[0]["id"]
             await Visit.update({Visit.delivery_id: delivery_id}).where(Visit.id.is_in(chosen))
             await bill_delivery(delivery_id, day, truck["id"], form.clean["volume"], visits)
+            await tk.bump_metric(METRIC_DELIVERED, form.clean["volume"], day=day)
     if problem is not None:
         form.add_error("__all__", problem)
         return await render_gate(request, truck, form, chosen, 400)

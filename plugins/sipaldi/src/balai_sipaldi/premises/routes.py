@@ -6,6 +6,7 @@ officers see all of the city's (each premises opened is audited).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from balai import toolkit as tk
@@ -20,7 +21,7 @@ from balai_sipaldi.premises import registry
 from balai_sipaldi.premises.forms import TANK_TYPES, PremisesForm
 from balai_sipaldi.premises.importer import KEY as IMPORT_KEY
 from balai_sipaldi.settings import settings_of
-from balai_sipaldi.tables import Fee, Premises, Visit, VisitStatus
+from balai_sipaldi.tables import OPEN_VISIT, Fee, Premises, Visit, VisitStatus
 from balai_sipaldi.visits import VISITS
 from balai_sipaldi.volumes import format_m3
 
@@ -126,6 +127,37 @@ async def tank_save(request: Request, premises_id: FromPath[int]) -> Response:
     return Redirect(tk.city_url(request, MY_TANKS), status_code=303)
 
 
+@post("/tangki/{premises_id:int}/minta", guards=[tk.require_verified], name="sipaldi:tank-request")
+async def request_visit(request: Request, premises_id: FromPath[int]) -> Response:
+    """Ask for a visit outside the schedule: the tank is due tomorrow, and the planner takes it up.
+
+    Refused while the tank already has a visit planned (it shows on the tank's row).
+    """
+    row = await own_premises(request, premises_id)
+    has_visit = await Visit.exists().where(
+        (Visit.premises_id == row["id"]) & Visit.status.is_in(list(OPEN_VISIT))
+    )
+    if has_visit:
+        tk.flash(request, tk._("This tank already has a visit planned."), "error")
+        return Redirect(tk.city_url(request, MY_TANKS), status_code=303)
+    tomorrow = city_today() + timedelta(days=1)
+    due = min(row["next_due"], tomorrow) if row["next_due"] else tomorrow
+    await Premises.update({Premises.next_due: due}).where(Premises.id == row["id"])
+    user = await tk.current_user(request)
+    await tk.audit_record(
+        "sipaldi.visit_requested",
+        actor_id=user.id,
+        request=request,
+        subject=f"premises:{row['id']}",
+    )
+    tk.flash(
+        request,
+        tk._("Your request is received: a visit is planned within days and you will be told."),
+        "success",
+    )
+    return Redirect(tk.city_url(request, MY_TANKS), status_code=303)
+
+
 @get("/", guards=[tk.require_permission(MANAGE)], name="sipaldi:office")
 async def office(
     request: Request, kelurahan: FromQuery[str] = "", overdue: FromQuery[str] = ""
@@ -169,5 +201,5 @@ async def office(
     )
 
 
-PAGES = [my_tanks, tank_form, register_tank, tank_edit, tank_save]
+PAGES = [my_tanks, tank_form, register_tank, tank_edit, tank_save, request_visit]
 OFFICE = [office]
