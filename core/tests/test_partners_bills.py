@@ -11,9 +11,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import test_partners_support as support
 import test_payments_support as payments
+from balai.partners.bills import mask_name
 from balai.partners.partner_side import INQUIRY_PATH, PAYMENT_PATH, REVERSAL_PATH
 from balai.partners.tables import PartnerPayment
 from balai.payments.tables import Payment
+from hypothesis import given
+from hypothesis import strategies as st
 from test_partners_support import add_partner, call, code, counts, get_token, inquiry, payment
 from test_payments_support import invoice_status, new_invoice
 
@@ -180,3 +183,12 @@ def test_a_plugins_payable_opens_its_invoice_only_when_paid(
     assert again.json() == paid.json() and lapak.opened == 1
     later = call(client, partner, token, INQUIRY_PATH, inquiry("LAPAK-12", "INQ-2"))
     assert later.status_code == 404 and code(later) == "4042412"
+
+
+@given(st.lists(st.text(min_size=1, max_size=12).filter(lambda w: w.strip() == w), max_size=8))
+def test_a_masked_name_shows_only_each_words_first_letter(words):
+    name = " ".join(w for w in words if w and not any(c.isspace() for c in w))
+    masked = mask_name(name)
+    assert len(masked) <= 120
+    for shown, word in zip(masked.split(" "), name.split()[:6], strict=False):
+        assert shown[0] == word[0] and set(shown[1:]) <= {"*"}
