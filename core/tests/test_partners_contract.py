@@ -174,7 +174,13 @@ def _cases(invoice_number: str, semarang_number: str, other: PartnerKeys, other_
             404,
             "4042412",
         ),
-        "another city's bill": (INQUIRY_PATH, inquiry(semarang_number, "INQ-9"), {}, 404, "4042412"),
+        "another city's bill": (
+            INQUIRY_PATH,
+            inquiry(semarang_number, "INQ-9"),
+            {},
+            404,
+            "4042412",
+        ),
         "amount mismatch": (PAYMENT_PATH, payment(invoice_number, 14999), {}, 404, "4042513"),
         "amount not in rupiah form": (
             PAYMENT_PATH,
