@@ -22,7 +22,7 @@ async def seed(city: tk.City) -> tk.DemoReport:
     if not site_ids:
         return report
     events = await seed_events(city.slug, city.tz, today, site_ids)
-    walks = await seed_walks(city.slug, site_ids)
+    walks = await seed_walks(city.slug, site_ids, today)
     report.summary.append(
         f"wisata_heritage: {len(site_ids)} heritage sites, {events} events, {walks} walks"
     )

@@ -12,6 +12,7 @@ from balai import toolkit as tk
 from balai_wisata_heritage import __version__, demo
 from balai_wisata_heritage.events import office as event_office
 from balai_wisata_heritage.events import public as event_pages
+from balai_wisata_heritage.figures import content as content_figures
 from balai_wisata_heritage.settings import HeritageSettings
 from balai_wisata_heritage.sites import office as site_office
 from balai_wisata_heritage.sites import public as site_pages
@@ -167,6 +168,18 @@ def _shorten(text: str) -> str:
 async def seed_demo(city: tk.City) -> tk.DemoReport:
     """The city's best-known heritage sites, events over the next two months and walks."""
     return await demo.seed(city)
+
+
+@tk.hookimpl
+async def dashboard_widgets(request, period: tk.Period) -> list[tk.Widget]:
+    """Smart Branding: sites, events by start, the most viewed walks."""
+    return await content_figures.widgets(period)
+
+
+@tk.hookimpl
+def open_datasets(city: tk.City) -> list[tk.Dataset]:
+    """Heritage events per month and kind (counts only)."""
+    return list(content_figures.DATASETS)
 
 
 @tk.hookimpl

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
+from balai import toolkit as tk
+
+from balai_wisata_heritage.figures.content import walk_views
 from balai_wisata_heritage.walks.tables import Walk, WalkStop
+
+#: Days of past page views seeded for each demo walk (the mayor's "top routes").
+VIEW_DAYS = 60
 
 # A stop: a demo site's name, or (name, latitude, longitude); then minutes there and a note.
 Stop = tuple[str | tuple[str, float, float], int, str]
@@ -59,10 +65,10 @@ DEMO_WALKS: dict[str, list[DemoWalk]] = {
 }
 
 
-async def seed_walks(slug: str, site_ids: dict[str, int]) -> int:
-    """Insert the demo walks of city ``slug`` (current scope); how many."""
+async def seed_walks(slug: str, site_ids: dict[str, int], today: date) -> int:
+    """Insert the demo walks of city ``slug`` (current scope) with past page views; how many."""
     made = 0
-    for name, summary, description, stops in DEMO_WALKS.get(slug, []):
+    for index, (name, summary, description, stops) in enumerate(DEMO_WALKS.get(slug, [])):
         done = await Walk.insert(
             Walk(
                 name=name,
@@ -85,5 +91,8 @@ async def seed_walks(slug: str, site_ids: dict[str, int]) -> int:
             stop.note = note
             rows.append(stop)
         await WalkStop.insert(*rows)
+        for back in range(1, VIEW_DAYS + 1):  # a steady, made-up interest, first walk most
+            views = (back * 7 + index * 5) % 11 + (6 if index == 0 else 1)
+            await tk.bump_metric(walk_views(walk_id), views, day=today - timedelta(days=back))
         made += 1
     return made

@@ -7,6 +7,7 @@ from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
+from balai_wisata_heritage.figures.content import count_walk_view
 from balai_wisata_heritage.markdown import render_markdown
 from balai_wisata_heritage.walks.route import legs, totals
 from balai_wisata_heritage.walks.stops import stops_of
@@ -38,6 +39,7 @@ async def walk_page(request: Request, walk_id: FromPath[int]) -> Response:
     walk = await Walk.select().where((Walk.id == walk_id) & (Walk.status == "published")).first()
     if walk is None:
         raise NotFoundException(tk._("No such walk."))
+    await count_walk_view(walk_id)
     route = legs((await stops_of([walk_id])).get(walk_id, []))
     metres, minutes = totals(route)
     markers = [
