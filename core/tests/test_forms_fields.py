@@ -363,3 +363,9 @@ def test_a_ranged_number_must_say_its_notation_and_range():
 
     with pytest.raises(TypeError, match="abstract"):
         Half("Half", min_value=0, max_value=1)
+
+
+def test_a_text_refusal_may_name_the_limit_and_the_count_typed():
+    field = tk.TextField("Review", max_length=5, invalid="Keep it to %(max)s (it has %(count)s).")
+    with pytest.raises(tk.FieldError, match=r"^Keep it to 5 \(it has 8\)\.$"):
+        field.check("abcdefgh")

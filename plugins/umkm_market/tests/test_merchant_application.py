@@ -144,7 +144,7 @@ def test_a_description_too_long_is_refused_not_cut(client, login_as, post_form, 
     login_as()
     response = post_form(APPLY, application(description="x" * 2001))
     assert response.status_code == 400
-    assert "Deskripsi paling banyak 2.000 karakter." in response.text
+    assert "Deskripsi paling banyak 2000 karakter." in response.text
     assert merchants(city_run) == []
 
 

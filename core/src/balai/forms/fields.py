@@ -52,9 +52,10 @@ class Field:
         autocomplete: The input's ``autocomplete`` token (``name``, ``tel`` …).
         invalid: The plugin's own wording for every refusal of a typed value
             (format, length, range), instead of the field's default messages:
-            an English msgid filled with :meth:`message_params` (``%(n)s`` is
-            a text's ``max_length``; ``%(min)s``/``%(max)s`` a number's range),
-            or a function giving the translated text.
+            an English msgid filled with :meth:`message_params` (``%(n)s`` or
+            ``%(max)s`` is a text's ``max_length``; ``%(min)s``/``%(max)s`` a
+            number's range) and ``%(count)s``, the characters typed; or a
+            function giving the translated text.
     """
 
     #: What the theme's ``form_field`` macro draws: input, textarea, select, checkbox, file.
@@ -113,13 +114,13 @@ class Field:
         except FieldError:
             if self.invalid is None:
                 raise
-            raise FieldError(self.wording(self.invalid)) from None
+            raise FieldError(self.wording(self.invalid, typed=text)) from None
 
-    def wording(self, message: Message) -> str:
-        """A plugin's :data:`Message` as the text to show."""
+    def wording(self, message: Message, *, typed: str = "") -> str:
+        """A plugin's :data:`Message` as the text to show (``typed``: for ``%(count)s``)."""
         if callable(message):
             return message()
-        return _(message, **self.message_params())
+        return _(message, **self.message_params(), count=str(len(typed)))
 
     def message_params(self) -> dict[str, str]:
         """What a plugin's own message may name with ``%(name)s`` (none by default)."""
@@ -193,8 +194,8 @@ class TextField(Field):
         return FieldError(_("Write at most %(n)s characters.", n=format_number(self.max_length)))
 
     def message_params(self) -> dict[str, str]:
-        """``n``: the longest text accepted."""
-        return {"n": format_number(self.max_length)}
+        """``n`` and ``max``: the longest text accepted; ``min``: the shortest (plain digits)."""
+        return {"n": str(self.max_length), "max": str(self.max_length), "min": str(self.min_length)}
 
 
 class _RangedNumber(Field, ABC):

@@ -178,11 +178,17 @@ class ReturnForm(tk.Form):
     )
 
 
+_CORRECTION_REASON = tk.N_("Give the reason for the correction (at most 500 characters).")
+
+
 class CorrectionForm(tk.Form):
-    """A corrected turnover (the reason is checked by the service with the correction)."""
+    """A corrected turnover and why (the service checks the reason again as it files)."""
 
     turnover = tk.RupiahField(
         "Turnover (Rp)", max_value=MAX_AMOUNT, missing=_TURNOVER, invalid=_TURNOVER
+    )
+    reason = tk.TextField(
+        "Reason", max_length=500, missing=_CORRECTION_REASON, invalid=_CORRECTION_REASON
     )
 
 

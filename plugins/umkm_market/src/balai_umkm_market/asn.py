@@ -15,7 +15,7 @@ from litestar import Request, Response, get, post
 from litestar.response import Redirect
 from piccolo.query.functions.aggregate import Count, Sum
 
-from balai_umkm_market.identifiers import InvalidValue, check_nip
+from balai_umkm_market.identifiers import check_nip
 from balai_umkm_market.settings import settings_of
 from balai_umkm_market.tables import AsnProfile, Order, OrderStatus
 
@@ -33,17 +33,57 @@ async def asn_profile_of(user_id: int | None) -> dict[str, Any] | None:
     )
 
 
-def check_department(value: str) -> str:
+class NipField(tk.Field):
+    """A civil servant's number (NIP): 18 digits with a structure (see ``check_nip``)."""
+
+    inputmode = "numeric"
+    max_input = 40
+
+    def parse(self, text: str) -> str:
+        """The 18 digits."""
+        return check_nip(text)
+
+    def too_long(self) -> tk.FieldError:
+        """Far too long for a NIP."""
+        return tk.FieldError(tk._("The NIP has exactly 18 digits."))
+
+
+class DepartmentField(tk.Field):
     """The department (OPD): one of the city's list when it keeps one, else free text."""
-    department = " ".join((value or "").split())
-    allowed = settings_of(tk.current_city()).asn_departments
-    if allowed and department not in allowed:
-        raise InvalidValue(tk._("Choose your department."))
-    if not department:
-        raise InvalidValue(tk._("Enter your department (OPD)."))
-    if len(department) > MAX_DEPARTMENT:
-        raise InvalidValue(tk._("The department is at most %(n)s characters.", n=MAX_DEPARTMENT))
-    return department
+
+    max_input = MAX_DEPARTMENT
+
+    def raw(self, data: Any) -> str:
+        """The name with runs of spaces made one."""
+        return " ".join(super().raw(data).split())
+
+    def _allowed(self) -> list[str]:
+        return list(settings_of(tk.current_city()).asn_departments)
+
+    def parse(self, text: str) -> str:
+        """A department of the city's list, or any name when the city keeps none."""
+        if self._allowed() and text not in self._allowed():
+            raise tk.FieldError(tk._("Choose your department."))
+        return text
+
+    def too_long(self) -> tk.FieldError:
+        """Longer than any department's name."""
+        if self._allowed():
+            return tk.FieldError(tk._("Choose your department."))
+        return tk.FieldError(tk._("The department is at most %(n)s characters.", n=MAX_DEPARTMENT))
+
+    def missing_message(self) -> str:
+        """Choose (from the list) or enter (free text) the department."""
+        if self._allowed():
+            return tk._("Choose your department.")
+        return tk._("Enter your department (OPD).")
+
+
+class AsnForm(tk.Form):
+    """The NIP and department that mark an account as ASN."""
+
+    nip = NipField(tk.N_("NIP"), missing=tk.N_("Enter your NIP."))
+    department = DepartmentField(tk.N_("Department (OPD)"))
 
 
 async def programme_purchases(user_id: int) -> dict[str, int]:
@@ -104,24 +144,14 @@ async def asn_page(request: Request) -> Response:
 async def asn_save(request: Request) -> Response:
     """Mark the account as ASN (or change the NIP/department); bad input re-shows the form."""
     user = await tk.current_user(request)
-    form = await request.form()
-    values = {
-        "nip": str(form.get("nip", "") or "").strip()[:40],
-        "department": str(form.get("department", "") or "").strip()[:200],
-    }
-    errors: dict[str, str] = {}
-    clean: dict[str, str] = {}
-    for name, checker in (("nip", check_nip), ("department", check_department)):
-        try:
-            clean[name] = checker(values[name])
-        except InvalidValue as exc:
-            errors[name] = str(exc)
-    if not errors:
+    form = AsnForm(await request.form())
+    values, errors, clean = form.values, form.errors, form.clean
+    if await form.validate():
         taken = await AsnProfile.exists().where(
             (AsnProfile.nip == clean["nip"]) & (AsnProfile.user_id != user.id)
         )
         if taken:
-            errors["nip"] = tk._("This NIP is already used by another account.")
+            form.add_error("nip", tk._("This NIP is already used by another account."))
     profile = await asn_profile_of(user.id)
     if errors:
         return await _page(request, user, profile, values, errors, status_code=400)

@@ -137,23 +137,39 @@ async def link_form(request: Request, nop: FromQuery[str] = "") -> Response:
     return await _render_form(request, {"nop": nop[:40], "name": "", "njop": ""}, {}, year=year)
 
 
-def _check_fields(values: dict[str, str], city: tk.City) -> tuple[str, int, dict[str, str]]:
-    """The NOP digits and NJOP typed, and the errors of the fields."""
-    errors: dict[str, str] = {}
-    digits = ""
-    try:
-        digits = tk.read_nop(values["nop"], city)
-    except ValueError as exc:
-        errors["nop"] = str(exc)
-    if not values["name"].strip():
-        errors["name"] = tk._("Enter the taxpayer's name exactly as printed on the SPPT.")
-    njop = parse_amount(values["njop"])
-    if njop is None:
-        errors["njop"] = tk._(
-            "Enter the NJOP used for the tax as printed on the SPPT, in rupiah, "
-            "for example 150.000.000."
-        )
-    return digits, njop or 0, errors
+def _njop_message() -> str:
+    return tk._(
+        "Enter the NJOP used for the tax as printed on the SPPT, in rupiah, "
+        "for example 150.000.000."
+    )
+
+
+class SpptAmountField(tk.Field):
+    """An amount copied from an SPPT: dots or commas between thousands, ``,00`` allowed."""
+
+    inputmode = "numeric"
+    max_input = MAX_AMOUNT_TEXT
+
+    def parse(self, text: str) -> int:
+        """Whole rupiah (see :func:`parse_amount`)."""
+        amount = parse_amount(text)
+        if amount is None:
+            raise tk.FieldError(_njop_message())
+        return amount
+
+
+class LinkForm(tk.Form):
+    """The proof that links a NOP: its number, and the name and NJOP printed on its SPPT."""
+
+    nop = tk.NopField(
+        "NOP", missing=tk.N_("Enter the tax object number (NOP) printed on your SPPT.")
+    )
+    name = tk.TextField(
+        "Taxpayer's name",
+        max_length=MAX_NAME,
+        missing=tk.N_("Enter the taxpayer's name exactly as printed on the SPPT."),
+    )
+    njop = SpptAmountField(tk.N_("NJOP"), missing=_njop_message, invalid=_njop_message)
 
 
 async def _record_attempt(
@@ -174,15 +190,11 @@ async def link(request: Request) -> Response:
     city = tk.current_city()
     user = await tk.current_user(request)
     assert user is not None
-    form = await request.form()
-    values = {
-        "nop": str(form.get("nop", ""))[:40],
-        "name": str(form.get("name", ""))[:MAX_NAME],
-        "njop": str(form.get("njop", ""))[:MAX_AMOUNT_TEXT],
-    }
-    digits, njop, errors = _check_fields(values, city)
-    if errors:
+    form = LinkForm(await request.form())
+    values, errors = form.values, form.errors
+    if not await form.validate():
         return await _render_form(request, values, errors, 400)
+    digits, njop = form.clean["nop"], form.clean["njop"]
     values["nop"] = tk.format_nop(digits)
     already = await NopLink.exists().where((NopLink.user_id == user.id) & (NopLink.nop == digits))
     if already:

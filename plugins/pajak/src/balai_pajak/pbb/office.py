@@ -149,6 +149,37 @@ async def _render_runs(request: Request, year_text: str, error: str | None, stat
     )
 
 
+def _year_message() -> str:
+    return tk._(
+        "Enter a tax year between 1990 and %(last)s, for example %(year)s.",
+        last=_today().year + 1,
+        year=_today().year,
+    )
+
+
+class _TaxYearField(tk.IntegerField):
+    """A tax year from 1990 to next year (next year's SPPT may be prepared ahead)."""
+
+    def parse(self, text: str) -> int:
+        """The year, written in plain digits."""
+        year = super().parse(text)
+        if "." in text or year > _today().year + 1:
+            raise tk.FieldError(_year_message())
+        return year
+
+
+class YearForm(tk.Form):
+    """The year of an assessment run to start."""
+
+    year = _TaxYearField(
+        "Tax year",
+        min_value=1990,
+        max_value=9999,
+        missing=_year_message,
+        invalid=_year_message,
+    )
+
+
 @get("/penetapan", guards=GUARD, name="pajak:assessment_runs")
 async def assessment_runs(request: Request) -> Response:
     """The assessment runs of the city, and the form to start one for a year."""
@@ -158,18 +189,10 @@ async def assessment_runs(request: Request) -> Response:
 @post("/penetapan", guards=GUARD, name="pajak:assessment_start")
 async def assessment_start(request: Request) -> Response:
     """Start the run of the year typed; 400 with the reason when it cannot start."""
-    form = await request.form()
-    typed = str(form.get("year", "")).strip()[:10]
-    # Next year's SPPT may be prepared ahead; later years would bill what is not due.
-    last = _today().year + 1
-    if not (typed.isascii() and typed.isdigit() and 1990 <= int(typed) <= last):
-        error = tk._(
-            "Enter a tax year between 1990 and %(last)s, for example %(year)s.",
-            last=last,
-            year=_today().year,
-        )
-        return await _render_runs(request, typed, error, 400)
-    year = int(typed)
+    form = YearForm(await request.form())
+    if not await form.validate():
+        return await _render_runs(request, form.values["year"], form.errors["year"], 400)
+    year = form.clean["year"]
     user = await tk.current_user(request)
     try:
         run_id = await start_run(year, user.id if user else None)
@@ -178,7 +201,7 @@ async def assessment_start(request: Request) -> Response:
             "No PBB-P2 rule is in force for %(year)s. Add the rule to the city's settings first.",
             year=year,
         )
-        return await _render_runs(request, typed, error, 400)
+        return await _render_runs(request, form.values["year"], error, 400)
     except RunInProgress as going:
         tk.flash(request, tk._("The assessment of %(year)s is already running.", year=year), "info")
         return Redirect(
@@ -285,23 +308,114 @@ async def object_detail(request: Request, nop: FromPath[str]) -> Response:
 
 # --- correcting a tax object --------------------------------------------------------
 
-# Fields of the correction form: name -> (kind, limit). Kinds: text, int, class, nik.
-FIELDS: dict[str, tuple[str, int]] = {
-    "address": ("text", 200),
-    "district": ("text", 60),
-    "village": ("text", 60),
-    "land_area": ("int", 100_000_000),
-    "building_area": ("int", 100_000_000),
-    "land_class": ("class", 4),
-    "building_class": ("class", 4),
-    "land_njop_per_m2": ("int", 1_000_000_000),
-    "building_njop_per_m2": ("int", 1_000_000_000),
-    "taxpayer_name": ("text", 200),
-    "taxpayer_nik": ("nik", 16),
-    "taxpayer_address": ("text", 300),
-}
+
+def _at_most(limit: int):
+    return lambda: tk._("At most %(max)s characters.", max=limit)
+
+
+def _whole_number(limit: int):
+    return lambda: tk._("Enter a whole number from 0 to %(max)s.", max=tk.format_number(limit))
+
+
+def _text(label: str, limit: int, *, required: bool = True) -> tk.TextField:
+    required_message = tk.N_("This field is required.")
+    return tk.TextField(
+        label,
+        max_length=limit,
+        required=required,
+        missing=required_message,
+        invalid=_at_most(limit),
+    )
+
+
+def _count(label: str, limit: int) -> tk.IntegerField:
+    message = _whole_number(limit)
+    return tk.IntegerField(label, min_value=0, max_value=limit, missing=message, invalid=message)
+
+
+class LandClassField(tk.Field):
+    """A land or building class: at most 4 letters or digits (a dash allowed), stored upper-case."""
+
+    empty = ""
+    max_input = 4
+
+    def __init__(self, label: str) -> None:
+        super().__init__(label, required=False)
+
+    def parse(self, text: str) -> str:
+        """The class in capitals."""
+        if not text.replace("-", "").isalnum():
+            raise self.too_long()
+        return text.upper()
+
+    def too_long(self) -> tk.FieldError:
+        """Not a class."""
+        return tk.FieldError(tk._("A class has at most 4 letters or digits, for example A12."))
+
+
+class RecordedNikField(tk.Field):
+    """A taxpayer's NIK as the roll records it: 16 digits, or nothing when unknown.
+
+    The roll's NIKs are not checked for their structure (``tk.NikField``):
+    an old record may hold one that the registry has since corrected.
+    """
+
+    empty = ""
+    inputmode = "numeric"
+    max_input = 16
+
+    def __init__(self, label: str) -> None:
+        super().__init__(label, required=False)
+
+    def parse(self, text: str) -> str:
+        """The 16 digits."""
+        if not (len(text) == 16 and text.isascii() and text.isdigit()):
+            raise self.too_long()
+        return text
+
+    def too_long(self) -> tk.FieldError:
+        """Not 16 digits."""
+        return tk.FieldError(tk._("A NIK has exactly 16 digits; leave it empty when unknown."))
+
+
+class ReasonField(tk.TextField):
+    """Why the object is corrected: at least :data:`MIN_REASON` characters."""
+
+    def parse(self, text: str) -> str:
+        """The reason, long enough to say what it rests on."""
+        if len(text) < MIN_REASON:
+            raise tk.FieldError(self.missing_message())
+        return super().parse(text)
+
+
+def _reason_message() -> str:
+    return tk._(
+        "Explain the correction in at least %(min)s characters (for example the "
+        "document it rests on).",
+        min=MIN_REASON,
+    )
+
+
+class ObjectCorrectionForm(tk.Form):
+    """An officer's correction of a tax object and its taxpayer, with the reason."""
+
+    address = _text(tk.N_("Address"), 200)
+    district = _text(tk.N_("District"), 60)
+    village = _text(tk.N_("Village"), 60)
+    land_area = _count(tk.N_("Land area (m²)"), 100_000_000)
+    building_area = _count(tk.N_("Building area (m²)"), 100_000_000)
+    land_class = LandClassField(tk.N_("Land NJOP class"))
+    building_class = LandClassField(tk.N_("Building NJOP class"))
+    land_njop_per_m2 = _count(tk.N_("Land NJOP per m² (Rp)"), 1_000_000_000)
+    building_njop_per_m2 = _count(tk.N_("Building NJOP per m² (Rp)"), 1_000_000_000)
+    taxpayer_name = _text(tk.N_("Name"), 200)
+    taxpayer_nik = RecordedNikField(tk.N_("NIK"))
+    taxpayer_address = _text(tk.N_("Taxpayer's address"), 300, required=False)
+    reason = ReasonField("Reason", max_length=1000, multiline=True, missing=_reason_message)
+
+
+FIELDS = tuple(name for name in ObjectCorrectionForm.fields if name != "reason")
 OBJECT_FIELDS = tuple(f for f in FIELDS if not f.startswith("taxpayer_"))
-REQUIRED = ("address", "district", "village", "taxpayer_name")
 
 
 def current_values(obj: dict, taxpayer: dict | None) -> dict[str, str]:
@@ -314,49 +428,11 @@ def current_values(obj: dict, taxpayer: dict | None) -> dict[str, str]:
     return values
 
 
-def read_correction(form) -> tuple[dict[str, str], dict, dict[str, str]]:
+async def read_correction(form) -> tuple[dict[str, str], dict, dict[str, str]]:
     """What was typed (for re-rendering), the parsed values, and the errors by field."""
-    typed = {
-        name: " ".join(str(form.get(name, "")).split())[: limit + 20]
-        for name, (_, limit) in FIELDS.items()
-    }
-    typed["reason"] = str(form.get("reason", "")).strip()[:1000]
-    parsed: dict = {}
-    errors: dict[str, str] = {}
-    for name, (kind, limit) in FIELDS.items():
-        value = typed[name]
-        if kind == "int":
-            cleaned = value.replace(".", "")
-            if not (cleaned.isascii() and cleaned.isdigit()) or int(cleaned) > limit:
-                errors[name] = tk._(
-                    "Enter a whole number from 0 to %(max)s.", max=f"{limit:,}".replace(",", ".")
-                )
-            else:
-                parsed[name] = int(cleaned)
-        elif kind == "class":
-            if len(value) > limit or (value and not value.replace("-", "").isalnum()):
-                errors[name] = tk._("A class has at most 4 letters or digits, for example A12.")
-            else:
-                parsed[name] = value.upper()
-        elif kind == "nik":
-            if value and not (len(value) == 16 and value.isascii() and value.isdigit()):
-                errors[name] = tk._("A NIK has exactly 16 digits; leave it empty when unknown.")
-            else:
-                parsed[name] = value
-        else:
-            if name in REQUIRED and not value:
-                errors[name] = tk._("This field is required.")
-            elif len(value) > limit:
-                errors[name] = tk._("At most %(max)s characters.", max=limit)
-            else:
-                parsed[name] = value
-    if len(typed["reason"]) < MIN_REASON:
-        errors["reason"] = tk._(
-            "Explain the correction in at least %(min)s characters (for example the "
-            "document it rests on).",
-            min=MIN_REASON,
-        )
-    return typed, parsed, errors
+    correction = ObjectCorrectionForm(form)
+    await correction.validate()
+    return correction.values, correction.clean, correction.errors
 
 
 async def _render_correction(request, obj, values, errors, status):
@@ -410,7 +486,7 @@ async def correct(request: Request, nop: FromPath[str]) -> Response:
     """Apply a correction with its reason: audited, and kept in the object's history."""
     obj = await _object_or_404(nop)
     taxpayer = await _taxpayer(obj["taxpayer"])
-    typed, parsed, errors = read_correction(await request.form())
+    typed, parsed, errors = await read_correction(await request.form())
     if errors:
         return await _render_correction(request, obj, typed, errors, 400)
     before = current_values(obj, taxpayer)
@@ -438,7 +514,7 @@ async def correct(request: Request, nop: FromPath[str]) -> Response:
         await ObjectCorrection.insert(
             ObjectCorrection(
                 tax_object=obj["id"],
-                reason=typed["reason"],
+                reason=parsed["reason"],
                 changes=json.dumps(changes, ensure_ascii=False),
                 officer_id=user.id if user else None,
                 created_at=now,

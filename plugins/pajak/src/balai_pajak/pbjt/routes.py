@@ -257,21 +257,16 @@ async def correct_return(
     """Replace a return with a corrected one, with a reason (audited)."""
     business, user = await _owned(request, business_id)
     tax_return = await _own_return(business, return_id)
-    data = await request.form()
-    form = forms.CorrectionForm(data)
-    reason = str(data.get("reason", ""))  # the service checks it with the correction
+    form = forms.CorrectionForm(await request.form())
     if await form.validate():
+        turnover, reason = form.clean["turnover"], form.clean["reason"]
         try:
-            await service.replace_return(
-                business, tax_return, form.clean["turnover"], reason, user.id, request
-            )
+            await service.replace_return(business, tax_return, turnover, reason, user.id, request)
         except service.FilingError as exc:
             form.add_error(exc.field, exc.message)
     if form.errors:
         context = await _correction_context(business, tax_return)
-        context.update(
-            errors=form.errors, values={"turnover": form.values["turnover"], "reason": reason[:500]}
-        )
+        context.update(errors=form.errors, values=form.values)
         return await tk.render(request, "pajak/pbjt/correction.html", context, status_code=400)
     tk.flash(request, tk._("The correction is filed and replaces the earlier return."), "success")
     return Redirect(tk.city_url(request, f"/pajak/usaha/{business['id']}"), status_code=303)

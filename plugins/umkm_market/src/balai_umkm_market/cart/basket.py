@@ -173,6 +173,20 @@ def stock_message(product: dict[str, Any], in_cart: int = 0) -> str:
     )
 
 
+# Read by the toolkit's number field (ASCII digits only: not "+2", "2_0" or "٢"); the
+# range is the cart's own, in its own words below.
+_NOT_A_QUANTITY = tk.N_("Enter the quantity as a whole number, for example 2.")
+_WHOLE_NUMBER = tk.IntegerField(
+    "Quantity", min_value=-(10**15), max_value=10**15, invalid=_NOT_A_QUANTITY
+)
+
+
+class QuantityForm(tk.Form):
+    """The quantity box of the add-to-cart and cart forms (read by :func:`parse_quantity`)."""
+
+    quantity = tk.TextField("Quantity", max_length=30, required=False)
+
+
 def parse_quantity(raw: Any) -> int:
     """A quantity typed by the visitor: a whole number from 1 to :data:`MAX_QUANTITY`.
 
@@ -180,10 +194,10 @@ def parse_quantity(raw: Any) -> int:
         CartError: anything else, with a message saying what is expected.
     """
     text = str(raw if raw is not None else "").strip()
-    digits = text.removeprefix("-")
-    if not (digits.isascii() and digits.isdigit()):  # int() also takes "+2", "2_0" and "٢"
-        raise CartError(tk._("Enter the quantity as a whole number, for example 2."))
-    quantity = int(text)
+    try:
+        quantity = _WHOLE_NUMBER.check(text)
+    except tk.FieldError as exc:
+        raise CartError(str(exc)) from None
     if quantity < 1:
         raise CartError(tk._("The quantity must be at least 1."))
     if quantity > MAX_QUANTITY:

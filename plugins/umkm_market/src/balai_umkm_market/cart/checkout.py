@@ -66,31 +66,97 @@ def fulfilment_field(group: MerchantGroup) -> str:
     return f"fulfilment_{group.merchant_id}"
 
 
-def read_choice(form: Any, view: CartView) -> tuple[CheckoutChoice, dict[str, str]]:
+_PHONE_DIGITS = tk.N_("Enter the phone number with digits only, for example 0812 3456 7890.")
+_PAYMENT = tk.N_("Choose how you want to pay.")
+
+
+class ContactPhoneField(tk.Field):
+    """A number the seller can call: 8 to 15 digits, spaces, dashes and a leading ``+`` allowed.
+
+    Not only a mobile number (``tk.PhoneField``): a shop's landline will do.
+    """
+
+    input_type = "tel"
+    inputmode = "tel"
+    default_autocomplete = "tel"
+    max_input = MAX_PHONE
+
+    def parse(self, text: str) -> str:
+        """The number as typed (trimmed)."""
+        digits = text.replace(" ", "").replace("-", "").removeprefix("+")
+        if not (digits.isascii() and digits.isdigit() and 8 <= len(digits) <= 15):
+            raise tk.FieldError(tk._(_PHONE_DIGITS))
+        return text
+
+    def too_long(self) -> tk.FieldError:
+        """Longer than any phone number."""
+        return tk.FieldError(tk._(_PHONE_DIGITS))
+
+
+class ContactForm(tk.Form):
+    """The checkout's address, phone and way to pay (the per-merchant choices are read apart)."""
+
+    address = tk.TextField(
+        "Delivery address",
+        max_length=MAX_ADDRESS,
+        required=False,
+        invalid=tk.N_("The address can be at most %(max)s characters long."),
+    )
+    phone = ContactPhoneField(
+        tk.N_("Phone number"), missing=tk.N_("Enter a phone number the seller can reach you at.")
+    )
+    payment = tk.ChoiceField(
+        "Payment",
+        choices=lambda: [(method.value, method.value) for method in PaymentMethod],
+        translate=False,
+        missing=_PAYMENT,
+        invalid=_PAYMENT,
+    )
+
+
+def fulfilment_form(view: CartView) -> type[tk.Form]:
+    """A form with one delivery-or-pickup choice per merchant of the cart.
+
+    Any of the ways is accepted here; whether the merchant offers it is
+    checked by :func:`read_choice`, which says so in the merchant's name.
+    """
+    ways = [(way.value, way.value) for way in Fulfilment]
+    fields = {
+        fulfilment_field(group): tk.ChoiceField(
+            "Delivery or pickup", choices=ways, translate=False, required=False
+        )
+        for group in view.groups
+    }
+    return type("FulfilmentForm", (tk.Form,), fields)
+
+
+async def read_choice(form: Any, view: CartView) -> tuple[CheckoutChoice, dict[str, str]]:
     """The buyer's choices from the checkout form, and what is wrong with them.
 
     Returns:
         The choices (as far as they could be read) and a mapping field name →
         translated message; empty when the form is fine.
     """
-    errors: dict[str, str] = {}
-    choice = CheckoutChoice(
-        address=" ".join(str(form.get("address", "")).split()),
-        phone=str(form.get("phone", "")).strip(),
-    )
+    contact = ContactForm(form)
+    await contact.validate()
+    errors = contact.errors
+    choice = CheckoutChoice(address=contact.values["address"], phone=contact.values["phone"])
+    if "payment" in contact.clean:
+        choice.payment = PaymentMethod(contact.clean["payment"])
+    fulfilments = fulfilment_form(view)(form)
+    await fulfilments.validate()
     for group in view.groups:
         name = fulfilment_field(group)
-        raw = str(form.get(name, ""))
         offered = group.fulfilments
-        if len(offered) == 1 and not raw:
-            raw = offered[0].value
-        try:
-            chosen = Fulfilment(raw)
-        except ValueError:
+        chosen = fulfilments.clean.get(name)
+        if chosen is None and len(offered) == 1 and not fulfilments.values[name]:
+            chosen = offered[0].value
+        if chosen is None:
             errors[name] = tk._(
                 "Choose delivery or pickup for %(merchant)s.", merchant=group.merchant_name
             )
             continue
+        chosen = Fulfilment(chosen)
         if chosen not in offered:
             errors[name] = (
                 tk._("%(merchant)s does not deliver; choose pickup.", merchant=group.merchant_name)
@@ -103,26 +169,7 @@ def read_choice(form: Any, view: CartView) -> tuple[CheckoutChoice, dict[str, st
             continue
         choice.fulfilment[group.merchant_id] = chosen
     if choice.needs_address and not choice.address:
-        errors["address"] = tk._("Enter the delivery address.")
-    elif len(choice.address) > MAX_ADDRESS:
-        errors["address"] = tk._(
-            "The address can be at most %(max)s characters long.", max=MAX_ADDRESS
-        )
-    digits = choice.phone.replace(" ", "").replace("-", "")
-    if not choice.phone:
-        errors["phone"] = tk._("Enter a phone number the seller can reach you at.")
-    elif (
-        len(choice.phone) > MAX_PHONE
-        or not digits.lstrip("+").isdigit()
-        or not 8 <= len(digits.lstrip("+")) <= 15
-    ):
-        errors["phone"] = tk._(
-            "Enter the phone number with digits only, for example 0812 3456 7890."
-        )
-    try:
-        choice.payment = PaymentMethod(str(form.get("payment", "")))
-    except ValueError:
-        errors["payment"] = tk._("Choose how you want to pay.")
+        contact.add_error("address", tk._("Enter the delivery address."))
     return choice, errors
 
 

@@ -98,7 +98,7 @@ async def place(request: Request) -> Response:
     if isinstance(view, Response):
         return view
     form = await request.form()
-    choice, errors = read_choice(form, view)
+    choice, errors = await read_choice(form, view)
     if errors:
         return await _render(request, view, _form_values(choice, view), errors, 400)
     user = await tk.current_user(request)

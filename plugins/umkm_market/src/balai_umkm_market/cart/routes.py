@@ -72,7 +72,7 @@ async def add(request: Request) -> Response:
     """Add ``quantity`` of ``product_id`` to the cart, within the available stock."""
     form = await request.form()
     product = await _product_or_404(form.get("product_id"))
-    raw_quantity = str(form.get("quantity", "")).strip()
+    raw_quantity = cart.QuantityForm(form).values["quantity"]
     try:
         quantity = cart.parse_quantity(raw_quantity)
         found = await cart.find_cart(request, create=True)
@@ -107,7 +107,7 @@ async def update(request: Request) -> Response:
     """Change the quantity of an item of the visitor's cart."""
     form = await request.form()
     found, item = await _own_item(request, form.get("item_id"))
-    raw_quantity = str(form.get("quantity", "")).strip()
+    raw_quantity = cart.QuantityForm(form).values["quantity"]
     try:
         await cart.set_quantity(found["id"], item, cart.parse_quantity(raw_quantity))
     except CartError as exc:

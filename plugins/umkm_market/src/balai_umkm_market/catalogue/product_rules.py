@@ -127,6 +127,12 @@ class ProductForm(tk.Form):
     is_active = YesNoField(tk.N_("On sale in the market"))
 
 
+class ProductPageForm(ProductForm):
+    """The merchant's product page: the same fields, "on sale" as a checkbox (unticked: no)."""
+
+    is_active = tk.CheckboxField("On sale in the market")
+
+
 async def check_product(values: Mapping[str, Any]) -> dict[str, Any]:
     """The product to store from the typed ``values`` (text per field).
 

@@ -18,11 +18,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from balai_umkm_market.catalogue import products_import
-from balai_umkm_market.catalogue.product_rules import (
-    ProductForm,
-    ProductRowError,
-    check_product,
-)
+from balai_umkm_market.catalogue.product_rules import ProductPageForm
 from balai_umkm_market.labels import UNITS, options, product_categories
 from balai_umkm_market.merchants.application import is_chosen_file, verified_merchant
 from balai_umkm_market.tables import OrderItem, Product, ProductPhoto
@@ -55,17 +51,9 @@ async def photos_of(product_id: int) -> list[dict[str, Any]]:
     )
 
 
-def _form_values(form: Any) -> dict[str, Any]:
-    """The typed text of each field; the on-sale checkbox as ``1`` (ticked) or ``0``."""
-    values: dict[str, Any] = {f: form.get(f, "") for f in FIELDS if isinstance(form.get(f), str)}
-    values["is_active"] = "1" if form.get("is_active") == "1" else "0"
-    return values
-
-
-def _shown(values: dict[str, Any]) -> dict[str, Any]:
+def _shown(form: ProductPageForm) -> dict[str, Any]:
     """What the form shows again: the typed text, the checkbox as ticked or not."""
-    shown = ProductForm(values).values
-    return {**shown, "is_active": shown.get("is_active") == "1"}
+    return {**form.values, "is_active": form.is_active.checked}
 
 
 async def _render_form(
@@ -185,11 +173,11 @@ async def product_create(request: Request) -> Response:
     merchant = await verified_merchant(request)
     user = await tk.current_user(request)
     form = await request.form()
-    values = _form_values(form)
-    try:
-        clean = await check_product(values)
-    except ProductRowError as exc:
-        return await _render_form(request, merchant, _shown(values), exc.errors, status_code=400)
+    product_form = ProductPageForm(form)
+    if not await product_form.validate():
+        errors = product_form.errors
+        return await _render_form(request, merchant, _shown(product_form), errors, status_code=400)
+    clean = product_form.clean
     now = datetime.now(UTC)
     try:
         async with Product._meta.db.transaction():
@@ -198,7 +186,7 @@ async def product_create(request: Request) -> Response:
             await _save_photos(form, product.id, user.id, 0)
     except PhotoRefused as exc:
         errors = {"photos": exc.message}
-        return await _render_form(request, merchant, _shown(values), errors, status_code=400)
+        return await _render_form(request, merchant, _shown(product_form), errors, status_code=400)
     tk.flash(request, tk._("Product %(name)s added.", name=clean["name"]), "success")
     return Redirect(tk.city_url(request, BASE), status_code=303)
 
@@ -222,11 +210,11 @@ async def product_save(request: Request, product_id: FromPath[int]) -> Response:
     product = await own_product(merchant, product_id)
     user = await tk.current_user(request)
     form = await request.form()
-    values = _form_values(form)
-    try:
-        clean = await check_product(values)
-    except ProductRowError as exc:
-        return await _render_form(request, merchant, _shown(values), exc.errors, product, 400)
+    product_form = ProductPageForm(form)
+    if not await product_form.validate():
+        errors = product_form.errors
+        return await _render_form(request, merchant, _shown(product_form), errors, product, 400)
+    clean = product_form.clean
     photos = await photos_of(product["id"])
     try:
         async with Product._meta.db.transaction():
@@ -236,7 +224,7 @@ async def product_save(request: Request, product_id: FromPath[int]) -> Response:
             await _save_photos(form, product["id"], user.id, len(photos))
     except PhotoRefused as exc:
         errors = {"photos": exc.message}
-        return await _render_form(request, merchant, _shown(values), errors, product, 400)
+        return await _render_form(request, merchant, _shown(product_form), errors, product, 400)
     tk.flash(request, tk._("Product %(name)s saved.", name=clean["name"]), "success")
     return Redirect(tk.city_url(request, BASE), status_code=303)
 

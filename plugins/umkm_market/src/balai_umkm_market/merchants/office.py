@@ -190,15 +190,28 @@ async def merchant_detail(request: Request, merchant_id: FromPath[int]) -> Respo
     return await _detail(request, merchant)
 
 
+class DecisionForm(tk.Form):
+    """An officer's decision on a merchant and its reason (required by some decisions)."""
+
+    decision = tk.TextField("Decision", max_length=20, required=False)
+    reason = tk.TextField(
+        "Reason",
+        max_length=MAX_REASON,
+        multiline=True,
+        required=False,
+        invalid=tk.N_("The reason is at most %(n)s characters."),
+    )
+
+
 @post("/toko/{merchant_id:int}/keputusan", guards=GUARD, name="umkm_market:office-decide")
 async def decide(request: Request, merchant_id: FromPath[int]) -> Response:
     """Verify, reject, suspend or reinstate a merchant; audited, the owner notified."""
     merchant = await _merchant_or_404(merchant_id)
-    form = await request.form()
-    decision = str(form.get("decision", ""))
-    reason = str(form.get("reason", "") or "").strip()[: MAX_REASON + 1]
-    values = {"reason": reason, "decision": decision}
-    rule = DECISIONS.get(decision)
+    form = DecisionForm(await request.form())
+    values = form.values
+    reason_valid = await form.validate()
+    reason = form.clean.get("reason", "")
+    rule = DECISIONS.get(values["decision"])
     if rule is None:
         return await _detail(
             request,
@@ -216,16 +229,13 @@ async def decide(request: Request, merchant_id: FromPath[int]) -> Response:
             values=values,
             status_code=409,
         )
-    if needs_reason and len(reason) < MIN_REASON:
+    if needs_reason and reason_valid and len(reason) < MIN_REASON:
         message = tk._("Give the reason (at least %(n)s characters).", n=MIN_REASON)
         return await _detail(
             request, merchant, errors={"reason": message}, values=values, status_code=400
         )
-    if len(reason) > MAX_REASON:
-        message = tk._("The reason is at most %(n)s characters.", n=MAX_REASON)
-        return await _detail(
-            request, merchant, errors={"reason": message}, values=values, status_code=400
-        )
+    if not reason_valid:
+        return await _detail(request, merchant, errors=form.errors, values=values, status_code=400)
     user = await tk.current_user(request)
     now = datetime.now(UTC)
     changes: dict[Any, Any] = {Merchant.status: target}
@@ -269,7 +279,7 @@ async def decide(request: Request, merchant_id: FromPath[int]) -> Response:
         "reject": tk._("The application of %(name)s was rejected.", name=merchant["name"]),
         "suspend": tk._("%(name)s is suspended.", name=merchant["name"]),
     }
-    tk.flash(request, messages[decision], "success")
+    tk.flash(request, messages[values["decision"]], "success")
     return Redirect(
         tk.city_url(request, f"/kelola/umkm-market/toko/{merchant['id']}"), status_code=303
     )

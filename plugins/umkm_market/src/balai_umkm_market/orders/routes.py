@@ -148,13 +148,26 @@ async def my_order_status(request: Request, number: FromPath[str]) -> Response:
     )
 
 
+_REASON_LONG = tk.N_("The reason can be at most %(max)s characters long.")
+
+
+class CancelForm(tk.Form):
+    """The buyer's optional reason for withdrawing an order."""
+
+    reason = tk.TextField("Reason", max_length=MAX_REASON, required=False, invalid=_REASON_LONG)
+
+
 @post("/pesanan/{number:str}/batal", guards=[tk.require_login], name="umkm_market:my-order-cancel")
 async def cancel_my_order(request: Request, number: FromPath[str]) -> Response:
     """The buyer withdraws an order the merchant has not confirmed yet."""
     order = await _buyer_order(request, number)
     user = await tk.current_user(request)
-    form = await request.form()
-    reason = " ".join(str(form.get("reason", "")).split())[:MAX_REASON]
+    form = CancelForm(await request.form())
+    if not await form.validate():
+        context = await _order_context(order, for_buyer=True)
+        context["error"] = form.errors["reason"]
+        return await tk.render(request, "umkm_market/order.html", context, status_code=400)
+    reason = form.clean["reason"]
     back = tk.city_url(request, BUYER_PATH + order["number"])
     try:
         async with write_transaction():
@@ -175,6 +188,21 @@ async def cancel_my_order(request: Request, number: FromPath[str]) -> Response:
 
 
 # --- merchants --------------------------------------------------------------------------
+
+_STEP = tk.N_("Choose one of the steps offered.")
+
+
+class MoveForm(tk.Form):
+    """A merchant's step for an order: the state to move to, and a reason where one is asked."""
+
+    status = tk.ChoiceField(
+        "Step",
+        choices=lambda: [(status.value, status.value) for status in OrderStatus],
+        translate=False,
+        missing=_STEP,
+        invalid=_STEP,
+    )
+    reason = tk.TextField("Reason", max_length=MAX_REASON, required=False, invalid=_REASON_LONG)
 
 
 async def _merchant_ids(request: Request) -> list[int]:
@@ -244,21 +272,14 @@ async def move_merchant_order(request: Request, number: FromPath[str]) -> Respon
     """Move an order one step on (or cancel it with a reason); illegal steps are refused."""
     order = await _merchant_order(request, number)
     user = await tk.current_user(request)
-    form = await request.form()
-    raw_target = str(form.get("status", ""))
-    reason = " ".join(str(form.get("reason", "")).split())
+    form = MoveForm(await request.form())
+    reason = form.values["reason"]
     context = await _merchant_context(order)
     context["reason"] = reason[:MAX_REASON]
-    try:
-        target = OrderStatus(raw_target)
-    except ValueError:
-        context["error"] = tk._("Choose one of the steps offered.")
+    if not await form.validate():
+        context["error"] = form.errors.get("status") or form.errors["reason"]
         return await tk.render(request, "umkm_market/merchant_order.html", context, status_code=400)
-    if len(reason) > MAX_REASON:
-        context["error"] = tk._(
-            "The reason can be at most %(max)s characters long.", max=MAX_REASON
-        )
-        return await tk.render(request, "umkm_market/merchant_order.html", context, status_code=400)
+    target = OrderStatus(form.clean["status"])
     try:
         async with write_transaction():
             await orders.move_order(

@@ -21,15 +21,14 @@ from litestar.response import Redirect
 
 from balai_umkm_market.catalogue.pages import product_path, public_name
 from balai_umkm_market.reviews.service import (
-    MAX_REASON,
-    MAX_REPLY,
+    HideForm,
+    ReplyForm,
+    ReviewForm,
     ReviewInput,
     ReviewRefused,
     add_review,
     hide_review,
     owned_merchant_ids,
-    parse_review,
-    parse_text,
     reviewable_item,
     save_reply,
 )
@@ -102,8 +101,9 @@ async def review_add(request: Request, order_item_id: FromPath[int]) -> Response
     form = await request.form()
     try:
         item = await reviewable_item(order_item_id, user.id)
-        values, errors = parse_review({k: str(form.get(k) or "") for k in ("rating", "text")})
-        if errors:
+        review = ReviewForm(form)
+        values, errors = review.values, review.errors
+        if not await review.validate():
             return await tk.render(
                 request,
                 "umkm_market/review_form.html",
@@ -111,7 +111,7 @@ async def review_add(request: Request, order_item_id: FromPath[int]) -> Response
                 status_code=400,
             )
         review_id = await add_review(
-            item, ReviewInput(int(values["rating"]), values["text"]), user.id
+            item, ReviewInput(int(review.clean["rating"]), review.clean["text"]), user.id
         )
     except ReviewRefused as refused:
         return await _refused(request, refused)
@@ -175,7 +175,9 @@ async def review_reply(request: Request, review_id: FromPath[int]) -> Response:
     """Save the merchant's reply (a new one or a changed one)."""
     user = await _user(request)
     form = await request.form()
-    reply, error = parse_text(str(form.get("reply") or ""), MAX_REPLY, tk._("Write your reply."))
+    typed = ReplyForm(form)
+    reply = typed.values["reply"]
+    error = "" if await typed.validate() else typed.errors["reply"]
     merchant_ids = await owned_merchant_ids(user.id)
     if error:
         if not merchant_ids:
@@ -244,9 +246,9 @@ async def review_hide(request: Request, review_id: FromPath[int]) -> Response:
     """Hide an abusive review with a reason (audited)."""
     user = await _user(request)
     form = await request.form()
-    reason, error = parse_text(
-        str(form.get("reason") or ""), MAX_REASON, tk._("Give the reason for hiding the review.")
-    )
+    typed = HideForm(form)
+    reason = typed.values["reason"]
+    error = "" if await typed.validate() else typed.errors["reason"]
     if error:
         return await _office_page(request, {review_id: error}, {review_id: reason}, 400)
     try:

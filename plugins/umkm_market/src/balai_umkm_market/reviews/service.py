@@ -53,37 +53,51 @@ class ReviewInput:
     text: str
 
 
-def parse_review(form: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
-    """The review form's values as typed, and a message per bad field."""
-    values = {
-        "rating": (form.get("rating") or "").strip(),
-        "text": (form.get("text") or "").strip(),
-    }
-    errors = {}
-    if values["rating"] not in {"1", "2", "3", "4", "5"}:
-        errors["rating"] = tk._("Choose a rating from 1 to 5 stars.")
-    if len(values["text"]) > MAX_TEXT:
-        errors["text"] = tk._(
-            "Keep the review to %(max)s characters (it has %(count)s).",
-            max=MAX_TEXT,
-            count=len(values["text"]),
-        )
-    return values, errors
+_RATING = tk.N_("Choose a rating from 1 to 5 stars.")
+_TOO_LONG = tk.N_("Keep it to %(max)s characters (it has %(count)s).")
 
 
-def parse_text(raw: str | None, maximum: int, missing: str) -> tuple[str, str]:
-    """A required text field (a reply or a reason): the value and an error or ''.
+class ReviewForm(tk.Form):
+    """A buyer's review: 1 to 5 stars and an optional text."""
 
-    ``missing`` is the (translated) message for an empty field.
-    """
-    value = (raw or "").strip()
-    if not value:
-        return value, missing
-    if len(value) > maximum:
-        return value, tk._(
-            "Keep it to %(max)s characters (it has %(count)s).", max=maximum, count=len(value)
-        )
-    return value, ""
+    rating = tk.ChoiceField(
+        "Rating",
+        choices=[(str(stars), str(stars)) for stars in range(1, 6)],
+        translate=False,
+        missing=_RATING,
+        invalid=_RATING,
+    )
+    text = tk.TextField(
+        "Review",
+        max_length=MAX_TEXT,
+        multiline=True,
+        required=False,
+        invalid=tk.N_("Keep the review to %(max)s characters (it has %(count)s)."),
+    )
+
+
+class ReplyForm(tk.Form):
+    """The merchant's public reply to a review."""
+
+    reply = tk.TextField(
+        "Reply",
+        max_length=MAX_REPLY,
+        multiline=True,
+        missing=tk.N_("Write your reply."),
+        invalid=_TOO_LONG,
+    )
+
+
+class HideForm(tk.Form):
+    """An officer's reason for hiding an abusive review."""
+
+    reason = tk.TextField(
+        "Reason",
+        max_length=MAX_REASON,
+        multiline=True,
+        missing=tk.N_("Give the reason for hiding the review."),
+        invalid=_TOO_LONG,
+    )
 
 
 def _is_duplicate(exc: Exception) -> bool:
