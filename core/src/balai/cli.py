@@ -23,6 +23,8 @@ from balai import __version__
 from balai.audit.cli import audit as _audit_commands
 from balai.auth.access import CITY_ADMIN
 from balai.auth.accounts import AccountForm, create_user
+from balai.backup.cli import backup as _backup_command
+from balai.backup.cli import restore as _restore_command
 from balai.cli_errors import admin_app, config_error, fail
 from balai.config import Config, ConfigError, bind_plugins, load_config
 from balai.crypto.cli import keys as _keys_commands
@@ -792,3 +794,9 @@ main.add_command(_partner_sim_command)
 # --- signing ---------------------------------------------------------------------------
 
 main.add_command(_signing_commands)
+
+
+# --- backup and restore ----------------------------------------------------------------
+
+main.add_command(_backup_command)
+main.add_command(_restore_command)
