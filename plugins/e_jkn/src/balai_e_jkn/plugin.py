@@ -16,6 +16,7 @@ from balai_e_jkn.identity import CARD_PURPOSE, KK_PURPOSE, NIK_PURPOSE
 from balai_e_jkn.membership import routes as membership_routes
 from balai_e_jkn.office import routes as office_routes
 from balai_e_jkn.registration import REGISTER_JOB
+from balai_e_jkn.roll import ROLL_IMPORTER
 from balai_e_jkn.settings import EnrolmentSettings
 from balai_e_jkn.tables import Enrolment, Member
 
@@ -154,3 +155,9 @@ def open_datasets(city: tk.City) -> list[tk.Dataset]:
 async def user_deleted(city: tk.City, user_id: int) -> None:
     """Delete the account's pending and rejected applications; unlink the active ones."""
     await erase_applicant(user_id)
+
+
+@tk.hookimpl
+def spreadsheet_importers() -> list[tk.Importer]:
+    """The member roll, for health cover officers."""
+    return [ROLL_IMPORTER]
