@@ -14,11 +14,13 @@ from datetime import timedelta
 
 from balai import toolkit as tk
 
-from balai_pengaduan import __version__, demo
+from balai_pengaduan import __version__, demo, insight
 from balai_pengaduan.board.routes import PAGES as BOARD_PAGES
 from balai_pengaduan.handling import members, sla
 from balai_pengaduan.handling.routes import OFFICE as HANDLING_OFFICE
 from balai_pengaduan.handling.workflow import NUMBERS
+from balai_pengaduan.open311 import api as open311_api
+from balai_pengaduan.open311 import clients as open311_clients
 from balai_pengaduan.reports.routes import PAGES as REPORT_PAGES
 from balai_pengaduan.settings import ADMIN, MANAGE, SLUG, Settings
 from balai_pengaduan.tables import Follower, Member, Note, Report
@@ -52,10 +54,11 @@ def piccolo_apps() -> list[str]:
 
 @tk.hookimpl
 def register_routes() -> tk.Routes:
-    """The board and reporting pages (``/pengaduan/``), the queues (``/kelola/pengaduan/``)."""
+    """Board and reporting, queues (``/kelola/pengaduan/``), Open311 (``/api/pengaduan/``)."""
     return tk.Routes(
         pages=[*BOARD_PAGES, *REPORT_PAGES],
-        office=[*HANDLING_OFFICE, *members.OFFICE],
+        office=[*HANDLING_OFFICE, *members.OFFICE, *open311_clients.OFFICE],
+        api=open311_api.API,
     )
 
 
@@ -89,6 +92,7 @@ def office_nav_items(request) -> list[tk.NavItem]:
     return [
         tk.NavItem("Complaints queue", "/kelola/pengaduan/", order=15, permission=MANAGE),
         tk.NavItem("Departments' officers", "/kelola/pengaduan/dinas", order=16, permission=ADMIN),
+        tk.NavItem("Open311 applications", "/kelola/pengaduan/open311", order=17, permission=ADMIN),
     ]
 
 
@@ -125,6 +129,18 @@ async def search(request, query: str) -> list[tk.SearchResult]:
             kind=tk._("Complaints and emergencies"),
         )
     ]
+
+
+@tk.hookimpl
+async def dashboard_widgets(request, period) -> list[tk.Widget]:
+    """Smart Society: open complaints, medians, SLA per department, per category."""
+    return await insight.widgets(request, period)
+
+
+@tk.hookimpl
+def open_datasets(city: tk.City) -> list[tk.Dataset]:
+    """Complaints per month, category and kelurahan."""
+    return insight.datasets()
 
 
 @tk.hookimpl
