@@ -34,7 +34,7 @@ def confirm_phone(client: Any, post_form: Any, phone: str = PHONE, city: str = "
         f"/{city}/pengaduan/lapor/nomor",
         {"name": "Budi", "phone": phone, "next": f"/{city}/pengaduan/lapor"},
     )
-    assert sent.status_code == 200, sent.text
+    assert sent.status_code == 303, sent.text
     e164 = "+62" + "".join(ch for ch in phone if ch.isdigit())[1:]
     code = texted_codes(client, e164, city)[0]
     done = post_form(

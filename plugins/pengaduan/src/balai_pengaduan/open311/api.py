@@ -228,6 +228,7 @@ def _form_schema() -> S:
     return S(
         type=OpenAPIType.OBJECT,
         required=["api_key", "service_code", "description", "lat", "long"],
+        additional_properties=False,
         properties={
             "api_key": S(type=OpenAPIType.STRING, min_length=1, max_length=100, pattern=NO_NUL),
             "service_code": S(type=OpenAPIType.STRING, pattern=f"^{_CODE}$"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from balai import toolkit as tk
 from litestar import Request, Response, get, post
@@ -142,10 +143,22 @@ async def phone_send(request: Request) -> Response:
     request.set_session(
         {**(request.session or {}), reporter.pending_phone_key(): form.clean["phone"]}
     )
+    # A new session renews the CSRF token: the code form is drawn by its own GET.
+    target = tk.city_url(request, "/pengaduan/lapor/kode") + "?" + urlencode({"next": next_url})
+    return Redirect(target, status_code=303)
+
+
+@get("/lapor/kode", opt={**tk.PUBLIC, "private": True}, name="pengaduan:phone-code")
+async def phone_code(request: Request, next: FromQuery[str] = "") -> Response:
+    """The form for the code texted to the number this browser gave (else back to the start)."""
+    phone = (request.session or {}).get(reporter.pending_phone_key())
+    if not isinstance(phone, str) or not phone:
+        return Redirect(tk.city_url(request, REPORT_PATH), status_code=303)
+    next_url = tk.safe_next(request, next, REPORT_PATH)
     return await tk.render(
         request,
         "pengaduan/report_code.html",
-        {"form": CodeForm(), "next": next_url, "phone": form.clean["phone"]},
+        {"form": CodeForm(), "next": next_url, "phone": phone},
     )
 
 
@@ -312,6 +325,7 @@ PAGES = [
     report_start,
     report_send,
     phone_send,
+    phone_code,
     phone_confirm,
     report_page,
     report_step,
