@@ -16,9 +16,11 @@ from litestar.response import Redirect
 
 from balai.auth.access import current_user, require_officer, require_permission
 from balai.documents.pages import VIEW
-from balai.documents.signing import queue
+from balai.documents.signing import authority, queue
 from balai.documents.signing.authority import KeystoreError
 from balai.documents.signing.keystore import Keystore, LocalKeystore
+from balai.documents.signing.remote import RemoteKeystore, RemoteSigningClient
+from balai.documents.signing.tsa import asn1_cert
 from balai.documents.tables import Document
 from balai.i18n import gettext as _
 from balai.web.rendering import city_url, flash, render
@@ -27,8 +29,13 @@ log = logging.getLogger("balai.documents")
 PAGE_SIZE = 100
 
 
-def keystore_for(request: Request) -> Keystore:
-    """The keystore the city signs with."""
+async def keystore_for(request: Request) -> Keystore:
+    """The keystore the city signs with (its ``keystore`` setting)."""
+    chosen = queue.settings()
+    if chosen.keystore == "remote":
+        ca = await authority.ca_certificate()
+        chain = [asn1_cert(ca)] if ca is not None else []
+        return RemoteKeystore(RemoteSigningClient(chosen.remote_url), chain)
     return LocalKeystore(request.app.state.ui.config.secret_key)
 
 
@@ -43,7 +50,13 @@ async def _queue_page(request: Request, status_code: int = 200, **extra: Any) ->
     user = await current_user(request)
     assert user is not None  # require_officer
     rows = await queue.awaiting(user)
-    context = {"documents": rows, "outcomes": [], "error": "", **extra}
+    context = {
+        "documents": rows,
+        "outcomes": [],
+        "error": "",
+        "remote": queue.settings().keystore == "remote",
+        **extra,
+    }
     return await render(request, "documents/queue.html", context, status_code=status_code)
 
 
@@ -67,7 +80,7 @@ async def sign(request: Request) -> Response:
             user=user,
             numbers=numbers,
             code=code,
-            keystore=keystore_for(request),
+            keystore=await keystore_for(request),
             secret_key=request.app.state.ui.config.secret_key,
             credentials=credentials,
             request=request,

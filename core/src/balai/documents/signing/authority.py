@@ -43,7 +43,8 @@ def passphrase(secret_key: str, purpose: str) -> bytes:
     return base64.urlsafe_b64encode(derived)
 
 
-def _name(common: str, city: City, unit: str = "") -> x509.Name:
+def subject_name(common: str, city: City, unit: str = "") -> x509.Name:
+    """A certificate subject of the city: country, the city government, unit, common name."""
     parts = [
         x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, f"Pemerintah {city.name}"),
@@ -82,7 +83,7 @@ class Authority:
     row_id: int
 
 
-def _issue(
+def issue_leaf(
     *,
     subject: x509.Name,
     public_key: rsa.RSAPublicKey,
@@ -93,6 +94,7 @@ def _issue(
     not_after: datetime,
     usage: ExtendedKeyUsageOID | x509.ObjectIdentifier,
 ) -> x509.Certificate:
+    """An end-entity certificate from ``issuer`` for one ``usage``, naming the city's CRL."""
     builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
@@ -150,7 +152,7 @@ async def init_ca(secret_key: str, *, now: datetime | None = None) -> SigningAut
         raise KeystoreError(f"{city.slug} has a signing CA already")
     now = now or datetime.now(UTC)
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
-    ca_name = _name(f"{city.name} Root CA", city)
+    ca_name = subject_name(f"{city.name} Root CA", city)
     ca_cert = (
         x509.CertificateBuilder()
         .subject_name(ca_name)
@@ -178,8 +180,8 @@ async def init_ca(secret_key: str, *, now: datetime | None = None) -> SigningAut
         .sign(ca_key, hashes.SHA256())
     )
     tsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    tsa_cert = _issue(
-        subject=_name(f"{city.name} Timestamp Authority", city),
+    tsa_cert = issue_leaf(
+        subject=subject_name(f"{city.name} Timestamp Authority", city),
         public_key=tsa_key.public_key(),
         issuer=ca_cert,
         issuer_key=ca_key,
@@ -254,8 +256,8 @@ async def issue_certificate(
     now = now or datetime.now(UTC)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     not_after = now + timedelta(days=365 * years)
-    cert = _issue(
-        subject=_name(holder_name, city, position),
+    cert = issue_leaf(
+        subject=subject_name(holder_name, city, position),
         public_key=key.public_key(),
         issuer=authority.ca_cert,
         issuer_key=authority.ca_key,
@@ -282,6 +284,25 @@ async def issue_certificate(
         not_before=now - timedelta(minutes=5),
         not_after=not_after,
         created_at=now,
+    )
+    await row.save()
+    return row
+
+
+async def record_remote_certificate(
+    *, user_id: int, holder_name: str, position: str, cert: x509.Certificate
+) -> SigningCertificate:
+    """Record a certificate whose key the remote signing service keeps (no PKCS#12 here)."""
+    row = SigningCertificate(
+        user_id=user_id,
+        serial=format(cert.serial_number, "x"),
+        holder_name=holder_name,
+        position=position,
+        cert_pem=_pem(cert),
+        pkcs12="",
+        not_before=cert.not_valid_before_utc,
+        not_after=cert.not_valid_after_utc,
+        created_at=datetime.now(UTC),
     )
     await row.save()
     return row

@@ -28,6 +28,9 @@ from pyhanko_certvalidator import ValidationContext
 from balai.documents.signing.tsa import asn1_cert
 
 FIELD_NAME = "TandaTangan"
+# Room for the CMS (chain, timestamp token): fixed, since a remote service's answer
+# cannot be sized by a dry run here.
+RESERVED = 16384
 FONT = Path(__file__).parents[1] / "fonts" / "DejaVuSans.ttf"
 
 
@@ -110,5 +113,5 @@ async def sign_pdf(
         ),
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(request.pdf), strict=False)
-    out = await pdf_signer.async_sign_pdf(writer, output=io.BytesIO())
+    out = await pdf_signer.async_sign_pdf(writer, output=io.BytesIO(), bytes_reserved=RESERVED)
     return out.getvalue()

@@ -26,6 +26,7 @@ from balai.documents import service
 from balai.documents.settings import DocumentsSettings
 from balai.documents.signing import authority, pades
 from balai.documents.signing.keystore import Keystore
+from balai.documents.signing.remote import RemoteRefused, RemoteUnavailable
 from balai.documents.tables import Document
 from balai.documents.types import DocumentStatus
 from balai.files import service as files
@@ -55,6 +56,17 @@ class Outcome:
     number: str
     signed: bool
     message: str = ""
+    stop: bool = False
+
+
+def _remote_refusal(code: str) -> str:
+    if code == "WRONG_PASSPHRASE":
+        return _("The signing service refused the passphrase.")
+    if code == "LOCKED":
+        return _("The signing service locked your certificate after wrong passphrases.")
+    if code == "CERTIFICATE_REVOKED":
+        return _("The signing service says your certificate is revoked.")
+    return _("The signing service refused to sign (%(code)s).", code=code)
 
 
 async def awaiting(user: CurrentUser, limit: int = MAX_BATCH) -> list[dict[str, Any]]:
@@ -148,19 +160,24 @@ async def sign_documents(
     context = pades.validation_context(opened.ca_cert, crl, [opened.tsa_cert])
     stamper = pades.timestamper(f"{settings().timestamp_url.rstrip('/')}/{city.slug}")
     signer = await keystore.signer_for(certificate, credentials)
-    outcomes = []
+    outcomes: list[Outcome] = []
+    stopped: Outcome | None = None
     for number in dict.fromkeys(numbers):
-        outcomes.append(
-            await _sign_one(
-                number,
-                user=user,
-                certificate=certificate,
-                signer=signer,
-                context=context,
-                stamper=stamper,
-                request=request,
-            )
+        if stopped is not None:  # the service refused the official: do not try again
+            outcomes.append(Outcome(number, False, stopped.message))
+            continue
+        outcome = await _sign_one(
+            number,
+            user=user,
+            certificate=certificate,
+            signer=signer,
+            context=context,
+            stamper=stamper,
+            request=request,
         )
+        outcomes.append(outcome)
+        if outcome.stop:
+            stopped = outcome
     return outcomes
 
 
@@ -203,6 +220,29 @@ async def _sign_one(
     )
     try:
         signed = await pades.sign_pdf(request_, signer, context=context, stamper=stamper)
+    except RemoteRefused as refused:
+        await audit_record(
+            "documents.sign_refused",
+            actor_id=user.id,
+            request=request,
+            subject=f"document:{number}",
+            detail={"reason": f"remote:{refused.code}"},
+        )
+        return Outcome(number, False, _remote_refusal(refused.code), stop=True)
+    except RemoteUnavailable:
+        await audit_record(
+            "documents.sign_failed",
+            actor_id=user.id,
+            request=request,
+            subject=f"document:{number}",
+            detail={"error": "remote_unavailable"},
+        )
+        return Outcome(
+            number,
+            False,
+            _("The signing service is not available; nothing was signed. Try again later."),
+            stop=True,
+        )
     except (SigningError, PathValidationError, OSError) as exc:
         log.warning("signing %s failed: %s", number, exc)
         await audit_record(
