@@ -187,19 +187,32 @@ def demo(
     type=click.IntRange(1, 256),
     help="Worker processes [default: the file's instance.workers].",
 )
-def serve(config_path: Path, host: str, port: int, workers: int | None) -> None:
+@click.option(
+    "--root-path",
+    default=None,
+    help="The path a reverse proxy mounts the platform under, e.g. /layanan "
+    "[default: the file's instance.root_path].",
+)
+def serve(
+    config_path: Path, host: str, port: int, workers: int | None, root_path: str | None
+) -> None:
     """Run the production server: uvicorn with several worker processes.
 
     Refuses to start (exit code 2) when the instance file is invalid, when
     BALAI_SECRET_KEY is missing outside development, or when migrations are
     pending (run `balai migrate` first). Each worker builds the application
     from BALAI_CONFIG, which this command sets. Put a reverse proxy that
-    terminates TLS in front; set FORWARDED_ALLOW_IPS to its address.
+    terminates TLS in front; set FORWARDED_ALLOW_IPS to its address. With
+    --root-path /layanan the proxy strips /layanan before passing requests
+    on; links, redirects, static files and cookies carry it.
     """
     from balai.asgi import CONFIG_ENV, NotReadyError, build_app, preflight
+    from balai.config import ROOT_PATH_ENV, check_root_path
     from balai.web.app import StartupError
 
     try:
+        if root_path is not None:  # the workers read it from the environment too
+            os.environ[ROOT_PATH_ENV] = check_root_path(root_path)
         app = build_app(config_path)
         config = asyncio.run(preflight(app))
     except ConfigError as exc:
@@ -226,6 +239,7 @@ def serve(config_path: Path, host: str, port: int, workers: int | None) -> None:
         host=host,
         port=port,
         workers=count,
+        root_path=config.root_path,
         lifespan="on",
         log_level="info",
         access_log=False,  # balai.access logs each request, with its city

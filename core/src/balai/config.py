@@ -23,6 +23,9 @@ from balai.tenants import City
 
 LOCALES = ("id", "en")
 DEFAULT_REDIS_PREFIX = "balai:"
+#: The environment variable ``balai serve --root-path`` sets for its workers.
+ROOT_PATH_ENV = "BALAI_ROOT_PATH"
+_ROOT_PATH = re.compile(r"^(?:/[A-Za-z0-9._~-]+)+$")
 _SLUG = re.compile(r"^[a-z][a-z0-9-]{1,38}$")
 
 
@@ -57,6 +60,7 @@ class _InstanceFile(msgspec.Struct, forbid_unknown_fields=True):
     max_body_bytes: int = 10 * 1024 * 1024
     workers: int = 2
     run_jobs: bool = True
+    root_path: str = ""
 
 
 class _File(msgspec.Struct, forbid_unknown_fields=True):
@@ -85,6 +89,10 @@ class Config:
             personal fields, the first one active (:mod:`balai.crypto.keys`).
         index_key: From ``BALAI_INDEX_KEY``: the blind indexes' HMAC key.
         run_jobs: Each worker runs the job runner (``[instance] run_jobs``).
+        root_path: The path a reverse proxy mounts the platform under
+            (``/layanan``; ``""`` at the host's root): ``BALAI_ROOT_PATH``
+            (set by ``balai serve --root-path``) or ``[instance] root_path``.
+            Links, redirects and static files carry it; cookies are scoped to it.
         source: The file the configuration came from.
     """
 
@@ -96,6 +104,7 @@ class Config:
     max_body_bytes: int = 10 * 1024 * 1024
     workers: int = 2
     run_jobs: bool = True
+    root_path: str = ""
     database_url: str = ""
     redis_url: str | None = None
     redis_prefix: str = DEFAULT_REDIS_PREFIX
@@ -273,6 +282,7 @@ def _check(
     if not data_dir.is_absolute():
         data_dir = (Path.cwd() / data_dir).resolve()
     database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'balai.db'}"
+    root_path = check_root_path(env.get(ROOT_PATH_ENV) or parsed.instance.root_path)
     return Config(
         cities=cities,
         data_dir=data_dir,
@@ -282,6 +292,7 @@ def _check(
         max_body_bytes=parsed.instance.max_body_bytes,
         workers=parsed.instance.workers,
         run_jobs=parsed.instance.run_jobs,
+        root_path=root_path,
         database_url=database_url,
         redis_url=env.get("REDIS_URL") or None,
         redis_prefix=env.get("REDIS_KEY_PREFIX") or DEFAULT_REDIS_PREFIX,
@@ -291,6 +302,21 @@ def _check(
         source=source,
         raw_settings=raw_settings,
     )
+
+
+def check_root_path(raw: str) -> str:
+    """A proxy's mount path as ``/a/b`` (``""`` for none; a trailing ``/`` is dropped).
+
+    Raises:
+        ConfigError: not an absolute path of plain segments.
+    """
+    path = raw.strip().rstrip("/")
+    if path and (not _ROOT_PATH.match(path) or {".", ".."} & set(path.split("/"))):
+        raise ConfigError(
+            "instance.root_path",
+            f"{raw!r} is not a path such as /layanan (letters, digits, '-', '_', '.')",
+        )
+    return path
 
 
 def ensure_secret(config: Config) -> Config:

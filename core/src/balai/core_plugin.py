@@ -45,9 +45,7 @@ def piccolo_apps():
 @hookimpl
 async def user_deleted(city, user_id):
     """Workflow steps the account took stay in the records' history, without the link to it."""
-    await WorkflowStep.update({WorkflowStep.actor_id: None}).where(
-        WorkflowStep.actor_id == user_id
-    )
+    await WorkflowStep.update({WorkflowStep.actor_id: None}).where(WorkflowStep.actor_id == user_id)
 
 
 @hookimpl

@@ -281,9 +281,11 @@ def create_app(
         if redis is not None:
             await redis.aclose()
 
+    cookie_path = config.root_path or "/"  # a proxy's mount path: cookies stay under it
     csrf_config = CSRFConfig(
         secret=config.secret_key,
         cookie_name="balai_csrf",
+        cookie_path=cookie_path,
         cookie_secure=not config.development,
         cookie_httponly=True,
         header_name="x-csrftoken",
@@ -296,6 +298,7 @@ def create_app(
             SessionConfig(
                 store="sessions",
                 key="balai_session",
+                path=cookie_path,
                 max_age=int(SESSION_LIFETIME.total_seconds()),
                 secure=not config.development,
                 httponly=True,

@@ -98,7 +98,7 @@ async def switch_language(
             max_age=365 * 24 * 3600,
             httponly=True,
             samesite="lax",
-            path="/",
+            path=request.app.state.ui.config.root_path or "/",
             secure=not request.app.state.ui.config.development,
         )
     return response
