@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from balai.testing import write_config
 from sipaldi_setup import add_premises, demo_sipaldi
@@ -58,3 +61,27 @@ class TestCityWithoutRules:
         page = client.get("/malang/sipaldi/").text
         assert "belum menetapkan jadwal" in page
         assert "belum menetapkan tarif" in page
+
+
+def test_the_demo_seeds_three_years_with_gaps_once(client, balai_app, city_run, login_as):
+    from balai.testing import as_demo_seeding
+    from balai_sipaldi import plugin
+    from balai_sipaldi.tables import Delivery, Fee, Operator, Truck, Visit
+
+    city = balai_app.ui.config.cities["malang"]
+    report = city_run("malang", as_demo_seeding(plugin.seed_demo), city)
+    assert "gap at the plant" in report.summary[0]
+    assert city_run("malang", as_demo_seeding(plugin.seed_demo), city).summary == []
+    assert city_run("malang", Operator.count) == 3
+    assert city_run("malang", Truck.count) == 6
+    done = city_run("malang", lambda: Visit.count().where(Visit.status == "done"))
+    assert done > 250
+    deliveries = city_run("malang", Delivery.select)
+    short = [d for d in deliveries if d["volume_litres"] * 100 < d["collected_litres"] * 95]
+    assert short, "some loads lose sludge on the way"
+    assert city_run("malang", Fee.count) >= done
+    first = min(v["day"] for v in city_run("malang", Visit.select))
+    assert (datetime.now(ZoneInfo("Asia/Jakarta")).date() - first).days <= 3 * 365
+    login_as("dashboard.viewer")
+    page = client.get("/malang/dasbor/")
+    assert page.status_code == 200 and "Tangki septik disedot tepat jadwal" in page.text

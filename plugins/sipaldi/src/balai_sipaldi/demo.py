@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from balai import toolkit as tk
 
 from balai_sipaldi.dated import city_today
+from balai_sipaldi.demo_history import seed_history
 from balai_sipaldi.planning.service import propose
 from balai_sipaldi.premises.schedule import next_due
 from balai_sipaldi.settings import settings_of
@@ -118,7 +119,7 @@ async def seed(city: tk.City) -> tk.DemoReport:
     rows = []
     for kelurahan, kecamatan in zones:
         for number in range(PREMISES_PER_KELURAHAN):
-            last = today - timedelta(days=rng.randint(60, 1300))
+            last = today - timedelta(days=rng.randint(1, 1300))
             rows.append(
                 Premises(
                     owner_id=citizen.id if not rows else None,
@@ -136,10 +137,13 @@ async def seed(city: tk.City) -> tk.DemoReport:
             )
     await Premises.insert(*rows)
     operators = await seed_operators(zones)
+    history = await seed_history(rng)
     planned = await propose(today + timedelta(days=1), PLAN_DAYS)
     await publish_first_days(today, PUBLISHED_DAYS)
     report.summary.append(
         f"sipaldi: {len(rows)} premises with septic tanks, "
-        f"{operators} operators with two trucks each, {planned['proposed']} visits planned"
+        f"{operators} operators with two trucks each, {history['visits']} visits over three years "
+        f"({history['gap_days']} truck days with a gap at the plant), "
+        f"{planned['proposed']} visits planned"
     )
     return report
