@@ -5,6 +5,7 @@ from __future__ import annotations
 from balai import __version__
 from balai.auth import (
     account_pages,
+    data_pages,
     officers,
     pages,
     reset_pages,
@@ -13,7 +14,9 @@ from balai.auth import (
 )
 from balai.auth.settings import AccountSettings
 from balai.hookimpl import hookimpl
-from balai.types import Dimension, NavItem, Permission, PluginInfo, Role, Routes
+from balai.i18n import N_
+from balai.tables import RoleGrant, User
+from balai.types import Dimension, NavItem, Permission, PersonalData, PluginInfo, Role, Routes
 from balai.web import pages as web_pages
 from balai.workflow.tables import WorkflowStep
 
@@ -49,6 +52,28 @@ async def user_deleted(city, user_id):
 
 
 @hookimpl
+async def personal_data(city, user_id):
+    """The account itself: name, contacts, when it was made and last used, its roles."""
+    row = await User.select().where(User.id == user_id).first()
+    if row is None:
+        return []
+    roles = await RoleGrant.select(RoleGrant.role).where(RoleGrant.user == user_id)
+    record = {
+        N_("Name"): row["name"],
+        N_("Email"): row["email"] or "",
+        N_("Phone"): row["phone"] or "",
+        N_("Account made"): row["created_at"].isoformat(),
+        N_("Last sign-in"): row["last_login_at"].isoformat() if row["last_login_at"] else "",
+        N_("Roles"): ", ".join(r["role"] for r in roles),
+    }
+    kept = N_(
+        "The account row stays, named only by its number, so that records the city must keep"
+        " (invoices, tax records, the audit log) point at one account that names nobody."
+    )
+    return [PersonalData(N_("Your account"), (record,), kept=kept)]
+
+
+@hookimpl
 def register_routes() -> Routes:
     """Home, search, language, accounts and the officer pages."""
     return Routes(
@@ -58,6 +83,7 @@ def register_routes() -> Routes:
             *verify_pages.ROUTES,
             *reset_pages.ROUTES,
             *account_pages.ROUTES,
+            *data_pages.ROUTES,
             *two_factor_pages.ROUTES,
             *officers.ROUTES,
         ]

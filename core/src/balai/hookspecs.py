@@ -594,3 +594,30 @@ def document_types() -> Sequence[Any]:
         def document_types():
             return [SPPT]
     """
+
+
+# --- Personal data (the citizen's copy) ----------------------------------------
+
+
+@hookspec
+def personal_data(city: City, user_id: int) -> Sequence[Any]:
+    """Give the citizen ``user_id`` of ``city`` everything this plugin holds about them.
+
+    Per city. Return ``toolkit.PersonalData(source, records, kept="")``
+    values, one per kind of record, from your own tables only: the core
+    shows them on ``/akun/data`` and gives them as JSON (``/akun/data.json``),
+    the right of access of UU 27/2022 (PDP). ``records`` are mappings of a
+    field label (a msgid) to the value as text, in full (it is the holder's
+    own copy). ``kept`` names why the city keeps the records when the account
+    is erased (a msgid, e.g. the tax law's retention), or is empty when
+    ``user_deleted`` erases them: the page tells the citizen which is which
+    before they ask for erasure. Return nothing when you hold nothing.
+
+    Example::
+
+        @tk.hookimpl
+        async def personal_data(city, user_id):
+            rows = await Stall.select().where(Stall.owner_id == user_id)
+            return [tk.PersonalData(tk.N_("Market stalls"),
+                                    tuple({tk.N_("Stall"): r["code"]} for r in rows))]
+    """

@@ -169,3 +169,21 @@ class DemoReport:
 
     accounts: list[DemoAccount] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """What one service holds about a citizen, for their copy of their data (``personal_data``).
+
+    Attributes:
+        source: What these records are (a msgid: ``"Health cover applications"``).
+        records: One mapping per record, field label (a msgid) -> value as
+            text, in the order to show. The citizen's own data in full: this
+            is their copy, not a page others see.
+        kept: Why the city keeps these records when the account is erased
+            (a msgid naming the law or duty), or ``""`` when they are erased.
+    """
+
+    source: str
+    records: tuple[dict[str, str], ...]
+    kept: str = ""

@@ -234,3 +234,22 @@ def test_deleting_the_account_erases_pending_applications_and_unlinks_active_one
     apps, members = city_run("malang", left)
     assert apps == [{"number": active, "applicant_id": None, "phone": "", "status": "approved"}]
     assert members == 3  # the people the city pays for stay on record
+
+
+def test_the_applicants_copy_of_their_data_has_the_application_in_full(
+    client, login_as, post_form, city_run, balai_app
+):
+    citizen, number = apply(client, login_as, post_form, SANTOSO)
+    copy = client.get("/malang/akun/data.json").json()["sections"]
+    [jkn] = [s for s in copy if s["source"] == "Pengajuan jaminan kesehatan"]
+    record = jkn["records"][0]
+    assert record["Pengajuan"] == number and record["Kartu Keluarga (KK)"] == SANTOSO[0].kk
+    assert SANTOSO[2].nik in record[f"3. {SANTOSO[2].name}"]
+    assert jkn["kept_on_erasure"] is None  # pending: erased with the account
+    login_as("e_jkn.officer")
+    officer_step(post_form, number, "verify")
+    run_batch(balai_app, city_run)
+    client.cookies.clear()
+    post_form("/malang/masuk", {"login": citizen["login"], "password": citizen["password"]})
+    page = client.get("/malang/akun/data")
+    assert "Disimpan" in page.text or "APBD" in page.text

@@ -11,7 +11,15 @@ service, which answers the same hook for every upload of the account.
 
 from __future__ import annotations
 
-from balai_e_jkn.tables import Enrolment, Member, Status
+from balai import toolkit as tk
+
+from balai_e_jkn.identity import CARD_PURPOSE, KK_PURPOSE, NIK_PURPOSE
+from balai_e_jkn.tables import Enrolment, Member, MemberState, Status
+
+KEPT = tk.N_(
+    "Kept while the cover is active: the city pays the contributions of these people and"
+    " must account for them (APBD); the link to your account, address and phone are erased."
+)
 
 
 async def erase_applicant(user_id: int) -> None:
@@ -35,3 +43,41 @@ async def erase_applicant(user_id: int) -> None:
                 Enrolment.kk_file: "",
             }
         ).where(Enrolment.id.is_in(kept))
+
+
+async def applicant_data(user_id: int) -> list[tk.PersonalData]:
+    """The applications of account ``user_id``, in full, each with its people."""
+    rows = await Enrolment.select().where(Enrolment.applicant_id == user_id).order_by(Enrolment.id)
+    found = []
+    for row in rows:
+        members = (
+            await Member.select().where(Member.enrolment == row["id"]).order_by(Member.position)
+        )
+        record = {
+            tk.N_("Application"): row["number"] or "",
+            tk.N_("Status"): row["status"],
+            tk.N_("Family card (KK)"): tk.unseal(row["kk_sealed"], KK_PURPOSE),
+            tk.N_("Address"): f"{row['address']}, {row['kelurahan']}, {row['kecamatan']}",
+            tk.N_("Mobile number"): row["phone"],
+            tk.N_("Submitted on"): row["created_at"].isoformat(),
+        }
+        for n, m in enumerate(members, start=1):
+            card = tk.unseal(m["card_sealed"], CARD_PURPOSE) if m["card_sealed"] else ""
+            record[f"{n}. {m['name']}"] = " · ".join(
+                filter(
+                    None,
+                    [
+                        tk.unseal(m["nik_sealed"], NIK_PURPOSE),
+                        m["born"].isoformat(),
+                        m["state"],
+                        card,
+                    ],
+                )
+            )
+        active = row["status"] == Status.APPROVED.value and any(
+            m["state"] == MemberState.REGISTERED.value for m in members
+        )
+        found.append(
+            tk.PersonalData(tk.N_("Health cover application"), (record,), KEPT if active else "")
+        )
+    return found

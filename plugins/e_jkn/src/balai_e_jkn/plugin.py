@@ -11,7 +11,7 @@ from balai import toolkit as tk
 
 from balai_e_jkn import __version__, demo, insights, routes
 from balai_e_jkn.enrolment import routes as enrolment_routes
-from balai_e_jkn.erasure import erase_applicant
+from balai_e_jkn.erasure import applicant_data, erase_applicant
 from balai_e_jkn.identity import CARD_PURPOSE, KK_PURPOSE, NIK_PURPOSE
 from balai_e_jkn.membership import routes as membership_routes
 from balai_e_jkn.office import routes as office_routes
@@ -161,3 +161,9 @@ async def user_deleted(city: tk.City, user_id: int) -> None:
 def spreadsheet_importers() -> list[tk.Importer]:
     """The member roll, for health cover officers."""
     return [ROLL_IMPORTER]
+
+
+@tk.hookimpl
+async def personal_data(city: tk.City, user_id: int) -> list[tk.PersonalData]:
+    """The account's applications in full (NIK, KK, card numbers), and which are kept."""
+    return await applicant_data(user_id)

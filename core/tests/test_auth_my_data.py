@@ -1,0 +1,58 @@
+"""A citizen's copy of their data: a page and a JSON file from every service's records."""
+
+from __future__ import annotations
+
+from balai.audit.tables import AuditEntry
+
+
+def test_the_copy_needs_a_login(client):
+    response = client.get("/malang/akun/data", follow_redirects=False)
+    assert response.status_code in (302, 303) and "/masuk" in response.headers["location"]
+    assert client.get("/malang/akun/data.json", follow_redirects=False).status_code in (302, 303)
+
+
+def test_the_page_shows_the_account_and_what_erasure_keeps(client, login_as):
+    user = login_as(name="Siti Aminah", email="siti.aminah@contoh.id")
+    page = client.get("/malang/akun/data")
+    assert page.status_code == 200
+    assert "Siti Aminah" in page.text and "siti.aminah@contoh.id" in page.text
+    assert 'href="/malang/akun/data.json"' in page.text
+    assert user["login"] in page.text
+    assert 'href="/malang/akun/data"' in client.get("/malang/akun/").text
+
+
+def test_the_json_copy_is_a_download_of_the_same_records(client, login_as, city_run):
+    login_as(name="Siti Aminah", email="siti.aminah@contoh.id")
+    response = client.get("/malang/akun/data.json")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert "attachment" in response.headers["content-disposition"]
+    assert "no-store" in response.headers["cache-control"]
+    sections = response.json()["sections"]
+    account = sections[0]
+    assert account["records"][0]["Nama"] == "Siti Aminah"
+    assert account["kept_on_erasure"]
+
+    async def copies():
+        return await AuditEntry.count().where(AuditEntry.action == "core.data_copied")
+
+    assert city_run("malang", copies) == 1
+
+
+def test_another_citys_account_is_not_in_the_copy(client, login_as):
+    login_as(name="Warga Semarang", city="semarang", email="warga@semarang.test")
+    login_as(name="Siti Aminah", email="siti.aminah@contoh.id")
+    assert "Warga Semarang" not in client.get("/malang/akun/data").text
+
+
+def test_the_core_answers_personal_data_for_the_account(client, login_as, city_run, balai_app):
+    user = login_as(name="Siti Aminah", email="siti.aminah@contoh.id")
+    city = balai_app.ui.config.cities["malang"]
+
+    async def answers():
+        return await balai_app.ui.registry.gather(
+            city, "personal_data", city=city, user_id=user["id"]
+        )
+
+    [account] = [a for a in city_run("malang", answers) if a.source == "Your account"]
+    assert account.records[0]["Email"] == "siti.aminah@contoh.id" and account.kept
