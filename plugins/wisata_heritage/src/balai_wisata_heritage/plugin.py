@@ -20,6 +20,7 @@ from balai_wisata_heritage.sites.tables import Site
 from balai_wisata_heritage.tickets import gate_pages, settlement
 from balai_wisata_heritage.tickets import office as ticket_office
 from balai_wisata_heritage.tickets import pages as ticket_pages
+from balai_wisata_heritage.walks import office as walk_office
 from balai_wisata_heritage.walks import public as walk_pages
 
 SLUG = "wisata_heritage"
@@ -62,6 +63,7 @@ def register_routes() -> tk.Routes:
         office=[
             *site_office.ROUTES,
             *event_office.ROUTES,
+            *walk_office.ROUTES,
             *gate_pages.OFFICE,
             *ticket_office.OFFICE,
         ],

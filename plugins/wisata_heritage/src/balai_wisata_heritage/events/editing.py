@@ -76,8 +76,8 @@ class EventForm(tk.Form):
         placeholder="Elsewhere (give the venue)",
     )
     venue = tk.TextField("Venue", max_length=160, required=False)
-    starts_at = LocalDateTimeField("Starts")
-    ends_at = LocalDateTimeField("Ends")
+    starts_at = LocalDateTimeField(tk.N_("Starts"))
+    ends_at = LocalDateTimeField(tk.N_("Ends"))
     summary = tk.TextField("Summary", max_length=240, required=False)
     description_id = tk.TextField(
         "Description in Indonesian (Markdown)",

@@ -53,8 +53,8 @@ class SiteForm(tk.Form):
         "Empty: the city's default.",
     )
     address = tk.TextField("Address", max_length=200, required=False)
-    latitude = LatitudeField("Latitude", required=False)
-    longitude = LongitudeField("Longitude", required=False)
+    latitude = LatitudeField(tk.N_("Latitude"), required=False)
+    longitude = LongitudeField(tk.N_("Longitude"), required=False)
     facilities = tk.TextField(
         "Facilities, one a line", multiline=True, max_length=2000, required=False
     )
