@@ -17,6 +17,8 @@ from balai_wisata_heritage.settings import HeritageSettings
 from balai_wisata_heritage.sites import office as site_office
 from balai_wisata_heritage.sites import public as site_pages
 from balai_wisata_heritage.sites.tables import Site
+from balai_wisata_heritage.tickets import demo as ticket_demo
+from balai_wisata_heritage.tickets import figures as ticket_figures
 from balai_wisata_heritage.tickets import gate_pages, settlement
 from balai_wisata_heritage.tickets import office as ticket_office
 from balai_wisata_heritage.tickets import pages as ticket_pages
@@ -168,20 +170,25 @@ def _shorten(text: str) -> str:
 
 @tk.hookimpl
 async def seed_demo(city: tk.City) -> tk.DemoReport:
-    """The city's best-known heritage sites, events over the next two months and walks."""
-    return await demo.seed(city)
+    """The city's best-known heritage sites, then ticket products with sales and admissions."""
+    report = await demo.seed(city)
+    tickets = await ticket_demo.seed(city)
+    report.summary.extend(tickets.summary)
+    report.accounts.extend(tickets.accounts)
+    return report
 
 
 @tk.hookimpl
 async def dashboard_widgets(request, period: tk.Period) -> list[tk.Widget]:
-    """Smart Branding: sites, events by start, the most viewed walks."""
-    return await content_figures.widgets(period)
+    """Smart Branding: sites, events by start, the most viewed walks; tickets sold and
+    revenue against target, visitors admitted, slot occupancy, visitors per site."""
+    return [*await content_figures.widgets(period), *await ticket_figures.widgets(period)]
 
 
 @tk.hookimpl
 def open_datasets(city: tk.City) -> list[tk.Dataset]:
-    """Heritage events per month and kind (counts only)."""
-    return list(content_figures.DATASETS)
+    """Heritage events per month and kind; visitors per site and month (counts only)."""
+    return [*content_figures.DATASETS, ticket_figures.VISITS_PER_SITE]
 
 
 @tk.hookimpl

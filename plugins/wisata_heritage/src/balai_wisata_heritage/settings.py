@@ -13,8 +13,14 @@ class HeritageSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     Attributes:
         default_opening_hours: Shown for a site whose own opening hours are
             not recorded, e.g. the city's usual museum hours.
+        tickets_target_per_month: Tickets the city aims to sell in a month
+            (the mayor's dashboard shows sales against it; 0: no target).
+        revenue_target_per_month: Ticket revenue aimed at in a month, in
+            rupiah (0: no target).
     """
 
     default_opening_hours: Annotated[str, msgspec.Meta(min_length=1, max_length=80)] = (
         "08.00–16.00 WIB"
     )
+    tickets_target_per_month: Annotated[int, msgspec.Meta(ge=0, le=10_000_000)] = 0
+    revenue_target_per_month: Annotated[int, msgspec.Meta(ge=0, le=100_000_000_000)] = 0

@@ -93,6 +93,11 @@ def reason_text(reason: str, **values: object) -> str:
     return tk._(message, **values)
 
 
+def reason_texts() -> dict[str, str]:
+    """The reasons without placeholders, in the officer's language (for the offline page)."""
+    return {key: tk._(message) for key, message in REASONS.items() if "%(" not in message}
+
+
 def _refused(reason: str, **values: object) -> GateAnswer:
     return GateAnswer(False, reason, reason_text(reason, **values))
 

@@ -36,6 +36,7 @@ def read_gate_name(raw: object) -> str:
 @get("/gerbang", guards=[tk.require_permission(GATE)], name="wisata_heritage:gate")
 async def gate_page(request: Request, gerbang: FromQuery[str] = "") -> Response:
     """The gate form (the gate's name is kept in the address for the next scan)."""
+    tk.allow_camera(request)
     return await tk.render(
         request,
         "wisata_heritage/tickets/gate.html",
@@ -44,6 +45,7 @@ async def gate_page(request: Request, gerbang: FromQuery[str] = "") -> Response:
             "answer": None,
             "error": "",
             "key": tk.public_key(SIGNING_PURPOSE),
+            "gate_reasons": gate.reason_texts(),
         },
     )
 
@@ -51,6 +53,7 @@ async def gate_page(request: Request, gerbang: FromQuery[str] = "") -> Response:
 @post("/gerbang", guards=[tk.require_permission(GATE)], name="wisata_heritage:gate-check")
 async def gate_check(request: Request) -> Response:
     """Check one ticket and admit it, or say why not (a refusal is an answer too: 200)."""
+    tk.allow_camera(request)
     form = await request.form()
     typed = str(form.get("kode", ""))
     gate_name = read_gate_name(form.get("gerbang"))
@@ -72,6 +75,7 @@ async def gate_check(request: Request) -> Response:
             "answer": answer,
             "error": error,
             "key": tk.public_key(SIGNING_PURPOSE),
+            "gate_reasons": gate.reason_texts(),
         },
         status_code=400 if error else 200,
     )

@@ -100,11 +100,14 @@ async def buy(
     sold_by: int | None = None,
     request: Any = None,
     now: datetime | None = None,
+    prepaid: bool = False,
 ) -> Bought:
     """Check the buyer's choice, reserve the places and write the order and its tickets.
 
     Online sales (``channel`` online or partner) get a ledger invoice; counter
-    sales (``sold_by`` the officer) are paid in cash at once.
+    sales (``sold_by`` the officer) are paid in cash at once. ``prepaid``:
+    the payment is recorded in the ledger by the caller (the demo's past
+    sales, through ``tk.seed_paid_invoices``), so the tickets are valid at once.
 
     Raises:
         BuyRefused: the choice is not allowed or too few places are left;
@@ -129,7 +132,7 @@ async def buy(
     count = sum(wanted.values())
     total = order_total(wanted, rules.prices)
     counter = channel == Channel.COUNTER
-    paid_now = counter or total == 0  # cash at the counter, or free entry
+    paid_now = counter or prepaid or total == 0  # cash, paid already, or free entry
     async with stock.write_transaction():
         if not await stock.reserve(slot_id, channel.value, count):
             raise BuyRefused(
