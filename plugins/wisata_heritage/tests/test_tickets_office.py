@@ -190,3 +190,11 @@ def test_a_counter_sale_beyond_the_counter_quota_is_refused(client, city_run, po
     assert "Tempat yang tersisa" in answer.text
     assert counts(city_run) == (0, 0)
     assert audit_actions(city_run) == []
+
+
+def test_counter_staff_see_no_slot_form(client, city_run, login_as):
+    product = add_product(city_run)
+    login_as("wisata_heritage.gate_officer")
+    page = client.get(f"{OFFICE}/{product.id}")
+    assert page.status_code == 200
+    assert "/sesi" not in page.text and "/loket" in page.text

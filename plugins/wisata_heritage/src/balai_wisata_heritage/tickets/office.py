@@ -164,6 +164,7 @@ async def _product_office_page(
     product = await TicketProduct.select().where(TicketProduct.id == product_id).first()
     if product is None:
         raise NotFoundException()
+    user = await tk.current_user(request)
     return await tk.render(
         request,
         "wisata_heritage/tickets/office_product.html",
@@ -179,6 +180,7 @@ async def _product_office_page(
             "slot_values": slot_values or {"quota_online": "", "quota_counter": ""},
             "slot_errors": slot_errors or {},
             "sale_errors": sale_errors or {},
+            "can_manage": MANAGE in user.permissions,
         },
         status_code=status_code,
     )
