@@ -180,8 +180,11 @@ async def seed_demo(city: tk.City) -> tk.DemoReport:
 
 @tk.hookimpl
 async def dashboard_widgets(request, period: tk.Period) -> list[tk.Widget]:
-    """Smart Branding: sites, events by start, the most viewed walks; tickets sold and
-    revenue against target, visitors admitted, slot occupancy, visitors per site."""
+    """Smart Branding: the content's figures, then the tickets'.
+
+    Sites, events by start, the most viewed walks; tickets sold and revenue
+    against target, visitors admitted, slot occupancy, visitors per site.
+    """
     return [*await content_figures.widgets(period), *await ticket_figures.widgets(period)]
 
 
