@@ -23,6 +23,7 @@ from balai_pajak.pbb import (
     partner_bill,
     roll_import,
 )
+from balai_pajak.pbb import notices as pbb_notices
 from balai_pajak.pbb import office as pbb_office
 from balai_pajak.pbb import payment as pbb_payment
 from balai_pajak.pbjt import demo as pbjt_demo
@@ -100,6 +101,12 @@ def roles() -> list[tk.Role]:
     return [
         tk.Role("pajak.officer", "Tax officer", (MANAGE,), department=DEPARTMENT),
         tk.Role("pajak.collector", "Market fee collector", (COLLECT,), department=DEPARTMENT),
+        tk.Role(
+            pbb_notices.HEAD,
+            "Head of the revenue agency (signs SPPT notices)",
+            (MANAGE,),
+            department=DEPARTMENT,
+        ),
     ]
 
 
@@ -278,6 +285,7 @@ def scheduled_jobs() -> list[tk.Job]:
     """The yearly PBB-P2 assessment run (on demand) and the monthly market-stall bills."""
     return [
         assessment_run.job(),
+        pbb_notices.job(),
         tk.Job(
             name=retribusi_billing.JOB,
             run=retribusi_billing.monthly_job,
@@ -297,3 +305,9 @@ async def dashboard_widgets(request, period: tk.Period) -> list[tk.Widget]:
 def open_datasets(city: tk.City) -> list[tk.Dataset]:
     """Monthly revenue per tax type, and per district (aggregated)."""
     return list(revenue_datasets.DATASETS)
+
+
+@tk.hookimpl
+def document_types() -> list[tk.DocumentType]:
+    """The yearly SPPT notice, signed by the head of Bapenda."""
+    return [pbb_notices.SPPT_NOTICE]

@@ -85,6 +85,8 @@ class Sppt(tk.CityTable, tablename="pajak_sppt"):
     showing what it was computed from after the object is corrected.
     ``tax_due`` is the principal; the late penalty is never stored, it is
     recomputed for any day by :func:`balai_pajak.pbb.penalty.amount_owed`.
+    ``notice_number`` is the signed notice's document number once issued
+    (:mod:`balai_pajak.pbb.notices`).
     One bill per NOP and year in each city (a unique index).
     """
 
@@ -109,6 +111,7 @@ class Sppt(tk.CityTable, tablename="pajak_sppt"):
     paid_principal = BigInt(default=0)
     paid_penalty = BigInt(default=0)
     invoice_number = Varchar(length=40, default="")
+    notice_number = Varchar(length=40, default="")
     created_at = Timestamptz()
 
 

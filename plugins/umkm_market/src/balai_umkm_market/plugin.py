@@ -21,6 +21,7 @@ from balai_umkm_market.cart import routes as cart_routes
 from balai_umkm_market.catalogue import pages as catalogue
 from balai_umkm_market.catalogue import products_import
 from balai_umkm_market.catalogue.search import products_named
+from balai_umkm_market.merchants import letter
 from balai_umkm_market.orders import routes as orders_routes
 from balai_umkm_market.orders import service as orders
 from balai_umkm_market.reviews import pages as reviews_pages
@@ -82,7 +83,15 @@ def permissions() -> list[tk.Permission]:
 @tk.hookimpl
 def roles() -> list[tk.Role]:
     """Diskopindag's market officers."""
-    return [tk.Role("umkm_market.officer", "Market officer", (MANAGE,), department=DEPARTMENT)]
+    return [
+        tk.Role("umkm_market.officer", "Market officer", (MANAGE,), department=DEPARTMENT),
+        tk.Role(
+            letter.HEAD,
+            "Head of the department (signs verification letters)",
+            (MANAGE,),
+            department=DEPARTMENT,
+        ),
+    ]
 
 
 @tk.hookimpl
@@ -190,3 +199,9 @@ async def invoice_expired(city: tk.City, invoice: tk.Invoice) -> None:
 async def invoice_refunded(city: tk.City, invoice: tk.Invoice) -> None:
     """An officer refunded a checkout's payment: its open orders are cancelled."""
     await orders.invoice_refunded(invoice)
+
+
+@tk.hookimpl
+def document_types() -> list[tk.DocumentType]:
+    """The merchant verification letter, signed by the head of Diskopindag."""
+    return [letter.VERIFICATION_LETTER]

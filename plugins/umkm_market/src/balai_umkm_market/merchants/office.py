@@ -2,6 +2,8 @@
 
 Verifying, rejecting (with a reason), suspending (with a reason) and
 reinstating are audited and the applicant is notified, in one transaction.
+A first verification also issues the merchant's verification letter (an
+official document for the head of the department to sign).
 Opening a merchant's page shows the owner's contact details and is audited
 as a view of their personal data.
 """
@@ -23,6 +25,7 @@ from balai_umkm_market.labels import (
     merchant_statuses,
     options,
 )
+from balai_umkm_market.merchants.letter import issue_letter
 from balai_umkm_market.settings import MANAGE, settings_of
 from balai_umkm_market.tables import Merchant, MerchantStatus, Product
 
@@ -279,6 +282,8 @@ async def decide(request: Request, merchant_id: FromPath[int]) -> Response:
         "reject": tk._("The application of %(name)s was rejected.", name=merchant["name"]),
         "suspend": tk._("%(name)s is suspended.", name=merchant["name"]),
     }
+    if values["decision"] == "verify" and merchant["status"] == MerchantStatus.PENDING.value:
+        await issue_letter(merchant, actor_id=user.id, request=request)
     tk.flash(request, messages[values["decision"]], "success")
     return Redirect(
         tk.city_url(request, f"/kelola/umkm-market/toko/{merchant['id']}"), status_code=303
