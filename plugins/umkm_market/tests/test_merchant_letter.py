@@ -21,9 +21,7 @@ def letters(city_run):
     return city_run("malang", lambda: tk.issued_documents(VERIFICATION_LETTER.key))
 
 
-def test_verifying_a_merchant_issues_its_letter_to_the_owner(
-    client, login_as, post_form, city_run
-):
+def test_verifying_a_merchant_issues_its_letter_to_the_owner(client, login_as, post_form, city_run):
     owner = login_as(name="Sri Wahyuni")
     post_form(APPLY, application())
 
