@@ -4,12 +4,21 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from balai_sipaldi.tables import Delivery, Fee, Operator, Premises, ServiceArea, Truck, Visit
+from balai_sipaldi.tables import (
+    Delivery,
+    Fee,
+    Instalment,
+    Operator,
+    Premises,
+    ServiceArea,
+    Truck,
+    Visit,
+)
 
 APP_CONFIG = AppConfig(
     app_name="sipaldi",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[Premises, Operator, Truck, ServiceArea, Visit, Delivery, Fee],
+    table_classes=[Premises, Operator, Truck, ServiceArea, Visit, Delivery, Fee, Instalment],
     migration_dependencies=[],
     commands=[],
 )

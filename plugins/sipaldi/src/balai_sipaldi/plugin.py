@@ -16,7 +16,7 @@ from balai import toolkit as tk
 
 from balai_sipaldi import __version__, demo, mayor, routes
 from balai_sipaldi.crew import routes as crew_routes
-from balai_sipaldi.fees import billing
+from balai_sipaldi.fees import billing, instalments
 from balai_sipaldi.permissions import CREW, MANAGE, PLANT
 from balai_sipaldi.planning import operator_routes, plan_routes
 from balai_sipaldi.planning.notices import send_notices
@@ -202,16 +202,24 @@ def open_datasets(city: tk.City) -> list[tk.Dataset]:
 
 @tk.hookimpl
 async def invoice_settled(city: tk.City, invoice: tk.Invoice) -> None:
-    """A disposal fee's invoice is paid: the fee is marked paid (in the settlement)."""
-    if invoice.source == billing.SOURCE and invoice.source_ref.startswith(billing.REF_PREFIX):
+    """A disposal fee's (or instalment's) invoice is paid: marked paid, in the settlement."""
+    if invoice.source != billing.SOURCE:
+        return
+    if invoice.source_ref.startswith(billing.REF_PREFIX):
         await billing.settled(invoice)
+    elif invoice.source_ref.startswith(instalments.REF_PREFIX):
+        await instalments.settled(invoice)
 
 
 @tk.hookimpl
 async def invoice_expired(city: tk.City, invoice: tk.Invoice) -> None:
-    """A disposal fee's invoice expired unpaid: the fee can be paid with a new one."""
-    if invoice.source == billing.SOURCE and invoice.source_ref.startswith(billing.REF_PREFIX):
+    """A disposal fee's (or instalment's) invoice expired: it can be paid with a new one."""
+    if invoice.source != billing.SOURCE:
+        return
+    if invoice.source_ref.startswith(billing.REF_PREFIX):
         await billing.expired(invoice)
+    elif invoice.source_ref.startswith(instalments.REF_PREFIX):
+        await instalments.expired(invoice)
 
 
 @tk.hookimpl

@@ -69,6 +69,9 @@ class SipaldiSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
             day, for the utilisation figure (0: not shown).
         plan_days: How many days ahead the nightly planner proposes visits.
         lead_days: How many days before its due day a tank may be visited.
+        max_instalments: At most this many monthly parts a household may pay
+            a disposal fee in (1: no instalments).
+        min_instalment: No part smaller than this, in whole rupiah.
     """
 
     kelurahan: tuple[Kelurahan, ...] = ()
@@ -81,6 +84,8 @@ class SipaldiSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     plant_capacity_m3_per_day: Annotated[int, msgspec.Meta(ge=0, le=100_000)] = 0
     plan_days: Annotated[int, msgspec.Meta(ge=1, le=366)] = 28
     lead_days: Annotated[int, msgspec.Meta(ge=0, le=180)] = 30
+    max_instalments: Annotated[int, msgspec.Meta(ge=1, le=12)] = 3
+    min_instalment: Rupiah = 10_000
 
     def __post_init__(self) -> None:
         for rules, what in ((self.schedule, "schedule"), (self.tariffs, "tariff")):

@@ -177,3 +177,20 @@ class Fee(tk.CityTable, tablename="sipaldi_fee"):
     paid = Boolean(default=False)
     created_at = Timestamptz()
     paid_at = Timestamptz(null=True, default=None)
+
+
+class Instalment(tk.CityTable, tablename="sipaldi_instalment"):
+    """One monthly part of a disposal fee the household chose to pay in instalments.
+
+    The parts add up to the fee exactly (the first takes the rupiah left
+    over by the division); each is paid through its own ledger invoice, and
+    the fee is paid when every part is.
+    """
+
+    fee_id = Integer(index=True)
+    number = Integer()
+    amount = Integer()
+    due_day = Date()
+    invoice_number = Varchar(length=40, default="")
+    paid = Boolean(default=False)
+    paid_at = Timestamptz(null=True, default=None)

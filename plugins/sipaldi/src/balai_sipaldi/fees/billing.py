@@ -21,7 +21,7 @@ from balai import toolkit as tk
 
 from balai_sipaldi.fees.tariff import disposal_fee, tariff_on
 from balai_sipaldi.settings import settings_of
-from balai_sipaldi.tables import Fee, Premises, Truck
+from balai_sipaldi.tables import Fee, Instalment, Premises, Truck
 from balai_sipaldi.volumes import format_m3
 
 SOURCE = "sipaldi"
@@ -98,6 +98,8 @@ async def start_payment(fee: dict[str, Any], user: tk.CurrentUser) -> str:
         raise PaymentRefused(tk._("Nothing is due for this fee."))
     if fee["invoice_number"]:
         return fee["invoice_number"]
+    if await Instalment.exists().where(Instalment.fee_id == fee["id"]):
+        raise PaymentRefused(tk._("This fee is paid in instalments: pay the next instalment."))
     invoice = await tk.create_invoice(
         payer_id=user.id,
         payer_name=user.name,

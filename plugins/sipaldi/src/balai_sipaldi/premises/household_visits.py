@@ -18,11 +18,12 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from balai_sipaldi.dated import city_today
+from balai_sipaldi.fees import instalments
 from balai_sipaldi.fees.billing import PaymentRefused, start_payment
 from balai_sipaldi.permissions import HOUSEHOLD
 from balai_sipaldi.planning.service import PlacementError, place
 from balai_sipaldi.settings import settings_of
-from balai_sipaldi.tables import Fee, Operator, Premises, Truck, Visit
+from balai_sipaldi.tables import Fee, Instalment, Operator, Premises, Truck, Visit
 from balai_sipaldi.visits import VISITS, WAITING
 from balai_sipaldi.volumes import format_m3
 
@@ -83,7 +84,24 @@ async def render_visit(
     )
     first, last = window(visit["day"])
     fees = await Fee.select().where(Fee.visit_id == visit["id"])
-    receipts = await tk.receipt_urls(request, [f["invoice_number"] for f in fees if f["paid"]])
+    parts = (
+        await Instalment.select()
+        .where(Instalment.fee_id.is_in([f["id"] for f in fees]))
+        .order_by(Instalment.number)
+        if fees
+        else []
+    )
+    paid_numbers = [f["invoice_number"] for f in fees if f["paid"]]
+    paid_numbers += [p["invoice_number"] for p in parts if p["paid"]]
+    receipts = await tk.receipt_urls(request, [n for n in paid_numbers if n])
+    fees = [
+        {
+            **f,
+            "parts": [p for p in parts if p["fee_id"] == f["id"]],
+            "offered": instalments.allowed_parts(f["amount"]),
+        }
+        for f in fees
+    ]
     return await tk.render(
         request,
         "sipaldi/visit.html",
@@ -185,4 +203,51 @@ async def pay_fee(request: Request, fee_id: FromPath[int]) -> Response:
     return Redirect(tk.city_url(request, f"/bayar/{number}"), status_code=303)
 
 
-PAGES = [visit_page, answer, pay_fee]
+class InstalmentsForm(tk.Form):
+    """How many monthly parts to pay a fee in."""
+
+    parts = tk.IntegerField("Number of monthly instalments", min_value=2, max_value=12)
+
+
+@post("/biaya/{fee_id:int}/cicil", guards=[tk.require_verified], name="sipaldi:fee-instalments")
+async def split_fee(request: Request, fee_id: FromPath[int]) -> Response:
+    """Pay one of the household's disposal fees in monthly instalments."""
+    user = await tk.current_user(request)
+    fee = await Fee.select().where((Fee.id == fee_id) & (Fee.owner_id == user.id)).first()
+    if fee is None:
+        raise NotFoundException()
+    form = InstalmentsForm(await request.form())
+    back = tk.city_url(request, f"/sipaldi/kunjungan/{fee['visit_id']}")
+    if not await form.validate():
+        tk.flash(request, next(iter(form.errors.values())), "error")
+        return Redirect(back, status_code=303)
+    try:
+        await instalments.choose(fee, form.clean["parts"], city_today())
+    except PaymentRefused as refused:
+        tk.flash(request, str(refused), "error")
+        return Redirect(back, status_code=303)
+    tk.flash(request, tk._("The fee is split into monthly instalments."), "success")
+    return Redirect(back, status_code=303)
+
+
+@post("/cicilan/{instalment_id:int}/bayar", guards=[tk.require_verified], name="sipaldi:part-pay")
+async def pay_part(request: Request, instalment_id: FromPath[int]) -> Response:
+    """Pay one instalment of the household's disposal fee online."""
+    user = await tk.current_user(request)
+    part = await Instalment.select().where(Instalment.id == instalment_id).first()
+    fee = (
+        await Fee.select().where((Fee.id == part["fee_id"]) & (Fee.owner_id == user.id)).first()
+        if part
+        else None
+    )
+    if part is None or fee is None:
+        raise NotFoundException()
+    try:
+        number = await instalments.start_payment(part, fee, user)
+    except PaymentRefused as refused:
+        tk.flash(request, str(refused), "error")
+        return Redirect(tk.city_url(request, MY_TANKS), status_code=303)
+    return Redirect(tk.city_url(request, f"/bayar/{number}"), status_code=303)
+
+
+PAGES = [visit_page, answer, pay_fee, split_fee, pay_part]
