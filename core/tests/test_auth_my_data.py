@@ -56,3 +56,61 @@ def test_the_core_answers_personal_data_for_the_account(client, login_as, city_r
 
     [account] = [a for a in city_run("malang", answers) if a.source == "Your account"]
     assert account.records[0]["Email"] == "siti.aminah@contoh.id" and account.kept
+
+
+# --- erasure on request ----------------------------------------------------------
+
+
+def _request_erasure(client, login_as, post_form):
+    citizen = login_as(name="Siti Aminah", email="siti.aminah@contoh.id")
+    assert post_form("/malang/audit/hapus-data", {}).status_code == 303
+    response = post_form("/malang/audit/hapus-data", {"confirm": "1"})
+    assert response.status_code == 303
+    assert "Penghapusan diminta" in client.get("/malang/akun/data").text
+    return citizen
+
+
+def _requests(city_run):
+    from balai.audit.tables import ErasureRequest
+
+    return city_run(
+        "malang", lambda: ErasureRequest.select(ErasureRequest.id, ErasureRequest.status)
+    )
+
+
+def test_an_officer_reviews_and_erases_the_account(client, login_as, post_form, city_run):
+    from balai.tables import User
+
+    citizen = _request_erasure(client, login_as, post_form)
+    post_form("/malang/audit/hapus-data", {"confirm": "1"})  # asked twice: one request
+    [pending] = _requests(city_run)
+    login_as()
+    assert client.get("/malang/kelola/audit/penghapusan").status_code == 403
+    login_as("audit.privacy_officer")
+    queue = client.get("/malang/kelola/audit/penghapusan")
+    assert f"/kelola/audit/penghapusan/{pending['id']}" in queue.text
+    url = f"/malang/kelola/audit/penghapusan/{pending['id']}"
+    review = client.get(url)
+    assert review.status_code == 200 and "Siti Aminah" in review.text
+    assert "Disimpan saat penghapusan" in review.text
+    assert post_form(url, {"decision": "nothing"}).status_code == 400
+    assert post_form(url, {"decision": "erase"}).status_code == 303
+    assert _requests(city_run) == [{"id": pending["id"], "status": "erased"}]
+    account = city_run(
+        "malang", lambda: User.select(User.name, User.email).where(User.id == citizen["id"]).first()
+    )
+    assert account == {"name": f"#{citizen['id']}", "email": None}
+    assert client.get(url).status_code == 404  # decided: no longer open
+
+
+def test_declining_needs_a_reason_the_citizen_reads(client, login_as, post_form, city_run):
+    citizen = _request_erasure(client, login_as, post_form)
+    [pending] = _requests(city_run)
+    login_as("audit.privacy_officer")
+    url = f"/malang/kelola/audit/penghapusan/{pending['id']}"
+    assert post_form(url, {"decision": "decline"}).status_code == 400
+    reason = "Masih ada tagihan PBB yang sedang disengketakan."
+    assert post_form(url, {"decision": "decline", "note": reason}).status_code == 303
+    client.cookies.clear()
+    post_form("/malang/masuk", {"login": citizen["login"], "password": citizen["password"]})
+    assert reason in client.get("/malang/akun/data").text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 
 from balai import __version__
-from balai.audit import routes
+from balai.audit import erasure, routes
 from balai.audit.chain import verify_job
 from balai.auth.access import current_user
 from balai.hookimpl import hookimpl
@@ -35,25 +35,39 @@ def piccolo_apps():
 @hookimpl
 def register_routes() -> Routes:
     """The citizen's page and the officers' search."""
-    return Routes(pages=routes.PAGES, office=routes.OFFICE)
+    return Routes(pages=[*routes.PAGES, *erasure.PAGES], office=[*routes.OFFICE, *erasure.OFFICE])
 
 
 @hookimpl
 def permissions():
-    """Reading the audit log."""
-    return [Permission(routes.VIEW, "Search the audit log")]
+    """Reading the audit log; reviewing erasure requests."""
+    return [
+        Permission(routes.VIEW, "Search the audit log"),
+        Permission(erasure.REVIEW, "Review citizens' requests to erase their data"),
+    ]
 
 
 @hookimpl
 def roles():
     """Auditors read the log."""
-    return [Role("audit.auditor", "Auditor", (routes.VIEW,), department="Inspektorat")]
+    return [
+        Role("audit.auditor", "Auditor", (routes.VIEW,), department="Inspektorat"),
+        Role(
+            "audit.privacy_officer",
+            "Data protection officer",
+            (erasure.REVIEW,),
+            department="Diskominfo",
+        ),
+    ]
 
 
 @hookimpl
 def office_nav_items(request):
     """The audit log, for those who may read it."""
-    return [NavItem("Audit log", "/kelola/audit/", 950, routes.VIEW)]
+    return [
+        NavItem("Audit log", "/kelola/audit/", 950, routes.VIEW),
+        NavItem("Erasure requests", "/kelola/audit/penghapusan", 951, erasure.REVIEW),
+    ]
 
 
 @hookimpl

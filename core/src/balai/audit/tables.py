@@ -27,3 +27,20 @@ class AuditEntry(CityTable, tablename="balai_audit_entry"):
     personal_data_of = Integer(null=True, default=None, index=True)
     prev_hash = Varchar(length=64, default="")
     entry_hash = Varchar(length=64, default="")
+
+
+class ErasureRequest(CityTable, tablename="balai_erasure_request"):
+    """A citizen's request to erase their data, reviewed by a data-protection officer (UU 27/2022).
+
+    ``status``: ``pending``, then ``erased`` (the account erased as on
+    ``/akun/hapus``: each service removed what it may and kept what the law
+    requires, the ``user_deleted`` hook) or ``declined`` (``note`` says why).
+    Times are UTC.
+    """
+
+    user_id = Integer(index=True)
+    status = Varchar(length=20, default="pending")
+    requested_at = Timestamptz()
+    decided_at = Timestamptz(null=True, default=None)
+    decided_by = Integer(null=True, default=None)
+    note = Varchar(length=300, default="")

@@ -13,6 +13,7 @@ from typing import Any
 from litestar import Request, Response, get
 
 from balai.audit.log import record as audit_record
+from balai.audit.tables import ErasureRequest
 from balai.auth.access import current_user, require_login
 from balai.i18n import gettext as _
 from balai.tenants import current_city
@@ -53,7 +54,17 @@ async def my_data(request: Request) -> Response:
     user = await current_user(request)
     sections = await collect(request, user.id)
     await audit_record("core.data_copied", actor_id=user.id, request=request, subject="page")
-    return await render(request, "auth/my_data.html", {"sections": sections})
+    erasure = await (
+        ErasureRequest.select()
+        .where(ErasureRequest.user_id == user.id)
+        .order_by(ErasureRequest.id, ascending=False)
+        .first()
+    )
+    return await render(
+        request,
+        "auth/my_data.html",
+        {"sections": sections, "erasure": erasure, "is_officer": user.is_officer},
+    )
 
 
 @get("/akun/data.json", guards=[require_login], name="my-data-json")
