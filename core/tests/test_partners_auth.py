@@ -150,3 +150,14 @@ def test_a_secret_sealed_under_another_instance_key_is_refused_not_crashed(
     answer = call(client, keys, token, INQUIRY_PATH, inquiry("LAPAK-1"))
     assert answer.status_code == 401 and "issued again" in answer.json()["responseMessage"]
     assert "cannot be opened" in caplog.text
+
+
+def test_the_allow_list_takes_addresses_and_networks():
+    from balai.partners.auth import address_allowed
+
+    allow = "203.0.113.0/24\n2001:db8::1\n"
+    assert address_allowed(allow, "203.0.113.77")
+    assert address_allowed(allow, "2001:db8::1")
+    assert not address_allowed(allow, "198.51.100.1")
+    assert not address_allowed(allow, "testclient")
+    assert address_allowed("", "198.51.100.1")

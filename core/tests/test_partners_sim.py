@@ -134,3 +134,22 @@ def test_every_bill_is_credited_exactly_once_and_the_day_reconciles(instance, se
     payments, refunded, partner_paid = asyncio.run(ledger_rows())
     assert payments == BILLS
     assert refunded == report.reversed and partner_paid == BILLS - report.reversed
+
+
+def test_the_command_reports_json_and_exits_0_when_every_check_holds(instance, server, tmp_path):
+    import json
+
+    _config, keys, numbers = instance
+    (tmp_path / "secret").write_text(keys.secret)
+    (tmp_path / "key.pem").write_text(keys.private_key)
+    (tmp_path / "customers").write_text("\n".join(numbers[:6]) + "\n")
+    args = ["partner-sim", "--url", server, "--client-id", keys.client_id]
+    args += ["--secret-file", str(tmp_path / "secret"), "--key-file", str(tmp_path / "key.pem")]
+    args += ["--customers-file", str(tmp_path / "customers"), "--concurrency", "3"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["ok"] and report["paid"] == 6 and report["double_credits"] == 0
+    again = CliRunner().invoke(main, args)  # the same bills again: nothing owed, nothing paid
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.output)["paid"] == 0

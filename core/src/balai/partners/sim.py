@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import secrets
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ class SimOptions:
     reversal_rate: float = 0.1
     double_reversal_rate: float = 0.5  # of the reversals
     seed: int = 1
+    run: str = field(default_factory=lambda: secrets.token_hex(4).upper())  # in every id
 
 
 @dataclass
@@ -184,7 +186,7 @@ async def _one_bill(
     book: Book,
     report: SimReport,
 ) -> None:
-    inquiry_id = f"SIMQ{number:07d}"
+    inquiry_id = f"SIMQ{options.run}{number:07d}"
     status, data = await partner.send(
         partner_side.INQUIRY_PATH, {"customerNo": customer, "inquiryRequestId": inquiry_id}
     )
@@ -192,7 +194,7 @@ async def _one_bill(
         report.refused[data.get("responseCode", str(status))] += 1
         return
     amount_text = data["virtualAccountData"]["totalAmount"]["value"]
-    reference = f"SIMP{number:07d}"
+    reference = f"SIMP{options.run}{number:07d}"
     payload = {
         "customerNo": customer,
         "inquiryRequestId": inquiry_id,
@@ -235,24 +237,32 @@ async def _one_bill(
                 report.unexpected.append(f"second reversal of {reference}: {status}")
 
 
-async def _end_of_day(partner: Partner, day: str, book: Book, report: SimReport) -> None:
+async def _end_of_day(partner: Partner, day: str, book: Book, report: SimReport, run: str) -> None:
     status, data = await partner.send(partner_side.RECON_FILE_PATH, {"day": day})
     if status != 200:
         report.unexpected.append(f"reconciliation file: {status} {data}")
         return
+    ours = f"SIMP{run}"
     platform = {p["paymentRequestId"]: p for p in data["payments"]}
+    this_run = {ref: line for ref, line in platform.items() if ref.startswith(ours)}
     credited = Counter(p["customerNo"] for p in platform.values() if p["status"] == "paid")
     report.double_credits = sum(n - 1 for n in credited.values() if n > 1)
     report.double_credits += sum(1 for numbers in book.ledger_numbers.values() if len(numbers) > 1)
     lost = 0
     for reference, (_customer, amount) in book.paid.items():
-        line = platform.get(reference)
+        line = this_run.get(reference)
         expected = "reversed" if reference in book.reversed else "paid"
         if line is None or line["status"] != expected or line["amount"]["value"] != f"{amount}.00":
             lost += 1
-    lost += sum(1 for reference in platform if reference not in book.paid)
+    lost += sum(1 for reference in this_run if reference not in book.paid)
     report.lost_payments = lost
-    ours = [
+    # The partner's file: this run's book, and the day's earlier runs as the platform listed them.
+    earlier = [
+        {"paymentRequestId": ref, "amount": line["amount"], "status": line["status"]}
+        for ref, line in platform.items()
+        if not ref.startswith(ours)
+    ]
+    mine = [
         {
             "paymentRequestId": reference,
             "amount": {"value": f"{amount}.00", "currency": "IDR"},
@@ -261,7 +271,7 @@ async def _end_of_day(partner: Partner, day: str, book: Book, report: SimReport)
         for reference, (_customer, amount) in sorted(book.paid.items())
     ]
     status, data = await partner.send(
-        partner_side.RECON_REPORT_PATH, {"day": day, "payments": ours}
+        partner_side.RECON_REPORT_PATH, {"day": day, "payments": earlier + mine}
     )
     if status != 200:
         report.unexpected.append(f"reconciliation report: {status} {data}")
@@ -312,6 +322,6 @@ async def simulate(
         await asyncio.gather(
             *(guarded(n, c, rng.randrange(2**32)) for n, c in enumerate(customers))
         )
-        await _end_of_day(partner, day, book, report)
+        await _end_of_day(partner, day, book, report, options.run)
     report.seconds = time.perf_counter() - started
     return report
