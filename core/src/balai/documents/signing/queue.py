@@ -142,6 +142,32 @@ async def sign_documents(
             detail={"reason": refused.reason},
         )
         raise
+    return await sign_after_second_factor(
+        user=user,
+        numbers=numbers,
+        keystore=keystore,
+        secret_key=secret_key,
+        credentials=credentials,
+        request=request,
+    )
+
+
+async def sign_after_second_factor(
+    *,
+    user: CurrentUser,
+    numbers: list[str],
+    keystore: Keystore,
+    secret_key: str,
+    credentials: str = "",
+    request: Any = None,
+) -> list[Outcome]:
+    """Sign ``numbers`` as ``user``, whose second factor was checked for this request.
+
+    The yearly batch bench calls it directly; pages go through :func:`sign_documents`.
+
+    Raises:
+        SigningRefused: the official has no valid certificate (none, revoked, expired).
+    """
     certificate = await authority.valid_certificate(user.id)
     if certificate is None:
         await audit_record(
