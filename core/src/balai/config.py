@@ -23,6 +23,9 @@ from balai.tenants import City
 
 LOCALES = ("id", "en")
 DEFAULT_REDIS_PREFIX = "balai:"
+#: Seconds a Redis command may take before the client gives up (redis-py 8 would
+#: otherwise use 5 s, also for the job queue's blocking wait; see balai.jobs.queue).
+REDIS_SOCKET_TIMEOUT = 10.0
 #: The environment variable ``balai serve --root-path`` sets for its workers.
 ROOT_PATH_ENV = "BALAI_ROOT_PATH"
 _ROOT_PATH = re.compile(r"^(?:/[A-Za-z0-9._~-]+)+$")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from balai.config import DEFAULT_REDIS_PREFIX
+from balai.config import DEFAULT_REDIS_PREFIX, REDIS_SOCKET_TIMEOUT
 from balai.jobs.claims import once_key
 from balai.jobs.tables import DONE, FAILED, QUEUED, RUNNING, JobRun, QueuedJob
 
@@ -199,6 +199,20 @@ class DatabaseQueue:
         return moved
 
 
+# How much sooner than the client's read timeout a blocking wait ends on the server.
+_BLOCK_MARGIN = 2.0
+
+
+def longest_block(wait_seconds: float) -> float:
+    """``wait_seconds``, shortened so that Redis answers before the client stops reading.
+
+    A blocking ``BLMOVE`` longer than the connection's socket timeout
+    (:data:`balai.config.REDIS_SOCKET_TIMEOUT`) would end in a client-side
+    ``TimeoutError`` on every quiet pass of the job runner.
+    """
+    return min(wait_seconds, REDIS_SOCKET_TIMEOUT - _BLOCK_MARGIN)
+
+
 class RedisQueue:
     """A reliable list queue in Redis (``LPUSH`` + ``LMOVE`` into a processing list).
 
@@ -243,7 +257,7 @@ class RedisQueue:
         while len(taken) < limit:
             if wait_seconds and not taken:
                 raw = await self.redis.blmove(
-                    self.queue_key, self.processing, wait_seconds, "RIGHT", "LEFT"
+                    self.queue_key, self.processing, longest_block(wait_seconds), "RIGHT", "LEFT"
                 )
             else:
                 raw = await self.redis.lmove(self.queue_key, self.processing, "RIGHT", "LEFT")

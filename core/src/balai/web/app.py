@@ -39,7 +39,7 @@ from balai.auth.access import (
 from balai.auth.sessions import DatabaseStore, SessionConfig
 from balai.auth.throttle import Throttle
 from balai.builtins import builtin_plugins
-from balai.config import Config, ConfigError, bind_plugins, ensure_secret
+from balai.config import REDIS_SOCKET_TIMEOUT, Config, ConfigError, bind_plugins, ensure_secret
 from balai.crypto.keys import KeyringError, keyring_for
 from balai.crypto.keys import install as install_keyring
 from balai.db.database import Database
@@ -184,7 +184,11 @@ def create_app(
         from litestar.stores.redis import RedisStore
         from redis.asyncio import Redis
 
-        redis = Redis.from_url(config.redis_url)
+        redis = Redis.from_url(
+            config.redis_url,
+            socket_timeout=REDIS_SOCKET_TIMEOUT,
+            socket_connect_timeout=REDIS_SOCKET_TIMEOUT,
+        )
         session_store = RedisStore(redis, namespace=f"{config.redis_prefix}session")
     ui = UI(
         config=config,
