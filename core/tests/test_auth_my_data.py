@@ -114,3 +114,27 @@ def test_declining_needs_a_reason_the_citizen_reads(client, login_as, post_form,
     client.cookies.clear()
     post_form("/malang/masuk", {"login": citizen["login"], "password": citizen["password"]})
     assert reason in client.get("/malang/akun/data").text
+
+
+def test_invoices_are_in_the_copy_and_kept_on_erasure(client, login_as, city_run):
+    from datetime import UTC, datetime, timedelta
+
+    from balai import toolkit as tk
+
+    user = login_as(name="Siti Aminah", email="siti.aminah@contoh.id")
+
+    async def bill():
+        return await tk.create_invoice(
+            payer_id=user["id"],
+            payer_name="Siti Aminah",
+            items=[tk.InvoiceItem("Retribusi 2026", 25_000)],
+            due_at=datetime.now(UTC) + timedelta(days=7),
+            source="uji",
+            source_ref="1",
+        )
+
+    invoice = city_run("malang", bill)
+    sections = client.get("/malang/akun/data.json").json()["sections"]
+    [invoices] = [s for s in sections if s["source"] == "Tagihan dan pembayaran"]
+    assert invoices["records"][0]["Tagihan"] == invoice.number
+    assert invoices["kept_on_erasure"]

@@ -290,3 +290,15 @@ def test_link_errors_speak_english_when_switched(client, post_form, city_run, lo
     assert "Enter the NJOP used for the tax as printed on the SPPT" in page.text
     wrong = link(post_form, name="Someone Else")
     assert "do not match the SPPT of 2025" in wrong.text
+
+
+def test_the_citizens_copy_of_their_data_lists_the_linked_nops(
+    client, post_form, city_run, login_as
+):
+    city_run("malang", add_object(bills=STANDARD_BILLS))
+    login_as()
+    assert link(post_form).status_code == 303
+    sections = client.get("/malang/akun/data.json").json()["sections"]
+    [linked] = [s for s in sections if s["records"] and "NOP" in s["records"][0]]
+    assert linked["records"][0]["NOP"] == NOP_SHOWN
+    assert linked["kept_on_erasure"] is None  # the link goes with the account; bills stay

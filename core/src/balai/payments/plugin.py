@@ -7,9 +7,11 @@ from typing import Any
 from balai import __version__
 from balai.auth.access import current_user
 from balai.hookimpl import hookimpl
+from balai.i18n import N_
 from balai.payments import api, jobs, labels, office, pages, perms, service, widgets
 from balai.payments.providers import builtin_providers
-from balai.types import Dimension, NavItem, PluginInfo, Routes
+from balai.payments.tables import PaymentInvoice
+from balai.types import Dimension, NavItem, PersonalData, PluginInfo, Routes
 
 SLUG = "payments"
 
@@ -110,3 +112,36 @@ def office_nav_items(request: Any):
         NavItem("Invoices", "/kelola/bayar/", 300, perms.VIEW),
         NavItem("Reconciliation", "/kelola/bayar/rekonsiliasi", 310, perms.VIEW),
     ]
+
+
+@hookimpl
+async def personal_data(city, user_id):
+    """The account's invoices: kept on erasure, as the city's financial records."""
+    rows = await (
+        PaymentInvoice.select(
+            PaymentInvoice.number,
+            PaymentInvoice.status,
+            PaymentInvoice.amount,
+            PaymentInvoice.source,
+            PaymentInvoice.created_at,
+            PaymentInvoice.paid_at,
+        )
+        .where(PaymentInvoice.payer_id == user_id)
+        .order_by(PaymentInvoice.created_at)
+    )
+    records = tuple(
+        {
+            N_("Invoice"): r["number"],
+            N_("Status"): r["status"],
+            N_("Amount (Rp)"): str(r["amount"]),
+            N_("Service"): r["source"],
+            N_("Issued"): r["created_at"].isoformat(),
+            N_("Paid"): r["paid_at"].isoformat() if r["paid_at"] else "",
+        }
+        for r in rows
+    )
+    kept = N_(
+        "Kept: invoices and payments are the city's financial records, which it must keep"
+        " (regional finance and tax law; retention period belum diverifikasi / unverified)."
+    )
+    return [PersonalData(N_("Invoices and payments"), records, kept=kept)] if records else []

@@ -281,6 +281,17 @@ async def user_deleted(city: tk.City, user_id: int) -> None:
 
 
 @tk.hookimpl
+async def personal_data(city: tk.City, user_id: int) -> list[tk.PersonalData]:
+    """The tax objects (NOPs) linked to the account; erased with it (the bills stay, by NOP)."""
+    rows = await lookup_links.linked_nops(user_id)
+    records = tuple(
+        {tk.N_("NOP"): tk.format_nop(r["nop"]), tk.N_("Linked on"): r["created_at"].isoformat()}
+        for r in rows
+    )
+    return [tk.PersonalData(tk.N_("Tax objects linked to your account"), records)]
+
+
+@tk.hookimpl
 def scheduled_jobs() -> list[tk.Job]:
     """The yearly PBB-P2 assessment run (on demand) and the monthly market-stall bills."""
     return [

@@ -276,6 +276,15 @@ async def unlink(request: Request, nop: FromPath[str]) -> Response:
     return Redirect(tk.city_url(request, "/pajak/tagihan"), status_code=303)
 
 
+async def linked_nops(user_id: int) -> list[dict]:
+    """The NOPs linked to account ``user_id``, oldest first (the citizen's copy of their data)."""
+    return await (
+        NopLink.select(NopLink.nop, NopLink.created_at)
+        .where(NopLink.user_id == user_id)
+        .order_by(NopLink.created_at)
+    )
+
+
 async def forget_user(user_id: int) -> None:
     """A deleted account's NOP links and link attempts go; the bills and payments stay."""
     await NopLink.delete().where(NopLink.user_id == user_id)
