@@ -20,6 +20,8 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from balai.testing import write_config
+from conftest import serve_fake_tiles
 from journey import Journey
 
 pytestmark = pytest.mark.browser
@@ -28,6 +30,7 @@ PHONE = "0812 7777 0112"
 PHONE_E164 = "+6281277770112"
 OFFICER = ("petugas.pju@contoh.id", "es-dawet-ayu-2026")
 WIDTH = 360
+TILES = "https://tiles.peta-kota.example/{z}/{x}/{y}.png"
 
 
 def _jpeg() -> bytes:
@@ -60,6 +63,24 @@ class Ngalam112(Journey):
 
 
 @pytest.fixture
+def journey_config(tmp_path: Path, balai_cities: dict[str, list[str]]) -> Any:
+    """Malang with its theme, a tile server for its maps and its bounding box."""
+    box = {"south": -8.05, "west": 112.57, "north": -7.90, "east": 112.70}
+    return write_config(
+        tmp_path / "instance",
+        balai_cities,
+        city_options={
+            "malang": {
+                "theme": "malang",
+                "map_tiles": TILES,
+                "map_attribution": "© Peta Kota (uji)",
+                "settings": {"pengaduan": {"bounds": box}},
+            }
+        },
+    )
+
+
+@pytest.fixture
 def officer(live_server: str, journey_config: Any, balai_database_url: str) -> None:
     """A street-light officer of the public works department (``pupr``), written by a second app."""
     from balai.auth.accounts import create_user, grant_role
@@ -88,6 +109,7 @@ def officer(live_server: str, journey_config: Any, balai_database_url: str) -> N
 @pytest.mark.parametrize("phone_page", [True, False], ids=["js", "no-js"], indirect=True)
 def test_street_light_reported_fixed_and_confirmed_and_an_emergency_first(
     officer: None,
+    journey_config: Any,
     phone_page: Any,
     live_server: str,
     artifacts_dir: Path,
@@ -97,6 +119,8 @@ def test_street_light_reported_fixed_and_confirmed_and_an_emergency_first(
         phone_page, live_server, artifacts_dir, f"pengaduan-{request.node.callspec.id}"
     )
     page, expect, main = journey.page, journey.expect, journey.main
+    javascript = request.node.callspec.id == "js"
+    serve_fake_tiles(phone_page.context, journey_config.cities.values())
 
     # 1. The board, then "what happened?": the 112 button before any category.
     page.goto(f"{live_server}/malang/pengaduan/")
@@ -125,6 +149,13 @@ def test_street_light_reported_fixed_and_confirmed_and_an_emergency_first(
         "Lampu jalan mati tiga malam di depan masjid, jalan gelap sekali."
     )
     report.locator('input[name="address"]').fill("Jl. Kawi No. 24, depan masjid")
+    report.locator('input[name="latitude"]').fill("-6.9900")  # Semarang: outside the city
+    report.locator('input[name="longitude"]').fill("110.4200")
+    journey.submit(report)
+    expect(main.locator(".error-summary")).to_contain_text("di luar kota")
+    page.balai_errors.clear()  # the refusal's 400 is the point, not an error of the page
+    report.locator('input[name="latitude"]').fill("-7.9740")
+    report.locator('input[name="longitude"]').fill("112.6230")
     report.locator('input[name="photo"]').set_input_files(
         {"name": "lampu.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}
     )
@@ -135,6 +166,10 @@ def test_street_light_reported_fixed_and_confirmed_and_an_emergency_first(
     light = page.url.rsplit("/", 1)[1]
     expect(page.locator(".flash")).to_contain_text(light)
     expect(main).to_contain_text("Baru")
+    if javascript:  # the point on the city's map; without JavaScript no map, the address
+        expect(main.locator(".map.leaflet-container")).to_be_visible()
+    else:
+        expect(main.locator(".map")).to_be_hidden()
     journey.fits("the report")
     journey.shot("reported")
 

@@ -1,8 +1,9 @@
 """The public board: the city's reports, newest first, with state, category and kelurahan.
 
 No reporter is named; photos show only once an officer cleared them (on the
-report's own page). Paged with ``?page=``; filtered by ``?kategori=`` and
-``?status=open|closed``.
+report's own page). The reports with a map point are drawn on the city's map
+(the theme's ``ui.map``) with JavaScript; the table lists them all anyway.
+Paged with ``?page=``; filtered by ``?kategori=`` and ``?status=open|closed``.
 """
 
 from __future__ import annotations
@@ -51,12 +52,24 @@ async def board(
         per_page=settings.per_page,
         keep={"kategori": category, "status": state},
     )
+    names = {c.code: c.name for c in settings.categories}
+    markers = [
+        {
+            "lat": r["latitude"],
+            "lon": r["longitude"],
+            "label": f"{r['number']} · {names.get(r['category'], r['category'])}",
+            "href": tk.city_url(request, f"/pengaduan/laporan/{r['number']}"),
+        }
+        for r in found.rows
+        if r["latitude"] is not None and r["longitude"] is not None
+    ]
     return await tk.render(
         request,
         "pengaduan/board.html",
         {
             "found": found,
-            "names": {c.code: c.name for c in settings.categories},
+            "markers": markers,
+            "names": names,
             "categories": settings.categories,
             "kategori": category,
             "status": state,
