@@ -101,36 +101,6 @@ def test_bad_input_is_refused_and_nothing_written(client, login_as, post_form, c
     assert rows(city_run) == []
 
 
-def test_a_place_outside_the_city_box_is_refused(balai_app_factory, tmp_path):
-    from balai.testing import write_config
-    from litestar.testing import TestClient
-
-    config = write_config(
-        tmp_path / "box",
-        {"malang": ["pengaduan"]},
-        city_options={
-            "malang": {
-                "settings": {
-                    "pengaduan": {
-                        "bounds": {"south": -8.05, "west": 112.57, "north": -7.90, "east": 112.70}
-                    }
-                }
-            }
-        },
-    )
-    app = balai_app_factory(config=config)
-    with TestClient(app) as other:
-        from balai.testing import make_login_as, make_post_form
-
-        post = make_post_form(other)
-        make_login_as(other, app, post)()
-        outside = post(REPORT, {**GOOD, "latitude": "-6.99", "longitude": "110.42"})
-        assert outside.status_code == 400
-        assert "di luar kota" in outside.text, outside.text
-        inside = post(REPORT, {**GOOD, "latitude": "-7.97", "longitude": "112.63"})
-        assert inside.status_code == 303
-
-
 def test_nearby_open_report_is_offered_before_a_duplicate(client, login_as, post_form, city_run):
     login_as()
     point = {**GOOD, "latitude": "-7.9700", "longitude": "112.6300"}
