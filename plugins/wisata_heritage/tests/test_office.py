@@ -212,3 +212,44 @@ def test_another_citys_site_cannot_be_chosen(client, officer, post_form, city_ru
     data = {**EVENT, "site": str(other), "starts_at": _when(3, 9), "ends_at": _when(3, 11)}
     assert post_form("/malang/kelola/wisata-heritage/acara/baru", data).status_code == 400
     assert "Lawang Sewu" not in client.get("/malang/kelola/wisata-heritage/acara/baru").text
+
+
+def _jpeg() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (800, 600), "teal").save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_a_photo_goes_through_the_files_service_and_shows_publicly(
+    client, officer, post_form, city_run
+):
+    site = city_run("malang", add_site("Tugu"))
+    response = post_form(
+        f"/malang/kelola/wisata-heritage/situs/{site}",
+        {**SITE, "name": "Tugu", "reason": "Foto baru"},
+        files={"photo": ("tugu.jpg", _jpeg(), "image/jpeg")},
+    )
+    assert response.status_code == 303
+    token = city_run("malang", lambda: Site.select(Site.photo).first())["photo"]
+    assert token
+    page = client.get(f"/malang/wisata-heritage/situs/{site}").text
+    assert f"/malang/berkas/{token}/thumb/960" in page
+    client.cookies.clear()  # a visitor not signed in may see it: the photo is public
+    assert client.get(f"/malang/berkas/{token}/thumb/960").status_code == 200
+    listing = client.get("/malang/wisata-heritage/").text
+    assert f"/malang/berkas/{token}/thumb/320" in listing
+
+
+def test_a_file_that_is_not_an_image_is_refused(client, officer, post_form, city_run):
+    site = city_run("malang", add_site("Tugu"))
+    response = post_form(
+        f"/malang/kelola/wisata-heritage/situs/{site}",
+        {**SITE, "name": "Tugu", "reason": "Foto baru"},
+        files={"photo": ("tugu.jpg", b"%PDF-1.4 not an image", "image/jpeg")},
+    )
+    assert response.status_code == 400
+    assert city_run("malang", lambda: Site.select(Site.photo).first())["photo"] == ""
