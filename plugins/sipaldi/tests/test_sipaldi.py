@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -85,3 +86,25 @@ def test_the_demo_seeds_three_years_with_gaps_once(client, balai_app, city_run, 
     login_as("dashboard.viewer")
     page = client.get("/malang/dasbor/")
     assert page.status_code == 200 and "Tangki septik disedot tepat jadwal" in page.text
+
+
+def test_published_visits_are_counted_per_day_and_kecamatan_without_addresses(client, city_run):
+    from datetime import timedelta
+
+    from sipaldi_setup import add_operator, add_visit
+
+    day = datetime.now(ZoneInfo("Asia/Jakarta")).date() + timedelta(days=2)
+    first = city_run("malang", add_premises(address="Jl. Semeru No. 9"))
+    second = city_run("malang", add_premises(address="Jl. Ijen No. 2"))
+    proposed = city_run(
+        "malang", add_premises(address="Jl. Sukun 1", kelurahan="Sukun", kecamatan="Sukun")
+    )
+    _op, [truck] = city_run("malang", add_operator())
+    city_run("malang", add_visit(first, truck, day))
+    city_run("malang", add_visit(second, truck, day, status="confirmed"))
+    city_run("malang", add_visit(proposed, truck, day, status="proposed"))  # not published
+    page = client.get("/malang/sipaldi/").text
+    assert re.search(r'<td [^>]*class="visits-count">2</td>', page)
+    assert "Klojen" in page and "Sukun" not in page
+    for address in ("Semeru", "Ijen"):
+        assert address not in page
