@@ -94,6 +94,7 @@ from balai.payments.demo import DemoPayment, SeededPayment, seed_paid_invoices
 from balai.payments.ledger import LedgerError, cancel_invoice, create_invoice, invoice_by_number
 from balai.payments.qris import qr_svg
 from balai.payments.receipts import receipt_url, receipt_urls
+from balai.payments.refunds import refund_invoice
 from balai.payments.types import (
     Invoice,
     InvoiceItem,
@@ -285,6 +286,7 @@ __all__ = [
     "read_nop",
     "receipt_url",
     "receipt_urls",
+    "refund_invoice",
     "render",
     "require_login",
     "require_officer",

@@ -15,7 +15,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from balai_wisata_heritage.tickets import catalogue
+from balai_wisata_heritage.tickets import catalogue, changes
 from balai_wisata_heritage.tickets.purchase import buy, product_rules
 from balai_wisata_heritage.tickets.qr import ticket_qr
 from balai_wisata_heritage.tickets.rules import (
@@ -142,9 +142,7 @@ async def my_tickets(request: Request) -> Response:
     )
 
 
-@get("/tiket/pesanan/{number:str}", guards=[tk.require_login], name="wisata_heritage:ticket-order")
-async def order_page(request: Request, number: FromPath[str]) -> Response:
-    """One order's tickets with their QR codes (the buyer's own only)."""
+async def _own_order(request: Request, number: str) -> tuple[dict[str, Any], Any]:
     user = await tk.current_user(request)
     order = (
         await TicketOrder.select()
@@ -153,11 +151,69 @@ async def order_page(request: Request, number: FromPath[str]) -> Response:
     )
     if order is None:
         raise NotFoundException()
-    response = await tk.render(
-        request, "wisata_heritage/tickets/order.html", await order_view(order)
+    return order, user
+
+
+async def _order_page(
+    request: Request, order: dict[str, Any], errors: dict | None = None, status_code: int = 200
+) -> Response:
+    context = await order_view(order)
+    rules = await changes.change_rules(order)
+    context["changes"] = rules
+    context["errors"] = errors or {}
+    context["other_slots"] = (
+        [
+            slot
+            for slot in await catalogue.upcoming_slots(rules["product"], Channel(order["channel"]))
+            if slot["id"] != order["slot"] and slot["remaining"] >= len(context["tickets"])
+        ]
+        if rules["can_move"]
+        else []
     )
-    response.headers["Cache-Control"] = TICKET_PAGE_CACHE
+    response = await tk.render(
+        request, "wisata_heritage/tickets/order.html", context, status_code=status_code
+    )
+    response.headers["Cache-Control"] = TICKET_PAGE_CACHE if status_code == 200 else "no-store"
     return response
+
+
+@get("/tiket/pesanan/{number:str}", guards=[tk.require_login], name="wisata_heritage:ticket-order")
+async def order_page(request: Request, number: FromPath[str]) -> Response:
+    """One order's tickets with their QR codes (the buyer's own only), and its changes."""
+    order, _ = await _own_order(request, number)
+    return await _order_page(request, order)
+
+
+@post(
+    "/tiket/pesanan/{number:str}/pindah",
+    guards=[tk.require_verified],
+    name="wisata_heritage:ticket-move",
+)
+async def move_order(request: Request, number: FromPath[str]) -> Response:
+    """Move the order to another slot, before the product's deadline (audited)."""
+    order, user = await _own_order(request, number)
+    try:
+        await changes.move(order, await request.form(), user.id, request)
+    except BuyRefused as exc:
+        return await _order_page(request, order, {exc.field: exc.message}, 400)
+    tk.flash(request, tk._("Your tickets are moved to the new time slot."), "success")
+    return Redirect(tk.city_url(request, f"{BASE}/pesanan/{order['number']}"), status_code=303)
+
+
+@post(
+    "/tiket/pesanan/{number:str}/batal",
+    guards=[tk.require_verified],
+    name="wisata_heritage:ticket-cancel",
+)
+async def cancel_order(request: Request, number: FromPath[str]) -> Response:
+    """Cancel the order before the product's deadline: refunded through the ledger (audited)."""
+    order, user = await _own_order(request, number)
+    try:
+        await changes.cancel(order, user.id, request)
+    except BuyRefused as exc:
+        return await _order_page(request, order, {exc.field: exc.message}, 400)
+    tk.flash(request, tk._("Your order is cancelled and the payment refunded."), "success")
+    return Redirect(tk.city_url(request, f"{BASE}/pesanan/{order['number']}"), status_code=303)
 
 
 async def order_view(order: dict[str, Any]) -> dict[str, Any]:
@@ -191,4 +247,4 @@ async def order_view(order: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-PAGES = [products, product_page, buy_tickets, my_tickets, order_page]
+PAGES = [products, product_page, buy_tickets, my_tickets, order_page, move_order, cancel_order]
