@@ -15,7 +15,7 @@ from balai.i18n import gettext as _
 from balai.tenants import City, city_scope
 
 if TYPE_CHECKING:
-    from balai.documents.signing.tsa import TimestampServer
+    from balai.documents.signing.tsa import CityStamper
 
 CONFIG = click.option(
     "--config",
@@ -91,6 +91,7 @@ def issue(config_path: Path, city_slug: str, login: str, position: str, years: i
     """Issue an official a signing certificate and an encrypted PKCS#12 from the city CA."""
     from balai.auth.accounts import find_login
     from balai.documents.signing import authority
+    from balai.tables import User
 
     app, city = _app_and_city(config_path, city_slug)
     secret = app.ui.config.secret_key
@@ -99,10 +100,11 @@ def issue(config_path: Path, city_slug: str, login: str, position: str, years: i
         account = await find_login(login)
         if account is None:
             fail(_("No account %(login)s in %(city)s.", login=login, city=city.name))
+        holder = await User.select(User.name).where(User.id == account["id"]).first()
         return await authority.issue_certificate(
             secret,
             user_id=account["id"],
-            holder_name=account["name"],
+            holder_name=holder["name"],
             position=position,
             years=years,
         )
@@ -141,11 +143,13 @@ def revoke(config_path: Path, city_slug: str, serial: str) -> None:
 def tsa(config_path: Path, host: str, port: int) -> None:
     """Run the RFC 3161 timestamp authority of every city that has a CA (``/<city>``)."""
     from balai.asgi import build_admin_app
+    from balai.documents.signing.tsa import TimestampServer
 
     app = admin_app(config_path, build_admin_app)
-    server = asyncio.run(timestamp_server(app, host=host, port=port))
-    if not server.stampers:
+    stampers = asyncio.run(city_stampers(app))
+    if not stampers:
         fail(_("No city has a signing CA yet: run `balai signing init-ca` first."))
+    server = TimestampServer(stampers, host=host, port=port)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     server.start()
@@ -158,11 +162,11 @@ def tsa(config_path: Path, host: str, port: int) -> None:
         server.stop()
 
 
-async def timestamp_server(app: Any, *, host: str = "127.0.0.1", port: int = 0) -> TimestampServer:
-    """A server (not started) for every city of ``app`` that has a signing CA."""
+async def city_stampers(app: Any) -> dict[str, CityStamper]:
+    """The timestamp responder of every city of ``app`` that has a signing CA."""
     from balai.asgi import connected
     from balai.documents.signing.authority import KeystoreError, open_authority
-    from balai.documents.signing.tsa import CityStamper, TimestampServer
+    from balai.documents.signing.tsa import CityStamper
 
     secret = app.ui.config.secret_key
     stampers: dict[str, CityStamper] = {}
@@ -173,4 +177,4 @@ async def timestamp_server(app: Any, *, host: str = "127.0.0.1", port: int = 0) 
                     stampers[city.slug] = CityStamper.of(await open_authority(secret))
                 except KeystoreError:
                     continue
-    return TimestampServer(stampers, host=host, port=port)
+    return stampers
