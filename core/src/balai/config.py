@@ -64,6 +64,11 @@ class _InstanceFile(msgspec.Struct, forbid_unknown_fields=True):
     workers: int = 2
     run_jobs: bool = True
     root_path: str = ""
+    file_storage: str = "local"
+    s3_bucket: str = ""
+    s3_endpoint_url: str = ""
+    s3_region: str = ""
+    s3_prefix: str = ""
 
 
 class _File(msgspec.Struct, forbid_unknown_fields=True):
@@ -96,6 +101,9 @@ class Config:
             (``/layanan``; ``""`` at the host's root): ``BALAI_ROOT_PATH``
             (set by ``balai serve --root-path``) or ``[instance] root_path``.
             Links, redirects and static files carry it; cookies are scoped to it.
+        file_storage: ``"local"`` (``<data_dir>/files``) or ``"s3"``: an
+            S3-compatible bucket (``s3_bucket``, ``s3_endpoint_url``,
+            ``s3_region``, ``s3_prefix``; credentials from boto3's chain).
         source: The file the configuration came from.
     """
 
@@ -108,6 +116,11 @@ class Config:
     workers: int = 2
     run_jobs: bool = True
     root_path: str = ""
+    file_storage: str = "local"
+    s3_bucket: str = ""
+    s3_endpoint_url: str = ""
+    s3_region: str = ""
+    s3_prefix: str = ""
     database_url: str = ""
     redis_url: str | None = None
     redis_prefix: str = DEFAULT_REDIS_PREFIX
@@ -286,6 +299,11 @@ def _check(
         data_dir = (Path.cwd() / data_dir).resolve()
     database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'balai.db'}"
     root_path = check_root_path(env.get(ROOT_PATH_ENV) or parsed.instance.root_path)
+    instance = parsed.instance
+    if instance.file_storage not in ("local", "s3"):
+        raise ConfigError("instance.file_storage", 'must be "local" or "s3"')
+    if instance.file_storage == "s3" and not instance.s3_bucket.strip():
+        raise ConfigError("instance.s3_bucket", 'name the bucket when file_storage = "s3"')
     return Config(
         cities=cities,
         data_dir=data_dir,
@@ -296,6 +314,11 @@ def _check(
         workers=parsed.instance.workers,
         run_jobs=parsed.instance.run_jobs,
         root_path=root_path,
+        file_storage=instance.file_storage,
+        s3_bucket=instance.s3_bucket.strip(),
+        s3_endpoint_url=instance.s3_endpoint_url.strip(),
+        s3_region=instance.s3_region.strip(),
+        s3_prefix=instance.s3_prefix,
         database_url=database_url,
         redis_url=env.get("REDIS_URL") or None,
         redis_prefix=env.get("REDIS_KEY_PREFIX") or DEFAULT_REDIS_PREFIX,

@@ -36,6 +36,7 @@ _CHUNK = 64 * 1024
 ORPHAN_AGE = timedelta(days=1)
 
 _storage: Storage | None = None
+_from_instance = False  # the storage in use is the instance file's, not a plugin's
 
 
 def use_storage(storage: Storage) -> None:
@@ -44,10 +45,17 @@ def use_storage(storage: Storage) -> None:
     _storage = storage
 
 
-def configure(data_dir: Path) -> None:
-    """Use local disk under ``<data_dir>/files`` unless another storage was chosen."""
-    if _storage is None or isinstance(_storage, LocalStorage):
+def configure(data_dir: Path, chosen: Storage | None = None) -> None:
+    """Use ``chosen`` (the instance's object storage), else local disk under ``<data_dir>/files``.
+
+    Local disk is used unless a plugin chose another storage earlier.
+    """
+    global _from_instance
+    if chosen is not None:
+        use_storage(chosen)
+    elif _storage is None or _from_instance or isinstance(_storage, LocalStorage):
         use_storage(LocalStorage(Path(data_dir) / "files"))
+    _from_instance = chosen is not None
 
 
 def storage() -> Storage:

@@ -2,10 +2,11 @@
 
 Keys are made by the server only (``<city>/<yy>/<mm>/<random>.<ext>``) and
 checked against a strict pattern before any disk access, so no uploaded name
-ever reaches a path. An object-storage adapter (S3, MinIO, GCS) implements
-the same five methods over a bucket with the key as the object name; hand it
-to the files service with :func:`balai.files.service.use_storage` (e.g. from a
-plugin's ``startup`` hook).
+ever reaches a path. :class:`balai.files.s3.S3Storage` implements the same
+five methods over an S3-compatible bucket with the key as the object name
+(chosen in the instance file: ``file_storage = "s3"``); another adapter can be
+handed to the files service with :func:`balai.files.service.use_storage` (e.g.
+from a plugin's ``startup`` hook).
 """
 
 from __future__ import annotations

@@ -124,6 +124,20 @@ class BalaiApp:
         await self._asgi(scope, receive, send)
 
 
+def object_storage(config: Config) -> Any:
+    """The instance's S3-compatible bucket as file storage (``None``: local disk)."""
+    if config.file_storage != "s3":
+        return None
+    from balai.files.s3 import S3Storage
+
+    return S3Storage(
+        config.s3_bucket,
+        endpoint_url=config.s3_endpoint_url,
+        region=config.s3_region,
+        prefix=config.s3_prefix,
+    )
+
+
 def create_app(
     config: Config,
     *,
@@ -207,7 +221,7 @@ def create_app(
     except PluginError as exc:
         raise StartupError(str(exc)) from exc
     ui.jobs.activate()
-    files_service.configure(config.data_dir)
+    files_service.configure(config.data_dir, object_storage(config))
     signing.configure(config.secret_key)
     try:
         activate_notifications(ui)
