@@ -91,3 +91,18 @@ def test_walking_minutes_round_up():
     assert route.walking_minutes(0) == 0
     assert route.walking_minutes(1) == 1
     assert route.walking_minutes(4000) == 60
+
+
+def test_search_finds_coming_events_and_walks_but_no_drafts(client, city_run):
+    from heritage_rows import add_event
+
+    city_run("malang", add_event("Festival Kayutangan", days=3))
+    city_run("malang", add_event("Kayutangan Lama", days=-20))  # over
+    city_run("malang", add_event("Kayutangan Rahasia", days=3, status="draft"))
+    city_run("malang", add_walk("Jelajah Kayutangan", []))
+    city_run("malang", add_walk("Kayutangan Draf", [], status="draft"))
+    page = client.get("/malang/cari", params={"q": "kayutangan"}).text
+    assert "Festival Kayutangan" in page and "/malang/wisata-heritage/acara/" in page
+    assert "Jelajah Kayutangan" in page and "/malang/wisata-heritage/jalan-kaki/" in page
+    for hidden in ("Kayutangan Lama", "Kayutangan Rahasia", "Kayutangan Draf"):
+        assert hidden not in page

@@ -10,13 +10,13 @@ from __future__ import annotations
 from balai import toolkit as tk
 
 from balai_wisata_heritage import __version__, demo
+from balai_wisata_heritage import search as heritage_search
 from balai_wisata_heritage.events import office as event_office
 from balai_wisata_heritage.events import public as event_pages
 from balai_wisata_heritage.figures import content as content_figures
 from balai_wisata_heritage.settings import HeritageSettings
 from balai_wisata_heritage.sites import office as site_office
 from balai_wisata_heritage.sites import public as site_pages
-from balai_wisata_heritage.sites.tables import Site
 from balai_wisata_heritage.tickets import demo as ticket_demo
 from balai_wisata_heritage.tickets import figures as ticket_figures
 from balai_wisata_heritage.tickets import gate_pages, settlement
@@ -28,8 +28,6 @@ from balai_wisata_heritage.walks import public as walk_pages
 SLUG = "wisata_heritage"
 DEPARTMENT = "Disporapar"
 MANAGE = site_office.MANAGE
-MAX_RESULTS = 10
-SNIPPET_LENGTH = 140
 
 
 @tk.hookimpl
@@ -140,32 +138,8 @@ def home_tiles(request) -> list[tk.HomeTile]:
 
 @tk.hookimpl
 async def search(request, query: str) -> list[tk.SearchResult]:
-    """Sites whose name, description or district holds every word of the query.
-
-    Case is ignored on both databases (``tk.keyword_filter``).
-    """
-    words = tk.keyword_filter(query, [Site.name, Site.description, Site.district])
-    if words is None:
-        return []
-    found = Site.select(Site.id, Site.name, Site.description, Site.district).where(
-        words & (Site.status == "published")
-    )
-    rows = await found.order_by(Site.name).limit(MAX_RESULTS)
-    return [
-        tk.SearchResult(
-            title=row["name"],
-            href=f"/wisata-heritage/situs/{row['id']}",
-            snippet=_shorten(row["description"]),
-            kind=tk._("Heritage site"),
-        )
-        for row in rows
-    ]
-
-
-def _shorten(text: str) -> str:
-    if len(text) <= SNIPPET_LENGTH:
-        return text
-    return text[: SNIPPET_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+    """Published sites, coming events and walks holding every word of the query (any case)."""
+    return await heritage_search.find(query)
 
 
 @tk.hookimpl
