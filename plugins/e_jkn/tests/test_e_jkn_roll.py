@@ -48,7 +48,9 @@ def test_roll_rows_are_imported_grouped_and_bad_ones_reported(
 
     async def stored():
         enrolments = await Enrolment.select(Enrolment.status, Enrolment.number)
-        members = await Member.select(Member.name, Member.card_sealed, Member.state)
+        members = await Member.select(Member.name, Member.card_sealed, Member.state).order_by(
+            Member.position
+        )
         return enrolments, members
 
     enrolments, members = city_run("malang", stored)
