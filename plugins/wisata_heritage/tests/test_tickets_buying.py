@@ -188,3 +188,29 @@ def test_free_entry_needs_no_invoice(client, city_run, post_form, login_as):
     assert "/wisata-heritage/tiket/pesanan/" in answer.headers["location"]
     page = client.get(answer.headers["location"])
     assert page.text.count('class="qr-code"') == 2
+
+
+def test_an_events_products_are_listed_for_it(client, city_run):
+    from datetime import UTC, datetime
+
+    from balai_wisata_heritage.events.tables import Event
+    from balai_wisata_heritage.tickets import setup
+
+    async def make() -> int:
+        starts = datetime.now(UTC) + timedelta(days=5)
+        event = Event(
+            title="Malang Tempo Doeloe", starts_at=starts, ends_at=starts, status="published"
+        )
+        await event.save()
+        await setup.add_product(
+            "Tiket Malang Tempo Doeloe", site_id=None, event_id=event.id, prices={"adult": 10000}
+        )
+        return event.id
+
+    event_id = city_run("malang", make)
+    add_product(city_run)
+    page = client.get("/malang/wisata-heritage/tiket/", params={"acara": event_id})
+    assert "Tiket Malang Tempo Doeloe" in page.text
+    assert "Tiket masuk museum" not in page.text
+    assert "Tiket masuk museum" in client.get("/malang/wisata-heritage/tiket/").text
+    assert client.get("/malang/wisata-heritage/tiket/", params={"acara": "x"}).status_code == 200

@@ -12,16 +12,21 @@ from balai_wisata_heritage.tickets.tables import TicketPrice, TicketProduct, Tic
 SLOTS_SHOWN = 60
 
 
-async def products_on_sale() -> list[dict[str, Any]]:
-    """The city's active products with their site's name and lowest price."""
+async def products_on_sale(event_id: int | None = None) -> list[dict[str, Any]]:
+    """Active products (``event_id``: one event's) with their site, event and lowest price."""
+    where = TicketProduct.is_active == True  # noqa: E712
+    if event_id is not None:
+        where = where & (TicketProduct.event == event_id)
     rows = (
         await TicketProduct.select(
             TicketProduct.id,
             TicketProduct.title,
             TicketProduct.description,
             TicketProduct.site.name.as_alias("site_name"),
+            TicketProduct.event.title.as_alias("event_title"),
+            TicketProduct.event.starts_at.as_alias("event_starts_at"),
         )
-        .where(TicketProduct.is_active == True)  # noqa: E712
+        .where(where)
         .order_by(TicketProduct.title)
     )
     prices = await TicketPrice.select(TicketPrice.product, TicketPrice.price)

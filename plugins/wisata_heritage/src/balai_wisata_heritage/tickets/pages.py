@@ -12,7 +12,7 @@ from typing import Any
 from balai import toolkit as tk
 from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from balai_wisata_heritage.tickets import catalogue, changes
@@ -35,12 +35,13 @@ TICKET_PAGE_CACHE = "private, max-age=2592000"  # 30 days: the page must open of
 
 
 @get("/tiket/", opt=tk.PUBLIC, name="wisata_heritage:tickets")
-async def products(request: Request) -> Response:
-    """What the city sells tickets for."""
+async def products(request: Request, acara: FromQuery[str] = "") -> Response:
+    """What the city sells tickets for (``?acara=<id>``: for one event, as its page links)."""
+    event_id = int(acara) if acara.isdigit() and len(acara) < 12 else None
     return await tk.render(
         request,
         "wisata_heritage/tickets/products.html",
-        {"products": await catalogue.products_on_sale()},
+        {"products": await catalogue.products_on_sale(event_id)},
     )
 
 
