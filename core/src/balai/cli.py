@@ -537,6 +537,40 @@ def check(config_path: Path) -> None:
     click.echo(_("OK: %(file)s serves %(cities)s", file=config_path, cities=cities))
 
 
+# --- init ------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option(
+    "--config",
+    "config_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the instance file, e.g. /etc/balai/kota.toml.",
+)
+@click.option("--city", "slug", required=True, help="The city's slug, e.g. malang.")
+@click.option("--name", required=True, help="The city's name, e.g. 'Kota Malang'.")
+@click.option("--host", required=True, help="The city's public host name.")
+@click.option("--timezone", default="Asia/Jakarta", show_default=True, help="The city's zone.")
+@click.option(
+    "--data-dir", default="/var/lib/balai", show_default=True, help="The instance's data folder."
+)
+def init(config_path: Path, slug: str, name: str, host: str, timezone: str, data_dir: str) -> None:
+    """Write a commented instance file for one city (never over an existing file).
+
+    Then set the secrets in the environment (the file says which), and run
+    `balai check`, `balai migrate` and `balai serve` with --config.
+    """
+    from balai.init.writer import InitRefused, OneCity, write_instance
+
+    try:
+        write_instance(config_path, OneCity(slug, name, host, timezone, data_dir))
+    except InitRefused as exc:
+        fail(str(exc))
+    click.echo(_("Written: %(file)s", file=config_path))
+    click.echo(_("Next: balai check --config %(file)s", file=config_path))
+
+
 # --- new-plugin ------------------------------------------------------------------------
 
 
