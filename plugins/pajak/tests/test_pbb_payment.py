@@ -343,3 +343,25 @@ def test_the_database_keeps_a_bill_in_one_pending_payment_at_most(city_run, owne
     city_run("malang", add, payment("INV-2026-AAAA-0001"), payment("INV-2026-AAAA-0000", "expired"))
     with pytest.raises(Exception, match=r"(?i)unique"):
         city_run("malang", add, payment("INV-2026-AAAA-0002"))
+
+
+def test_a_settled_payment_gets_its_receipt_document_once(
+    client, post_form, city_run, owner, balai_app
+):
+    from balai import toolkit as tk
+    from balai.testing import run_queued_jobs
+    from balai_pajak.pbb import receipts
+
+    bills = owner["bills"]
+    number = invoice_number(pay(post_form, bills[2024]))
+    pay_with_sandbox_va(client, post_form, number)
+    run_queued_jobs(balai_app, "malang")
+    [receipt] = city_run("malang", lambda: tk.issued_documents(receipts.PBB_RECEIPT.key))
+    assert receipt.status is tk.DocumentStatus.ISSUED  # a receipt needs no signature
+    assert receipt.subject_id == owner["id"]
+    again = city_run("malang", lambda: receipts.issue_receipt(None, invoice_number=number))
+    assert again == receipt.number  # the invoice is its reference: one receipt
+    mine = client.get("/malang/dokumen/")
+    assert receipt.number in mine.text
+    pdf = client.get(f"/malang/dokumen/unduh/{receipt.number}")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")

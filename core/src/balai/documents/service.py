@@ -126,6 +126,7 @@ async def issue_document(
     *,
     data: dict[str, Any],
     subject_id: int | None = None,
+    reference: str = "",
     actor_id: int | None = None,
     request: Any = None,
 ) -> IssuedDocument:
@@ -135,6 +136,9 @@ async def issue_document(
         key: A ``DocumentType.key`` of a plugin the city enables.
         data: What the type's template shows (JSON-serialisable; kept).
         subject_id: The citizen it concerns: they see and download it.
+        reference: Your own key for this document (an invoice number, up to
+            80 characters): a second call with the same type and reference
+            returns the document issued first, so a job may run twice.
         actor_id: Who caused it (for the audit log; ``None``: the system).
         request: The request it happened in, if any (for the audit log).
 
@@ -143,10 +147,21 @@ async def issue_document(
 
     Raises:
         UnknownDocumentTypeError: no such type, or the city does not enable its plugin.
-        ValueError: ``data`` lacks a required key or is too large.
+        ValueError: ``data`` lacks a required key or is too large, or the
+            reference is too long.
     """
     city = current_city()
     doc_type = active().catalog.get(key, city.plugins)
+    if len(reference) > 80:
+        raise ValueError(f"{key}: a reference has at most 80 characters")
+    if reference:
+        found = (
+            await Document.select()
+            .where((Document.type_key == doc_type.key) & (Document.reference == reference))
+            .first()
+        )
+        if found is not None:
+            return to_issued(found)
     encoded = _checked_data(doc_type, data)
     now = datetime.now(UTC)
     number = await doc_type.numbering.new_unique(Document.number, now)
@@ -161,6 +176,7 @@ async def issue_document(
     row = Document(
         number=number,
         type_key=doc_type.key,
+        reference=reference,
         title=doc_type.title,
         subject_id=subject_id,
         status=status.value,

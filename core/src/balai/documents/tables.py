@@ -13,12 +13,15 @@ class Document(CityTable, tablename="balai_documents_document"):
     ``file_token`` names the PDF in the files service (the signed one once
     signed; ``unsigned_token`` keeps the rendered original). ``data`` is the
     JSON the plugin gave, kept so the document can be shown again.
+    ``reference`` is the plugin's own key for it (an invoice number), which
+    makes issuing the same document twice return the first.
     ``sig_page`` and ``sig_box`` (``x1,y1,x2,y2`` in PDF points) place the
     visible signature block the renderer left free.
     """
 
     number = Varchar(length=40)
     type_key = Varchar(length=60, index=True)
+    reference = Varchar(length=80, default="")
     title = Varchar(length=200)
     subject_id = Integer(null=True, default=None, index=True)
     status = Varchar(length=10, index=True)
@@ -38,7 +41,7 @@ class Document(CityTable, tablename="balai_documents_document"):
     signer_serial = Varchar(length=48, default="")
 
     city_unique = (("number",),)
-    city_indexes = (("status", "signer_role"),)
+    city_indexes = (("status", "signer_role"), ("type_key", "reference"))
 
 
 class SigningAuthority(CityTable, tablename="balai_documents_authority"):

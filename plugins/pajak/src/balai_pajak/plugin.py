@@ -26,6 +26,7 @@ from balai_pajak.pbb import (
 from balai_pajak.pbb import notices as pbb_notices
 from balai_pajak.pbb import office as pbb_office
 from balai_pajak.pbb import payment as pbb_payment
+from balai_pajak.pbb import receipts as pbb_receipts
 from balai_pajak.pbjt import demo as pbjt_demo
 from balai_pajak.pbjt import routes as pbjt_routes
 from balai_pajak.pbjt import service as pbjt_service
@@ -297,6 +298,7 @@ def scheduled_jobs() -> list[tk.Job]:
     return [
         assessment_run.job(),
         pbb_notices.job(),
+        pbb_receipts.job(),
         tk.Job(
             name=retribusi_billing.JOB,
             run=retribusi_billing.monthly_job,
@@ -320,5 +322,5 @@ def open_datasets(city: tk.City) -> list[tk.Dataset]:
 
 @tk.hookimpl
 def document_types() -> list[tk.DocumentType]:
-    """The yearly SPPT notice, signed by the head of Bapenda."""
-    return [pbb_notices.SPPT_NOTICE]
+    """The yearly SPPT notice (signed by the head of Bapenda) and the PBB-P2 payment receipt."""
+    return [pbb_notices.SPPT_NOTICE, pbb_receipts.PBB_RECEIPT]

@@ -32,7 +32,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
-from balai_pajak.pbb import penalty
+from balai_pajak.pbb import penalty, receipts
 from balai_pajak.pbb.lookup_links import is_unique_violation
 from balai_pajak.pbb.my_bills import render_bills
 from balai_pajak.tables import BillPayment, BillPaymentStatus, NopLink, Sppt, SpptStatus
@@ -256,6 +256,7 @@ async def invoice_settled(city: tk.City, invoice: tk.Invoice) -> None:
         & (BillPayment.status == BillPaymentStatus.PENDING.value)
     )
     paid_at = invoice.paid_at or datetime.now(UTC)
+    await receipts.queue_receipt(city, invoice)
     for row in rows:
         changed = await (
             Sppt.update(
