@@ -24,6 +24,7 @@ from balai_umkm_market.catalogue.search import products_named
 from balai_umkm_market.merchants import letter
 from balai_umkm_market.orders import routes as orders_routes
 from balai_umkm_market.orders import service as orders
+from balai_umkm_market.privacy import forget_user, market_data
 from balai_umkm_market.reviews import pages as reviews_pages
 from balai_umkm_market.settings import MarketSettings
 
@@ -205,3 +206,15 @@ async def invoice_refunded(city: tk.City, invoice: tk.Invoice) -> None:
 def document_types() -> list[tk.DocumentType]:
     """The merchant verification letter, signed by the head of Diskopindag."""
     return [letter.VERIFICATION_LETTER]
+
+
+@tk.hookimpl
+async def personal_data(city: tk.City, user_id: int) -> list[tk.PersonalData]:
+    """The account's orders, reviews, ASN mark and shops."""
+    return await market_data(user_id)
+
+
+@tk.hookimpl
+async def user_deleted(city: tk.City, user_id: int) -> None:
+    """Carts, the ASN mark and review texts go; orders and shops stay without the person."""
+    await forget_user(user_id)
