@@ -198,3 +198,64 @@ def test_counter_staff_see_no_slot_form(client, city_run, login_as):
     page = client.get(f"{OFFICE}/{product.id}")
     assert page.status_code == 200
     assert "/sesi" not in page.text and "/loket" in page.text
+
+
+def test_the_sales_window_is_set_by_the_officer_and_kept_by_the_buy_form(
+    client, city_run, post_form, login_as
+):
+    site = a_site(city_run)
+    tz = tk.City("m", "M").tz
+    today = datetime.now(UTC).astimezone(tz).date()
+    login_as("wisata_heritage.officer")
+    bad = post_form(
+        OFFICE + "/baru",
+        {"title": "T", "site": site, "price_adult": "1", "sales_opens": "2026-13-01"},
+    )
+    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.text
+    reversed_window = post_form(
+        OFFICE + "/baru",
+        {
+            "title": "T",
+            "site": site,
+            "price_adult": "1",
+            "sales_opens": (today + timedelta(days=5)).isoformat(),
+            "sales_close": today.isoformat(),
+        },
+    )
+    assert reversed_window.status_code == 400 and "setelah dibuka" in reversed_window.text
+    made = post_form(
+        OFFICE + "/baru",
+        {
+            "title": "Festival nanti",
+            "site": site,
+            "price_adult": "1000",
+            "sales_opens": (today + timedelta(days=2)).isoformat(),
+        },
+    )
+    assert made.status_code == 303
+
+    async def product() -> dict:
+        return await TicketProduct.select().first()
+
+    row = city_run("malang", product)
+    assert row["sales_opens_at"].astimezone(tz).date() == today + timedelta(days=2)
+    assert row["sales_close_at"] is None
+    day = (datetime.now(UTC) + timedelta(days=4)).astimezone(tz).date().isoformat()
+    assert (
+        post_form(
+            f"{OFFICE}/{row['id']}/sesi",
+            {"day": day, "starts": "09:00", "ends": "10:00", "quota_online": "5"},
+        ).status_code
+        == 303
+    )
+
+    async def slot_id() -> int:
+        return (await TicketSlot.select(TicketSlot.id).first())["id"]
+
+    login_as()
+    answer = post_form(
+        f"/malang/wisata-heritage/tiket/{row['id']}/beli",
+        {"slot": city_run("malang", slot_id), "qty_adult": "1"},
+    )
+    assert answer.status_code == 400 and "belum dibuka" in answer.text
+    assert counts(city_run) == (0, 0)

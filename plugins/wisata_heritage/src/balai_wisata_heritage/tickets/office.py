@@ -104,7 +104,7 @@ async def product_add(request: Request) -> Response:
     form = await request.form()
     sites, events = await _choices()
     product, errors = read_product(
-        form, {row["id"] for row in sites}, {row["id"] for row in events}
+        form, {row["id"] for row in sites}, {row["id"] for row in events}, tk.current_city().tz
     )
     if errors:
         values = {k: str(v) for k, v in form.items() if k != "_csrf_token"}
@@ -119,6 +119,8 @@ async def product_add(request: Request) -> Response:
         cancel_hours=product.cancel_hours,
         cancel_fee=product.cancel_fee,
         price_note=product.price_note,
+        sales_opens_at=product.sales_opens_at,
+        sales_close_at=product.sales_close_at,
     )
     user = await tk.current_user(request)
     await tk.audit_record(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from balai import toolkit as tk
@@ -57,10 +57,27 @@ class ProductInput:
     cancel_fee: int = 0
     price_note: str = ""
     prices: dict[Category, int] = field(default_factory=dict)
+    sales_opens_at: datetime | None = None
+    sales_close_at: datetime | None = None
+
+
+def _day_start(
+    form: Mapping[str, Any], name: str, tz: Any, errors: dict[str, str]
+) -> datetime | None:
+    """The start (00:00 in the city) of the date in field ``name``, in UTC; None when empty."""
+    text = str(form.get(name, "")).strip()
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        errors[name] = tk._("Enter the date as YYYY-MM-DD.")
+        return None
+    return datetime.combine(day, time(0, 0), tz).astimezone(UTC)
 
 
 def read_product(
-    form: Mapping[str, Any], site_ids: set[int], event_ids: set[int]
+    form: Mapping[str, Any], site_ids: set[int], event_ids: set[int], tz: Any = UTC
 ) -> tuple[ProductInput, dict[str, str]]:
     """The product form's values and what is wrong with them (empty: fine)."""
     errors: dict[str, str] = {}
@@ -101,6 +118,16 @@ def read_product(
             product.prices[category] = price
     if not product.prices and not any(k.startswith("price_") for k in errors):
         errors[price_field(Category.ADULT)] = tk._("Give at least one category a price.")
+    product.sales_opens_at = _day_start(form, "sales_opens", tz, errors)
+    closes = _day_start(form, "sales_close", tz, errors)
+    # Sales close at the end of the given day: the start of the next.
+    product.sales_close_at = closes + timedelta(days=1) if closes is not None else None
+    if (
+        product.sales_opens_at is not None
+        and product.sales_close_at is not None
+        and product.sales_close_at <= product.sales_opens_at
+    ):
+        errors["sales_close"] = tk._("Sales must close after they open.")
     return product, errors
 
 

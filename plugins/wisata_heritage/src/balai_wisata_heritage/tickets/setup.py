@@ -27,6 +27,8 @@ async def add_product(
     cancel_fee: int = 0,
     price_note: str = "",
     event_id: int | None = None,
+    sales_opens_at: datetime | None = None,
+    sales_close_at: datetime | None = None,
 ) -> int:
     """A new product with its prices; returns its id.
 
@@ -48,6 +50,8 @@ async def add_product(
         cancel_hours=cancel_hours,
         cancel_fee=cancel_fee,
         price_note=price_note,
+        sales_opens_at=sales_opens_at,
+        sales_close_at=sales_close_at,
     )
     await product.save()
     await TicketPrice.insert(
