@@ -92,6 +92,10 @@ CITIZEN_PAGES = [
     ),
     Page("health-cover", "/e-jkn/", "e_jkn"),
     Page("desludging", "/sipaldi/", "sipaldi"),
+    Page("complaints-board", "/pengaduan/", "pengaduan"),
+    Page("complaint", "/pengaduan/", "pengaduan", 'main a[href*="/pengaduan/laporan/"]'),
+    Page("complaint-categories", "/pengaduan/lapor", "pengaduan"),
+    Page("complaint-form", "/pengaduan/lapor?kategori=lampu", "pengaduan"),
     Page("open-data", "/data/"),
     Page("notifications", "/notifikasi/"),
     Page("who-viewed-my-data", "/audit/data-saya"),
@@ -117,6 +121,15 @@ ADMIN_PAGES = [
     Page("office-heritage-walks", "/kelola/wisata-heritage/jalan-kaki/", "wisata_heritage"),
     Page("office-health-cover", "/kelola/e-jkn/", "e_jkn"),
     Page("office-desludging", "/kelola/sipaldi/", "sipaldi"),
+    Page("office-complaints", "/kelola/pengaduan/?dinas=", "pengaduan"),
+    Page(
+        "office-complaint",
+        "/kelola/pengaduan/?dinas=",
+        "pengaduan",
+        'main a[href*="/kelola/pengaduan/laporan/"]',
+    ),
+    Page("office-complaint-departments", "/kelola/pengaduan/dinas", "pengaduan"),
+    Page("office-open311", "/kelola/pengaduan/open311", "pengaduan"),
 ]
 
 
