@@ -117,6 +117,29 @@ def start(post_form, year: str):
     return response.headers["location"]
 
 
+def test_a_finished_run_issues_its_sppt_notices_for_signature(
+    client, login_as, post_form, city_run, run_jobs
+):
+    from balai import toolkit as tk
+
+    seed_five(city_run)
+    login_as("pajak.officer")
+    location = start(post_form, "2024")
+    early = post_form(location + "/sppt", {})
+    assert early.status_code == 303  # refused with a message: the run is not complete
+    run_jobs()
+    assert city_run("malang", lambda: tk.issued_documents("pajak.sppt")) == []
+    page = client.get(location)
+    assert f'action="{location}/sppt"' in page.text
+    assert post_form(location + "/sppt", {}).status_code == 303
+    run_jobs()
+    notices = city_run("malang", lambda: tk.issued_documents("pajak.sppt"))
+    assert len(notices) == 5 and {n.status for n in notices} == {tk.DocumentStatus.AWAITING}
+    assert post_form(location + "/sppt", {}).status_code == 303
+    run_jobs()
+    assert len(city_run("malang", lambda: tk.issued_documents("pajak.sppt"))) == 5  # once
+
+
 def test_run_makes_one_bill_per_active_object_by_the_years_rule(
     client, login_as, post_form, city_run, run_jobs
 ):

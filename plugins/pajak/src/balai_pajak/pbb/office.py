@@ -18,7 +18,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from balai_pajak.pbb import arrears
+from balai_pajak.pbb import arrears, notices
 from balai_pajak.pbb.assessment_run import (
     NO_RULE,
     RunInProgress,
@@ -255,6 +255,30 @@ async def assessment_resume(request: Request, run_id: FromPath[int]) -> Response
         tk.flash(request, tk._("The assessment continues where it stopped."), "success")
     else:
         tk.flash(request, tk._("This assessment is complete or still making progress."), "info")
+    return Redirect(tk.city_url(request, f"/kelola/pajak/penetapan/{run_id}"), status_code=303)
+
+
+@post("/penetapan/{run_id:int}/sppt", guards=GUARD, name="pajak:assessment_notices")
+async def assessment_notices(request: Request, run_id: FromPath[int]) -> Response:
+    """Queue the finished run's SPPT notices (documents for the head of Bapenda to sign)."""
+    run = await _run_or_404(run_id)
+    if run["status"] != RunStatus.DONE.value:
+        tk.flash(request, tk._("Issue the notices once the assessment is complete."), "error")
+        return Redirect(tk.city_url(request, f"/kelola/pajak/penetapan/{run_id}"), status_code=303)
+    user = await tk.current_user(request)
+    await tk.enqueue(notices.JOB_NAME, tk.current_city(), year=run["year"])
+    await tk.audit_record(
+        "pajak.notices_requested",
+        actor_id=user.id if user else None,
+        request=request,
+        subject=f"assessment_run:{run_id}",
+        detail={"year": run["year"]},
+    )
+    tk.flash(
+        request,
+        tk._("The SPPT notices of %(year)s are being issued for signature.", year=run["year"]),
+        "success",
+    )
     return Redirect(tk.city_url(request, f"/kelola/pajak/penetapan/{run_id}"), status_code=303)
 
 
@@ -561,6 +585,7 @@ OFFICE = [
     assessment_run,
     assessment_progress,
     assessment_resume,
+    assessment_notices,
     object_detail,
     correction_form,
     correct,
