@@ -214,3 +214,16 @@ def test_an_events_products_are_listed_for_it(client, city_run):
     assert "Tiket masuk museum" not in page.text
     assert "Tiket masuk museum" in client.get("/malang/wisata-heritage/tiket/").text
     assert client.get("/malang/wisata-heritage/tiket/", params={"acara": "x"}).status_code == 200
+
+
+def test_the_buyer_sees_their_ticket_orders_among_their_data(client, city_run, post_form, login_as):
+    product = add_product(city_run)
+    login_as()
+    order = order_by_invoice(city_run, invoice_of(buy(post_form, product, adult=2)))
+    page = client.get("/malang/akun/data")
+    assert page.status_code == 200
+    assert order["number"] in page.text
+    for ticket in tickets_of(city_run, order["number"]):
+        assert ticket["code"] in page.text
+    login_as()
+    assert order["number"] not in client.get("/malang/akun/data").text

@@ -22,6 +22,7 @@ from balai_wisata_heritage.tickets import figures as ticket_figures
 from balai_wisata_heritage.tickets import gate_pages, settlement
 from balai_wisata_heritage.tickets import office as ticket_office
 from balai_wisata_heritage.tickets import pages as ticket_pages
+from balai_wisata_heritage.tickets import privacy as ticket_privacy
 from balai_wisata_heritage.walks import office as walk_office
 from balai_wisata_heritage.walks import public as walk_pages
 
@@ -184,3 +185,9 @@ async def invoice_expired(city: tk.City, invoice: tk.Invoice) -> None:
 async def invoice_refunded(city: tk.City, invoice: tk.Invoice) -> None:
     """A ticket order's invoice was refunded: its unused tickets no longer pass the gate."""
     await settlement.invoice_refunded(invoice)
+
+
+@tk.hookimpl
+async def personal_data(city: tk.City, user_id: int) -> list[tk.PersonalData]:
+    """The account's heritage ticket orders and their tickets."""
+    return await ticket_privacy.ticket_data(user_id)
