@@ -1,7 +1,8 @@
 """No hand-written form parsing in the plugins that issue 10 moved onto ``tk.Form``.
 
-A value read from a submitted form (``form = await request.form()``, then
-``form.get("x")``) may only be handed on whole: to a declared ``tk.Form``, a
+A value read from a submitted form (``form = await request.form()``, or a
+helper's parameter ``form``/``data``, then ``form.get("x")``) may only be
+handed on whole: to a declared ``tk.Form``, a
 toolkit parser (``tk.plain_int``), or the files service. Turning it into text
 by hand (``str(form.get(...))``), cutting it (``[:120]``), trimming or
 splitting it (``.strip()``, ``" ".join(....split())``) or comparing it
@@ -23,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CHECKED = ("umkm_market", "pajak")
 # Reading a submitted form: ``await request.form()``.
 _FORM_CALL = "await request.form()"
+# What a helper calls the submitted form it is handed.
+_FORM_PARAMETERS = ("form", "data")
 
 
 def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
@@ -43,6 +46,10 @@ def hand_parsing(source: str) -> list[tuple[int, str]]:
             if isinstance(node, ast.Assign) and ast.unparse(node.value) == _FORM_CALL
             for target in node.targets
             if isinstance(target, ast.Name)
+        } | {  # a helper handed the submitted form
+            arg.arg
+            for arg in (*function.args.args, *function.args.kwonlyargs)
+            if arg.arg in _FORM_PARAMETERS
         }
         for node in ast.walk(function):
             read = (
@@ -96,6 +103,11 @@ def test_the_checked_plugins_exist():
 def test_the_rule_sees_hand_parsing(line):
     source = f"async def route(request):\n    form = await request.form()\n    {line}\n"
     assert hand_parsing(source), line
+
+
+def test_a_helper_handed_the_form_is_checked_too():
+    source = 'def read(form, view):\n    return str(form.get("address", "")).strip()\n'
+    assert hand_parsing(source)
 
 
 def test_handing_a_value_on_whole_is_not_hand_parsing():

@@ -23,7 +23,16 @@ ROOT = "/layanan"
 
 @pytest.fixture
 def app(balai_app_factory):
-    return balai_app_factory(cities={"malang": []}, instance={"root_path": ROOT})
+    """The app mounted under ``/layanan``, with Sri's account (made before the client starts)."""
+    built = balai_app_factory(cities={"malang": []}, instance={"root_path": ROOT})
+
+    async def sri():
+        return await create_user(
+            name="Sri", email="sri@contoh.id", password="kata-sandi-panjang-1", verified=True
+        )
+
+    run_in_city(built, "malang", sri)
+    return built
 
 
 @pytest.fixture
@@ -46,13 +55,7 @@ def test_links_and_static_files_carry_the_mount_path(proxied):
     assert proxied.get(stylesheet).status_code == 200
 
 
-def test_redirects_and_cookies_stay_under_the_mount_path(proxied, app):
-    async def sri():
-        return await create_user(
-            name="Sri", email="sri@contoh.id", password="kata-sandi-panjang-1", verified=True
-        )
-
-    run_in_city(app, "malang", sri)
+def test_redirects_and_cookies_stay_under_the_mount_path(proxied):
     form = proxied.get(f"{ROOT}/malang/masuk")
     assert form.status_code == 200
     token = re.search(r'name="_csrf_token" value="([^"]+)"', form.text)[1]

@@ -159,5 +159,5 @@ def edit_form(row: dict[str, Any], data: Any) -> MerchantForm:
     merged: dict[str, Any] = {
         name: fields[name].show(row[name]) for name in fields if name not in EDITABLE
     }
-    merged.update({name: data.get(name) for name in EDITABLE if data.get(name) is not None})
+    merged.update({name: data.get(name) for name in EDITABLE if name in data})
     return MerchantForm(merged)
