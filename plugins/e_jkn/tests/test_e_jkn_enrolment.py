@@ -8,7 +8,7 @@ from balai_e_jkn.identity import NIK_PURPOSE
 from balai_e_jkn.registries.people import HIDAYAT, KARTO, PINDAH, SANTOSO, SEMARANG, SUSILO
 from balai_e_jkn.registries.sandboxes import sandboxes_for
 from balai_e_jkn.tables import Enrolment, Member
-from support import documents, family_data, photo
+from e_jkn_support import documents, family_data, photo
 
 APPLY = "/malang/e-jkn/daftar"
 

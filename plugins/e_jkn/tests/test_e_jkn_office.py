@@ -9,7 +9,7 @@ from balai_e_jkn.registries.people import HIDAYAT, SANTOSO
 from balai_e_jkn.registries.sandboxes import sandboxes_for
 from balai_e_jkn.tables import Enrolment, Member
 from balai_e_jkn.workflow import APPLICATION
-from support import documents, family_data
+from e_jkn_support import documents, family_data
 
 APPLY = "/malang/e-jkn/daftar"
 

@@ -7,7 +7,7 @@ from balai.testing import run_queued_jobs
 from balai_e_jkn.identity import CARD_PURPOSE, nik_index
 from balai_e_jkn.registries.people import HIDAYAT, SANTOSO
 from balai_e_jkn.tables import Enrolment, Member
-from support import documents, family_data
+from e_jkn_support import documents, family_data
 
 URL = "/malang/impor/e_jkn.roll/"
 HEADER = "nik;kk;nama;tanggal_lahir;jenis_kelamin;kecamatan;nomor_kartu;mulai;kelas\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from balai.testing import write_config
-from support import rows
+from pengaduan_support import rows
 
 REPORT = "/malang/pengaduan/lapor"
 GOOD = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from support import confirm_phone, jpeg, rows
+from pengaduan_support import confirm_phone, jpeg, rows
 
 from balai_pengaduan.handling import sla
 from balai_pengaduan.tables import Follower, Member, Note, Photo, Report

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from support import PHONE_E164, confirm_phone, jpeg, rows, texted_codes
+from pengaduan_support import PHONE_E164, confirm_phone, jpeg, rows, texted_codes
 
 from balai_pengaduan.handling.workflow import NUMBERS
 
