@@ -31,12 +31,14 @@ async def queue_receipt(city: tk.City, invoice: tk.Invoice) -> None:
         await tk.enqueue(JOB_NAME, city, invoice_number=invoice.number)
 
 
-async def issue_receipt(city: tk.City, *, invoice_number: str, **_: object) -> str | None:
+async def issue_receipt(city: tk.City, *, invoice_number: object, **_: object) -> str | None:
     """Issue the receipt of ``invoice_number`` (once: the invoice is its reference).
 
-    Returns its document number (``None`` for an unknown, unpaid or counter invoice).
+    The number may arrive as another JSON value (``balai jobs run --arg
+    invoice_number=1`` reads a number); it is read as text. Returns the document
+    number (``None`` for an unknown, unpaid or counter invoice).
     """
-    invoice = await tk.invoice_by_number(invoice_number)
+    invoice = await tk.invoice_by_number(str(invoice_number))
     if invoice is None or invoice.payer_id is None:
         return None
     rows = await BillPayment.select(
