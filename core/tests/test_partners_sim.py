@@ -153,3 +153,30 @@ def test_the_command_reports_json_and_exits_0_when_every_check_holds(instance, s
     again = CliRunner().invoke(main, args)  # the same bills again: nothing owed, nothing paid
     assert again.exit_code == 0, again.output
     assert json.loads(again.output)["paid"] == 0
+
+
+def test_a_second_token_request_in_the_same_second_signs_again(instance, server):
+    """RSA signatures of the same client id and second are equal: the second is a replay.
+
+    The server refuses it (409); the simulated partner signs again a second later.
+    """
+    from balai.partners.sim import Partner
+
+    _config, keys, _numbers = instance
+
+    async def two_tokens():
+        async with httpx.AsyncClient(timeout=30) as client:
+            stamp = datetime.now(UTC)
+            for _ in range(2):  # the same signed request twice: the second is a replay
+                body, headers = partner_side.token_request(keys, now=stamp)
+                answer = await client.post(
+                    server + partner_side.TOKEN_PATH, content=body, headers=headers
+                )
+            assert answer.status_code == 409
+            first, second = Partner(server, keys, client), Partner(server, keys, client)
+            await first.get_token()
+            await second.get_token()
+            return first.token, second.token
+
+    first, second = asyncio.run(two_tokens())
+    assert first and second and first != second
