@@ -122,6 +122,8 @@ def demo(
     (and named); with --config, every plugin the file lists must be there.
     """
     from balai import demo as demo_mod
+    from balai.documents.demo_signing import demo_timestamps, prepare_signing
+    from balai.documents.signing.tsa import TimestampServer
     from balai.web.app import StartupError, build_registry, create_app
 
     if not demo_mod.is_loopback(host):
@@ -153,6 +155,8 @@ def demo(
                     fg="yellow",
                 )
         config = demo_mod.served_at(config, host, port)
+        timestamps = TimestampServer({}, host="127.0.0.1", port=0)  # its cities come after seeding
+        config = demo_timestamps(config, timestamps.url)
         if reset:
             for removed in demo_mod.reset_sqlite(config):
                 click.echo(_("Removed %(file)s", file=removed))
@@ -163,8 +167,14 @@ def demo(
     except StartupError as exc:
         fail(str(exc))
     seeds = asyncio.run(demo_mod.prepare(app, reset=reset, say=click.echo))
+    timestamps.stampers.update(asyncio.run(prepare_signing(app, click.echo)))
+    timestamps.start()
     click.echo(demo_mod.banner(app.ui.config, seeds, host, port))
-    demo_mod.serve(app, host, port, trust_proxy=trust_proxy)
+    click.echo(demo_mod.signing_note(sorted(timestamps.stampers), timestamps.url))
+    try:
+        demo_mod.serve(app, host, port, trust_proxy=trust_proxy)
+    finally:
+        timestamps.stop()
 
 
 # --- serve -----------------------------------------------------------------------------

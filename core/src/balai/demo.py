@@ -371,6 +371,28 @@ def display_host(host: str) -> str:
     return "localhost" if host in {"0.0.0.0", "::", ""} else host  # noqa: S104
 
 
+def signing_note(cities: list[str], tsa_url: str) -> str:
+    """The start-up lines on signing: which cities can sign and how a demo official does it."""
+    if not cities:
+        return ""
+    return "\n".join(
+        [
+            "  "
+            + _(
+                "Signing: a CA for %(cities)s, timestamps from %(url)s/<city>.",
+                cities=", ".join(cities),
+                url=tsa_url,
+            ),
+            "  "
+            + _(
+                "Sign as <role>@<city>.test (e.g. pajak.head@malang.test): enrol a second "
+                "factor at /<city>/akun/dua-langkah, then open /<city>/dokumen/tanda-tangan."
+            ),
+            "",
+        ]
+    )
+
+
 def banner(config: Config, seeds: list[CitySeed], host: str, port: int) -> str:
     """The text printed when the demo starts: addresses, accounts, demo data."""
     shown = display_host(host)
