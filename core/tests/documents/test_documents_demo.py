@@ -76,9 +76,13 @@ def test_the_demo_official_signs_with_the_demo_keys_and_timestamps(
     head_id = make_head(city_run)
     tsa_server.stampers.update(asyncio.run(prepare_signing(balai_app, lambda _line: None)))
     issued = issue(city_run)
-    assert post_form(
-        "/malang/masuk", {"login": f"{HEAD}@malang.test", "password": DEFAULT_PASSWORD, "next": ""}
-    ).status_code == 303
+    assert (
+        post_form(
+            "/malang/masuk",
+            {"login": f"{HEAD}@malang.test", "password": DEFAULT_PASSWORD, "next": ""},
+        ).status_code
+        == 303
+    )
     totp = pyotp.TOTP(pyotp.random_base32())  # enrolled once signed in, as on the account page
     city_run("malang", two_factor.enable, head_id, totp.secret, 0, secret_key(balai_app))
 
