@@ -89,6 +89,10 @@ EXAMPLES: dict[str, str] = {
         '{{ ui.map(_("Heritage sites on the map"),\n'
         "          [{'lat': -7.977, 'lon': 112.634, 'label': 'Tugu', 'href': url('/situs/3')}]) }}"
     ),
+    "map_picker": (
+        '{{ ui.map_picker(_("The place on the map"), place.latitude, place.longitude,\n'
+        "                 (-8.05, 112.57, -7.90, 112.70)) }}"
+    ),
     "near_me_link": (
         "{{ ui.near_me_link(_(\"Nearest to me first\"), url('/wisata-heritage/'), 'near-status') }}"
     ),
@@ -106,12 +110,20 @@ class _ReportForm(Form):
     photo = FileField("Photo", required=False)
 
 
+class _PlaceForm(Form):
+    """The declared form the ``map_picker`` example fills."""
+
+    latitude = TextField("Latitude", required=False, max_length=20)
+    longitude = TextField("Longitude", required=False, max_length=20)
+
+
 #: What the examples refer to, as the page's context would hold it.
 EXAMPLE_CONTEXT: dict[str, Any] = {
     "values": {"email": "warga@contoh.id"},
     "errors": {"email": "Enter an email address like nama@contoh.id."},
     "found": SimpleNamespace(number=2, pages=7, url=_page),
     "form": _ReportForm(initial={"title": "Lampu jalan mati"}),
+    "place": _PlaceForm(),
     "url": lambda path: "/malang" + path,
     "static": lambda path: "/static/t/default/" + path,
     "map_setup": lambda: {

@@ -149,13 +149,34 @@ def test_street_light_reported_fixed_and_confirmed_and_an_emergency_first(
         "Lampu jalan mati tiga malam di depan masjid, jalan gelap sekali."
     )
     report.locator('input[name="address"]').fill("Jl. Kawi No. 24, depan masjid")
-    report.locator('input[name="latitude"]').fill("-6.9900")  # Semarang: outside the city
-    report.locator('input[name="longitude"]').fill("110.4200")
+    latitude, longitude = report.locator('input[name="latitude"]'), report.locator(
+        'input[name="longitude"]'
+    )
+    if javascript:  # "use my location" where the phone is: Semarang, outside the city
+        page.context.grant_permissions(["geolocation"], origin=live_server)
+        page.context.set_geolocation({"latitude": -6.99, "longitude": 110.42})
+        expect(latitude).to_be_hidden()  # the map fills the coordinates
+        report.locator("[data-picker-locate]").click()
+        expect(latitude).to_have_value("-6.990000")
+    else:  # no map: the coordinates are typed (the address alone would do)
+        latitude.fill("-6.9900")
+        longitude.fill("110.4200")
     journey.submit(report)
     expect(main.locator(".error-summary")).to_contain_text("di luar kota")
     page.balai_errors.clear()  # the refusal's 400 is the point, not an error of the page
-    report.locator('input[name="latitude"]').fill("-7.9740")
-    report.locator('input[name="longitude"]').fill("112.6230")
+    if javascript:  # a tap in the middle of the map: the map opens on the city's box again
+        picker = report.locator(".map-picker .map.leaflet-container")
+        expect(picker).to_be_visible()
+        expect(report.locator(".map-picker .leaflet-marker-icon")).to_have_count(0)
+        box = picker.bounding_box()
+        picker.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
+        expect(report.locator(".map-picker .leaflet-marker-icon")).to_have_count(1)
+        expect(report.locator("[data-picker-status]")).to_contain_text("Titik dipilih")
+        tapped = (float(latitude.input_value()), float(longitude.input_value()))
+        assert -8.05 <= tapped[0] <= -7.90 and 112.57 <= tapped[1] <= 112.70, tapped
+    else:
+        latitude.fill("-7.9740")
+        longitude.fill("112.6230")
     report.locator('input[name="photo"]').set_input_files(
         {"name": "lampu.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}
     )
@@ -172,6 +193,11 @@ def test_street_light_reported_fixed_and_confirmed_and_an_emergency_first(
         expect(main.locator(".map")).to_be_hidden()
     journey.fits("the report")
     journey.shot("reported")
+    page.goto(f"{live_server}/malang/pengaduan/")  # the board shows the point
+    assert light in main.locator("script.map-markers").text_content()
+    if javascript:
+        expect(main.locator(f'.map .leaflet-marker-icon[title^="{light}"]')).to_have_count(1)
+    journey.fits("the board")
 
     # 4. An emergency: the call button comes first, the report is urgent.
     page.goto(f"{live_server}/malang/pengaduan/lapor?kategori=kebakaran")

@@ -65,6 +65,10 @@ class Bounds(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         """Whether the point lies in the box (edges included)."""
         return self.south <= lat <= self.north and self.west <= lon <= self.east
 
+    def corners(self) -> tuple[float, float, float, float]:
+        """``(south, west, north, east)``, as ``ui.map_picker`` opens the map on it."""
+        return (self.south, self.west, self.north, self.east)
+
 
 DEFAULT_DEPARTMENTS = (
     Department("pupr", "Dinas Pekerjaan Umum"),

@@ -1,4 +1,5 @@
-/* Balai maps: draws every [data-map] element with the vendored Leaflet, and makes
+/* Balai maps: draws every [data-map] element with the vendored Leaflet, makes
+ * [data-map-picker] boxes pick a point into a form, and makes
  * [data-locate] links "near me" links. Progressive enhancement: without this file
  * the map stays hidden and the page's list of places is the content; a near-me
  * link stays hidden too. The tile server and its attribution come from the city's
@@ -73,8 +74,88 @@
     });
   }
 
+  // A picker (ui.map_picker): a tap places or moves the one marker and writes the
+  // point into the form's coordinate inputs, which then stay out of sight.
+  function picker(box) {
+    var lat = document.getElementById(box.getAttribute("data-lat"));
+    var lon = document.getElementById(box.getAttribute("data-lon"));
+    var fields = box.parentNode.querySelector("[data-picker-fields]");
+    if (!window.L || !lat || !lon || !fields) return;
+    var status = box.querySelector("[data-picker-status]");
+    var problems = [];
+    fields.querySelectorAll(".field-error").forEach(function (p) {
+      problems.push(p.textContent.trim());
+    });
+    box.hidden = false;
+    fields.hidden = true;
+    status.textContent = problems.join(" ");
+    var element = box.querySelector(".map");
+    var map = L.map(element, { scrollWheelZoom: false });
+    L.tileLayer(box.getAttribute("data-tiles"), {
+      maxZoom: 19,
+      attribution: escapeText(box.getAttribute("data-attribution") || ""),
+    }).addTo(map);
+    var marker = null;
+    function markAt(point) {
+      if (marker) {
+        marker.setLatLng(point);
+        return;
+      }
+      marker = L.marker(point, { draggable: true, alt: element.getAttribute("aria-label") });
+      marker.on("dragend", function () {
+        place(marker.getLatLng());
+      });
+      marker.addTo(map);
+    }
+    function place(latlng) {
+      var point = latlng.wrap();
+      lat.value = point.lat.toFixed(6);
+      lon.value = point.lng.toFixed(6);
+      markAt(point);
+      status.textContent = (box.getAttribute("data-picked") || "")
+        .replace("{lat}", lat.value)
+        .replace("{lon}", lon.value);
+    }
+    map.on("click", function (event) {
+      place(event.latlng);
+    });
+    var known = [parseFloat(lat.value), parseFloat(lon.value)];
+    var bounds = (box.getAttribute("data-bounds") || "").split(",").map(Number);
+    var boxed = bounds.length === 4 && bounds.every(isFinite);
+    var inside =
+      !boxed ||
+      (known[0] >= bounds[0] && known[0] <= bounds[2] && known[1] >= bounds[1] && known[1] <= bounds[3]);
+    // A point refused as outside the city is not where the map opens again.
+    if (isFinite(known[0]) && isFinite(known[1]) && Math.abs(known[0]) <= 90 && inside) {
+      map.setView(known, 17);
+      markAt(known);
+    } else if (boxed) {
+      map.fitBounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]]);
+    } else {
+      map.setView([-2.5, 118], 4); // Indonesia
+    }
+    var locate = box.querySelector("[data-picker-locate]");
+    if (!locate || !("geolocation" in navigator)) return;
+    locate.hidden = false;
+    locate.addEventListener("click", function () {
+      status.textContent = box.getAttribute("data-locate-wait") || "";
+      navigator.geolocation.getCurrentPosition(
+        function (position) {
+          var here = L.latLng(position.coords.latitude, position.coords.longitude);
+          map.setView(here, 17);
+          place(here);
+        },
+        function () {
+          status.textContent = box.getAttribute("data-locate-error") || "";
+        },
+        { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
+      );
+    });
+  }
+
   function start() {
     document.querySelectorAll("[data-map]").forEach(drawMap);
+    document.querySelectorAll("[data-map-picker]").forEach(picker);
     document.querySelectorAll("[data-locate]").forEach(nearMe);
   }
 

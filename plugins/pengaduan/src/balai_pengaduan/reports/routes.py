@@ -38,6 +38,7 @@ async def _form_page(request: Request, form: ReportForm, category: Any, **extra:
         "category": category,
         "emergency_number": settings.emergency_number,
         "duplicates": [],
+        "bounds": settings.bounds.corners() if settings.bounds else None,
         **extra,
     }
 
