@@ -552,3 +552,86 @@ def test_a_job_that_names_context_gets_the_app_and_its_run(balai_app_factory, tm
     assert context.app is app.litestar and context.ui is app.ui
     assert (context.city, context.job, context.run_id) == (malang, "ronda.look", rows[0]["id"])
     assert context.worker == app.ui.jobs.runner.worker
+
+
+def test_the_run_of_a_worker_that_died_runs_again_once_its_lease_passes(jobs_app, ronda):
+    """Killed mid-run (no shut-down): its slot and its one-off entry run again, once each."""
+    malang = jobs_app.ui.config.cities["malang"]
+    from balai.jobs.claims import once_key, scheduled_key
+    from balai.jobs.runner import EXPIRED_ERROR
+    from balai.jobs.slots import current_slot
+
+    async def scenario():
+        token = await enqueue("ronda.wake", malang, n=3)
+        dead = runner_for(jobs_app, worker="dead", lease=timedelta(seconds=30))
+        assert [e.token for e in await dead.queue.take(5)] == [token]
+        # The dead worker claimed the one-off run and the current patrol slot, then died.
+        slot = current_slot(jobs_app.ui.jobs.catalog.jobs["ronda.patrol"].job, malang.tz, NOW)
+        for key, kind, at in (
+            (once_key(token), "once", NOW),
+            (scheduled_key("ronda.patrol", "malang", slot), "scheduled", slot),
+        ):
+            job = "ronda.wake" if kind == "once" else "ronda.patrol"
+            assert await dead.claims.claim(
+                key=key, job=job, city="malang", kind=kind, slot=at, ttl=timedelta(hours=1)
+            )
+        alive = runner_for(jobs_app, worker="alive", clock=lambda: NOW)
+        assert await alive.expire_dead_runs() == 0  # leases still live: nothing moves
+        assert await alive.queue.recover() == 0
+        assert all(r.job != "ronda.patrol" for r in await alive.run_due())  # slot held
+        await JobRun.update({JobRun.lease_until: datetime.now(UTC) - timedelta(seconds=1)}).where(
+            JobRun.worker == "dead"
+        )
+        await QueuedJob.update(
+            {QueuedJob.claimed_at: datetime.now(UTC) - timedelta(hours=1)}
+        ).where(QueuedJob.token == token)
+        assert await alive.expire_dead_runs() == 2
+        assert await alive.expire_dead_runs() == 0  # freed once
+        assert await alive.queue.recover() == 1
+        done = await alive.run_queued() + await alive.run_due()
+        again = await alive.run_queued() + await alive.run_due()
+        return done, again, await runs()
+
+    done, again, rows = on_loop(jobs_app, scenario)
+    assert again == []
+    assert ronda.count("wake") == 1 and ronda.count("patrol") == 1
+    assert sorted(r.job for r in done if r.status == OK) == ["ronda.patrol", "ronda.wake"]
+    stopped = [r for r in rows if r["worker"] == "dead"]
+    assert [r["status"] for r in stopped] == ["stopped", "stopped"]
+    assert all(r["error"] == EXPIRED_ERROR for r in stopped)
+    assert all(r["lease_until"] is not None for r in rows)
+
+
+def test_a_running_job_renews_its_lease(jobs_app, ronda):
+    """A live worker keeps its run: another runner's expiry pass leaves it alone."""
+
+    async def scenario():
+        runner = runner_for(jobs_app, worker="slow", lease=timedelta(seconds=0.6))
+        gate = asyncio.Event()
+
+        async def slow(city, **kwargs):
+            await gate.wait()
+
+        item = jobs_app.ui.jobs.catalog.jobs["ronda.wake"]
+        from dataclasses import replace
+
+        slow_item = replace(item, job=replace(item.job, run=slow))
+        malang = jobs_app.ui.config.cities["malang"]
+        run_id = await runner.claims.claim(
+            key="once|slow",
+            job="ronda.wake",
+            city="malang",
+            kind="once",
+            slot=NOW,
+            ttl=timedelta(hours=1),
+        )
+        task = asyncio.create_task(runner._perform(slow_item, malang, NOW, run_id, {}, "once|slow"))
+        await asyncio.sleep(1.5)  # more than twice the lease
+        freed = await runner_for(jobs_app, worker="other").expire_dead_runs()
+        gate.set()
+        result = await task
+        return freed, result
+
+    freed, result = on_loop(jobs_app, scenario)
+    assert freed == 0
+    assert result.status == OK

@@ -63,6 +63,7 @@ class _InstanceFile(msgspec.Struct, forbid_unknown_fields=True):
     max_body_bytes: int = 10 * 1024 * 1024
     workers: int = 2
     run_jobs: bool = True
+    job_lease_seconds: int = 120
     root_path: str = ""
     file_storage: str = "local"
     s3_bucket: str = ""
@@ -97,6 +98,9 @@ class Config:
             personal fields, the first one active (:mod:`balai.crypto.keys`).
         index_key: From ``BALAI_INDEX_KEY``: the blind indexes' HMAC key.
         run_jobs: Each worker runs the job runner (``[instance] run_jobs``).
+        job_lease_seconds: How long a job run (and an import run) stays with
+            a worker that stopped renewing it (``[instance] job_lease_seconds``);
+            after that another worker runs it again (:mod:`balai.jobs.runner`).
         root_path: The path a reverse proxy mounts the platform under
             (``/layanan``; ``""`` at the host's root): ``BALAI_ROOT_PATH``
             (set by ``balai serve --root-path``) or ``[instance] root_path``.
@@ -115,6 +119,7 @@ class Config:
     max_body_bytes: int = 10 * 1024 * 1024
     workers: int = 2
     run_jobs: bool = True
+    job_lease_seconds: int = 120
     root_path: str = ""
     file_storage: str = "local"
     s3_bucket: str = ""
@@ -300,6 +305,8 @@ def _check(
     database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'balai.db'}"
     root_path = check_root_path(env.get(ROOT_PATH_ENV) or parsed.instance.root_path)
     instance = parsed.instance
+    if instance.job_lease_seconds < 1:
+        raise ConfigError("instance.job_lease_seconds", "must be at least 1")
     if instance.file_storage not in ("local", "s3"):
         raise ConfigError("instance.file_storage", 'must be "local" or "s3"')
     if instance.file_storage == "s3" and not instance.s3_bucket.strip():
@@ -313,6 +320,7 @@ def _check(
         max_body_bytes=parsed.instance.max_body_bytes,
         workers=parsed.instance.workers,
         run_jobs=parsed.instance.run_jobs,
+        job_lease_seconds=instance.job_lease_seconds,
         root_path=root_path,
         file_storage=instance.file_storage,
         s3_bucket=instance.s3_bucket.strip(),

@@ -29,7 +29,6 @@ from balai.jobs.runner import new_worker_id
 from balai.tenants import City
 
 log = logging.getLogger("balai.imports")
-LEASE = timedelta(minutes=5)
 QUEUED_GRACE = timedelta(minutes=2)
 
 
@@ -66,7 +65,7 @@ async def _take_lease(run_id: int, worker: str, now: datetime) -> dict[str, Any]
             {
                 ImportRun.status: RUNNING,
                 ImportRun.worker: worker,
-                ImportRun.lease_until: now + LEASE,
+                ImportRun.lease_until: now + active().lease,
             }
         )
         .where(
@@ -141,7 +140,7 @@ class _Batch:
         """One transaction: renew the lease, apply each row in a savepoint, record outcomes."""
         async with write_transaction() as transaction:
             held = await (
-                ImportRun.update({ImportRun.lease_until: utc_now() + LEASE})
+                ImportRun.update({ImportRun.lease_until: utc_now() + active().lease})
                 .where((ImportRun.id == self.run_id) & (ImportRun.worker == self.worker))
                 .returning(ImportRun.id)
             )

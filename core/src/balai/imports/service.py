@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -37,6 +37,8 @@ class ImportService:
 
     catalog: ImporterCatalog
     catalogs: Any
+    # How long a run stays with a worker that stopped renewing it (each batch renews it).
+    lease: timedelta = timedelta(minutes=2)
 
 
 _active: ImportService | None = None
@@ -50,7 +52,11 @@ def activate(ui: Any) -> ImportService:
     """
     global _active
     catalog = ImporterCatalog.from_registry(ui.registry, ui.access.permissions)
-    _active = ImportService(catalog=catalog, catalogs=ui.catalogs)
+    _active = ImportService(
+        catalog=catalog,
+        catalogs=ui.catalogs,
+        lease=timedelta(seconds=ui.config.job_lease_seconds),
+    )
     return _active
 
 

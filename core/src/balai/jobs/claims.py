@@ -38,12 +38,20 @@ class Claims:
         worker: This worker's id, stored on the run rows it claims.
         redis: An async Redis client, or ``None`` to claim through the database only.
         prefix: The instance's Redis key prefix; locks are ``<prefix>jobs:lock:<key>``.
+        lease: The first lease of a claimed run (its worker renews it while running).
     """
 
-    def __init__(self, worker: str, redis: Any = None, prefix: str = DEFAULT_REDIS_PREFIX) -> None:
+    def __init__(
+        self,
+        worker: str,
+        redis: Any = None,
+        prefix: str = DEFAULT_REDIS_PREFIX,
+        lease: timedelta = timedelta(minutes=2),
+    ) -> None:
         self.worker = worker
         self.redis = redis
         self.lock_prefix = f"{prefix}jobs:lock:"
+        self.lease = lease
 
     async def claim(
         self,
@@ -71,6 +79,7 @@ class Claims:
             )
             if not won:
                 return None
+        now = datetime.now(UTC)
         row = JobRun(
             job=job,
             city=city,
@@ -79,7 +88,8 @@ class Claims:
             claim_key=key,
             status=RUNNING,
             worker=self.worker,
-            started_at=datetime.now(UTC),
+            started_at=now,
+            lease_until=now + self.lease,
         )
         inserted = (
             await JobRun.insert(row)
@@ -90,5 +100,9 @@ class Claims:
 
     async def release(self, key: str) -> None:
         """Give up the Redis lock on ``key`` if this worker holds it (the runner frees the row)."""
+        await self.release_for(key, self.worker)
+
+    async def release_for(self, key: str, worker: str) -> None:
+        """Give up the Redis lock on ``key`` if ``worker`` holds it (a dead worker's, too)."""
         if self.redis is not None:
-            await self.redis.eval(_RELEASE, 1, self.lock_prefix + key, self.worker)
+            await self.redis.eval(_RELEASE, 1, self.lock_prefix + key, worker)

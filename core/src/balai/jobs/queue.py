@@ -6,10 +6,12 @@ statement can win. The Redis queue is a reliable list queue: ``LMOVE``
 takes an entry atomically into the worker's own processing list, which is
 emptied when the run is recorded; the processing lists of workers whose
 heartbeat expired are moved back to the queue by :meth:`RedisQueue.recover`.
-Taken rows of a worker that died before claiming the run are queued again
-by :meth:`DatabaseQueue.recover`. In both, the run row's unique claim key
-(``once|<token>``) makes a run happen at most once even if an entry is
-delivered twice.
+Taken rows of a worker that died are queued again by
+:meth:`DatabaseQueue.recover` once their ``claimed_at`` (renewed while the
+run goes on) is older than the lease. In both, the run row's unique claim
+key (``once|<token>``) makes a run happen at most once at a time even if an
+entry is delivered twice; a run whose worker died gives its key up when its
+lease expires, and the job runs again (jobs are written to resume).
 """
 
 from __future__ import annotations
@@ -76,6 +78,9 @@ class JobQueue(Protocol):
     async def finish(self, entry: QueueEntry, ok: bool) -> None:
         """Acknowledge an entry taken by :meth:`take`."""
 
+    async def renew(self) -> None:
+        """Say this worker is alive: the entries it holds stay its own."""
+
     async def recover(self) -> int:
         """Hand back entries that dead workers took; return how many."""
 
@@ -89,8 +94,9 @@ class JobQueue(Protocol):
 class DatabaseQueue:
     """The queue in table ``balai_jobs_queue``, polled by the runner."""
 
-    def __init__(self, worker: str) -> None:
+    def __init__(self, worker: str, stale_after: timedelta = STALE_AFTER) -> None:
         self.worker = worker
+        self.stale_after = stale_after
 
     async def push(self, entry: QueueEntry) -> None:
         """Insert the entry's row (inside the caller's transaction, if one is open)."""
@@ -151,6 +157,12 @@ class DatabaseQueue:
             QueuedJob.token == entry.token
         )
 
+    async def renew(self) -> None:
+        """Move ``claimed_at`` of this worker's rows on: :meth:`recover` leaves them alone."""
+        await QueuedJob.update({QueuedJob.claimed_at: datetime.now(UTC)}).where(
+            (QueuedJob.status == RUNNING) & (QueuedJob.claimed_by == self.worker)
+        )
+
     async def release(self, entry: QueueEntry) -> None:
         """Queue the entry's row again (it was taken by this worker)."""
         await QueuedJob.update({QueuedJob.status: QUEUED, QueuedJob.claimed_by: ""}).where(
@@ -168,14 +180,17 @@ class DatabaseQueue:
         )
         return len(back)
 
-    async def recover(self, stale_after: timedelta = STALE_AFTER) -> int:
-        """Queue again the rows a worker took but never started; return how many.
+    async def recover(self, stale_after: timedelta | None = None) -> int:
+        """Queue again the rows of workers that stopped renewing them; return how many.
 
-        A row stays ``running`` when its worker died between taking it and
-        claiming its run. If the run was claimed (a run row with its key
-        exists), the job may have run: it is left alone (at most once).
+        A row stays ``running`` when its worker died. If its run is still
+        claimed (a run row with its key exists: finished, or running under a
+        live lease), it is left alone (at most once); the run of a dead
+        worker gives up its key when its lease expires
+        (:meth:`balai.jobs.runner.JobRunner.expire_dead_runs`), and the row
+        is queued again here.
         """
-        cutoff = datetime.now(UTC) - stale_after
+        cutoff = datetime.now(UTC) - (stale_after or self.stale_after)
         stale = await QueuedJob.select(QueuedJob.id, QueuedJob.token).where(
             (QueuedJob.status == RUNNING) & (QueuedJob.claimed_at < cutoff)
         )
@@ -269,6 +284,10 @@ class RedisQueue:
     async def finish(self, entry: QueueEntry, ok: bool) -> None:
         """Drop the entry from this worker's processing list (the run row keeps the outcome)."""
         await self.redis.lrem(self.processing, 1, entry.raw)
+
+    async def renew(self) -> None:
+        """Renew this worker's heartbeat (its processing list stays its own)."""
+        await self.beat()
 
     async def release(self, entry: QueueEntry) -> None:
         """Move the entry from this worker's list back to the end taken next."""

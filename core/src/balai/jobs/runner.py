@@ -12,6 +12,16 @@ slot; it never stops the other jobs or the runner.
 A slot missed while no worker was up is run once when a worker next ticks
 (the latest slot only: no back-filling of older ones).
 
+A worker can die without stopping (kill -9, a lost host). While a run goes
+on, its worker renews the run's lease (``lease_until``, every third of
+``[instance] job_lease_seconds``) and its hold on the queue entry. Each pass,
+every runner looks for ``running`` runs whose lease has passed
+(:meth:`JobRunner.expire_dead_runs`): it records them ``stopped``, frees
+their claim key and Redis lock, and the queue hands their entries out again,
+so the job runs again, from the start of its slot or entry. Jobs are
+written to resume: the importer applies only the rows still pending, the
+PBB assessment continues after its cursor and never bills a NOP twice.
+
 Stopping (the application's shut-down) is prompt and loses nothing: the run
 in progress is cancelled and recorded as ``stopped``, and its claim is
 released (the run row gives up its claim key, the Redis lock is deleted), so
@@ -49,6 +59,8 @@ ERROR_LIMIT = 4000
 ONCE_TTL = timedelta(days=2)
 CLEANUP_SECONDS = 5.0
 STOPPED_ERROR = "stopped: the worker shut down during the run; released for another worker"
+EXPIRED_ERROR = "stopped: the worker stopped renewing its lease (it died); released for another"
+DEFAULT_LEASE = timedelta(minutes=2)
 
 
 def new_worker_id() -> str:
@@ -95,6 +107,8 @@ class JobRunner:
         app: The litestar application, handed to jobs that take a
             :class:`~balai.jobs.types.JobContext`.
         grace: Seconds :meth:`stop` waits for a cancelled run to end.
+        lease: How long a run stays with this worker without a renewal;
+            renewed every third of it while the run goes on.
     """
 
     def __init__(
@@ -109,6 +123,7 @@ class JobRunner:
         clock: Callable[[], datetime] = utc_now,
         app: Any = None,
         grace: float = 10.0,
+        lease: timedelta = DEFAULT_LEASE,
     ) -> None:
         self.catalog = catalog
         self.cities = cities
@@ -118,11 +133,17 @@ class JobRunner:
         self.clock = clock
         self.app = app
         self.grace = grace
-        self.claims = Claims(self.worker, redis, redis_prefix)
+        self.lease = lease
+        self.claims = Claims(self.worker, redis, redis_prefix, lease)
         self.queue: JobQueue = (
-            RedisQueue(redis, self.worker, prefix=redis_prefix)
+            RedisQueue(
+                redis,
+                self.worker,
+                heartbeat_ms=int(lease.total_seconds() * 1000),
+                prefix=redis_prefix,
+            )
             if redis is not None
-            else DatabaseQueue(self.worker)
+            else DatabaseQueue(self.worker, stale_after=lease)
         )
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -198,8 +219,66 @@ class JobRunner:
             ttl=ONCE_TTL,
         )
         if run_id is None:
-            return None  # delivered twice; the first delivery ran it
+            if await self._held_by_live_run(key):
+                await self.queue.release(entry)  # recovered early; ask again next pass
+            return None  # else delivered twice; the first delivery ran it
         return await self._perform(item, city, entry.enqueued_at, run_id, entry.kwargs, key, entry)
+
+    async def _held_by_live_run(self, key: str) -> bool:
+        """Whether the run holding ``key`` is still going under a live lease."""
+        run = (
+            await JobRun.select(JobRun.status, JobRun.lease_until)
+            .where(JobRun.claim_key == key)
+            .first()
+        )
+        if run is None or run["status"] != RUNNING:
+            return False
+        return run["lease_until"] is None or run["lease_until"] >= utc_now()
+
+    async def expire_dead_runs(self) -> int:
+        """Free the runs of workers that died mid-run; return how many.
+
+        A ``running`` run whose lease has passed is recorded ``stopped``
+        (with :data:`EXPIRED_ERROR`) under a claim key of its own, and its
+        Redis lock is deleted: its slot can be claimed again at once (this
+        runner forgets it decided the slot), and its one-off queue entry is
+        handed out again by the queue's ``recover``.
+        """
+        now = utc_now()  # leases are real time, whatever the scheduling clock says
+        dead = await JobRun.select(
+            JobRun.id, JobRun.job, JobRun.city, JobRun.claim_key, JobRun.worker
+        ).where((JobRun.status == RUNNING) & (JobRun.lease_until < now))
+        freed = 0
+        for run in dead:
+            won = (
+                await JobRun.update(
+                    {
+                        JobRun.status: STOPPED,
+                        JobRun.error: EXPIRED_ERROR,
+                        JobRun.finished_at: now,
+                        JobRun.claim_key: f"{STOPPED}|{run['id']}",
+                    }
+                )
+                .where(
+                    (JobRun.id == run["id"])
+                    & (JobRun.status == RUNNING)
+                    & (JobRun.lease_until < now)
+                )
+                .returning(JobRun.id)
+            )
+            if not won:
+                continue  # renewed meanwhile, or another runner freed it
+            freed += 1
+            log.warning(
+                "run %s of %s for %s lost its worker %s; released",
+                run["id"],
+                run["job"],
+                run["city"],
+                run["worker"],
+            )
+            await self.claims.release_for(run["claim_key"], run["worker"])
+            self._decided.pop((run["job"], run["city"]), None)
+        return freed
 
     async def run_now(self, name: str, city: City, **kwargs: Any) -> RunResult:
         """Run job ``name`` for ``city`` at once, recorded as a one-off run (``balai jobs run``).
@@ -239,6 +318,9 @@ class JobRunner:
         if item.takes_context:
             kwargs = {**kwargs, "context": self.context_for(item, city, run_id)}
         self._current[run_id] = (key, entry)
+        keeper = asyncio.get_running_loop().create_task(
+            self._keep_lease(run_id), name=f"balai-jobs-lease-{run_id}"
+        )
         try:
             with city_scope(city):
                 await asyncio.wait_for(
@@ -257,9 +339,24 @@ class JobRunner:
         except Exception as exc:  # one failing job must not stop the others
             status, error = FAILED, describe_error(exc)
             log.exception("job %s failed for %s (slot %s)", item.name, city.slug, slot.isoformat())
+        finally:
+            keeper.cancel()
         self._current.pop(run_id, None)
         await self._record(run_id, status, error)
         return RunResult(item.name, city.slug, slot, status, error, run_id)
+
+    async def _keep_lease(self, run_id: int) -> None:
+        """Renew the run's lease (and this worker's queue entries) every third of the lease."""
+        every = self.lease.total_seconds() / 3
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await JobRun.update({JobRun.lease_until: utc_now() + self.lease}).where(
+                    (JobRun.id == run_id) & (JobRun.status == RUNNING)
+                )
+                await self.queue.renew()
+            except Exception:  # the database or Redis hiccuped: try again next time
+                log.exception("could not renew the lease of run %s", run_id)
 
     async def _record(self, run_id: int, status: str, error: str) -> None:
         # Only a run still ``running``: one released at shut-down keeps ``stopped``.
@@ -344,6 +441,7 @@ class JobRunner:
         log.info("job runner %s started", self.worker)
         while not self._stopping:
             try:
+                await self.expire_dead_runs()
                 await self.run_due()
                 await self.queue.recover()
                 if isinstance(self.queue, RedisQueue):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from balai.config import Config
@@ -40,7 +41,13 @@ class JobService:
     def build(cls, registry: PluginRegistry, config: Config, redis: Any = None) -> JobService:
         """Collect the declared jobs and prepare (not start) a runner for ``config``."""
         catalog = JobCatalog.from_registry(registry)
-        runner = JobRunner(catalog, config.cities, redis=redis, redis_prefix=config.redis_prefix)
+        runner = JobRunner(
+            catalog,
+            config.cities,
+            redis=redis,
+            redis_prefix=config.redis_prefix,
+            lease=timedelta(seconds=config.job_lease_seconds),
+        )
         return cls(catalog=catalog, runner=runner, autostart=config.run_jobs)
 
     def bind(self, app: Any) -> None:

@@ -25,6 +25,11 @@ ONCE = "once"
 class JobRun(Table, tablename="balai_jobs_run"):
     """One run of a job for one city: claimed, then finished ok or failed.
 
+    While the run goes on, its worker renews ``lease_until``; a ``running``
+    row whose lease has passed belongs to a worker that died (kill -9, a lost
+    host): another worker records it ``stopped``, frees its claim key and
+    runs the job again (:meth:`balai.jobs.runner.JobRunner.expire_dead_runs`).
+
     ``claim_key`` is unique: ``<job>|<city>|<slot ISO>`` for scheduled runs,
     ``once|<token>`` for one-off runs, so that inserting the row is the claim
     (a second worker's insert finds the key taken and skips the run).
@@ -40,6 +45,8 @@ class JobRun(Table, tablename="balai_jobs_run"):
     worker = Varchar(length=80, default="")
     started_at = Timestamptz()
     finished_at = Timestamptz(null=True, default=None)
+    # Renewed while the run goes on; a running run past it lost its worker.
+    lease_until = Timestamptz(null=True, default=None)
 
 
 class QueuedJob(Table, tablename="balai_jobs_queue"):
