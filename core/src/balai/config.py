@@ -70,6 +70,8 @@ class _InstanceFile(msgspec.Struct, forbid_unknown_fields=True):
     s3_endpoint_url: str = ""
     s3_region: str = ""
     s3_prefix: str = ""
+    replica_max_lag_seconds: float = 5.0
+    replica_sticky_seconds: int = 10
 
 
 class _File(msgspec.Struct, forbid_unknown_fields=True):
@@ -108,6 +110,12 @@ class Config:
         file_storage: ``"local"`` (``<data_dir>/files``) or ``"s3"``: an
             S3-compatible bucket (``s3_bucket``, ``s3_endpoint_url``,
             ``s3_region``, ``s3_prefix``; credentials from boto3's chain).
+        database_replica_url: From ``DATABASE_REPLICA_URL``: a PostgreSQL
+            streaming replica that GET pages read from (:mod:`balai.db.replica`).
+        replica_max_lag_seconds: Reads go to the primary while the replica
+            replays further behind (``[instance] replica_max_lag_seconds``).
+        replica_sticky_seconds: After a browser's request wrote, its requests
+            read from the primary this long (``[instance] replica_sticky_seconds``).
         source: The file the configuration came from.
     """
 
@@ -127,6 +135,9 @@ class Config:
     s3_region: str = ""
     s3_prefix: str = ""
     database_url: str = ""
+    database_replica_url: str = ""
+    replica_max_lag_seconds: float = 5.0
+    replica_sticky_seconds: int = 10
     redis_url: str | None = None
     redis_prefix: str = DEFAULT_REDIS_PREFIX
     secret_key: str = ""
@@ -311,6 +322,18 @@ def _check(
         raise ConfigError("instance.file_storage", 'must be "local" or "s3"')
     if instance.file_storage == "s3" and not instance.s3_bucket.strip():
         raise ConfigError("instance.s3_bucket", 'name the bucket when file_storage = "s3"')
+    replica_url = env.get("DATABASE_REPLICA_URL", "").strip()
+    if replica_url and not (
+        database_url.startswith(("postgres://", "postgresql://"))
+        and replica_url.startswith(("postgres://", "postgresql://"))
+    ):
+        raise ConfigError(
+            "DATABASE_REPLICA_URL", "a read replica needs PostgreSQL for it and for DATABASE_URL"
+        )
+    if not 0 <= instance.replica_max_lag_seconds <= 86400:
+        raise ConfigError("instance.replica_max_lag_seconds", "between 0 and 86400 seconds")
+    if not 0 <= instance.replica_sticky_seconds <= 3600:
+        raise ConfigError("instance.replica_sticky_seconds", "between 0 and 3600 seconds")
     return Config(
         cities=cities,
         data_dir=data_dir,
@@ -328,6 +351,9 @@ def _check(
         s3_region=instance.s3_region.strip(),
         s3_prefix=instance.s3_prefix,
         database_url=database_url,
+        database_replica_url=replica_url,
+        replica_max_lag_seconds=instance.replica_max_lag_seconds,
+        replica_sticky_seconds=instance.replica_sticky_seconds,
         redis_url=env.get("REDIS_URL") or None,
         redis_prefix=env.get("REDIS_KEY_PREFIX") or DEFAULT_REDIS_PREFIX,
         secret_key=env.get("BALAI_SECRET_KEY", ""),

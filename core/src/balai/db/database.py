@@ -17,7 +17,8 @@ from piccolo.engine.base import Engine
 from piccolo.table import Table
 
 from balai.db import piccolo_conf
-from balai.db.engines import close_engine, engine_from_url, open_engine
+from balai.db.engines import PooledPostgresEngine, close_engine, engine_from_url, open_engine
+from balai.db.replica import ReplicaRoute
 
 os.environ.setdefault("PICCOLO_CONF", "balai.db.piccolo_conf")
 
@@ -34,9 +35,16 @@ class Database:
     in one process.
     """
 
-    def __init__(self, url: str, app_modules: Sequence[str]) -> None:
+    def __init__(
+        self, url: str, app_modules: Sequence[str], *, replica: ReplicaRoute | None = None
+    ) -> None:
         self.url = url
         self.engine: Engine = engine_from_url(url)
+        if replica is not None:
+            if not isinstance(self.engine, PooledPostgresEngine):
+                raise ValueError("a read replica needs a PostgreSQL DATABASE_URL")
+            self.engine.replica = replica
+        self.replica = replica
         self.app_modules = list(app_modules)
         self.apps: list[AppConfig] = [import_module(m).APP_CONFIG for m in self.app_modules]
         self.bind()

@@ -21,6 +21,8 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
+from balai.db.replica import READ_SCOPE, ReplicaRoute, is_plain_read
+
 log = logging.getLogger("balai.db")
 
 _BUSY_TIMEOUT_SECONDS = 30
@@ -105,11 +107,47 @@ class KeptSQLiteEngine(SQLiteEngine):
 
 
 class PooledPostgresEngine(PostgresEngine):
-    """PostgreSQL with a connection pool started per worker process."""
+    """PostgreSQL with a connection pool started per worker process.
+
+    With a :attr:`replica` (:mod:`balai.db.replica`), the plain reads of a
+    request that may read from it go there; everything else stays here.
+    """
+
+    #: The read replica's route, when ``DATABASE_REPLICA_URL`` is set.
+    replica: ReplicaRoute | None = None
 
     async def open(self) -> None:
         """Start the pool (call once per worker, at start-up)."""
         await self.start_connection_pool(min_size=1, max_size=10)
+        if self.replica is not None:
+            await self.replica.open()
+
+    async def run_querystring(self, querystring: Any, in_pool: bool = True) -> Any:
+        """Run a statement: on the replica when the request may and it only reads."""
+        scope = READ_SCOPE.get() if self.replica is not None else None
+        if scope is None:
+            return await super().run_querystring(querystring, in_pool=in_pool)
+        query, args = querystring.compile_string(engine_type=self.engine_type)
+        read = is_plain_read(query)
+        if not read:
+            scope.written()
+        transaction = self.current_transaction.get()
+        if transaction:
+            return await transaction.connection.fetch(query, *args)
+        if read and scope.replica_ok and in_pool and self.pool:
+            rows = await self.replica.fetch(query, args)
+            if rows is not None:
+                return rows
+        if in_pool and self.pool:
+            return await self._run_in_pool(query, args)
+        return await self._run_in_new_connection(query, args)
+
+    async def run_ddl(self, ddl: str, in_pool: bool = True) -> Any:
+        """Run DDL on the primary (a request that does so counts as one that wrote)."""
+        scope = READ_SCOPE.get()
+        if scope is not None:
+            scope.written()
+        return await super().run_ddl(ddl, in_pool=in_pool)
 
     #: How long closing waits for borrowed connections to come back.
     close_timeout: float = 10.0
@@ -121,6 +159,8 @@ class PooledPostgresEngine(PostgresEngine):
         use (a job abandoned at shutdown may hold one), then terminates them,
         so that stopping a worker never hangs on the database.
         """
+        if self.replica is not None:
+            await self.replica.close()
         pool, self.pool = self.pool, None
         if pool is None:
             return

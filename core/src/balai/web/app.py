@@ -43,6 +43,7 @@ from balai.config import REDIS_SOCKET_TIMEOUT, Config, ConfigError, bind_plugins
 from balai.crypto.keys import KeyringError, keyring_for
 from balai.crypto.keys import install as install_keyring
 from balai.db.database import Database
+from balai.db.replica import ReadRouting, ReplicaRoute
 from balai.documents.service import activate as activate_documents
 from balai.files import service as files_service
 from balai.i18n import Catalogs, format_number, rupiah, translate, translate_plural
@@ -115,7 +116,15 @@ class BalaiApp:
         self.litestar = litestar
         self.ui = ui
         dispatcher = CityDispatcher(litestar, ui.config, ui.catalogs)
-        self._asgi = AccessLog(SecurityHeaders(dispatcher, hsts=not ui.config.development))
+        inner: Any = SecurityHeaders(dispatcher, hsts=not ui.config.development)
+        if ui.database.replica is not None:
+            inner = ReadRouting(
+                inner,
+                sticky_seconds=ui.config.replica_sticky_seconds,
+                cookie_path=ui.config.root_path or "/",
+                secure=not ui.config.development,
+            )
+        self._asgi = AccessLog(inner)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one ASGI event."""
@@ -174,7 +183,12 @@ def create_app(
         raise StartupError(str(exc)) from exc
 
     apps = [a for found in registry.declared("piccolo_apps").values() for a in (found or [])]
-    database = Database(config.database_url, apps)
+    replica = (
+        ReplicaRoute(config.database_replica_url, max_lag_seconds=config.replica_max_lag_seconds)
+        if config.database_replica_url
+        else None
+    )
+    database = Database(config.database_url, apps, replica=replica)
 
     plugin_dirs = [
         package_dir(p.obj) for s, p in registry.plugins.items() if s not in BUILTIN_SLUGS
