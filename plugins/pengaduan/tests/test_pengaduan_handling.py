@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from pengaduan_support import confirm_phone, jpeg, rows
@@ -263,3 +264,47 @@ def test_desk_puts_officers_in_departments(client, login_as, post_form, city_run
     assert member["user_id"] == officer["id"] and member["head"]
     assert post_form(f"{OFFICE}/dinas/{member['id']}/hapus", {}).status_code == 303
     assert city_run("malang", lambda: Member.count()) == 0
+
+
+def _photos(city_run):
+    return city_run("malang", lambda: Photo.select().order_by(Photo.id))
+
+
+def test_several_photos_kept_across_an_error_each_cleared_on_its_own(
+    client, login_as, post_form, city_run
+):
+    confirm_phone(client, post_form)
+    files = {
+        "photo": ("a.jpg", jpeg(40, 30), "image/jpeg"),
+        "photo_2": ("b.jpg", jpeg(50, 30), "image/jpeg"),
+        "photo_3": ("c.jpg", b"not an image at all", "image/jpeg"),
+    }
+    refused = post_form(REPORT, GOOD, files=files)
+    assert refused.status_code == 400
+    assert rows(city_run) == [] and _photos(city_run) == []
+    kept = dict(re.findall(r'name="(photo(?:_\d)?__kept)" value="([^"]+)"', refused.text))
+    assert set(kept) == {"photo__kept", "photo_2__kept"}  # the good ones need no second choice
+    # Sent again with the kept photos, a fourth one, and a fifth the form has no place for.
+    more = {
+        "photo_4": ("d.jpg", jpeg(60, 30), "image/jpeg"),
+        "photo_5": ("e.jpg", jpeg(70, 30), "image/jpeg"),
+    }
+    answer = post_form(REPORT, {**GOOD, **kept}, files=more)
+    assert answer.status_code == 303, answer.text
+    number = answer.headers["location"].rsplit("/", 1)[-1]
+    photos = _photos(city_run)
+    assert len(photos) == 3 and {p["file_id"] for p in photos} >= set(kept.values())
+    public = f"/malang/pengaduan/laporan/{number}"
+    assert "/berkas/" not in client.get(public).text  # none cleared yet
+    client.cookies.clear()
+    officer = login_as("pengaduan.officer", email="petugas@malang.test")
+    make_member(city_run, officer["id"], "pupr")
+    office = client.get(f"{OFFICE}/laporan/{number}").text
+    assert office.count("/foto/") == 3  # one clear button per photo
+    second = photos[1]
+    cleared = post_form(f"{OFFICE}/laporan/{number}/foto/{second['id']}/izinkan", {})
+    assert cleared.status_code == 303
+    shown = re.findall(
+        r'<img class="pengaduan-photo" src="[^"]*/berkas/([^/"]+)/', client.get(public).text
+    )
+    assert shown == [second["file_id"]]

@@ -1,4 +1,4 @@
-"""The report form: what, where, a photo."""
+"""The report form: what, where, up to four photos."""
 
 from __future__ import annotations
 
@@ -16,6 +16,11 @@ def _kelurahan() -> list[tuple[str, str]]:
     return [(name, name) for name in city_settings().kelurahan]
 
 
+#: The report form's photo fields; a report holds at most this many photos.
+PHOTO_FIELDS = ("photo", "photo_2", "photo_3", "photo_4")
+PHOTO_LIMIT = len(PHOTO_FIELDS)
+
+
 class ReportForm(tk.Form):
     """A citizen's report. A place is required: a map point, or a kelurahan or address."""
 
@@ -27,7 +32,17 @@ class ReportForm(tk.Form):
     )
     latitude = LatitudeField("Latitude", required=False)
     longitude = LongitudeField("Longitude", required=False)
+    # Up to PHOTO_LIMIT photos, one file field each: every photo goes through the files
+    # service's checks and is kept across an error like any tk.FileField.
     photo = tk.FileField("Photo", kind="image", visibility="officer", required=False)
+    photo_2 = tk.FileField("Second photo", kind="image", visibility="officer", required=False)
+    photo_3 = tk.FileField("Third photo", kind="image", visibility="officer", required=False)
+    photo_4 = tk.FileField("Fourth photo", kind="image", visibility="officer", required=False)
+
+    def photos(self) -> tuple[str, ...]:
+        """The file ids of the photos given (each once, in the fields' order)."""
+        ids = (self.clean.get(name) for name in PHOTO_FIELDS)
+        return tuple(dict.fromkeys(stored.id for stored in ids if stored is not None))
 
     def check(self) -> None:
         """The place: a whole point inside the city, or words saying where."""

@@ -98,7 +98,6 @@ async def report_send(request: Request) -> Response:
         if duplicates:
             context = await _form_page(request, form, category, duplicates=duplicates)
             return await tk.render(request, "pengaduan/report_form.html", context)
-    photo = clean.get("photo")
     row = await service.create(
         service.NewReport(
             category=category,
@@ -108,7 +107,7 @@ async def report_send(request: Request) -> Response:
             latitude=clean["latitude"],
             longitude=clean["longitude"],
             reporter_id=who,
-            photo_id=photo.id if photo else None,
+            photo_ids=form.photos(),
         )
     )
     tk.flash(request, tk._("Report %(number)s is received.", number=row["number"]), "success")

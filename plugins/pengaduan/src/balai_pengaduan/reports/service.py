@@ -1,4 +1,4 @@
-"""Making a report: number, routing, SLA clocks, photo, history (web and Open311 alike)."""
+"""Making a report: number, routing, SLA clocks, photos, history (web and Open311 alike)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class NewReport:
     latitude: float | None = None
     longitude: float | None = None
     reporter_id: int | None = None
-    photo_id: str | None = None
+    photo_ids: tuple[str, ...] = ()
     source: str = "web"
     client_id: int | None = None
 
@@ -60,8 +60,10 @@ async def create(new: NewReport) -> dict[str, Any]:
             )
         ).returning(Report.id)
         report_id = rows[0]["id"]
-        if new.photo_id:
-            await Photo.insert(Photo(report_id=report_id, file_id=new.photo_id, created_at=now))
+        if new.photo_ids:
+            await Photo.insert(
+                *(Photo(report_id=report_id, file_id=f, created_at=now) for f in new.photo_ids)
+            )
         await FLOW.record_step(report_id, "submit", "", "new", actor_id=new.reporter_id, at=now)
         await tk.bump_metric(f"pengaduan.reports.{category.code}", 1)
     return await Report.select().where(Report.id == report_id).first()
