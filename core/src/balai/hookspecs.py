@@ -299,10 +299,12 @@ def invoice_expired(city: City, invoice: Any) -> None:
 
 @hookspec
 def invoice_refunded(city: City, invoice: Any) -> None:
-    """React to a paid invoice being refunded by an officer.
+    """React to a paid invoice being wholly refunded (by an officer, or your own rules).
 
     Per city. Check ``invoice.source == <your slug>`` first. Called once,
-    inside the refund's transaction.
+    inside the refund's transaction, when the refunds reach the invoice's
+    whole amount (partial refunds before that do not call it; the plugin that
+    asked for them changed its records then).
     """
 
 

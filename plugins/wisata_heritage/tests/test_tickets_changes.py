@@ -16,6 +16,7 @@ from ticket_support import (
 )
 
 ORDERS = "/malang/wisata-heritage/tiket/pesanan"
+GATE = "/malang/kelola/wisata-heritage/gerbang"
 
 
 def paid_order(client, city_run, post_form, login_as, **rules):
@@ -77,14 +78,68 @@ def test_cancelling_refunds_the_invoice_and_the_tickets(client, city_run, post_f
     assert post_form(f"{ORDERS}/{order['number']}/batal", {}).status_code == 400  # once
 
 
-def test_a_product_with_a_fee_sends_the_buyer_to_the_counter(client, city_run, post_form, login_as):
+def _invoice(city_run, number):
+    async def read():
+        return await ledger.invoice_by_number(number)
+
+    return city_run("malang", read)
+
+
+def test_cancelling_one_ticket_refunds_its_price_less_the_fee_and_the_gate_refuses_it(
+    client, city_run, post_form, login_as
+):
     product, order = paid_order(
         client, city_run, post_form, login_as, cancel_hours=24, cancel_fee=5000
     )
     page = client.get(f"{ORDERS}/{order['number']}")
-    assert "/batal" not in page.text and "Rp5.000" in page.text
+    assert "Rp5.000" in page.text and page.text.count("/batal") == 3  # each ticket, and all
+    first, _ = tickets_of(city_run, order["number"])
+    answer = post_form(f"{ORDERS}/{order['number']}/tiket/{first['code']}/batal", {})
+    assert answer.status_code == 303, answer.text
+    assert [t["status"] for t in tickets_of(city_run, order["number"])] == ["refunded", "valid"]
+    assert remaining(city_run, product.slots[0]) == 9
+    invoice = _invoice(city_run, order["invoice_number"])
+    # Rp20.000 paid per adult ticket, Rp5.000 kept: Rp15.000 back, the invoice still paid.
+    assert (invoice.status.value, invoice.refunded_amount) == ("paid", 15000)
+    assert order_by_invoice(city_run, order["invoice_number"])["refunded"] == 15000
+    assert "Rp15.000" in client.get(f"{ORDERS}/{order['number']}").text
+    # Once only: the same ticket again is refused, nothing more refunded.
+    again = post_form(f"{ORDERS}/{order['number']}/tiket/{first['code']}/batal", {})
+    assert again.status_code == 400
+    assert _invoice(city_run, order["invoice_number"]).refunded_amount == 15000
+    # The gate refuses the refunded ticket with that reason.
+    login_as("wisata_heritage.gate_officer")
+    refused = post_form(GATE, {"kode": first["code"], "gerbang": "1"})
+    assert "DITOLAK" in refused.text and "dikembalikan" in refused.text.lower()
+
+
+def test_cancelling_all_with_a_fee_cancels_the_order_and_keeps_the_fees(
+    client, city_run, post_form, login_as
+):
+    product, order = paid_order(
+        client, city_run, post_form, login_as, cancel_hours=24, cancel_fee=5000
+    )
+    assert post_form(f"{ORDERS}/{order['number']}/batal", {}).status_code == 303
+    assert {t["status"] for t in tickets_of(city_run, order["number"])} == {"refunded"}
+    assert remaining(city_run, product.slots[0]) == 10
+    invoice = _invoice(city_run, order["invoice_number"])
+    assert (invoice.status.value, invoice.refunded_amount) == ("paid", 30000)
+    assert order_by_invoice(city_run, order["invoice_number"])["status"] == "cancelled"
     assert post_form(f"{ORDERS}/{order['number']}/batal", {}).status_code == 400
-    assert remaining(city_run, product.slots[0]) == 8
+
+
+def test_a_fee_as_large_as_the_price_refunds_nothing_and_the_ticket_is_cancelled(
+    client, city_run, post_form, login_as
+):
+    product, order = paid_order(
+        client, city_run, post_form, login_as, cancel_hours=24, cancel_fee=20000
+    )
+    first, _ = tickets_of(city_run, order["number"])
+    answer = post_form(f"{ORDERS}/{order['number']}/tiket/{first['code']}/batal", {})
+    assert answer.status_code == 303
+    assert tickets_of(city_run, order["number"])[0]["status"] == "cancelled"
+    assert _invoice(city_run, order["invoice_number"]).refunded_amount == 0
+    assert remaining(city_run, product.slots[0]) == 9
 
 
 def test_someone_elses_order_cannot_be_changed(client, city_run, post_form, login_as):

@@ -18,7 +18,13 @@ from typing import Any
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from balai.payments import numbers
-from balai.payments.tables import Payment, PaymentEvent, PaymentInvoice, PaymentInvoiceItem
+from balai.payments.tables import (
+    Payment,
+    PaymentEvent,
+    PaymentInvoice,
+    PaymentInvoiceItem,
+    PaymentRefund,
+)
 from balai.payments.types import Invoice, InvoiceItem, InvoiceKind, InvoiceStatus
 from balai.payments.widgets import count_payment, count_refund
 from balai.tenants import City, current_city
@@ -81,6 +87,7 @@ def _to_invoice(row: dict[str, Any], items: Sequence[dict[str, Any]] = ()) -> In
         access_token=row["access_token"],
         provider_key=row["provider"] or "",
         kind=InvoiceKind(row["kind"]),
+        refunded_amount=row["refunded_amount"],
         items=tuple(
             InvoiceItem(description=i["description"], amount=i["amount"], quantity=i["quantity"])
             for i in items
@@ -423,37 +430,157 @@ async def expire_overdue(*, registry: Any, now: datetime | None = None) -> list[
     return expired
 
 
-async def refund(invoice: Invoice, *, officer_id: int | None, reason: str, registry: Any) -> bool:
-    """Record that a paid invoice's money was given back, and tell its plugin.
+async def refund(
+    invoice: Invoice,
+    *,
+    officer_id: int | None,
+    reason: str,
+    registry: Any,
+    amount: int | None = None,
+    key: str = "",
+) -> bool:
+    """Record that money of a paid invoice was given back, and tell its plugin when all was.
+
+    Without ``amount`` the whole rest is refunded (everything, if nothing was
+    before). With ``amount`` only that much: the invoice stays ``paid`` until
+    its refunds add up to what was paid, and then becomes ``refunded``
+    (``invoice_refunded`` runs, inside the transaction, only then). Refunds
+    never add up to more than was paid: a conditional update adds each one
+    to the invoice's ``refunded_amount`` only while the sum stays within the
+    amount. Runs in the caller's transaction if one is open.
 
     ``officer_id`` is ``None`` when a payment channel voids its own payment
-    (a partner's same-day reversal).
+    (a partner's same-day reversal) or a plugin's rules grant the refund.
+
+    Args:
+        invoice: The invoice, read in the current city.
+        officer_id: The officer who decided it, if any.
+        reason: Why (kept with the refund).
+        registry: The application's :class:`~balai.plugins.PluginRegistry`.
+        amount: Whole rupiah to give back; ``None`` for all that is left.
+        key: Makes the refund idempotent: a second call with the same key
+            gives nothing back again and answers ``True`` (``""``: no key).
 
     Returns:
-        ``True`` if this call refunded it; ``False`` if it was not paid (any more).
+        ``True`` if this call refunded it (or a refund with ``key`` was made
+        before); ``False`` if the invoice was not paid (any more), or, for a
+        whole refund, another refund came first.
 
     Raises:
-        LedgerError: no reason given.
+        LedgerError: no reason, an amount that is not a positive whole rupiah
+            or more than is left to refund, or ``key`` used before for
+            another invoice or amount; nothing was written.
     """
     reason = " ".join(reason.split())
     if not reason:
         raise LedgerError("a refund needs a reason")
+    if amount is not None and (
+        not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0
+    ):
+        raise LedgerError("a refund's amount must be a positive whole rupiah")
+    if len(key) > 120:
+        raise LedgerError("a refund's key has at most 120 characters")
     city = current_city()
-    async with write_transaction():
-        if not await _move(invoice.id, InvoiceStatus.PAID, InvoiceStatus.REFUNDED):
+    full_key = f"{city.slug}:{invoice.number}:{key}" if key else ""
+    engine = PaymentInvoice._meta.db
+    outer = engine.current_transaction.get() is not None
+    try:
+        async with write_transaction():
+            done = await _refund_in_transaction(
+                city, invoice, officer_id, reason, registry, amount, full_key
+            )
+    except Exception as exc:
+        if outer or not full_key or not is_unique_violation(exc):
+            raise
+        # A concurrent call with the same key won: its refund stands.
+        return await _earlier_refund(invoice, full_key, amount)
+    return done
+
+
+async def _earlier_refund(invoice: Invoice, full_key: str, amount: int | None) -> bool:
+    earlier = await PaymentRefund.select().where(PaymentRefund.key == full_key).first()
+    if earlier is None:
+        return False
+    if earlier["invoice_id"] != invoice.id or (amount is not None and earlier["amount"] != amount):
+        raise LedgerError("this refund key was used for another refund")
+    return True
+
+
+async def _refund_in_transaction(
+    city: City,
+    invoice: Invoice,
+    officer_id: int | None,
+    reason: str,
+    registry: Any,
+    amount: int | None,
+    full_key: str,
+) -> bool:
+    if full_key and await PaymentRefund.exists().where(PaymentRefund.key == full_key):
+        return await _earlier_refund(invoice, full_key, amount)
+    current = (
+        await PaymentInvoice.select(
+            PaymentInvoice.status, PaymentInvoice.amount, PaymentInvoice.refunded_amount
+        )
+        .where(PaymentInvoice.id == invoice.id)
+        .first()
+    )
+    if current is None or current["status"] != InvoiceStatus.PAID.value:
+        return False
+    left = current["amount"] - current["refunded_amount"]
+    value = left if amount is None else amount
+    if value > left:
+        raise LedgerError(f"only Rp{left} of invoice {invoice.number} is left to refund")
+    # Adds only while the sum stays within the amount (a whole refund: only if
+    # nothing was refunded meanwhile); of concurrent refunds no two overshoot.
+    limit = current["amount"] - value
+    if amount is None:
+        limit = current["refunded_amount"]
+    added = await (
+        PaymentInvoice.update(
+            {PaymentInvoice.refunded_amount: PaymentInvoice.refunded_amount + value}
+        )
+        .where(
+            (PaymentInvoice.id == invoice.id)
+            & (PaymentInvoice.status == InvoiceStatus.PAID.value)
+            & (PaymentInvoice.refunded_amount <= limit)
+        )
+        .returning(PaymentInvoice.refunded_amount)
+    )
+    if not added:
+        if amount is None:
             return False
+        raise LedgerError(f"too little of invoice {invoice.number} is left to refund")
+    now = now_utc()
+    await PaymentRefund(
+        invoice_id=invoice.id,
+        key=full_key or f"{city.slug}:{invoice.number}:{numbers.access_token()}",
+        amount=value,
+        reason=reason[:300],
+        officer_id=officer_id,
+        created_at=now,
+    ).save()
+    whole = added[0]["refunded_amount"] == current["amount"]
+    if whole:
+        await _move(invoice.id, InvoiceStatus.PAID, InvoiceStatus.REFUNDED)
         await Payment.update(
             {
-                Payment.refunded_at: now_utc(),
+                Payment.refunded_at: now,
                 Payment.refunded_by: officer_id,
                 Payment.refund_reason: reason[:300],
             }
         ).where(Payment.invoice_id == invoice.id)
-        refunded = await invoice_by_id(invoice.id)
-        assert refunded is not None and refunded.provider_key
-        await count_refund(refunded.provider_key, refunded.amount)
+    refunded = await invoice_by_id(invoice.id)
+    assert refunded is not None and refunded.provider_key
+    await count_refund(refunded.provider_key, value)
+    if whole:
         await registry.gather(city, "invoice_refunded", city=city, invoice=refunded)
-    log.info("invoice %s refunded by officer %s", invoice.number, officer_id)
+    log.info(
+        "invoice %s: Rp%d refunded (%s) by officer %s",
+        invoice.number,
+        value,
+        "all of it" if whole else "part",
+        officer_id,
+    )
     return True
 
 

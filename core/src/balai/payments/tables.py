@@ -29,6 +29,7 @@ class PaymentInvoice(CityTable, tablename="balai_payments_invoice"):
     created_at = Timestamptz()
     paid_at = Timestamptz(null=True, default=None)
     closed_at = Timestamptz(null=True, default=None)
+    refunded_amount = BigInt(default=0)  # given back so far (all of ``amount`` once refunded)
 
 
 class PaymentInvoiceItem(CityTable, tablename="balai_payments_invoice_item"):
@@ -69,6 +70,21 @@ class Payment(CityTable, tablename="balai_payments_payment"):
     refunded_at = Timestamptz(null=True, default=None)
     refunded_by = Integer(null=True, default=None)
     refund_reason = Varchar(length=300, default="")
+
+
+class PaymentRefund(CityTable, tablename="balai_payments_refund"):
+    """A sum given back for a paid invoice: the whole rest of it, or a part.
+
+    ``key`` (``<city>:<invoice number>:<caller's key>``) makes a refund
+    idempotent: the same key never gives money back twice.
+    """
+
+    invoice_id = Integer(index=True)
+    key = Varchar(length=200, unique=True)
+    amount = BigInt()
+    reason = Varchar(length=300)
+    officer_id = Integer(null=True, default=None)
+    created_at = Timestamptz()
 
 
 class PaymentEvent(CityTable, tablename="balai_payments_event"):

@@ -71,6 +71,8 @@ class Invoice:
         provider_key: The provider that paid it (``""`` until paid).
         items: The lines.
         kind: What it is for (see :class:`InvoiceKind`).
+        refunded_amount: Whole rupiah given back so far (partial refunds
+            leave it ``paid``; all of ``amount`` once ``refunded``).
     """
 
     id: int
@@ -89,6 +91,7 @@ class Invoice:
     provider_key: str = ""
     items: tuple[InvoiceItem, ...] = field(default=())
     kind: InvoiceKind = InvoiceKind.BILL
+    refunded_amount: int = 0
 
     @property
     def is_pending(self) -> bool:

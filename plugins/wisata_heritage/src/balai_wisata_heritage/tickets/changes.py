@@ -4,11 +4,14 @@ Until ``cancel_hours`` before its slot (a product without them allows no
 change) the buyer may move the order to another slot of the same product
 with places left on the order's channel, or cancel it. Moving reserves the
 new places and frees the old in one write transaction (conditional
-updates, as buying). Cancelling refunds the whole invoice through the
-payments ledger; the ledger's ``invoice_refunded`` hook then refunds the
-tickets and frees their places (:mod:`.settlement`). A product with a
-cancellation fee is not cancelled here: the ledger refunds whole invoices
-only, so the page sends the buyer to the counter.
+updates, as buying). The buyer may cancel one ticket or all: each
+cancelled ticket is refunded its price less the product's cancellation fee
+through the payments ledger (a partial refund keyed by the ticket, so never
+twice), its place goes back on sale, and a gate refuses it as refunded; the
+ticket, the place, the order's refunded sum and the ledger's refund change in
+one transaction. When the refunds add up to the whole invoice (no fee) the
+ledger's ``invoice_refunded`` hook marks the order refunded
+(:mod:`.settlement`); an order with no ticket left after a fee is cancelled.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any
 
 from balai import toolkit as tk
 
-from balai_wisata_heritage.tickets import stock
+from balai_wisata_heritage.tickets import metrics, stock
 from balai_wisata_heritage.tickets.rules import SLUG, BuyRefused, OrderStatus, TicketStatus
 from balai_wisata_heritage.tickets.tables import Ticket, TicketOrder, TicketProduct, TicketSlot
 
@@ -41,12 +44,12 @@ async def change_rules(order: dict[str, Any], now: datetime | None = None) -> di
     open_now = allowed and deadline is not None and now <= deadline
     if open_now:
         used = await Ticket.count().where(
-            (Ticket.purchase == order["id"]) & (Ticket.status != TicketStatus.VALID.value)
+            (Ticket.purchase == order["id"]) & (Ticket.status == TicketStatus.USED.value)
         )
         open_now = used == 0
     return {
         "can_move": open_now,
-        "can_cancel": open_now and product["cancel_fee"] == 0 and bool(order["invoice_number"]),
+        "can_cancel": open_now and bool(order["invoice_number"]),
         "deadline": deadline,
         "fee": product["cancel_fee"],
         "product": slot["product"],
@@ -74,7 +77,8 @@ async def move(order: dict[str, Any], form: Any, buyer_id: int, request: Any = N
     )
     if target is None or target["starts_at"] <= now:
         raise BuyRefused(tk._("Choose one of the product's future time slots."), "slot")
-    count = await Ticket.count().where(Ticket.purchase == order["id"])
+    valid = (Ticket.purchase == order["id"]) & (Ticket.status == TicketStatus.VALID.value)
+    count = await Ticket.count().where(valid)
     async with stock.write_transaction():
         moved = (
             await TicketOrder.update({TicketOrder.slot: target["id"], TicketOrder.updated_at: now})
@@ -93,7 +97,7 @@ async def move(order: dict[str, Any], form: Any, buyer_id: int, request: Any = N
                 "slot",
             )
         await stock.release(order["slot"], order["channel"], count)
-        await Ticket.update({Ticket.slot: target["id"]}).where(Ticket.purchase == order["id"])
+        await Ticket.update({Ticket.slot: target["id"]}).where(valid)
         await tk.audit_record(
             "wisata_heritage.order_moved",
             actor_id=buyer_id,
@@ -103,23 +107,99 @@ async def move(order: dict[str, Any], form: Any, buyer_id: int, request: Any = N
         )
 
 
-async def cancel(order: dict[str, Any], buyer_id: int, request: Any) -> None:
-    """Cancel a paid order: the ledger refunds its invoice, its hook refunds the tickets.
+async def cancel(
+    order: dict[str, Any], buyer_id: int, request: Any, code: str | None = None
+) -> int:
+    """Cancel one valid ticket of a paid order (``code``) or all of them, less the fee.
+
+    Each ticket is refunded its price less the product's ``cancel_fee``
+    through the ledger (keyed ``ticket:<code>``: never refunded twice); its
+    place goes back on sale. All in one transaction, audited.
+
+    Returns:
+        The rupiah refunded.
 
     Raises:
-        BuyRefused: changes are closed or the product keeps a fee; nothing was written.
+        BuyRefused: changes are closed, or the ticket is not a valid one of
+            the order; nothing was written.
     """
     rules = await change_rules(order)
     if not rules["can_cancel"]:
         raise BuyRefused(tk._("This order can no longer be cancelled here."))
-    refunded = await tk.refund_invoice(
-        request, order["invoice_number"], source=SLUG, reason="Dibatalkan oleh pengunjung"
+    which = (Ticket.purchase == order["id"]) & (Ticket.status == TicketStatus.VALID.value)
+    if code is not None:
+        which = which & (Ticket.code == code[:20])
+    refunded_total = 0
+    async with stock.write_transaction():
+        tickets = await Ticket.select(Ticket.id, Ticket.code, Ticket.price).where(which)
+        if not tickets:
+            raise BuyRefused(tk._("This ticket can no longer be cancelled."))
+        for ticket in tickets:
+            refunded_total += await _cancel_ticket(order, ticket, rules["fee"], request)
+        await TicketOrder.update(
+            {TicketOrder.status: OrderStatus.CANCELLED.value, TicketOrder.updated_at: _now()}
+        ).where(
+            (TicketOrder.id == order["id"])
+            & (TicketOrder.status == OrderStatus.PAID.value)
+            & (
+                TicketOrder.id.not_in(
+                    Ticket.select(Ticket.purchase).where(
+                        (Ticket.purchase == order["id"])
+                        & (Ticket.status == TicketStatus.VALID.value)
+                    )
+                )
+            )
+        )
+        await tk.audit_record(
+            "wisata_heritage.order_cancelled"
+            if code is None
+            else "wisata_heritage.ticket_cancelled",
+            actor_id=buyer_id,
+            request=request,
+            subject=f"ticket_order:{order['number']}",
+            detail={
+                "tickets": [t["code"] for t in tickets],
+                "refunded": refunded_total,
+                "fee_per_ticket": rules["fee"],
+            },
+        )
+    return refunded_total
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def _cancel_ticket(
+    order: dict[str, Any], ticket: dict[str, Any], fee: int, request: Any
+) -> int:
+    """Refund one ticket less ``fee`` inside the caller's transaction; the rupiah refunded."""
+    back = max(ticket["price"] - fee, 0)
+    status = TicketStatus.REFUNDED if back else TicketStatus.CANCELLED
+    changed = (
+        await Ticket.update({Ticket.status: status.value})
+        .where((Ticket.id == ticket["id"]) & (Ticket.status == TicketStatus.VALID.value))
+        .returning(Ticket.id)
     )
-    if not refunded:
-        raise BuyRefused(tk._("This order can no longer be cancelled here."))
-    await tk.audit_record(
-        "wisata_heritage.order_cancelled",
-        actor_id=buyer_id,
-        request=request,
-        subject=f"ticket_order:{order['number']}",
-    )
+    if not changed:
+        raise BuyRefused(tk._("This ticket can no longer be cancelled."))
+    await stock.release(order["slot"], order["channel"], 1)
+    await TicketOrder.update(
+        {TicketOrder.refunded: TicketOrder.refunded + back, TicketOrder.updated_at: _now()}
+    ).where(TicketOrder.id == order["id"])
+    await metrics.count_sale(-1, -back)
+    if back:
+        try:
+            done = await tk.refund_invoice(
+                request,
+                order["invoice_number"],
+                source=SLUG,
+                reason=f"Tiket {ticket['code']} dibatalkan oleh pengunjung",
+                amount=back,
+                key=f"ticket:{ticket['code']}",
+            )
+        except tk.LedgerError:
+            done = False
+        if not done:
+            raise BuyRefused(tk._("This order can no longer be cancelled here."))
+    return back

@@ -207,13 +207,33 @@ async def move_order(request: Request, number: FromPath[str]) -> Response:
     name="wisata_heritage:ticket-cancel",
 )
 async def cancel_order(request: Request, number: FromPath[str]) -> Response:
-    """Cancel the order before the product's deadline: refunded through the ledger (audited)."""
+    """Cancel the order's tickets before the deadline: refunded less the fee (audited)."""
+    return await _cancel(request, number, None)
+
+
+@post(
+    "/tiket/pesanan/{number:str}/tiket/{code:str}/batal",
+    guards=[tk.require_verified],
+    name="wisata_heritage:ticket-cancel-one",
+)
+async def cancel_ticket(request: Request, number: FromPath[str], code: FromPath[str]) -> Response:
+    """Cancel one ticket of the order before the deadline: refunded less the fee (audited)."""
+    return await _cancel(request, number, code)
+
+
+async def _cancel(request: Request, number: str, code: str | None) -> Response:
     order, user = await _own_order(request, number)
     try:
-        await changes.cancel(order, user.id, request)
+        back = await changes.cancel(order, user.id, request, code)
     except BuyRefused as exc:
         return await _order_page(request, order, {exc.field: exc.message}, 400)
-    tk.flash(request, tk._("Your order is cancelled and the payment refunded."), "success")
+    tk.flash(
+        request,
+        tk._("Cancelled; %(amount)s is refunded to you.", amount=tk.rupiah(back))
+        if back
+        else tk._("Cancelled; the fee takes the whole price, nothing is refunded."),
+        "success",
+    )
     return Redirect(tk.city_url(request, f"{BASE}/pesanan/{order['number']}"), status_code=303)
 
 
@@ -248,4 +268,13 @@ async def order_view(order: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-PAGES = [products, product_page, buy_tickets, my_tickets, order_page, move_order, cancel_order]
+PAGES = [
+    products,
+    product_page,
+    buy_tickets,
+    my_tickets,
+    order_page,
+    move_order,
+    cancel_order,
+    cancel_ticket,
+]

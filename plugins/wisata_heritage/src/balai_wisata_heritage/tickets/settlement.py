@@ -2,9 +2,10 @@
 
 Each runs inside the ledger's transaction, so the order changes exactly when
 the invoice does. Paid: the tickets become valid and the buyer is told.
-Lapsed: the tickets are void and their places go back on sale. Refunded:
-the tickets still valid are refunded (a gate refuses them) and their places
-go back on sale.
+Lapsed: the tickets are void and their places go back on sale. Refunded
+(wholly): the tickets still valid are refunded (a gate refuses them) and
+their places go back on sale; tickets the buyer cancelled one by one were
+refunded in part by :mod:`.changes`.
 """
 
 from __future__ import annotations
@@ -79,13 +80,23 @@ async def invoice_lapsed(invoice: tk.Invoice) -> None:
 
 
 async def invoice_refunded(invoice: tk.Invoice) -> None:
-    """The order's invoice was refunded: unused tickets are refunded, their places freed."""
+    """The order's invoice was wholly refunded: unused tickets are refunded, their places freed.
+
+    Tickets the buyer cancelled before (less a fee) were taken off the figures
+    then; only the rest of the tickets and of the money are taken off now.
+    """
     number = _order_number(invoice)
     if number is None:
         return
-    order = await _move(number, OrderStatus.PAID, OrderStatus.REFUNDED)
+    order = await _move(number, OrderStatus.PAID, OrderStatus.REFUNDED) or await _move(
+        number, OrderStatus.CANCELLED, OrderStatus.REFUNDED
+    )
     if order is None:
         return
+    earlier = await Ticket.count().where(
+        (Ticket.purchase == order["id"])
+        & Ticket.status.is_in([TicketStatus.REFUNDED.value, TicketStatus.CANCELLED.value])
+    )
     refunded = (
         await Ticket.update({Ticket.status: TicketStatus.REFUNDED.value})
         .where((Ticket.purchase == order["id"]) & (Ticket.status == TicketStatus.VALID.value))
@@ -94,4 +105,8 @@ async def invoice_refunded(invoice: tk.Invoice) -> None:
     if refunded:
         await stock.release(order["slot"], order["channel"], len(refunded))
     total = await Ticket.count().where(Ticket.purchase == order["id"])
-    await metrics.count_sale(-total, -invoice.amount)
+    already = await TicketOrder.select(TicketOrder.refunded).where(TicketOrder.id == order["id"])
+    await TicketOrder.update({TicketOrder.refunded: invoice.amount}).where(
+        TicketOrder.id == order["id"]
+    )
+    await metrics.count_sale(-(total - earlier), -(invoice.amount - already[0]["refunded"]))

@@ -83,6 +83,7 @@ class TicketOrder(tk.CityTable, tablename="wisata_heritage_ticket_order"):
     sold_by = Integer(null=True, default=None)
     invoice_number = Varchar(length=40, default="")
     total = Integer()
+    refunded = Integer(default=0)  # rupiah given back so far (cancelled tickets, a refund)
     created_at = Timestamptz()
     updated_at = Timestamptz()
 
