@@ -1,4 +1,4 @@
-"""The Dukcapil and BPJS sandboxes pass the contract suites every real adapter must pass."""
+"""The Dukcapil, BPJS and welfare sandboxes pass the contract suites a real adapter must pass."""
 
 from __future__ import annotations
 
@@ -10,9 +10,19 @@ from balai_e_jkn.registries.contracts import (
     BpjsContract,
     DukcapilCases,
     DukcapilContract,
+    WelfareCases,
+    WelfareContract,
 )
-from balai_e_jkn.registries.people import HIDAYAT, KARTO, PINDAH, SANTOSO, SUSILO, population
-from balai_e_jkn.registries.sandboxes import BpjsSandbox, DukcapilSandbox, Switches
+from balai_e_jkn.registries.people import (
+    AMINAH,
+    HIDAYAT,
+    KARTO,
+    PINDAH,
+    SANTOSO,
+    SUSILO,
+    population,
+)
+from balai_e_jkn.registries.sandboxes import BpjsSandbox, DinsosSandbox, DukcapilSandbox, Switches
 from balai_e_jkn.registries.types import Applicant, RegistryUnavailable
 
 TODAY = date(2026, 12, 7)
@@ -69,6 +79,37 @@ class TestBpjsSandbox(BpjsContract):
     @pytest.fixture
     def outage(self, bpjs):
         return lambda: setattr(bpjs.switches, "outage", True)
+
+
+class TestDinsosSandbox(WelfareContract):
+    @pytest.fixture
+    def dinsos(self):
+        return DinsosSandbox(population())
+
+    @pytest.fixture
+    def cases(self):
+        return WelfareCases(
+            region="35.73",
+            listed=(AMINAH[0].nik, 1),
+            lapsed=SUSILO[0].nik,
+            not_listed=SANTOSO[0].nik,
+            elsewhere=PINDAH[0].nik,
+            unknown="3573051203850999",
+        )
+
+    @pytest.fixture
+    def outage(self, dinsos):
+        return lambda: setattr(dinsos.switches, "outage", True)
+
+
+async def test_the_welfare_sandbox_waits_its_latency_and_fails_after_n_calls():
+    dinsos = DinsosSandbox(population())
+    dinsos.switches.latency = 0.01
+    dinsos.switches.fail_after = 1
+    assert (await dinsos.lookup(HIDAYAT[0].nik, "35.73")).decile == 3
+    with pytest.raises(RegistryUnavailable):
+        await dinsos.lookup(HIDAYAT[1].nik, "35.73")
+    assert dinsos.switches.calls == 2
 
 
 async def test_latency_is_waited_and_calls_counted():

@@ -41,6 +41,7 @@ async def erase_applicant(user_id: int) -> None:
                 Enrolment.phone: "",
                 Enrolment.ktp_file: "",
                 Enrolment.kk_file: "",
+                Enrolment.welfare_decile: None,
             }
         ).where(Enrolment.id.is_in(kept))
 
@@ -60,6 +61,8 @@ async def applicant_data(user_id: int) -> list[tk.PersonalData]:
             tk.N_("Address"): f"{row['address']}, {row['kelurahan']}, {row['kecamatan']}",
             tk.N_("Mobile number"): row["phone"],
             tk.N_("Submitted on"): row["created_at"].isoformat(),
+            tk.N_("Priority group claimed"): row["priority_group"],
+            tk.N_("Welfare decile found by Dinsos"): row["welfare_decile"] or "",
         }
         for n, m in enumerate(members, start=1):
             card = tk.unseal(m["card_sealed"], CARD_PURPOSE) if m["card_sealed"] else ""

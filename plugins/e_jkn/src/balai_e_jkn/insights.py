@@ -27,6 +27,7 @@ REASONS = {
     "not_in_kk": tk.N_("Not in the family card"),
     "covered_elsewhere": tk.N_("Already covered elsewhere"),
     "bpjs_refused": tk.N_("Refused by BPJS"),
+    "welfare_not_listed": tk.N_("Priority claim not confirmed by Dinsos"),
     "other": tk.N_("Other reason"),
 }
 

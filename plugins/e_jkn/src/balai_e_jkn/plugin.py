@@ -19,6 +19,8 @@ from balai_e_jkn.registration import REGISTER_JOB
 from balai_e_jkn.roll import ROLL_IMPORTER
 from balai_e_jkn.settings import EnrolmentSettings
 from balai_e_jkn.tables import Enrolment, Member
+from balai_e_jkn.welfare import routes as welfare_routes
+from balai_e_jkn.workflow import WELFARE
 
 SLUG = "e_jkn"
 DEPARTMENT = "Dinkes"
@@ -60,7 +62,7 @@ def register_routes() -> tk.Routes:
     """The public figures and the officers' list."""
     return tk.Routes(
         pages=[*routes.PAGES, *enrolment_routes.PAGES, *membership_routes.PAGES],
-        office=[*routes.OFFICE, *office_routes.OFFICE],
+        office=[*routes.OFFICE, *office_routes.OFFICE, *welfare_routes.OFFICE],
     )
 
 
@@ -82,14 +84,20 @@ def sealed_fields() -> list[tk.SealedField]:
 
 @tk.hookimpl
 def permissions() -> list[tk.Permission]:
-    """Handling enrolments (personal data)."""
-    return [tk.Permission(MANAGE, "Check and decide health cover enrolments")]
+    """Handling enrolments (personal data); Dinsos's welfare check of priority claims."""
+    return [
+        tk.Permission(MANAGE, "Check and decide health cover enrolments"),
+        tk.Permission(WELFARE, "Check health cover priority claims in the welfare registry"),
+    ]
 
 
 @tk.hookimpl
 def roles() -> list[tk.Role]:
-    """Dinkes's health cover officers."""
-    return [tk.Role("e_jkn.officer", "Health cover officer", (MANAGE,), department=DEPARTMENT)]
+    """Dinkes's health cover officers and Dinsos's welfare officers."""
+    return [
+        tk.Role("e_jkn.officer", "Health cover officer", (MANAGE,), department=DEPARTMENT),
+        tk.Role("e_jkn.welfare_officer", "Welfare check officer", (WELFARE,), department="Dinsos"),
+    ]
 
 
 @tk.hookimpl
@@ -100,8 +108,11 @@ def nav_items(request) -> list[tk.NavItem]:
 
 @tk.hookimpl
 def office_nav_items(request) -> list[tk.NavItem]:
-    """The enrolments list, for health cover officers."""
-    return [tk.NavItem("Enrolments", "/kelola/e-jkn/", order=50, permission=MANAGE)]
+    """The enrolments list, for health cover officers; the welfare checks, for Dinsos."""
+    return [
+        tk.NavItem("Enrolments", "/kelola/e-jkn/", order=50, permission=MANAGE),
+        tk.NavItem("Welfare checks", "/kelola/e-jkn/dinsos/antrean", order=51, permission=WELFARE),
+    ]
 
 
 @tk.hookimpl

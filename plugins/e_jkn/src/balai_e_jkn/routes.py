@@ -17,7 +17,7 @@ from balai_e_jkn.tables import Enrolment, Status
 SLUG = "e_jkn"
 MANAGE = "e_jkn.manage"
 PAGE_SIZE = 100
-IN_PROCESS = [Status.SUBMITTED.value, Status.VERIFIED.value]
+IN_PROCESS = [Status.WELFARE.value, Status.SUBMITTED.value, Status.VERIFIED.value]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class CoverFigures:
 def status_labels() -> dict[str, str]:
     """Each status in the visitor's language."""
     return {
+        Status.WELFARE.value: tk._("Waiting for the Dinsos welfare check"),
         Status.SUBMITTED.value: tk._("Submitted"),
         Status.VERIFIED.value: tk._("Checked by Dinkes"),
         Status.APPROVED.value: tk._("Active at BPJS"),

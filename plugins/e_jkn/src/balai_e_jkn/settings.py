@@ -6,6 +6,16 @@ import datetime as dt
 from typing import Annotated
 
 import msgspec
+from balai import toolkit as tk
+
+# The priority groups an applicant may claim (code -> English msgid of the label).
+# ``miskin`` is a household listed in the social-welfare registry (DTKS, being
+# replaced by DTSEN); the names are as understood (belum diverifikasi / unverified).
+PRIORITY_GROUPS = {
+    "miskin": tk.N_("Poor or vulnerable household (listed in DTKS/DTSEN)"),
+    "lansia": tk.N_("Elderly (60 or older)"),
+    "disabilitas": tk.N_("Person with a disability"),
+}
 
 # Kota Malang's five districts (kecamatan); another city lists its own.
 MALANG_KECAMATAN = ("Blimbing", "Kedungkandang", "Klojen", "Lowokwaru", "Sukun")
@@ -28,8 +38,10 @@ class EligibilityRules(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         resident_only: Only residents domiciled in the city per Dukcapil.
         refuse_paid_elsewhere: Refuse people already active in a segment
             someone else pays (PBI APBN, wage workers).
-        priority_groups: Groups served first when the quota is short
-            (shown to officers; e.g. ``lansia``, ``disabilitas``).
+        priority_groups: Groups served first when the quota is short, which
+            an applicant may claim (codes of :data:`PRIORITY_GROUPS`).
+        welfare_checked: The claimed groups Dinsos checks against the
+            social-welfare registry before Dinkes sees the application.
     """
 
     effective_from: dt.date
@@ -40,6 +52,14 @@ class EligibilityRules(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     resident_only: bool = True
     refuse_paid_elsewhere: bool = True
     priority_groups: tuple[str, ...] = ()
+    welfare_checked: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = {*self.priority_groups, *self.welfare_checked} - set(PRIORITY_GROUPS)
+        if unknown:
+            raise ValueError(f"unknown priority groups {sorted(unknown)}; known: {PRIORITY_GROUPS}")
+        if set(self.welfare_checked) - set(self.priority_groups):
+            raise ValueError("welfare_checked lists a group that is not in priority_groups")
 
 
 DEFAULT_RULES = EligibilityRules(
@@ -48,6 +68,8 @@ DEFAULT_RULES = EligibilityRules(
         "Perpres 82/2018 as amended; Peraturan BPJS Kesehatan 5/2018 art. 3 "
         "(belum diverifikasi / unverified)"
     ),
+    priority_groups=("miskin", "lansia", "disabilitas"),
+    welfare_checked=("miskin",),
 )
 
 

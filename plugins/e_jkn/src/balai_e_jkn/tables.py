@@ -14,8 +14,9 @@ from piccolo.columns import Boolean, Date, Integer, Text, Timestamptz, Varchar
 
 
 class Status(enum.StrEnum):
-    """Where an application stands: submitted, checked by Dinkes, active at BPJS, or rejected."""
+    """Where an application stands: with Dinsos, submitted, checked by Dinkes, active, rejected."""
 
+    WELFARE = "welfare"  # a claimed priority group waits for Dinsos's welfare check
     SUBMITTED = "submitted"
     VERIFIED = "verified"
     APPROVED = "approved"
@@ -61,6 +62,8 @@ class Enrolment(tk.CityTable, tablename="e_jkn_enrolment"):
     reason = Varchar(length=300, default="")
     reason_code = Varchar(length=30, default="")
     active_at = Timestamptz(null=True, default=None)
+    priority_group = Varchar(length=20, default="")
+    welfare_decile = Integer(null=True, default=None)
 
     city_unique = (("number",),)
     city_indexes = (("applicant_id",), ("kk_index",))

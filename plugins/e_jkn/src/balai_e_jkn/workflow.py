@@ -1,4 +1,9 @@
-"""The steps of an application: Dinkes verifies or rejects; the registration batch activates.
+"""The steps of an application: Dinsos's welfare check, Dinkes's decision, BPJS activation.
+
+An application claiming a priority group the rules have Dinsos check starts
+in ``welfare``: only Dinsos's officers (``e_jkn.welfare``) may confirm the
+claim (on to Dinkes) or reject it; Dinkes's officers (``e_jkn.manage``) only
+see it once confirmed, and Dinsos cannot take Dinkes's steps.
 
 Rejecting frees the members' NIKs (``open_nik_index`` cleared) so that they
 may apply again; every step is told to the applicant.
@@ -13,6 +18,7 @@ from balai import toolkit as tk
 from balai_e_jkn.tables import Enrolment, Member, MemberState, Status
 
 MANAGE = "e_jkn.manage"
+WELFARE = "e_jkn.welfare"
 
 
 async def _after_move(record: Any, step: Any) -> None:
@@ -30,12 +36,28 @@ APPLICATION = tk.Workflow(
     table=Enrolment,
     state_column=Enrolment.status,
     states={
+        Status.WELFARE.value: tk.N_("Waiting for the Dinsos welfare check"),
         Status.SUBMITTED.value: tk.N_("Submitted"),
         Status.VERIFIED.value: tk.N_("Checked by Dinkes"),
         Status.APPROVED.value: tk.N_("Active at BPJS"),
         Status.REJECTED.value: tk.N_("Rejected"),
     },
     transitions=[
+        tk.Transition(
+            "welfare_confirm",
+            (Status.WELFARE.value,),
+            Status.SUBMITTED.value,
+            tk.N_("Confirm the welfare listing"),
+            by=(WELFARE,),
+        ),
+        tk.Transition(
+            "welfare_reject",
+            (Status.WELFARE.value,),
+            Status.REJECTED.value,
+            tk.N_("Reject: not confirmed by Dinsos"),
+            by=(WELFARE,),
+            comment="required",
+        ),
         tk.Transition(
             "verify",
             (Status.SUBMITTED.value,),

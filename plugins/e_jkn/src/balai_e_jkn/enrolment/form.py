@@ -7,13 +7,13 @@ that number by :func:`family_form`.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
 from balai import toolkit as tk
 
-from balai_e_jkn.settings import EnrolmentSettings
+from balai_e_jkn.settings import PRIORITY_GROUPS, EnrolmentSettings
 
 SLUG = "e_jkn"
 RELATIONS = [
@@ -42,6 +42,13 @@ def _kecamatan() -> list[tuple[str, str]]:
     return [(name, name) for name in settings().kecamatan]
 
 
+def _priority_groups() -> list[tuple[str, str]]:
+    """ "None" and the groups the rules in force today let an applicant claim."""
+    today = datetime.now(tk.current_city().tz).date()
+    groups = settings().rules_on(today).priority_groups
+    return [("", tk.N_("None of these")), *((g, PRIORITY_GROUPS[g]) for g in groups)]
+
+
 class HouseholdForm(tk.Form):
     """What is asked once per application."""
 
@@ -52,6 +59,12 @@ class HouseholdForm(tk.Form):
         "Street, house number, RT/RW", max_length=200, autocomplete="street-address"
     )
     phone = tk.PhoneField("Mobile number", autocomplete="tel")
+    priority_group = tk.ChoiceField(
+        "Priority group, if the family belongs to one",
+        choices=_priority_groups,
+        required=False,
+        hint="A household listed as poor is checked by Dinsos in the welfare registry first.",
+    )
     ktp_photo = tk.FileField(
         "Photo of the applicant's KTP",
         kind="image",

@@ -24,7 +24,6 @@ from balai_e_jkn.tables import Enrolment, Member, MemberState, Status
 from balai_e_jkn.workflow import APPLICATION
 
 NUMBERS = tk.ReferenceFormat("JKN")
-OPEN_STATES = [Status.SUBMITTED.value, Status.VERIFIED.value, Status.APPROVED.value]
 
 
 class Refused(Exception):
@@ -166,6 +165,13 @@ async def check(people: list[Person], kk: str, today: date) -> None:
         raise Refused(errors)
 
 
+def first_state(group: str, today: date) -> Status:
+    """Where a new application starts: with Dinsos when its claimed group needs a welfare check."""
+    if group and group in settings().rules_on(today).welfare_checked:
+        return Status.WELFARE
+    return Status.SUBMITTED
+
+
 def _is_duplicate(exc: Exception) -> bool:
     text = str(exc).lower()
     return "unique" in text or "duplicate" in text
@@ -182,6 +188,8 @@ async def write(
     number = await NUMBERS.new_unique(Enrolment.number)
     now = datetime.now(UTC)
     kk = clean["kk"]
+    group = clean.get("priority_group") or ""
+    state = first_state(group, now.astimezone(tk.current_city().tz).date())
     try:
         async with Enrolment._meta.db.transaction():
             [row] = await Enrolment.insert(
@@ -189,7 +197,8 @@ async def write(
                     number=number,
                     applicant_id=user.id,
                     applicant_name=people[0].name,
-                    status=Status.SUBMITTED.value,
+                    status=state.value,
+                    priority_group=group,
                     created_at=now,
                     kk_sealed=tk.seal(kk, KK_PURPOSE),
                     kk_index=kk_index(kk),
@@ -220,7 +229,7 @@ async def write(
                     for n, p in enumerate(people)
                 )
             )
-            await APPLICATION.record_step(row["id"], "submit", "", Status.SUBMITTED.value)
+            await APPLICATION.record_step(row["id"], "submit", "", state.value)
             await tk.audit_record(
                 "e_jkn.applied",
                 actor_id=user.id,

@@ -30,6 +30,8 @@ GUARD = [tk.require_permission(MANAGE)]
 DOCUMENTS = {"ktp": "ktp_file", "kk": "kk_file"}
 MIN_REASON = 10
 MAX_TEXT = 300
+# Reasons Dinkes's officers do not give: BPJS's refusals and Dinsos's.
+SYSTEM_REASONS = ("bpjs_refused", "welfare_not_listed")
 
 
 async def _application(number: str) -> dict:
@@ -73,7 +75,7 @@ async def _detail(
             "states": APPLICATION.labels(),
             "rules": rules,
             "reasons": [
-                (code, tk._(label)) for code, label in REASONS.items() if code != "bpjs_refused"
+                (code, tk._(label)) for code, label in REASONS.items() if code not in SYSTEM_REASONS
             ],
             "errors": errors or {},
         },
@@ -166,7 +168,7 @@ async def step(request: Request, number: FromPath[str]) -> Response:
     values = {Enrolment.decided_at: datetime.now(UTC), Enrolment.decided_by: user.id}
     if name == "reject":
         code = str(data.get("reason_code", ""))
-        if code not in REASONS or code == "bpjs_refused":
+        if code not in REASONS or code in SYSTEM_REASONS:
             message = tk._("Choose the reason for rejecting.")
             return await _detail(request, row, errors={"reason_code": message}, status=400)
         values[Enrolment.reason] = comment

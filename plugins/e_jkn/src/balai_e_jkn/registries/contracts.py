@@ -1,4 +1,6 @@
-"""Contract suites: what any Dukcapil or BPJS adapter must do, run against the sandboxes here.
+"""Contract suites: what any Dukcapil, BPJS or welfare-registry adapter must do.
+
+They run here against the sandboxes.
 
 A real adapter's tests subclass a suite and give its fixtures, pointing at the
 service's test environment and people known there::
@@ -27,6 +29,8 @@ from balai_e_jkn.registries.types import (
     RefusalReason,
     RegistrationRefused,
     RegistryUnavailable,
+    WelfareLookupRefused,
+    WelfareRefusal,
 )
 
 
@@ -171,3 +175,58 @@ class BpjsContract:
             await bpjs.status(cases.new.nik)
         with pytest.raises(RegistryUnavailable):
             await bpjs.register(cases.new)
+
+
+@dataclass(frozen=True)
+class WelfareCases:
+    """People known to the welfare registry under test, and the asking city's region code.
+
+    Attributes:
+        region: The asking city's region code (``35.73``).
+        listed: (NIK, decile) of a resident listed now.
+        lapsed: NIK of a resident whose listing is no longer current.
+        not_listed: NIK of a resident who is not listed.
+        elsewhere: NIK of someone listed but domiciled in another region.
+        unknown: A well-formed NIK nobody holds.
+    """
+
+    region: str
+    listed: tuple[str, int]
+    lapsed: str
+    not_listed: str
+    elsewhere: str
+    unknown: str
+
+
+class WelfareContract:
+    """What a welfare-registry adapter must answer (fixtures ``dinsos``, ``cases``, ``outage``)."""
+
+    async def test_a_listed_resident_comes_with_the_decile(self, dinsos, cases):
+        """A listed resident comes with their household's decile and a current listing."""
+        nik, decile = cases.listed
+        record = await dinsos.lookup(nik, cases.region)
+        assert (record.listed, record.decile, record.active) == (True, decile, True)
+        assert 1 <= record.decile <= 10
+
+    async def test_a_lapsed_listing_is_listed_but_not_current(self, dinsos, cases):
+        """A lapsed listing is listed but not current."""
+        record = await dinsos.lookup(cases.lapsed, cases.region)
+        assert record.listed and not record.active
+
+    @pytest.mark.parametrize("case", ["not_listed", "unknown"])
+    async def test_someone_not_listed_has_no_decile(self, dinsos, cases, case):
+        """Someone not listed (or unknown) has no decile."""
+        record = await dinsos.lookup(getattr(cases, case), cases.region)
+        assert (record.listed, record.decile) == (False, None)
+
+    async def test_someone_of_another_region_is_refused(self, dinsos, cases):
+        """The registry will not tell a city about someone domiciled elsewhere."""
+        with pytest.raises(WelfareLookupRefused) as refused:
+            await dinsos.lookup(cases.elsewhere, cases.region)
+        assert refused.value.reason is WelfareRefusal.OUTSIDE_REGION
+
+    async def test_an_outage_raises_registry_unavailable(self, dinsos, cases, outage):
+        """An outage raises registry unavailable."""
+        outage()
+        with pytest.raises(RegistryUnavailable):
+            await dinsos.lookup(cases.listed[0], cases.region)

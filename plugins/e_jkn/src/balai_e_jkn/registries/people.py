@@ -36,6 +36,8 @@ class Resident:
     alive: bool = True
     segment: Segment | None = None  # an active JKN segment, if any
     active: bool = False
+    decile: int | None = None  # welfare decile in DTKS/DTSEN (1 poorest), when listed
+    welfare_active: bool = True  # the welfare listing is current
 
 
 def make_nik(region: str, born: date, female: bool, serial: int) -> str:
@@ -68,7 +70,7 @@ SANTOSO = _family(  # a family of three in Lowokwaru, none covered: the journey'
         ("Rina Santoso", date(2012, 5, 2), True),
     ],
 )
-HIDAYAT = _family(  # a family of four in Klojen
+HIDAYAT = _family(  # a family of four in Klojen, listed in the welfare registry (decile 3)
     "357303",
     date(2018, 5, 11),
     201,
@@ -78,21 +80,25 @@ HIDAYAT = _family(  # a family of four in Klojen
         ("Fajar Hidayat", date(2010, 9, 9), False),
         ("Putri Hidayat", date(2015, 12, 24), True),
     ],
+    decile=3,
 )
-AMINAH = _family(  # a widow living alone in Kedungkandang, once a self-paying member
+AMINAH = _family(  # a widow in Kedungkandang, once self-paying, welfare decile 1
     "357301",
     date(2010, 2, 1),
     301,
     [("Siti Aminah", date(1960, 2, 2), True)],
     segment=Segment.PBPU_MANDIRI,
+    decile=1,
 )
-SUSILO = _family(  # a factory worker whose employer pays: not eligible
+SUSILO = _family(  # a factory worker whose employer pays: not eligible; welfare listing lapsed
     "357302",
     date(2016, 8, 17),
     401,
     [("Joko Susilo", date(1975, 6, 6), False)],
     segment=Segment.PPU,
     active=True,
+    decile=6,
+    welfare_active=False,
 )
 KARTO = _family(  # recorded as deceased
     "357304",
@@ -101,12 +107,13 @@ KARTO = _family(  # recorded as deceased
     [("Karto Wiryo", date(1940, 1, 1), False)],
     alive=False,
 )
-PINDAH = _family(  # a Malang NIK, moved to Surabaya (35.78)
+PINDAH = _family(  # a Malang NIK, moved to Surabaya (35.78); listed there (decile 2)
     "357305",
     date(2019, 9, 1),
     601,
     [("Wahyu Pratama", date(1990, 10, 10), False)],
     domicile="35.78",
+    decile=2,
 )
 SEMARANG = _family(  # a Semarang NIK and domicile
     "337401",

@@ -1,4 +1,4 @@
-"""Sandboxes of Dukcapil and BPJS Kesehatan that behave like the services.
+"""Sandboxes of Dukcapil, BPJS Kesehatan and the welfare registry that behave like the services.
 
 They know the people of :mod:`.people`, refuse as the services do, and let
 tests switch on latency and outages (``outage = True`` makes every call
@@ -6,7 +6,7 @@ raise :class:`RegistryUnavailable`; ``fail_after = n`` lets ``n`` more calls
 through, then fails, to cut a batch in the middle). BPJS's side keeps every
 registration, so a test can check that no one was registered twice.
 
-One pair per city and process (:func:`sandboxes_for`); a city's real
+One set per city and process (:func:`sandboxes_for`); a city's real
 adapters would replace them through the plugin's settings.
 """
 
@@ -28,6 +28,9 @@ from balai_e_jkn.registries.types import (
     RegistryUnavailable,
     ResidentCheck,
     Segment,
+    WelfareLookupRefused,
+    WelfareRecord,
+    WelfareRefusal,
 )
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -146,12 +149,38 @@ class BpjsSandbox:
         found.active = False
 
 
+class DinsosSandbox:
+    """The social-welfare registry (DTKS/DTSEN) as one city's Dinsos may query it.
+
+    Answers only about people domiciled in the asking region (a city's Dinsos
+    sees its own residents; belum diverifikasi / unverified): anyone else is
+    refused with :attr:`WelfareRefusal.OUTSIDE_REGION`, even when listed.
+    """
+
+    def __init__(self, people: list[Resident]) -> None:
+        self.people = {p.nik: p for p in people}
+        self.switches = Switches()
+
+    async def lookup(self, nik: str, region_code: str) -> WelfareRecord:
+        """See :meth:`balai_e_jkn.registries.types.WelfareRegistry.lookup`."""
+        await self.switches.call()
+        person = self.people.get(nik)
+        if person is None:
+            return WelfareRecord(listed=False)
+        if person.domicile != region_code:
+            raise WelfareLookupRefused(WelfareRefusal.OUTSIDE_REGION)
+        if person.decile is None:
+            return WelfareRecord(listed=False)
+        return WelfareRecord(listed=True, decile=person.decile, active=person.welfare_active)
+
+
 @dataclass
 class Sandboxes:
-    """One city's pair of sandboxes."""
+    """One city's sandboxes."""
 
     dukcapil: DukcapilSandbox
     bpjs: BpjsSandbox
+    dinsos: DinsosSandbox
 
 
 _BY_CITY: dict[str, Sandboxes] = {}
@@ -161,8 +190,11 @@ def sandboxes_for(city_slug: str) -> Sandboxes:
     """The city's sandboxes in this process (made on first use, seeded with :func:`population`)."""
     found = _BY_CITY.get(city_slug)
     if found is None:
-        dukcapil = DukcapilSandbox(population())
-        found = _BY_CITY[city_slug] = Sandboxes(dukcapil, BpjsSandbox(dukcapil))
+        people = population()
+        dukcapil = DukcapilSandbox(people)
+        found = _BY_CITY[city_slug] = Sandboxes(
+            dukcapil, BpjsSandbox(dukcapil), DinsosSandbox(people)
+        )
     return found
 
 

@@ -1,4 +1,4 @@
-"""What the plugin asks the population registry (Dukcapil) and BPJS Kesehatan, and what they answer.
+"""What the plugin asks Dukcapil, BPJS Kesehatan and the welfare registry; what they answer.
 
 Both are outside services: an adapter turns these calls into the service's
 own API. Adapters raise :class:`RegistryUnavailable` when the service cannot
@@ -97,6 +97,40 @@ class Applicant:
     female: bool
 
 
+class WelfareRefusal(enum.StrEnum):
+    """Why the social-welfare registry refused to answer about a NIK."""
+
+    OUTSIDE_REGION = "outside_region"  # the person is not domiciled in the asking city
+
+
+class WelfareLookupRefused(RuntimeError):
+    """The welfare registry answered but will not tell (``reason``, a :class:`WelfareRefusal`)."""
+
+    def __init__(self, reason: WelfareRefusal) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class WelfareRecord:
+    """The social-welfare registry's answer about one NIK.
+
+    The registry is Kemensos's DTKS, being replaced by DTSEN (Inpres 4/2025),
+    which ranks households by welfare decile, 1 the poorest (belum
+    diverifikasi / unverified: names, decile scale and statuses as
+    understood, not from the service's documentation).
+
+    Attributes:
+        listed: The NIK is in the registry at all.
+        decile: The household's welfare decile (1 to 10), when listed.
+        active: Still listed in the current period (not graduated or removed).
+    """
+
+    listed: bool
+    decile: int | None = None
+    active: bool = False
+
+
 class Dukcapil(Protocol):
     """The population registry, as the plugin uses it."""
 
@@ -138,6 +172,19 @@ class Bpjs(Protocol):
 
         Raises:
             RegistrationRefused: not registered in PBPU Pemda.
+            RegistryUnavailable: no answer.
+        """
+        ...
+
+
+class WelfareRegistry(Protocol):
+    """The social-welfare registry (DTKS/DTSEN) as a city's Dinsos sees it."""
+
+    async def lookup(self, nik: str, region_code: str) -> WelfareRecord:
+        """Whether ``nik`` is listed, its household's decile and whether the listing is current.
+
+        Raises:
+            WelfareLookupRefused: the person is not domiciled in ``region_code``.
             RegistryUnavailable: no answer.
         """
         ...

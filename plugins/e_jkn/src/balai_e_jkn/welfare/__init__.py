@@ -1,0 +1,1 @@
+"""Dinsos's welfare check of a claimed priority group."""
