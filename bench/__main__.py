@@ -72,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     path = write_json(results, options, printed)
     print(f"\nwritten: {path}")
     market_problems = check_market(options) if options.check_only else []
-    return 1 if any(r.problems for r in results) or market_problems else 0
+    complaint_problems = check_complaints(options) if options.check_only else []
+    return 1 if any(r.problems for r in results) or market_problems or complaint_problems else 0
 
 
 def check_market(options: Options) -> list[str]:
@@ -98,6 +99,36 @@ def check_market(options: Options) -> list[str]:
         return [str(exc)]
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def check_complaints(options: Options) -> list[str]:
+    """The complaint board and report page against their twins, and the Open311 list's plans.
+
+    Only when the ``pengaduan`` plugin loads and is among the chosen plugins
+    (SQLite, 2,000 reports); ``python -m bench.pengaduan_run`` and
+    ``python -m bench.pengaduan_open311`` time them.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from bench import pengaduan_open311, pengaduan_run
+    from bench.harness import choose_plugins
+
+    if "pengaduan" not in choose_plugins(options.plugins)[0]:
+        return []
+    print("\npengaduan board and report pages (python -m bench.pengaduan_run --check-only):")
+    work = Path(tempfile.mkdtemp(prefix="balai-bench-pengaduan-"))
+    try:
+        problems = pengaduan_run.check_only(work)
+    except Exception as exc:
+        print(f"  FAILED: {exc}")
+        problems = [str(exc)]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print("\npengaduan Open311 list (python -m bench.pengaduan_open311 --check-only --no-pg):")
+    if pengaduan_open311.main(["--check-only", "--no-pg"]):
+        problems.append("pengaduan_open311 --check-only failed")
+    return problems
 
 
 if __name__ == "__main__":
