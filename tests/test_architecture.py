@@ -8,6 +8,9 @@
 * The core's lower layers (db, tenants, web, auth's sign-in machinery) import
   nothing from the built-in services above them.
 * Every hook is documented, and every hook is exercised by some test.
+* Test modules and test helpers have names unique across the repository:
+  pytest imports them by their bare name, so a second ``tests/support.py``
+  silently shadows the first when the whole suite is collected.
 """
 
 from __future__ import annotations
@@ -123,6 +126,27 @@ def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
         if node not in index:
             visit(node)
     return circles
+
+
+def modules_by_bare_name(folders: list[Path]) -> dict[str, list[Path]]:
+    """Every Python module under the test folders by its bare name (``conftest`` excepted)."""
+    found: dict[str, list[Path]] = {}
+    for folder in folders:
+        for path in sorted(folder.rglob("*.py")):
+            if path.stem not in ("conftest", "__init__"):
+                found.setdefault(path.stem, []).append(path)
+    return found
+
+
+def test_test_modules_have_names_unique_across_the_repository(tmp_path: Path):
+    twice = {
+        name: paths for name, paths in modules_by_bare_name(TEST_DIRS).items() if len(paths) > 1
+    }
+    assert not twice, f"rename these (pytest imports them by bare name): {twice}"
+    for plugin in ("a", "b"):  # the check itself sees a shadowing pair
+        (tmp_path / plugin).mkdir()
+        (tmp_path / plugin / "support.py").write_text("")
+    assert len(modules_by_bare_name([tmp_path])["support"]) == 2
 
 
 def test_the_circle_finder_finds_circles_and_only_them():
