@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery
 from balai_wisata_heritage.events import ical, rules
 from balai_wisata_heritage.events.tables import Event
 from balai_wisata_heritage.markdown import render_markdown
+from balai_wisata_heritage.tickets.catalogue import product_links
 
 PER_PAGE = 20
 COLUMNS = (
@@ -86,7 +87,7 @@ async def calendar_page(request: Request, jenis: FromQuery[str | None] = None) -
 
 @get("/acara/{event_id:int}", opt=tk.PUBLIC, name="wisata_heritage:event")
 async def event_page(request: Request, event_id: FromPath[int]) -> Response:
-    """One public event: when, where (with a map of its site), what."""
+    """One public event: when, where (with a map of its site), what, and its tickets."""
     row = await (
         Event.select(*COLUMNS, Event.description_id, Event.description_en)
         .where((Event.id == event_id) & Event.status.is_in(list(rules.PUBLIC_STATES)))
@@ -114,6 +115,7 @@ async def event_page(request: Request, event_id: FromPath[int]) -> Response:
             "description_id": render_markdown(row["description_id"]),
             "description_en": render_markdown(row["description_en"]),
             "markers": markers,
+            "products": await product_links(event_id=event_id),
         },
     )
 

@@ -17,6 +17,7 @@ from balai_wisata_heritage.markdown import render_markdown
 from balai_wisata_heritage.settings import HeritageSettings
 from balai_wisata_heritage.sites import rules
 from balai_wisata_heritage.sites.tables import Site, SiteException
+from balai_wisata_heritage.tickets.catalogue import product_links
 
 SLUG = "wisata_heritage"
 PER_PAGE = 12
@@ -167,7 +168,7 @@ async def _markers(where) -> list[dict]:
 
 @get("/situs/{site_id:int}", opt=tk.PUBLIC, name="wisata_heritage:site")
 async def site_page(request: Request, site_id: FromPath[int]) -> Response:
-    """One published site: legal data, story, hours with exceptions, place, facilities."""
+    """One published site: legal data, story, hours with exceptions, place, facilities, tickets."""
     city = tk.current_city()
     site = await public_site(site_id)
     if site is None:
@@ -208,6 +209,7 @@ async def site_page(request: Request, site_id: FromPath[int]) -> Response:
             "markers": _site_marker(site),
             "photo_url": photo_url(request, site["photo"], 960),
             "events": events,
+            "products": await product_links(site_id=site_id),
         },
     )
 

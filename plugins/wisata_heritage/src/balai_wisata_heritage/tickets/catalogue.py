@@ -36,6 +36,22 @@ async def products_on_sale(event_id: int | None = None) -> list[dict[str, Any]]:
     return [{**row, "from_price": lowest.get(row["id"])} for row in rows]
 
 
+async def product_links(
+    *, site_id: int | None = None, event_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Active products of a site or of an event (id and title), for its page to link."""
+    where = TicketProduct.is_active == True  # noqa: E712
+    if site_id is not None:
+        where = where & (TicketProduct.site == site_id)
+    if event_id is not None:
+        where = where & (TicketProduct.event == event_id)
+    return await (
+        TicketProduct.select(TicketProduct.id, TicketProduct.title)
+        .where(where)
+        .order_by(TicketProduct.title)
+    )
+
+
 def prices_in_order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Price rows in the categories' order, each with its ``label``."""
     order = {category.value: index for index, category in enumerate(Category)}
