@@ -73,6 +73,7 @@ def in_second_app(journey_config: Any, balai_database_url: str, work: Any) -> An
 def desludging(live_server: str, journey_config: Any, balai_database_url: str) -> dict[str, Any]:
     """An operator with one truck serving Kauman, and the three accounts."""
     from balai.auth.accounts import create_user
+    from balai_sipaldi.firm.staff import link
     from balai_sipaldi.tables import Operator, ServiceArea, Truck
 
     async def seed() -> dict[str, Any]:
@@ -89,9 +90,10 @@ def desludging(live_server: str, journey_config: Any, balai_database_url: str) -
         await truck.save()
         await ServiceArea(operator_id=operator.id, kelurahan="Kauman", kecamatan="Klojen").save()
         await create_user(name="Bu Ratna", password=HOUSEHOLD[1], email=HOUSEHOLD[0], verified=True)
-        await create_user(
+        crew = await create_user(
             name="Kru Sedot", password=CREW[1], email=CREW[0], roles=("sipaldi.crew",)
         )
+        await link(crew, operator.id, truck.id)  # the crew of this truck
         await create_user(
             name="Petugas IPLT", password=GATE[1], email=GATE[0], roles=("sipaldi.plant",)
         )
@@ -183,7 +185,7 @@ def test_register_plan_pump_deliver_pay_and_get_the_receipt(
     day = datetime.now(ZoneInfo("Asia/Jakarta")).date() + timedelta(days=1)
     while day.weekday() == 6:
         day += timedelta(days=1)
-    route = f"/malang/kelola/sipaldi/kru/?truck={desludging['truck']}&day={day.isoformat()}"
+    route = f"/malang/kelola/sipaldi/kru/?day={day.isoformat()}"
     log_in(journey, live_server, CREW, route)
     expect(main).to_contain_text(ADDRESS)
     journey.shot("crew-route")

@@ -148,3 +148,18 @@ def photo() -> bytes:
     data = io.BytesIO()
     Image.new("RGB", (8, 8), (120, 90, 40)).save(data, format="PNG")
     return data.getvalue()
+
+
+def link_staff(user_id: int, truck_id: int | None = None, operator_id: int | None = None):
+    """An async function linking an account to a truck's crew (or an operator's office)."""
+
+    async def insert():
+        from balai_sipaldi.firm.staff import link
+
+        operator = operator_id
+        if operator is None:
+            truck = await Truck.select(Truck.operator_id).where(Truck.id == truck_id).first()
+            operator = truck["operator_id"]
+        await link(user_id, operator, truck_id)
+
+    return insert

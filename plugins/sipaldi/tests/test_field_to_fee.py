@@ -10,7 +10,15 @@ import pytest
 from balai.payments import ledger
 from balai.testing import write_config
 from balai_sipaldi.tables import Delivery, Fee, Premises, Visit
-from sipaldi_setup import add_operator, add_premises, add_visit, demo_sipaldi, photo, table_rows
+from sipaldi_setup import (
+    add_operator,
+    add_premises,
+    add_visit,
+    demo_sipaldi,
+    link_staff,
+    photo,
+    table_rows,
+)
 
 CREW = "/malang/kelola/sipaldi/kru/"
 GATE = "/malang/kelola/sipaldi/iplt/"
@@ -27,9 +35,11 @@ def setup_visit(city_run, owner_id, day=None, status="scheduled"):
     return premises, truck, visit
 
 
-def as_crew(client, login_as):
+def as_crew(client, login_as, city_run, truck):
+    """Log in as a crew account linked to ``truck``."""
     client.cookies.clear()
-    login_as("sipaldi.crew")
+    crew = login_as("sipaldi.crew")
+    city_run("malang", link_staff(crew["id"], truck))
 
 
 def done(post_form, visit, volume="2,5"):
@@ -80,8 +90,8 @@ def test_the_crew_refuses_impossible_volumes_and_records_a_good_one(
     client, login_as, post_form, city_run
 ):
     _premises, truck, visit = setup_visit(city_run, None)
-    as_crew(client, login_as)
-    route = client.get(CREW, params={"truck": truck}).text
+    as_crew(client, login_as, city_run, truck)
+    route = client.get(CREW).text
     assert "Jl. Semeru No. 9" in route
     for bad in ("-1", "0", "3,5", "abc"):
         response = done(post_form, visit, bad)
@@ -100,8 +110,8 @@ def test_the_crew_refuses_impossible_volumes_and_records_a_good_one(
 
 
 def test_not_home_plans_the_visit_again(client, login_as, post_form, city_run):
-    _premises, _truck, visit = setup_visit(city_run, None)
-    as_crew(client, login_as)
+    _premises, truck, visit = setup_visit(city_run, None)
+    as_crew(client, login_as, city_run, truck)
     response = post_form(f"{CREW}kunjungan/{visit}/gagal", {"outcome": "not_home"})
     assert response.status_code == 303
     first, retry = city_run("malang", table_rows(Visit))
@@ -115,7 +125,7 @@ def test_the_gate_logs_a_delivery_bills_the_household_and_refuses_it_twice(
 ):
     user = login_as()
     _premises, truck, visit = setup_visit(city_run, user["id"])
-    as_crew(client, login_as)
+    as_crew(client, login_as, city_run, truck)
     assert done(post_form, visit).status_code == 303
     client.cookies.clear()
     login_as("sipaldi.plant")
@@ -184,7 +194,7 @@ def settle(balai_app, city_run, number):
 
 def test_a_gap_beyond_the_tolerance_is_flagged(client, login_as, post_form, city_run):
     _premises, truck, visit = setup_visit(city_run, None)
-    as_crew(client, login_as)
+    as_crew(client, login_as, city_run, truck)
     done(post_form, visit)
     client.cookies.clear()
     login_as("sipaldi.plant")
@@ -197,11 +207,11 @@ def test_a_gap_beyond_the_tolerance_is_flagged(client, login_as, post_form, city
 
 
 def test_a_visit_of_another_truck_is_refused(client, login_as, post_form, city_run):
-    _premises, _truck, visit = setup_visit(city_run, None)
+    _premises, truck, visit = setup_visit(city_run, None)
     _op, [other] = city_run(
         "malang", add_operator(name="CV Lain", licence="L/2", trucks=(("N 9 ZZ", 3000, 2),))
     )
-    as_crew(client, login_as)
+    as_crew(client, login_as, city_run, truck)
     done(post_form, visit)
     client.cookies.clear()
     login_as("sipaldi.plant")
@@ -224,7 +234,7 @@ class TestOperatorPays:
         self, client, login_as, post_form, city_run
     ):
         _premises, truck, visit = setup_visit(city_run, None)
-        as_crew(client, login_as)
+        as_crew(client, login_as, city_run, truck)
         done(post_form, visit)
         client.cookies.clear()
         login_as("sipaldi.plant")

@@ -27,7 +27,7 @@ def test_a_household_pays_a_fee_in_three_instalments(
 ):
     user = login_as()
     _premises, truck, visit = setup_visit(city_run, user["id"])
-    as_crew(client, login_as)
+    as_crew(client, login_as, city_run, truck)
     done(post_form, visit)
     client.cookies.clear()
     login_as("sipaldi.plant")

@@ -52,7 +52,7 @@ def test_cards_and_open_data_count_visits_deliveries_and_gaps(
         return [v["id"] for v in await Visit.select(Visit.id).order_by(Visit.id)]
 
     first, second = city_run("malang", visits)
-    as_crew(client, login_as)
+    as_crew(client, login_as, city_run, truck)
     assert done(post_form, first).status_code == 303
     assert done(post_form, second, "2").status_code == 303
     client.cookies.clear()

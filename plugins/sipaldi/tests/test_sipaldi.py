@@ -67,7 +67,7 @@ class TestCityWithoutRules:
 def test_the_demo_seeds_three_years_with_gaps_once(client, balai_app, city_run, login_as):
     from balai.testing import as_demo_seeding
     from balai_sipaldi import plugin
-    from balai_sipaldi.tables import Delivery, Fee, Operator, Truck, Visit
+    from balai_sipaldi.tables import Delivery, Fee, Operator, Staff, Truck, Visit
 
     city = balai_app.ui.config.cities["malang"]
     report = city_run("malang", as_demo_seeding(plugin.seed_demo), city)
@@ -75,6 +75,8 @@ def test_the_demo_seeds_three_years_with_gaps_once(client, balai_app, city_run, 
     assert city_run("malang", as_demo_seeding(plugin.seed_demo), city).summary == []
     assert city_run("malang", Operator.count) == 3
     assert city_run("malang", Truck.count) == 6
+    links = city_run("malang", Staff.select)  # the demo's crew on a truck, its office at the firm
+    assert sorted(s["truck_id"] is None for s in links) == [False, True]
     done = city_run("malang", lambda: Visit.count().where(Visit.status == "done"))
     assert done > 250
     deliveries = city_run("malang", Delivery.select)

@@ -12,6 +12,7 @@ from balai import toolkit as tk
 
 from balai_sipaldi.dated import city_today
 from balai_sipaldi.demo_history import seed_history
+from balai_sipaldi.firm import staff
 from balai_sipaldi.planning.service import propose
 from balai_sipaldi.premises.schedule import next_due
 from balai_sipaldi.settings import settings_of
@@ -95,6 +96,15 @@ async def seed_operators(zones: list[tuple[str, str]]) -> int:
     return len(OPERATORS)
 
 
+async def link_demo_staff(city: tk.City) -> None:
+    """The demo's crew account works on the first truck; its office account at that firm."""
+    truck = await Truck.select(Truck.id, Truck.operator_id).order_by(Truck.id).first()
+    crew = await tk.demo_user(f"sipaldi.crew@{city.slug}.test", "Kru", "sipaldi.crew")
+    office = await tk.demo_user(f"sipaldi.operator@{city.slug}.test", "Kantor", "sipaldi.operator")
+    await staff.link(crew.id, truck["operator_id"], truck["id"])
+    await staff.link(office.id, truck["operator_id"], None)
+
+
 async def publish_first_days(today, days: int) -> None:
     """Publish the proposals of the first ``days`` days (as an officer would)."""
     last = today + timedelta(days=days)
@@ -137,6 +147,7 @@ async def seed(city: tk.City) -> tk.DemoReport:
             )
     await Premises.insert(*rows)
     operators = await seed_operators(zones)
+    await link_demo_staff(city)
     history = await seed_history(rng)
     planned = await propose(today + timedelta(days=1), PLAN_DAYS)
     await publish_first_days(today, PUBLISHED_DAYS)

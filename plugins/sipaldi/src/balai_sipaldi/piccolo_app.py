@@ -11,6 +11,7 @@ from balai_sipaldi.tables import (
     Operator,
     Premises,
     ServiceArea,
+    Staff,
     Truck,
     Visit,
 )
@@ -18,7 +19,7 @@ from balai_sipaldi.tables import (
 APP_CONFIG = AppConfig(
     app_name="sipaldi",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[Premises, Operator, Truck, ServiceArea, Visit, Delivery, Fee, Instalment],
+    table_classes=[Premises, Operator, Truck, ServiceArea, Visit, Delivery, Fee, Instalment, Staff],
     migration_dependencies=[],
     commands=[],
 )

@@ -17,7 +17,9 @@ from balai import toolkit as tk
 from balai_sipaldi import __version__, demo, mayor, routes
 from balai_sipaldi.crew import routes as crew_routes
 from balai_sipaldi.fees import billing, instalments
-from balai_sipaldi.permissions import CREW, MANAGE, PLANT
+from balai_sipaldi.firm import routes as firm_routes
+from balai_sipaldi.firm import staff
+from balai_sipaldi.permissions import CREW, FIRM, MANAGE, PLANT
 from balai_sipaldi.planning import operator_routes, plan_routes
 from balai_sipaldi.planning.notices import send_notices
 from balai_sipaldi.planning.service import run_planner
@@ -77,7 +79,7 @@ def piccolo_apps() -> list[str]:
 
 @tk.hookimpl
 def register_routes() -> tk.Routes:
-    """The public page and the household's tanks and visits; the office, crew and gate pages."""
+    """The household's pages; the office, operator, crew and gate pages."""
     return tk.Routes(
         pages=[*routes.PAGES, *premises_routes.PAGES, *household_visits.PAGES],
         office=[
@@ -86,6 +88,7 @@ def register_routes() -> tk.Routes:
             *plan_routes.OFFICE,
             *crew_routes.OFFICE,
             *gate.OFFICE,
+            *firm_routes.OFFICE,
         ],
     )
 
@@ -97,16 +100,18 @@ def permissions() -> list[tk.Permission]:
         tk.Permission(MANAGE, "Manage the desludging registry and schedule"),
         tk.Permission(CREW, "Record desludging visits in the field"),
         tk.Permission(PLANT, "Log deliveries at the treatment plant"),
+        tk.Permission(FIRM, "See and pay an operator's disposal fees"),
     ]
 
 
 @tk.hookimpl
 def roles() -> list[tk.Role]:
-    """DLH's wastewater officers."""
+    """DLH's wastewater officers, and the operators' office and crew accounts."""
     return [
         tk.Role("sipaldi.officer", "Wastewater officer", (MANAGE,), department=DEPARTMENT),
         tk.Role("sipaldi.crew", "Desludging crew", (CREW,), department=DEPARTMENT),
         tk.Role("sipaldi.plant", "Treatment plant gate officer", (PLANT,), department=DEPARTMENT),
+        tk.Role("sipaldi.operator", "Desludging operator's office", (FIRM,), department=DEPARTMENT),
     ]
 
 
@@ -118,13 +123,14 @@ def nav_items(request) -> list[tk.NavItem]:
 
 @tk.hookimpl
 def office_nav_items(request) -> list[tk.NavItem]:
-    """Registry, operators and plan for officers; the route for crews; the plant's gate."""
+    """Registry, operators and plan for officers; the route for crews; the gate; the firm's fees."""
     return [
         tk.NavItem("Premises registry", "/kelola/sipaldi/", order=60, permission=MANAGE),
         tk.NavItem("Operators", operator_routes.LIST, order=61, permission=MANAGE),
         tk.NavItem("Desludging plan", plan_routes.PLAN, order=62, permission=MANAGE),
         tk.NavItem("Today's route", crew_routes.ROUTE, order=63, permission=CREW),
         tk.NavItem("Treatment plant gate", gate.GATE, order=64, permission=PLANT),
+        tk.NavItem("Disposal fees of the firm", firm_routes.FIRM_PAGE, order=65, permission=FIRM),
     ]
 
 
@@ -224,5 +230,9 @@ async def invoice_expired(city: tk.City, invoice: tk.Invoice) -> None:
 
 @tk.hookimpl
 async def user_deleted(city: tk.City, user_id: int) -> None:
-    """A deleted account's premises stay on the schedule (the tank is still there), unowned."""
+    """A deleted account's premises stay on the schedule (the tank is still there), unowned.
+
+    Its link to an operator (office or crew) goes.
+    """
     await premises_registry.release_owner(user_id)
+    await staff.unlink(user_id)

@@ -194,3 +194,20 @@ class Instalment(tk.CityTable, tablename="sipaldi_instalment"):
     invoice_number = Varchar(length=40, default="")
     paid = Boolean(default=False)
     paid_at = Timestamptz(null=True, default=None)
+
+
+class Staff(tk.CityTable, tablename="sipaldi_staff"):
+    """An account working for an operator: its office (``truck_id`` ``None``) or a truck's crew.
+
+    DLH officers link the account (which holds the ``sipaldi.operator`` or
+    ``sipaldi.crew`` role) to the firm, and a crew account to its truck: the
+    firm's office sees only the firm's deliveries and invoices, a crew only
+    its truck's route. One link per account.
+    """
+
+    user_id = Integer(index=True)
+    operator_id = Integer(index=True)
+    truck_id = Integer(null=True, default=None)
+    created_at = Timestamptz()
+
+    city_unique = (("user_id",),)

@@ -4,6 +4,10 @@ A crew records a visit done with the volume pumped (never zero, negative or
 above the truck's capacity) and a photo of the emptied tank, or the household
 not home or refusing; a failed visit is planned again at once (see
 :mod:`balai_sipaldi.crew.outcomes`).
+
+A crew account sees only the route of the truck DLH linked it to
+(:mod:`balai_sipaldi.firm.staff`); another truck's visit is not found (404),
+and an account not linked to a truck is told to ask for the link.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from balai_sipaldi.dated import city_today
+from balai_sipaldi.firm.staff import link_of
 from balai_sipaldi.permissions import CREW
 from balai_sipaldi.tables import Premises, Truck, Visit, VisitStatus
 from balai_sipaldi.visits import VISITS, WAITING
@@ -45,30 +50,27 @@ class FailedForm(tk.Form):
     note = tk.TextField("Note", max_length=300, required=False)
 
 
-async def truck_row(truck_id: int) -> dict[str, Any]:
-    """The city's truck ``truck_id``; 404 when there is none."""
-    truck = await Truck.select().where(Truck.id == truck_id).first()
-    if not truck:
-        raise NotFoundException()
-    return truck
+async def own_truck(request: Request) -> dict[str, Any] | None:
+    """The truck the logged-in crew account is linked to (``None``: none)."""
+    staff = await link_of(request)
+    if staff is None or staff["truck_id"] is None:
+        return None
+    return await Truck.select().where(Truck.id == staff["truck_id"]).first()
 
 
 @get("/kru/", guards=GUARD, name="sipaldi:crew")
-async def crew_day(
-    request: Request, truck: FromQuery[int | None] = None, day: FromQuery[str] = ""
-) -> Response:
-    """The trucks to choose from, or one truck's route for the day (today by default)."""
-    trucks = await Truck.select().where(Truck.active.eq(True)).order_by(Truck.plate)
+async def crew_day(request: Request, day: FromQuery[str] = "") -> Response:
+    """The crew's truck's route for the day (today by default)."""
     try:
         shown_day = date.fromisoformat(day) if day else city_today()
     except ValueError:
         shown_day = city_today()
-    chosen = await truck_row(truck) if truck is not None else None
+    truck = await own_truck(request)
     stops: list[dict[str, Any]] = []
-    if chosen:
+    if truck:
         visits = await (
             Visit.select()
-            .where((Visit.truck_id == chosen["id"]) & (Visit.day == shown_day))
+            .where((Visit.truck_id == truck["id"]) & (Visit.day == shown_day))
             .where(Visit.status.is_in(list(SHOWN)))
             .order_by(Visit.trip)
             .order_by(Visit.position)
@@ -83,8 +85,7 @@ async def crew_day(
         request,
         "sipaldi/crew_day.html",
         {
-            "trucks": trucks,
-            "truck": chosen,
+            "truck": truck,
             "day": shown_day,
             "stops": stops,
             "labels": VISITS.labels(),
@@ -93,14 +94,20 @@ async def crew_day(
     )
 
 
-async def crew_visit_row(visit_id: int) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """The visit, its premises and its truck; 404 when the visit is not the city's."""
-    visit = await Visit.select().where(Visit.id == visit_id).first()
+async def crew_visit_row(
+    request: Request, visit_id: int
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The visit, its premises and its truck; 404 unless it is a visit of the crew's truck."""
+    truck = await own_truck(request)
+    visit = (
+        await Visit.select().where((Visit.id == visit_id) & (Visit.truck_id == truck["id"])).first()
+        if truck
+        else None
+    )
     if not visit:
         raise NotFoundException()
     premises = await Premises.select().where(Premises.id == visit["premises_id"]).first()
-    truck = await Truck.select().where(Truck.id == visit["truck_id"]).first()
-    return visit, premises or {}, truck or {}
+    return visit, premises or {}, truck
 
 
 async def render_visit(
@@ -111,7 +118,7 @@ async def render_visit(
     status: int = 200,
 ) -> Response:
     """One stop of the route with its two forms."""
-    visit, premises, truck = await crew_visit_row(visit_id)
+    visit, premises, truck = await crew_visit_row(request, visit_id)
     return await tk.render(
         request,
         "sipaldi/crew_visit.html",
@@ -137,14 +144,14 @@ async def crew_visit(request: Request, visit_id: FromPath[int]) -> Response:
 
 def back_to_route(request: Request, visit: dict[str, Any]) -> Redirect:
     """The truck's route of the visit's day."""
-    path = f"{ROUTE}?truck={visit['truck_id']}&day={visit['day'].isoformat()}"
+    path = f"{ROUTE}?day={visit['day'].isoformat()}"
     return Redirect(tk.city_url(request, path), status_code=303)
 
 
 @post("/kru/kunjungan/{visit_id:int}/selesai", guards=GUARD, name="sipaldi:crew-done")
 async def mark_done(request: Request, visit_id: FromPath[int]) -> Response:
     """Record the visit done; refused (400, nothing written) for a volume the truck cannot hold."""
-    visit, _premises, truck = await crew_visit_row(visit_id)
+    visit, _premises, truck = await crew_visit_row(request, visit_id)
     user = await tk.current_user(request)
     form = DoneForm(await request.form())
     valid = await form.validate(owner_id=user.id)
@@ -179,7 +186,7 @@ async def mark_done(request: Request, visit_id: FromPath[int]) -> Response:
 @post("/kru/kunjungan/{visit_id:int}/gagal", guards=GUARD, name="sipaldi:crew-failed")
 async def mark_failed(request: Request, visit_id: FromPath[int]) -> Response:
     """Record nobody home or a refusal; the premises is planned again at once."""
-    visit, _premises, _truck = await crew_visit_row(visit_id)
+    visit, _premises, _truck = await crew_visit_row(request, visit_id)
     user = await tk.current_user(request)
     form = FailedForm(await request.form())
     if await form.validate():

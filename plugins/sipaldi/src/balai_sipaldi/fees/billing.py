@@ -8,8 +8,10 @@ Who pays is the city's ``bill_disposal_to``:
   that no more litres are billed than were delivered);
 * ``operator``: one fee for the whole delivered volume, billed to the firm.
 
-The tariff is the one in force on the delivery's day. The household opens
-its fee's invoice when it pays (online, through the ledger's providers).
+The tariff is the one in force on the delivery's day. The household (or
+the operator's office, :mod:`balai_sipaldi.firm.routes`) opens the fee's
+invoice when it pays (online, through the ledger's providers), at once or
+in monthly instalments (:mod:`balai_sipaldi.fees.instalments`).
 """
 
 from __future__ import annotations
@@ -90,8 +92,12 @@ async def bill_delivery(
     return len(fees)
 
 
-async def start_payment(fee: dict[str, Any], user: tk.CurrentUser) -> str:
-    """The number of the invoice to pay ``fee`` with: the open one, or a new one."""
+async def start_payment(fee: dict[str, Any], payer_id: int, payer_name: str) -> str:
+    """The number of the invoice to pay ``fee`` with: the open one, or a new one.
+
+    ``payer_name`` is the household's name, or the operator's for a fee
+    billed to the firm (any of the firm's office accounts may pay it).
+    """
     if fee["paid"]:
         raise PaymentRefused(tk._("This fee is already paid."))
     if fee["amount"] <= 0:
@@ -101,8 +107,8 @@ async def start_payment(fee: dict[str, Any], user: tk.CurrentUser) -> str:
     if await Instalment.exists().where(Instalment.fee_id == fee["id"]):
         raise PaymentRefused(tk._("This fee is paid in instalments: pay the next instalment."))
     invoice = await tk.create_invoice(
-        payer_id=user.id,
-        payer_name=user.name,
+        payer_id=payer_id,
+        payer_name=payer_name,
         items=[
             tk.InvoiceItem(
                 tk._("Septage disposal fee, %(m3)s m³", m3=format_m3(fee["litres"])), fee["amount"]

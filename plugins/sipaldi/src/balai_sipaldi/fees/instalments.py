@@ -61,15 +61,17 @@ async def choose(fee: dict[str, Any], parts: int, today: date) -> None:
     )
 
 
-async def start_payment(part: dict[str, Any], fee: dict[str, Any], user: tk.CurrentUser) -> str:
+async def start_payment(
+    part: dict[str, Any], fee: dict[str, Any], payer_id: int, payer_name: str
+) -> str:
     """The invoice to pay instalment ``part`` with: the open one, or a new one."""
     if part["paid"]:
         raise PaymentRefused(tk._("This instalment is already paid."))
     if part["invoice_number"]:
         return part["invoice_number"]
     invoice = await tk.create_invoice(
-        payer_id=user.id,
-        payer_name=user.name,
+        payer_id=payer_id,
+        payer_name=payer_name,
         items=[
             tk.InvoiceItem(
                 tk._(

@@ -84,3 +84,18 @@ def kelurahan_of_area(area: str) -> list[tuple[str, str]]:
         return [(k.name, k.kecamatan) for k in settings.kelurahan if k.kecamatan == name]
     kecamatan = settings.kecamatan_of(area)
     return [(area, kecamatan)] if kecamatan else []
+
+
+class StaffForm(tk.Form):
+    """An account of the firm's office, or of a truck's crew (with the truck's plate)."""
+
+    login = tk.TextField(
+        "Account's e-mail or phone",
+        max_length=120,
+        hint="The account holds the operator or crew role given by the city's administrator.",
+    )
+    plate = PlateField(
+        tk.N_("Truck's number plate"),
+        required=False,
+        hint=tk.N_("For a crew account; empty for the firm's office."),
+    )

@@ -11,15 +11,17 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from balai_sipaldi.firm import staff
 from balai_sipaldi.permissions import MANAGE
 from balai_sipaldi.planning.operator_forms import (
     AreaForm,
     OperatorForm,
     ServiceFeeForm,
+    StaffForm,
     TruckForm,
     kelurahan_of_area,
 )
-from balai_sipaldi.tables import Operator, ServiceArea, Truck
+from balai_sipaldi.tables import Operator, ServiceArea, Staff, Truck
 from balai_sipaldi.volumes import format_m3
 
 GUARD = [tk.require_permission(MANAGE)]
@@ -93,6 +95,19 @@ async def render_operator(
         .order_by(ServiceArea.kecamatan)
         .order_by(ServiceArea.kelurahan)
     )
+    links = await Staff.select().where(Staff.operator_id == operator["id"]).order_by(Staff.id)
+    people = await tk.people(
+        request,
+        [s["user_id"] for s in links],
+        permission=MANAGE,
+        subject=f"operator:{operator['id']}",
+    )
+    plates = {t["id"]: t["plate"] for t in trucks}
+    accounts = [
+        {"person": people[s["user_id"]], "plate": plates.get(s["truck_id"], "")}
+        for s in links
+        if s["user_id"] in people
+    ]
     return await tk.render(
         request,
         "sipaldi/operator.html",
@@ -100,11 +115,13 @@ async def render_operator(
             "operator": operator,
             "trucks": trucks,
             "areas": areas,
+            "accounts": accounts,
             "m3": format_m3,
             "truck_form": forms.get("truck_form") or TruckForm(),
             "area_form": forms.get("area_form") or AreaForm(),
             "fee_form": forms.get("fee_form")
             or ServiceFeeForm(initial={"service_fee": operator["service_fee"]}),
+            "staff_form": forms.get("staff_form") or StaffForm(),
         },
         status_code=status,
     )
@@ -176,4 +193,40 @@ async def set_fee(request: Request, operator_id: FromPath[int]) -> Response:
     return Redirect(tk.city_url(request, f"{LIST}{operator['id']}"), status_code=303)
 
 
-OFFICE = [operators, add_operator, operator_page, add_truck, add_area, set_fee]
+@post("/operator/{operator_id:int}/akun", guards=GUARD, name="sipaldi:staff-link")
+async def link_staff(request: Request, operator_id: FromPath[int]) -> Response:
+    """Link an account to the operator's office, or to one of its trucks as its crew."""
+    operator = await operator_row(operator_id)
+    form = StaffForm(await request.form())
+    person = truck = None
+    if await form.validate():
+        subject = f"operator:{operator['id']}"
+        person = await tk.look_up_account(
+            request, form.clean["login"], permission=MANAGE, subject=subject
+        )
+        if person is None:
+            form.add_error("login", tk._("No account of this city logs in with this."))
+        if form.clean["plate"]:
+            truck = await (
+                Truck.select(Truck.id)
+                .where((Truck.plate == form.clean["plate"]) & (Truck.operator_id == operator["id"]))
+                .first()
+            )
+            if truck is None:
+                form.add_error("plate", tk._("This operator has no truck with this plate."))
+    if form.errors or not form.clean or person is None:
+        return await render_operator(request, operator, 400, staff_form=form)
+    await staff.link(person.id, operator["id"], truck["id"] if truck else None)
+    user = await tk.current_user(request)
+    await tk.audit_record(
+        "sipaldi.staff_linked",
+        actor_id=user.id,
+        request=request,
+        subject=f"operator:{operator['id']}",
+        detail={"user_id": person.id, "truck_id": truck["id"] if truck else None},
+    )
+    tk.flash(request, tk._("The account is linked to the operator."), "success")
+    return Redirect(tk.city_url(request, f"{LIST}{operator['id']}"), status_code=303)
+
+
+OFFICE = [operators, add_operator, operator_page, add_truck, add_area, set_fee, link_staff]

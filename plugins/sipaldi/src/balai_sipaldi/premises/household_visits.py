@@ -117,6 +117,7 @@ async def render_visit(
             "labels": VISITS.labels(),
             "fees": fees,
             "receipts": receipts,
+            "operator_pays": settings_of(tk.current_city()).bill_disposal_to == "operator",
             "m3": format_m3,
         },
         status_code=status,
@@ -196,7 +197,7 @@ async def pay_fee(request: Request, fee_id: FromPath[int]) -> Response:
     if fee is None:
         raise NotFoundException()
     try:
-        number = await start_payment(fee, user)
+        number = await start_payment(fee, user.id, user.name)
     except PaymentRefused as refused:
         tk.flash(request, str(refused), "error")
         return Redirect(tk.city_url(request, MY_TANKS), status_code=303)
@@ -243,7 +244,7 @@ async def pay_part(request: Request, instalment_id: FromPath[int]) -> Response:
     if part is None or fee is None:
         raise NotFoundException()
     try:
-        number = await instalments.start_payment(part, fee, user)
+        number = await instalments.start_payment(part, fee, user.id, user.name)
     except PaymentRefused as refused:
         tk.flash(request, str(refused), "error")
         return Redirect(tk.city_url(request, MY_TANKS), status_code=303)
