@@ -328,6 +328,26 @@ def payables(city: City, customer_number: str, today: date) -> Any:
     """
 
 
+@hookspec
+def partner_tickets(city: City) -> Any:
+    """Offer your tickets to the city's partners (ticketing apps) through the core's ticket API.
+
+    Per city. Return a ``toolkit.TicketSeller`` (or ``None``): ``offers(now)``
+    lists the slots still to begin with the places left in the partners'
+    quota; ``hold(slot_id, quantities, buyer_name, hold_for)`` reserves
+    places without ever overselling and returns a ``toolkit.TicketHold``
+    whose pending ledger invoice lapses after ``hold_for`` (your
+    ``invoice_expired`` frees the places), or raises ``toolkit.TicketRefused``
+    having written nothing; it runs inside the caller's write transaction.
+    When the partner confirms, the core settles that invoice (channel
+    ``partner``) and you hear ``invoice_settled`` as for any payment;
+    ``tickets(order_number)`` then returns the order's signed e-tickets
+    (``toolkit.IssuedTicket``), the same a gate checks. ``release`` cancels
+    a held order and frees its places. Slot ids are yours; the core prefixes
+    them with your slug.
+    """
+
+
 # --- Notifications (balai.notifications) ------------------------------------
 
 

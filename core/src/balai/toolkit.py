@@ -89,6 +89,14 @@ from balai.notifications.channels import (
 )
 from balai.notifications.outbox import notify
 from balai.opendata.types import CC_BY_4, Dataset, DatasetColumn, Licence
+from balai.partners.ticket_types import (
+    IssuedTicket,
+    TicketHold,
+    TicketOffer,
+    TicketRefusal,
+    TicketRefused,
+    TicketSeller,
+)
 from balai.partners.types import PartnerService, Payable
 from balai.payments.demo import DemoPayment, SeededPayment, seed_paid_invoices
 from balai.payments.ledger import LedgerError, cancel_invoice, create_invoice, invoice_by_number
@@ -179,6 +187,7 @@ __all__ = [
     "InvoiceKind",
     "InvoiceStatus",
     "IssuedDocument",
+    "IssuedTicket",
     "Job",
     "JobContext",
     "KeyringError",
@@ -227,6 +236,11 @@ __all__ = [
     "StoredFile",
     "TextField",
     "TextQuery",
+    "TicketHold",
+    "TicketOffer",
+    "TicketRefusal",
+    "TicketRefused",
+    "TicketSeller",
     "Transition",
     "UnknownJobError",
     "UploadRejected",

@@ -4,7 +4,8 @@ A response code is the HTTP status, the two-digit service code and a
 two-digit case (``4042412``: 404, service 24 inquiry, case 12 unknown bill).
 The service codes of the virtual-account family (24 inquiry, 25 payment)
 and the token service (73) follow the published SNAP pattern; 31
-(reversal) and 88 (reconciliation) are this platform's choice. Every code
+(reversal), 88 (reconciliation) and 60-63 (tickets: list, hold, confirm,
+cancel) are this platform's choice. Every code
 here is **belum diverifikasi / unverified** against Bank Indonesia's SNAP
 document: check before a certification run.
 """
@@ -19,6 +20,10 @@ INQUIRY = "24"
 PAYMENT = "25"
 REVERSAL = "31"
 RECONCILIATION = "88"
+TICKET_LIST = "60"
+TICKET_HOLD = "61"
+TICKET_CONFIRM = "62"
+TICKET_CANCEL = "63"
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,7 @@ def not_permitted(service: str, reason: str) -> Refused:
 
 def unknown_bill(service: str) -> Refused:
     """404, case 12: no bill of this city answers to the customer number."""
-    return Refused(404, service, "12", "Invalid Bill/Virtual Account [Not Found]")
+    return not_found(service, "Bill/Virtual Account")
 
 
 def invalid_amount(service: str, reason: str = "") -> Refused:
@@ -95,7 +100,22 @@ def inconsistent(service: str, reason: str) -> Refused:
 
 def expired_inquiry(service: str) -> Refused:
     """404, case 19: the inquiry was of another business day."""
-    return Refused(404, service, "19", "Invalid Bill/Virtual Account [Expired]")
+    return expired(service, "Bill/Virtual Account")
+
+
+def not_found(service: str, what: str) -> Refused:
+    """404, case 12: no such thing of this city (a ticket slot, a hold)."""
+    return Refused(404, service, "12", f"Invalid {what} [Not Found]")
+
+
+def expired(service: str, what: str) -> Refused:
+    """404, case 19: a hold (or an inquiry) is no longer valid."""
+    return Refused(404, service, "19", f"Invalid {what} [Expired]")
+
+
+def sold_out(service: str) -> Refused:
+    """409, case 01: too few places are left in the partners' quota."""
+    return Refused(409, service, "01", "Conflict. Sold out: too few places are left")
 
 
 def conflict(service: str, reason: str) -> Refused:

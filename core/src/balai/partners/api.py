@@ -20,7 +20,7 @@ from litestar import Request, Response, post
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Parameter, RequestBody
 from litestar.openapi.spec import Schema as S
 
-from balai.partners import answers, auth, bills, lookup, recon_api
+from balai.partners import answers, auth, bills, lookup, recon_api, tickets
 from balai.partners.types import PartnerService
 from balai.web.api_docs import ApiError, error_responses
 
@@ -278,4 +278,102 @@ async def recon_report(request: Request) -> Response[SnapBody]:
     )
 
 
-ROUTES = [token, inquiry, payment, reversal, recon_file, recon_report]
+_REFERENCE = {"partnerReferenceNo": _ID}
+_INT = OpenAPIType.INTEGER
+
+
+@post(
+    "/v1.0/tickets/list",
+    opt=OPEN,
+    name="partners-tickets-list",
+    status_code=200,
+    summary="The ticket slots partners may sell, with places left in their quota and prices",
+    tags=["Partners"],
+    responses=RESPONSES,
+    operation_class=_operation(S(type=OpenAPIType.OBJECT, properties={}), SIGNED_HEADERS),
+)
+async def tickets_list(request: Request) -> Response[SnapBody]:
+    """Every slot still to begin that partners may sell."""
+    return await _signed(request, answers.TICKET_LIST, PartnerService.TICKETS, tickets.offers)
+
+
+@post(
+    "/v1.0/tickets/hold",
+    opt=OPEN,
+    name="partners-tickets-hold",
+    status_code=200,
+    summary="Hold places of a slot for some minutes, once per partnerReferenceNo",
+    tags=["Partners"],
+    responses=RESPONSES,
+    operation_class=_operation(
+        S(
+            type=OpenAPIType.OBJECT,
+            required=["partnerReferenceNo", "slotId", "quantities"],
+            properties={
+                **_REFERENCE,
+                "slotId": S(type=OpenAPIType.STRING, pattern=tickets.SLOT_ID.pattern),
+                "quantities": S(
+                    type=OpenAPIType.OBJECT,
+                    min_properties=1,
+                    max_properties=tickets.MAX_CATEGORIES,
+                    property_names=S(type=OpenAPIType.STRING, pattern=tickets.CATEGORY.pattern),
+                    additional_properties=S(type=_INT, minimum=0, maximum=tickets.MAX_TICKETS),
+                ),
+                "customerName": S(type=OpenAPIType.STRING, min_length=1, max_length=120),
+                "holdMinutes": S(
+                    type=_INT, minimum=tickets.HOLD_MINUTES[0], maximum=tickets.HOLD_MINUTES[1]
+                ),
+            },
+        ),
+        SIGNED_HEADERS,
+    ),
+)
+async def tickets_hold(request: Request) -> Response[SnapBody]:
+    """Reserve places in the partners' quota; they lapse unless confirmed in time."""
+    return await _signed(request, answers.TICKET_HOLD, PartnerService.TICKETS, tickets.hold)
+
+
+@post(
+    "/v1.0/tickets/confirm",
+    opt=OPEN,
+    name="partners-tickets-confirm",
+    status_code=200,
+    summary="Confirm a hold as paid by the partner, exactly once; answers the signed tickets",
+    tags=["Partners"],
+    responses=RESPONSES,
+    operation_class=_operation(
+        _object({**_REFERENCE, "paymentRequestId": _ID, "paidAmount": _MONEY}), SIGNED_HEADERS
+    ),
+)
+async def tickets_confirm(request: Request) -> Response[SnapBody]:
+    """Settle the hold's invoice through the ledger (channel ``partner``) and issue its tickets."""
+    return await _signed(request, answers.TICKET_CONFIRM, PartnerService.TICKETS, tickets.confirm)
+
+
+@post(
+    "/v1.0/tickets/cancel",
+    opt=OPEN,
+    name="partners-tickets-cancel",
+    status_code=200,
+    summary="Cancel a hold that is not confirmed; its places are for sale again",
+    tags=["Partners"],
+    responses=RESPONSES,
+    operation_class=_operation(_object(_REFERENCE), SIGNED_HEADERS),
+)
+async def tickets_cancel(request: Request) -> Response[SnapBody]:
+    """Release a hold's places at once."""
+    return await _signed(request, answers.TICKET_CANCEL, PartnerService.TICKETS, tickets.cancel)
+
+
+ROUTES = [
+    token,
+    inquiry,
+    payment,
+    reversal,
+    recon_file,
+    recon_report,
+    tickets_list,
+    tickets_hold,
+    tickets_confirm,
+    tickets_cancel,
+]

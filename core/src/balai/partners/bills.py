@@ -33,6 +33,7 @@ from balai.partners.tables import PartnerInquiry, PartnerPayment
 from balai.partners.types import Payable
 from balai.payments import ledger
 from balai.payments.tables import Payment
+from balai.payments.types import Invoice
 from balai.tenants import current_city
 
 log = logging.getLogger("balai.partners.bills")
@@ -293,19 +294,29 @@ async def _again(
     raise answers.paid_bill(service)
 
 
-def _event_ids(partner: dict[str, Any], reference: str, external_id: str) -> tuple[str, str]:
+def event_ids(partner: dict[str, Any], reference: str, external_id: str) -> tuple[str, str]:
+    """The ledger event key (one per partner reference) and external id of a partner payment."""
     key = f"{CHANNEL}:{partner['client_id']}:{reference}"
     message = hashlib.sha256(f"{partner['client_id']}:{external_id}".encode()).hexdigest()[:40]
     return key, f"{CHANNEL}:{message}"
 
 
-async def _settle(row: dict[str, Any], verified: Verified, registry: Any) -> answers.Answer:
-    service = answers.PAYMENT
-    invoice = await ledger.invoice_by_number(row["invoice_number"])
-    assert invoice is not None  # written with the row, in its transaction
-    event_key, external_id = _event_ids(verified.partner, row["reference"], verified.external_id)
-    ours = f"partner-payment:{row['id']}"
+async def settle_for_partner(
+    invoice: Invoice,
+    verified: Verified,
+    *,
+    reference: str,
+    ours: str,
+    amount: int,
+    registry: Any,
+) -> dict[str, Any] | None:
+    """Settle ``invoice`` as the partner's payment ``reference``, once; its payment row.
+
+    ``ours`` is the payment's own reference in the ledger. Returns ``None``
+    when the invoice was paid another way (or not at all: it lapsed).
+    """
     if invoice.is_pending:
+        event_key, external_id = event_ids(verified.partner, reference, verified.external_id)
         result = await ledger.settle(
             invoice,
             ledger.SettlementEvent(
@@ -313,15 +324,33 @@ async def _settle(row: dict[str, Any], verified: Verified, registry: Any) -> ans
                 external_id=external_id,
                 provider=CHANNEL,
                 kind="paid",
-                amount=row["amount"],
+                amount=amount,
                 body=verified.raw_body.decode("utf-8", "replace"),
                 reference=ours,
             ),
             registry=registry,
         )
-        log.info("partner payment %s: %s", row["reference"], result.outcome)
+        log.info("partner payment %s: %s", reference, result.outcome)
     payment = await Payment.select().where(Payment.invoice_id == invoice.id).first()
     if payment is None or payment["external_id"] != ours:
+        return None
+    return payment
+
+
+async def _settle(row: dict[str, Any], verified: Verified, registry: Any) -> answers.Answer:
+    service = answers.PAYMENT
+    invoice = await ledger.invoice_by_number(row["invoice_number"])
+    assert invoice is not None  # written with the row, in its transaction
+    ours = f"partner-payment:{row['id']}"
+    payment = await settle_for_partner(
+        invoice,
+        verified,
+        reference=row["reference"],
+        ours=ours,
+        amount=row["amount"],
+        registry=registry,
+    )
+    if payment is None:
         await PartnerPayment.update({PartnerPayment.status: "refused"}).where(
             (PartnerPayment.id == row["id"]) & (PartnerPayment.status == "pending")
         )

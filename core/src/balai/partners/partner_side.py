@@ -19,6 +19,10 @@ PAYMENT_PATH = "/api/mitra/v1.0/transfer-va/payment"
 REVERSAL_PATH = "/api/mitra/v1.0/transfer-va/reversal"
 RECON_FILE_PATH = "/api/mitra/v1.0/reconciliation/file"
 RECON_REPORT_PATH = "/api/mitra/v1.0/reconciliation/report"
+TICKETS_LIST_PATH = "/api/mitra/v1.0/tickets/list"
+TICKETS_HOLD_PATH = "/api/mitra/v1.0/tickets/hold"
+TICKETS_CONFIRM_PATH = "/api/mitra/v1.0/tickets/confirm"
+TICKETS_CANCEL_PATH = "/api/mitra/v1.0/tickets/cancel"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from balai.partners.tables import (
     PartnerPayment,
     PartnerReconDiff,
     PartnerReconRun,
+    PartnerTicketOrder,
     PartnerToken,
 )
 
@@ -23,6 +24,7 @@ APP_CONFIG = AppConfig(
         PartnerMessage,
         PartnerInquiry,
         PartnerPayment,
+        PartnerTicketOrder,
         PartnerReconRun,
         PartnerReconDiff,
     ],

@@ -119,3 +119,31 @@ class PartnerReconDiff(CityTable, tablename="balai_partner_recon_diff"):
     reference = Varchar(length=64)
     ours = Varchar(length=40, default="")
     theirs = Varchar(length=40, default="")
+
+
+class PartnerTicketOrder(CityTable, tablename="balai_partner_ticket_order"):
+    """Places a partner holds for its customer, by its reference: confirmed (paid) at most once.
+
+    ``status``: ``held`` (a pending ledger invoice; the places lapse with it),
+    ``paid`` (confirmed, its tickets issued), ``cancelled``. A held order whose
+    invoice expired is reported as expired. ``payment_reference`` is the
+    partner's reference of the confirmation, unique per partner.
+    """
+
+    partner_id = Integer()
+    reference = Varchar(length=64)
+    source = Varchar(length=60)
+    slot_id = Integer()
+    quantities = Text(default="{}")
+    order_number = Varchar(length=24, default="")
+    invoice_number = Varchar(length=24, default="")
+    amount = BigInt(default=0)
+    status = Varchar(length=12, default="held", index=True)
+    payment_reference = Varchar(length=64, null=True, default=None)
+    day = Varchar(length=10)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    paid_at = Timestamptz(null=True, default=None)
+    cancelled_at = Timestamptz(null=True, default=None)
+
+    city_unique = (("partner_id", "reference"), ("partner_id", "payment_reference"))

@@ -19,7 +19,7 @@ from balai_wisata_heritage.sites import office as site_office
 from balai_wisata_heritage.sites import public as site_pages
 from balai_wisata_heritage.tickets import demo as ticket_demo
 from balai_wisata_heritage.tickets import figures as ticket_figures
-from balai_wisata_heritage.tickets import gate_pages, settlement
+from balai_wisata_heritage.tickets import gate_pages, partner_sales, settlement
 from balai_wisata_heritage.tickets import office as ticket_office
 from balai_wisata_heritage.tickets import pages as ticket_pages
 from balai_wisata_heritage.tickets import privacy as ticket_privacy
@@ -185,6 +185,12 @@ async def invoice_expired(city: tk.City, invoice: tk.Invoice) -> None:
 async def invoice_refunded(city: tk.City, invoice: tk.Invoice) -> None:
     """A ticket order's invoice was refunded: its unused tickets no longer pass the gate."""
     await settlement.invoice_refunded(invoice)
+
+
+@tk.hookimpl
+def partner_tickets(city: tk.City) -> tk.TicketSeller:
+    """Heritage tickets, sold by partners from each slot's partner quota."""
+    return partner_sales.SELLER
 
 
 @tk.hookimpl

@@ -101,6 +101,7 @@ async def buy(
     request: Any = None,
     now: datetime | None = None,
     prepaid: bool = False,
+    hold_for: timedelta = PAYMENT_WINDOW,
 ) -> Bought:
     """Check the buyer's choice, reserve the places and write the order and its tickets.
 
@@ -108,6 +109,8 @@ async def buy(
     sales (``sold_by`` the officer) are paid in cash at once. ``prepaid``:
     the payment is recorded in the ledger by the caller (the demo's past
     sales, through ``tk.seed_paid_invoices``), so the tickets are valid at once.
+    ``hold_for``: how long the invoice may be paid before it lapses and
+    frees the places (a partner's hold asks for its own).
 
     Raises:
         BuyRefused: the choice is not allowed or too few places are left;
@@ -195,7 +198,7 @@ async def buy(
                     )
                     for category, n in wanted.items()
                 ],
-                due_at=now + PAYMENT_WINDOW,
+                due_at=now + hold_for,
                 source=SLUG,
                 source_ref=SOURCE_PREFIX + number,
             )
