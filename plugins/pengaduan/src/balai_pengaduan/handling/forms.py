@@ -31,6 +31,12 @@ class StepForm(tk.Form):
     comment = tk.TextField("Public comment", multiline=True, max_length=1000, required=False)
 
 
+class AssignForm(tk.Form):
+    """Give the report to an officer (the route checks the department)."""
+
+    assignee = tk.IntegerField("Officer", min_value=1, max_value=2**31 - 1)
+
+
 class MergeForm(tk.Form):
     """Merge this report into the one it duplicates."""
 

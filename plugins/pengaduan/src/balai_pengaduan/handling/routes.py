@@ -19,7 +19,13 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from balai_pengaduan.handling import sla
-from balai_pengaduan.handling.forms import CommentForm, MergeForm, StepForm, TransferForm
+from balai_pengaduan.handling.forms import (
+    AssignForm,
+    CommentForm,
+    MergeForm,
+    StepForm,
+    TransferForm,
+)
 from balai_pengaduan.handling.workflow import FLOW, NUMBERS, OPEN_STATES, SPECIAL, tell_followers
 from balai_pengaduan.reports.routes import find_report, public_context
 from balai_pengaduan.settings import MANAGE, city_settings
@@ -194,7 +200,8 @@ async def office_assign(request: Request, number: FromPath[str]) -> Response:
     row = await find_report(number)
     data = await request.form()
     user = await tk.current_user(request)
-    chosen = tk.plain_int(str(data.get("assignee", "")))
+    assign = AssignForm(data)
+    chosen = assign.clean["assignee"] if await assign.validate() else None
     members = {
         m["user_id"]
         for m in await Member.select(Member.user_id).where(Member.department == row["department"])

@@ -257,38 +257,98 @@ def _degrees(raw: str, limit: float) -> float | None:
     return value if abs(value) <= limit else None
 
 
+class DegreesField(tk.Field):
+    """``lat`` or ``long`` as Open311 clients send them (decimal, maybe with an exponent)."""
+
+    def __init__(self, label: str, *, limit: float, **options: Any) -> None:
+        super().__init__(label, **options)
+        self.limit = limit
+
+    def parse(self, text: str) -> float:
+        """The degrees, within ``±limit``."""
+        value = _degrees(text, self.limit)
+        if value is None:
+            raise tk.FieldError(tk._("lat and long must both be decimal degrees."))
+        return value
+
+
+class RequestForm(tk.Form):
+    """The fields of a POST service request, by the specification's names.
+
+    Each refusal is worded as the specification's error ``description``;
+    what the fields cannot say alone (a service of this city, a place) the
+    route checks.
+    """
+
+    api_key = tk.TextField("api_key", max_length=100, required=False)
+    service_code = tk.TextField(
+        "service_code",
+        max_length=40,
+        required=False,
+        invalid=tk.N_("No service of this city has that service_code."),
+    )
+    description = tk.TextField(
+        "description",
+        multiline=True,
+        min_length=10,
+        max_length=MAX_DESCRIPTION,
+        required=False,
+        invalid=tk.N_("description must have 10 to 2000 characters."),
+    )
+    lat = DegreesField(
+        "lat", limit=90, required=False, invalid=tk.N_("lat and long must both be decimal degrees.")
+    )
+    long = DegreesField(
+        "long",
+        limit=180,
+        required=False,
+        invalid=tk.N_("lat and long must both be decimal degrees."),
+    )
+    address_string = tk.TextField(
+        "address_string",
+        max_length=200,
+        required=False,
+        invalid=tk.N_("address_string must have at most 200 characters."),
+    )
+    media_url = tk.TextField(
+        "media_url",
+        max_length=500,
+        required=False,
+        invalid=tk.N_("media_url must have at most 500 characters."),
+    )
+
+
 async def _create(request: Request, fmt: str) -> Response:
-    data = await request.form()
-    field = lambda name: str(data.get(name, "")).strip()  # noqa: E731
-    client = await keys.client_for(field("api_key"))
+    form = RequestForm(await request.form())
+    await form.validate()
+    clean, refused = form.clean, form.errors
+    client = await keys.client_for(clean.get("api_key") or "")
     if client is None:
         return formats.errors(fmt, 403, tk._("The api_key is missing or not valid."))
-    problems: list[str] = []
-    code = field("service_code")
+    problems: list[str] = list(dict.fromkeys(refused.values()))
+    code = clean.get("service_code") or ""
     category = city_settings().category(code) if code else None
-    if not code:
-        problems.append(tk._("service_code is required."))
-    elif category is None:
-        problems.append(tk._("No service of this city has that service_code."))
-    description = field("description")
-    if len(description) < 10 or len(description) > MAX_DESCRIPTION:
+    if "service_code" not in refused:
+        if not code:
+            problems.append(tk._("service_code is required."))
+        elif category is None:
+            problems.append(tk._("No service of this city has that service_code."))
+    description = clean.get("description") or ""
+    if not description and "description" not in refused:
         problems.append(tk._("description must have 10 to 2000 characters."))
-    raw_lat, raw_long, address = field("lat"), field("long"), field("address_string")
-    lat = long = None
-    if raw_lat or raw_long:
-        lat, long = _degrees(raw_lat, 90), _degrees(raw_long, 180)
+    lat, long = clean.get("lat"), clean.get("long")
+    address = clean.get("address_string") or ""
+    if "lat" in refused or "long" in refused:
+        pass  # worded above
+    elif lat is not None or long is not None:
         if lat is None or long is None:
             problems.append(tk._("lat and long must both be decimal degrees."))
         else:
             bounds = city_settings().bounds
             if bounds is not None and not bounds.contains(lat, long):
                 problems.append(tk._("The location is outside the city."))
-    elif not address:
+    elif not address and "address_string" not in refused:
         problems.append(tk._("A location is required: lat and long, or address_string."))
-    if len(address) > 200:
-        problems.append(tk._("address_string must have at most 200 characters."))
-    if len(field("media_url")) > 500:
-        problems.append(tk._("media_url must have at most 500 characters."))
     if problems or category is None:
         return formats.errors(fmt, 400, *problems)
     row = await service.create(

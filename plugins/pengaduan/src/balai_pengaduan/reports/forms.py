@@ -38,6 +38,8 @@ class ReportForm(tk.Form):
     photo_2 = tk.FileField("Second photo", kind="image", visibility="officer", required=False)
     photo_3 = tk.FileField("Third photo", kind="image", visibility="officer", required=False)
     photo_4 = tk.FileField("Fourth photo", kind="image", visibility="officer", required=False)
+    # Sent (hidden) once nearby open reports were offered: "it is another problem".
+    baru = tk.CheckboxField("It is another problem")
 
     def photos(self) -> tuple[str, ...]:
         """The file ids of the photos given (each once, in the fields' order)."""
@@ -73,3 +75,11 @@ class CodeForm(tk.Form):
     """The code texted to the number."""
 
     code = tk.TextField("Code", max_length=6, min_length=6, autocomplete="one-time-code")
+
+
+class ReporterStepForm(tk.Form):
+    """The reporter confirms the fix or reopens the report (saying what is still wrong)."""
+
+    step = tk.TextField("Step", max_length=40, missing="Choose confirm or reopen.")
+    comment = tk.TextField("What is still wrong?", multiline=True, max_length=1000, required=False)
+    seen = tk.TextField("State shown", max_length=20, required=False)

@@ -20,7 +20,7 @@ from litestar.response import Redirect
 
 from balai_pengaduan.handling.workflow import FLOW, NUMBERS, REPORTER
 from balai_pengaduan.reports import reporter, service
-from balai_pengaduan.reports.forms import CodeForm, PhoneForm, ReportForm
+from balai_pengaduan.reports.forms import CodeForm, PhoneForm, ReporterStepForm, ReportForm
 from balai_pengaduan.settings import city_settings
 from balai_pengaduan.tables import Follower, Photo, Report
 
@@ -83,15 +83,14 @@ async def report_send(request: Request) -> Response:
     who = await reporter.reporter_id(request)
     if who is None:
         raise tk_forbidden()
-    data = await request.form()
-    form = ReportForm(data)
+    form = ReportForm(await request.form())
     valid = await form.validate(owner_id=who)
     category = city_settings().category(form.clean.get("category") or "")
     if not valid or category is None:
         context = await _form_page(request, form, category)
         return await tk.render(request, "pengaduan/report_form.html", context, status_code=400)
     clean = form.clean
-    if data.get("baru") != "1":
+    if not clean["baru"]:
         duplicates = await service.nearby(
             category.code, clean["latitude"], clean["longitude"], clean["kelurahan"] or ""
         )
@@ -257,18 +256,21 @@ async def report_step(request: Request, number: FromPath[str]) -> Response:
     who = await reporter.reporter_id(request)
     if who is None or who != row["reporter_id"]:
         raise tk_forbidden()
-    data = await request.form()
-    step = str(data.get("step", ""))
-    comment = str(data.get("comment", ""))
-    seen = str(data.get("seen", ""))
+    form = ReporterStepForm(await request.form())
+    valid = await form.validate()
+    seen = form.clean.get("seen") or ""
     record = {**row, "status": seen} if seen in FLOW.states else row
     actor = tk.Actor(who, frozenset(), frozenset({REPORTER}))
     error = ""
     if not within_window(row):
         error = tk._("The time to confirm or reopen this report has passed.")
+    elif not valid:
+        error = next(iter(form.errors.values()))
     else:
         try:
-            await FLOW.move(record, step, actor, comment=comment, request=request)
+            await FLOW.move(
+                record, form.clean["step"], actor, comment=form.clean["comment"], request=request
+            )
         except tk.MoveRefused as refused:
             error = str(refused)
     if error:
