@@ -14,6 +14,7 @@ from balai_e_jkn.enrolment import routes as enrolment_routes
 from balai_e_jkn.erasure import applicant_data, erase_applicant
 from balai_e_jkn.identity import CARD_PURPOSE, KK_PURPOSE, NIK_PURPOSE
 from balai_e_jkn.membership import routes as membership_routes
+from balai_e_jkn.membership.document import HEAD, MEMBERSHIP_LETTER
 from balai_e_jkn.office import routes as office_routes
 from balai_e_jkn.registration import REGISTER_JOB
 from balai_e_jkn.roll import ROLL_IMPORTER
@@ -93,10 +94,16 @@ def permissions() -> list[tk.Permission]:
 
 @tk.hookimpl
 def roles() -> list[tk.Role]:
-    """Dinkes's health cover officers and Dinsos's welfare officers."""
+    """Dinkes's health cover officers and head, Dinsos's welfare officers."""
     return [
         tk.Role("e_jkn.officer", "Health cover officer", (MANAGE,), department=DEPARTMENT),
         tk.Role("e_jkn.welfare_officer", "Welfare check officer", (WELFARE,), department="Dinsos"),
+        tk.Role(
+            HEAD,
+            "Head of Dinkes (signs letters of membership)",
+            (MANAGE,),
+            department=DEPARTMENT,
+        ),
     ]
 
 
@@ -166,6 +173,12 @@ def open_datasets(city: tk.City) -> list[tk.Dataset]:
 async def user_deleted(city: tk.City, user_id: int) -> None:
     """Delete the account's pending and rejected applications; unlink the active ones."""
     await erase_applicant(user_id)
+
+
+@tk.hookimpl
+def document_types() -> list[tk.DocumentType]:
+    """The letter of JKN membership, signed by the head of Dinkes."""
+    return [MEMBERSHIP_LETTER]
 
 
 @tk.hookimpl

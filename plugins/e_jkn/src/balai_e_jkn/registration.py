@@ -8,7 +8,9 @@ goes back to waiting and the run ends; the next run (every few minutes)
 carries on. A person sent again after an interruption gets the same card:
 BPJS's registration is idempotent per NIK (the contract suite checks it).
 An application whose people all have an answer moves on: active when at
-least one was registered, rejected when BPJS refused them all.
+least one was registered, rejected when BPJS refused them all. Each person
+registered gets their letter of membership (an official document, issued
+once per person however often the batch runs).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from balai import toolkit as tk
 
 from balai_e_jkn.identity import CARD_PURPOSE, KK_PURPOSE, NIK_PURPOSE
+from balai_e_jkn.membership.document import issue_letter
 from balai_e_jkn.registries.connect import bpjs_for
 from balai_e_jkn.registries.types import Applicant, RegistrationRefused, RegistryUnavailable
 from balai_e_jkn.settings import EnrolmentSettings
@@ -131,6 +134,17 @@ async def register_batch(city: tk.City, **_kwargs: object) -> BatchResult:
                     Member.start_date: registration.start_date,
                 }
             ).where(Member.id == member["id"])
+            application = (
+                await Enrolment.select(Enrolment.number, Enrolment.applicant_id)
+                .where(Enrolment.id == member["enrolment"])
+                .first()
+            )
+            await issue_letter(
+                application,
+                {**member, "care_class": registration.care_class},
+                registration.card_number,
+                registration.start_date,
+            )
             result.registered += 1
         touched.add(member["enrolment"])
     for enrolment_id in sorted(touched):

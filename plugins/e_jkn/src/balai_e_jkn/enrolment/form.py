@@ -43,7 +43,7 @@ def _kecamatan() -> list[tuple[str, str]]:
 
 
 def _priority_groups() -> list[tuple[str, str]]:
-    """ "None" and the groups the rules in force today let an applicant claim."""
+    """The choice of none, and the groups the rules in force today let an applicant claim."""
     today = datetime.now(tk.current_city().tz).date()
     groups = settings().rules_on(today).priority_groups
     return [("", tk.N_("None of these")), *((g, PRIORITY_GROUPS[g]) for g in groups)]
