@@ -177,3 +177,25 @@ def test_the_list_query_uses_an_index(server):
 def test_keys_are_stored_hashed(server):
     (row,) = server["keys_stored"]
     assert row["key_hash"] == keys.digest(server["key"]) and server["key"] not in str(row)
+
+
+def test_a_search_without_start_date_covers_90_days_up_to_end_date(server):
+    from datetime import UTC, datetime, timedelta
+
+    made = create(server)
+    assert made.status_code == 201, made.text
+    number = made.json()[0]["service_request_id"]
+    root = server["root"]
+
+    def found(**params: str) -> bool:
+        answer = requests.get(f"{root}/requests.json", params=params, timeout=30)
+        assert answer.status_code == 200, answer.text
+        return number in [r["service_request_id"] for r in answer.json()]
+
+    later = (datetime.now(UTC) + timedelta(days=100)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert found()  # no dates: the last 90 days
+    assert not found(end_date=later)  # 90 days before that end: the window starts in 10 days
+    assert found(end_date=later, start_date=yesterday)
+    too_many = requests.get(f"{root}/requests.json", params={"page_size": "201"}, timeout=30)
+    assert too_many.status_code == 400 and "200" in too_many.json()[0]["description"]

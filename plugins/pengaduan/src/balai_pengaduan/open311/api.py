@@ -4,7 +4,12 @@ Resources, each as ``.json`` or ``.xml``: ``services`` (the categories),
 ``services/{service_code}`` (a definition; no extra attributes), ``POST
 requests`` (a report, with an API key the city registered), ``GET requests``
 (search by id, service, status and date, newest first, at most
-``page_size``) and ``requests/{service_request_id}``. Times are W3C (ISO
+``page_size``) and ``requests/{service_request_id}``. A search without
+``start_date`` covers the :data:`DEFAULT_DAYS` days up to ``end_date`` (or
+now), the window the specification suggests by default; a page holds at most
+:data:`MAX_PAGE` requests (``page_size``, default 50): fewer than the
+specification's suggested 1,000, so that a page stays fast at a million
+reports; clients page back with ``end_date``. Times are W3C (ISO
 8601 with the city's offset); status is ``open`` or ``closed``. Errors are
 the specification's list of ``{code, description}``: 400 for a missing or
 bad field, 403 for a wrong key, 404 for an unknown id. Only the JSON forms
@@ -18,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -38,7 +43,8 @@ from balai_pengaduan.tables import Photo, Report
 OPEN = {**tk.PUBLIC, "exclude_from_csrf": True}
 TAGS = ["Open311 GeoReport v2"]
 MAX_DESCRIPTION = 2000
-MAX_PAGE = 200
+MAX_PAGE = 200  # requests per search page (page_size 1..200)
+DEFAULT_DAYS = 90  # a search without start_date: this many days up to end_date or now
 _CODE = r"[a-z0-9][a-z0-9_-]{0,39}"
 _NUMBER = r"[A-Za-z0-9-]{10,30}"
 CODES = re.compile(rf"^{_CODE}(,{_CODE})*$")
@@ -515,6 +521,8 @@ async def _search(request: Request, fmt: str) -> Response:
         problems.append(tk._("page_size is a whole number from 1 to 200."))
     if problems:
         return formats.errors(fmt, 400, *problems)
+    if start is None:
+        start = (end or datetime.now(UTC)) - timedelta(days=DEFAULT_DAYS)
     if ids_raw:
         numbers = [n for n in (NUMBERS.parse(x) for x in ids_raw.split(",")[:MAX_PAGE]) if n]
         rows = await Report.select(*COLUMNS).where(Report.number.is_in(numbers)) if numbers else []
@@ -555,15 +563,20 @@ class SearchOperation(Operation):
                 name=name,
                 param_in="query",
                 required=False,
+                description=description,
                 schema=S(type=OpenAPIType.STRING, format="date-time"),
             )
-            for name in ("start_date", "end_date")
+            for name, description in (
+                ("start_date", f"Default: {DEFAULT_DAYS} days before end_date (or now)."),
+                ("end_date", "Default: now."),
+            )
         ]
         fields.append(
             Parameter(
                 name="page_size",
                 param_in="query",
                 required=False,
+                description=f"Requests per page, newest first: 1 to {MAX_PAGE}, default 50.",
                 schema=S(type=OpenAPIType.INTEGER, minimum=1, maximum=MAX_PAGE),
             )
         )
