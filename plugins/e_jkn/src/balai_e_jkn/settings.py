@@ -15,6 +15,7 @@ PRIORITY_GROUPS = {
     "miskin": tk.N_("Poor or vulnerable household (listed in DTKS/DTSEN)"),
     "lansia": tk.N_("Elderly (60 or older)"),
     "disabilitas": tk.N_("Person with a disability"),
+    "ibu_hamil": tk.N_("Pregnant woman"),
 }
 
 # Kota Malang's five districts (kecamatan); another city lists its own.
