@@ -18,8 +18,9 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from balai_wisata_heritage.events.tables import Event
+from balai_wisata_heritage.office_kit import history, officer
 from balai_wisata_heritage.sites.tables import Site
-from balai_wisata_heritage.tickets import catalogue, setup
+from balai_wisata_heritage.tickets import catalogue, editing, setup
 from balai_wisata_heritage.tickets.pages import order_view
 from balai_wisata_heritage.tickets.product_form import (
     price_field,
@@ -228,6 +229,115 @@ async def slot_add(request: Request, product_id: FromPath[int]) -> Response:
     return Redirect(tk.city_url(request, f"{BASE}/{product_id}"), status_code=303)
 
 
+async def _product_row(product_id: int) -> dict[str, Any]:
+    product = await TicketProduct.select().where(TicketProduct.id == product_id).first()
+    if product is None:
+        raise NotFoundException()
+    return product
+
+
+async def _edit_page(
+    request: Request, product: dict[str, Any], form: editing.ProductEditForm, status: int = 200
+) -> Response:
+    return await tk.render(
+        request,
+        "wisata_heritage/tickets/office_product_edit.html",
+        {
+            "product": product,
+            "form": form,
+            "steps": await history(editing.PRODUCTS, product["id"]),
+        },
+        status_code=status,
+    )
+
+
+@get(
+    "/tiket/{product_id:int}/ubah",
+    guards=[tk.require_permission(MANAGE)],
+    name="wisata_heritage:product-edit",
+)
+async def product_edit(request: Request, product_id: FromPath[int]) -> Response:
+    """The product's edit form (prices, window, rules, on sale) and its history."""
+    product = await _product_row(product_id)
+    prices = await catalogue.prices_of(product_id)
+    initial = editing.product_initial(product, prices, tk.current_city().tz)
+    return await _edit_page(request, product, editing.ProductEditForm(initial=initial))
+
+
+@post(
+    "/tiket/{product_id:int}/ubah",
+    guards=[tk.require_permission(MANAGE)],
+    name="wisata_heritage:product-save",
+)
+async def product_save(request: Request, product_id: FromPath[int]) -> Response:
+    """Save the product's edit with the officer's reason (history, audited)."""
+    product = await _product_row(product_id)
+    user = await officer(request)
+    form = editing.ProductEditForm(await request.form())
+    if not await form.validate(owner_id=user.id):
+        return await _edit_page(request, product, form, 400)
+    await editing.save_product(product_id, form.clean, user=user, request=request)
+    tk.flash(request, tk._("The product is saved."), "success")
+    return Redirect(tk.city_url(request, f"{BASE}/{product_id}"), status_code=303)
+
+
+async def _slot_page(
+    request: Request, slot: dict[str, Any], form: editing.SlotQuotaForm, status: int = 200
+) -> Response:
+    return await tk.render(
+        request,
+        "wisata_heritage/tickets/office_slot.html",
+        {
+            "product": await _product_row(slot["product"]),
+            "slot": slot,
+            "stock": await editing.slot_stock(slot["id"]),
+            "channel_labels": channel_labels(),
+            "form": form,
+        },
+        status_code=status,
+    )
+
+
+async def _slot_row(slot_id: int) -> dict[str, Any]:
+    slot = await TicketSlot.select().where(TicketSlot.id == slot_id).first()
+    if slot is None:
+        raise NotFoundException()
+    return slot
+
+
+@get(
+    "/tiket/sesi/{slot_id:int}",
+    guards=[tk.require_permission(MANAGE)],
+    name="wisata_heritage:slot-edit",
+)
+async def slot_edit(request: Request, slot_id: FromPath[int]) -> Response:
+    """A slot's places per channel, with what each sold, and the form to change them."""
+    slot = await _slot_row(slot_id)
+    initial = editing.slot_initial(await editing.slot_stock(slot_id))
+    return await _slot_page(request, slot, editing.SlotQuotaForm(initial=initial))
+
+
+@post(
+    "/tiket/sesi/{slot_id:int}",
+    guards=[tk.require_permission(MANAGE)],
+    name="wisata_heritage:slot-save",
+)
+async def slot_save(request: Request, slot_id: FromPath[int]) -> Response:
+    """Change a slot's quotas, never below what a channel sold (history, audited)."""
+    slot = await _slot_row(slot_id)
+    user = await officer(request)
+    form = editing.SlotQuotaForm(await request.form())
+    if not await form.validate(owner_id=user.id):
+        return await _slot_page(request, slot, form, 400)
+    try:
+        await editing.save_quotas(slot, form.clean, user=user, request=request)
+    except BuyRefused as exc:
+        form.add_error(exc.field, exc.message)
+        return await _slot_page(request, slot, form, 400)
+    tk.flash(request, tk._("The places are changed."), "success")
+    return Redirect(tk.city_url(request, f"{BASE}/{slot['product']}"), status_code=303)
+
+
 @post(
     "/tiket/{product_id:int}/loket",
     guards=[tk.require_permission(COUNTER)],
@@ -288,6 +398,10 @@ OFFICE = [
     product_new,
     product_add,
     product_office,
+    product_edit,
+    product_save,
+    slot_edit,
+    slot_save,
     slot_add,
     counter_sale,
     office_order,
