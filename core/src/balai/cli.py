@@ -179,6 +179,9 @@ def demo(
 
 # --- serve -----------------------------------------------------------------------------
 
+#: How long uvicorn's supervisor waits for a worker's answer before replacing it.
+WORKER_HEALTHCHECK_SECONDS = 60
+
 
 @main.command()
 @click.option(
@@ -254,6 +257,11 @@ def serve(
         log_level="info",
         access_log=False,  # balai.access logs each request, with its city
         log_config=uvicorn_log_config(),
+        # uvicorn kills a worker that does not answer its supervisor's ping in
+        # time, and a worker answers only once its interpreter has started and
+        # imported Balai: on a busy host that took more than uvicorn's 5 s,
+        # and the workers were killed and restarted forever, never serving.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
 
 
