@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from balai_pengaduan import insight
 from balai_pengaduan.tables import Report
 
@@ -15,35 +17,97 @@ GOOD = {
 }
 
 
-def test_sla_rates_count_misses_and_leave_out_what_may_still_be_met():
+def _report(n, category, department, made, **times):
+    return Report(
+        number=f"NGL-UJI-{n:04d}",
+        category=category,
+        department=department,
+        description="Laporan uji dasbor.",
+        created_at=made,
+        updated_at=made,
+        **times,
+    )
+
+
+def test_period_figures_are_computed_by_the_database(city_run):
+    """Medians (odd and even counts), SLA per department and categories, on either database."""
+    from balai import toolkit as tk
+
     now = datetime.now(UTC)
-    made = now - timedelta(hours=10)
+    made = now - timedelta(hours=30)
+    hour = timedelta(hours=1)
+    later = now + timedelta(days=1)
     rows = [
-        {
-            "department": "pupr",
-            "first_response_at": made + timedelta(hours=1),
-            "response_due": made + timedelta(hours=2),
-            "resolved_at": None,
-            "resolution_due": now + timedelta(days=1),
-        },
-        {
-            "department": "pupr",
-            "first_response_at": None,
-            "response_due": made + timedelta(hours=2),
-            "resolved_at": None,
-            "resolution_due": now + timedelta(days=1),
-        },
-        {
-            "department": "dlh",
-            "first_response_at": made + timedelta(hours=5),
-            "response_due": made + timedelta(hours=2),
-            "resolved_at": made + timedelta(hours=6),
-            "resolution_due": made + timedelta(hours=8),
-        },
+        # pupr: answered after 1, 2 and 6 hours (median 2); resolved after 4 and 10 (median 7).
+        _report(
+            1,
+            "lampu",
+            "pupr",
+            made,
+            first_response_at=made + 1 * hour,
+            response_due=made + 2 * hour,
+            resolved_at=made + 4 * hour,
+            resolution_due=made + 5 * hour,
+        ),
+        _report(
+            2,
+            "lampu",
+            "pupr",
+            made,
+            first_response_at=made + 2 * hour,
+            response_due=made + 3 * hour,
+            resolved_at=made + 10 * hour,
+            resolution_due=made + 5 * hour,
+        ),
+        _report(
+            3,
+            "jalan",
+            "pupr",
+            made,
+            first_response_at=made + 6 * hour,
+            response_due=made + 3 * hour,
+            resolution_due=later,
+        ),
+        # dlh: never answered and overdue (a miss); one not due yet (left out).
+        _report(4, "sampah", "dlh", made, response_due=made + 2 * hour, resolution_due=later),
+        _report(5, "sampah", "dlh", made, response_due=later, resolution_due=later),
+        # Made long before the period: not counted anywhere.
+        _report(
+            6,
+            "lampu",
+            "pupr",
+            now - timedelta(days=200),
+            first_response_at=now,
+            response_due=now,
+            resolution_due=now,
+        ),
     ]
-    rates = insight.sla_rates(rows)
-    assert rates["pupr"] == (2, 50.0, None)
-    assert rates["dlh"] == (1, 0.0, 100.0)
+
+    async def figures():
+        await Report.insert(*rows)
+        today = now.astimezone(tk.current_city().tz).date()
+        return await insight.period_figures(tk.Period(today - timedelta(days=7), today))
+
+    got = city_run("malang", figures)
+    assert got.answered == 3 and got.first_response == pytest.approx(2.0, abs=1e-3)
+    assert got.resolved == 2 and got.resolution == pytest.approx(7.0, abs=1e-3)
+    pupr, dlh = got.sla["pupr"], got.sla["dlh"]
+    assert pupr[0] == 3 and pupr[1] == pytest.approx(200 / 3) and pupr[2] == 50.0
+    assert dlh == (2, 0.0, None)
+    assert got.per_category == {"lampu": 2, "jalan": 1, "sampah": 2}
+
+
+def test_an_empty_period_has_no_medians(city_run):
+    from balai import toolkit as tk
+
+    async def figures():
+        return await insight.period_figures(
+            tk.Period(datetime(2020, 1, 1).date(), datetime(2020, 1, 31).date())
+        )
+
+    got = city_run("malang", figures)
+    assert (got.first_response, got.answered, got.resolution, got.resolved) == (None, 0, None, 0)
+    assert got.sla == {} and got.per_category == {}
 
 
 def test_dashboard_shows_the_cards_to_the_mayor(client, login_as, post_form, city_run):

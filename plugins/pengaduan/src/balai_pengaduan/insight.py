@@ -3,14 +3,17 @@
 The dashboard counts the open reports now, and for reports made in the
 chosen period: the median hours to the first response and to resolution,
 the share of each department's reports answered and resolved within their
-SLA, and reports per category. The open dataset counts reports per
-category, kelurahan and month (UTC months), nothing finer.
+SLA, and reports per category. The database computes them (grouped
+statements; the medians by ``percentile_cont`` on PostgreSQL and by row
+number on SQLite), so a dashboard view never reads a period's reports. The
+open dataset counts reports per category, kelurahan and month (UTC months),
+nothing finer.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from statistics import median
 from typing import Any
 
 from balai import toolkit as tk
@@ -29,68 +32,136 @@ def _utc_range(period: tk.Period) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _hours(later: datetime | None, earlier: datetime) -> float | None:
-    if later is None:
-        return None
-    a = later if later.tzinfo else later.replace(tzinfo=UTC)
-    b = earlier if earlier.tzinfo else earlier.replace(tzinfo=UTC)
-    return (a - b).total_seconds() / 3600
+_WHERE = "WHERE city = {} AND created_at >= {} AND created_at < {}"
+
+# The medians of the hours to first response and to resolution, in one statement.
+# PostgreSQL has the ordered-set aggregate; SQLite takes the middle row(s) by number.
+_MEDIANS = {
+    "postgres": (
+        "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY "
+        "(EXTRACT(EPOCH FROM (first_response_at - created_at)) / 3600)::float8) AS first, "
+        "COUNT(first_response_at) AS first_n, "
+        "percentile_cont(0.5) WITHIN GROUP (ORDER BY "
+        "(EXTRACT(EPOCH FROM (resolved_at - created_at)) / 3600)::float8) AS solved, "
+        "COUNT(resolved_at) AS solved_n "
+        f"FROM pengaduan_report {_WHERE}"
+    ),
+    "sqlite": (
+        "WITH hours AS ("
+        "SELECT 'first' AS kind, (julianday(first_response_at) - julianday(created_at)) * 24 AS h "
+        f"FROM pengaduan_report {_WHERE} AND first_response_at IS NOT NULL "
+        "UNION ALL "
+        "SELECT 'solved', (julianday(resolved_at) - julianday(created_at)) * 24 "
+        f"FROM pengaduan_report {_WHERE} AND resolved_at IS NOT NULL), "
+        "ranked AS (SELECT kind, h, ROW_NUMBER() OVER (PARTITION BY kind ORDER BY h) AS rn, "
+        "COUNT(*) OVER (PARTITION BY kind) AS n FROM hours) "
+        "SELECT kind, AVG(h) AS median, MAX(n) AS n FROM ranked "
+        "WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY kind"
+    ),
+}
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def _moment(engine: str, column: str) -> str:
+    """A time column (or ``{}``) as the engine compares instants (SQLite stores text)."""
+    return f"julianday({column})" if engine == "sqlite" else column
 
 
-async def _period_rows(period: tk.Period) -> list[dict[str, Any]]:
-    start, end = _utc_range(period)
-    return await Report.select(
-        Report.category,
-        Report.department,
-        Report.created_at,
-        Report.first_response_at,
-        Report.resolved_at,
-        Report.response_due,
-        Report.resolution_due,
-    ).where((Report.created_at >= start) & (Report.created_at < end))
-
-
-def sla_rates(rows: list[dict[str, Any]]) -> dict[str, tuple[int, float | None, float | None]]:
-    """Per department: reports, % first responses on time, % resolutions on time.
+def _sla_sql(engine: str) -> str:
+    """Per department: reports, first responses due or done and on time, the same for resolution.
 
     A report still waiting counts as missed once its due time passed, and is
     left out while it still may be met.
     """
-    now = datetime.now(UTC)
-    out: dict[str, list[int]] = {}
-    for r in rows:
-        counts = out.setdefault(r["department"], [0, 0, 0, 0, 0])
-        counts[0] += 1
-        for index, (done, due) in enumerate(
-            ((r["first_response_at"], r["response_due"]), (r["resolved_at"], r["resolution_due"]))
-        ):
-            if done is not None:
-                counts[1 + 2 * index] += 1
-                counts[2 + 2 * index] += _aware(done) <= _aware(due)
-            elif _aware(due) < now:
-                counts[1 + 2 * index] += 1
-    return {
-        dept: (c[0], 100 * c[2] / c[1] if c[1] else None, 100 * c[4] / c[3] if c[3] else None)
-        for dept, c in out.items()
+    t = lambda column: _moment(engine, column)  # noqa: E731
+    now = t("{}")
+    parts = []
+    for done, due in (("first_response_at", "response_due"), ("resolved_at", "resolution_due")):
+        parts.append(
+            f"SUM(CASE WHEN {done} IS NOT NULL OR {t(due)} < {now} THEN 1 ELSE 0 END)"
+            f" AS {done}_counted, "
+            f"SUM(CASE WHEN {done} IS NOT NULL AND {t(done)} <= {t(due)} THEN 1 ELSE 0 END)"
+            f" AS {done}_on_time"
+        )
+    return (
+        f"SELECT department, COUNT(*) AS reports, {', '.join(parts)} "
+        f"FROM pengaduan_report {_WHERE} GROUP BY department"
+    )
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A period's figures, computed by the database (no report is read one by one).
+
+    Attributes:
+        first_response: Median hours to the first response (``None``: none answered).
+        answered: Reports of the period with a first response.
+        resolution: Median hours to resolution (``None``: none resolved).
+        resolved: Reports of the period resolved.
+        sla: Per department: reports, % first responses on time, % resolutions on time.
+        per_category: Reports per category code.
+    """
+
+    first_response: float | None
+    answered: int
+    resolution: float | None
+    resolved: int
+    sla: dict[str, tuple[int, float | None, float | None]]
+    per_category: dict[str, int]
+
+
+async def period_figures(period: tk.Period) -> Figures:
+    """The dashboard's figures for reports made in ``period`` (three grouped statements)."""
+    city = tk.current_city().slug
+    start, end = _utc_range(period)
+    engine = "postgres" if Report._meta.db.engine_type == "postgres" else "sqlite"
+    where = (city, start, end)
+    if engine == "postgres":
+        row = (await Report.raw(_MEDIANS[engine], *where))[0]
+        medians = {
+            "first": (row["first"], row["first_n"]),
+            "solved": (row["solved"], row["solved_n"]),
+        }
+    else:
+        rows = await Report.raw(_MEDIANS[engine], *where, *where)
+        medians = {r["kind"]: (r["median"], r["n"]) for r in rows}
+    first, answered = medians.get("first", (None, 0))
+    solved, resolved = medians.get("solved", (None, 0))
+    sla = {}
+    now = datetime.now(UTC)  # once per due-time test in the statement
+    for r in await Report.raw(_sla_sql(engine), now, now, *where):
+        counted = (r["first_response_at_counted"], r["resolved_at_counted"])
+        on_time = (r["first_response_at_on_time"], r["resolved_at_on_time"])
+        sla[r["department"]] = (
+            int(r["reports"]),
+            *(
+                100 * int(ok) / int(n) if n else None
+                for ok, n in zip(on_time, counted, strict=True)
+            ),
+        )
+    per_category = {
+        r["category"]: int(r["reports"])
+        for r in await Report.raw(
+            f"SELECT category, COUNT(*) AS reports FROM pengaduan_report {_WHERE} "
+            "GROUP BY category",
+            *where,
+        )
     }
+    return Figures(
+        None if first is None else float(first),
+        int(answered or 0),
+        None if solved is None else float(solved),
+        int(resolved or 0),
+        sla,
+        per_category,
+    )
 
 
 async def widgets(request: Any, period: tk.Period) -> list[tk.Widget]:
     """Open reports, medians, SLA per department, reports per category."""
     settings = city_settings()
     open_now = await Report.count().where(Report.status.is_in(list(OPEN_STATES)))
-    rows = await _period_rows(period)
-    first = [h for r in rows if (h := _hours(r["first_response_at"], r["created_at"])) is not None]
-    solved = [h for r in rows if (h := _hours(r["resolved_at"], r["created_at"])) is not None]
+    figures = await period_figures(period)
     names = {d.code: d.name for d in settings.departments}
-    rates = sla_rates(rows)
-    per_category: dict[str, int] = {}
-    for r in rows:
-        per_category[r["category"]] = per_category.get(r["category"], 0) + 1
     categories = {c.code: c.name for c in settings.categories}
 
     def percent(value: float | None) -> str:
@@ -102,16 +173,16 @@ async def widgets(request: Any, period: tk.Period) -> list[tk.Widget]:
             "pengaduan.first_response",
             SOCIETY,
             tk._("Median hours to first response"),
-            round(median(first), 1) if first else 0,
-            note=tk._("Reports made in the period (%(n)s answered).", n=len(first)),
+            round(figures.first_response or 0, 1),
+            note=tk._("Reports made in the period (%(n)s answered).", n=figures.answered),
             order=11,
         ),
         tk.Widget.figure(
             "pengaduan.resolution",
             SOCIETY,
             tk._("Median hours to resolution"),
-            round(median(solved), 1) if solved else 0,
-            note=tk._("Reports made in the period (%(n)s resolved).", n=len(solved)),
+            round(figures.resolution or 0, 1),
+            note=tk._("Reports made in the period (%(n)s resolved).", n=figures.resolved),
             order=12,
         ),
         tk.Widget.table(
@@ -126,7 +197,7 @@ async def widgets(request: Any, period: tk.Period) -> list[tk.Widget]:
             ],
             [
                 [names.get(d, d), n, percent(a), percent(b)]
-                for d, (n, a, b) in sorted(rates.items())
+                for d, (n, a, b) in sorted(figures.sla.items())
             ],
             order=13,
         ),
@@ -134,7 +205,7 @@ async def widgets(request: Any, period: tk.Period) -> list[tk.Widget]:
             "pengaduan.categories",
             SOCIETY,
             tk._("Complaints per category"),
-            [(categories.get(code, code), n) for code, n in sorted(per_category.items())],
+            [(categories.get(code, code), n) for code, n in sorted(figures.per_category.items())],
             order=14,
         ),
     ]
