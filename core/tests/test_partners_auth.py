@@ -15,6 +15,7 @@ import test_payments_support as payments
 from balai.partners import credentials, partner_side
 from balai.partners.partner_side import INQUIRY_PATH, TOKEN_PATH, PartnerKeys
 from balai.partners.tables import PartnerToken
+from balai.payments import snap
 from test_partners_support import add_partner, call, code, counts, get_token, inquiry
 from test_payments_support import new_invoice
 
@@ -47,6 +48,23 @@ def test_a_signed_token_request_gets_a_token_once(client, balai_app, city_run, k
     assert data["responseCode"] == "2007300" and data["tokenType"] == "Bearer"
     assert data["expiresIn"] == "900"
     replay = client.post(f"/malang{TOKEN_PATH}", content=body, headers=headers)
+    assert replay.status_code == 409 and code(replay) == "4097300"
+
+
+def test_two_honest_rsa_token_requests_in_one_second_both_get_a_token(client, partner):
+    second = datetime.now(UTC).replace(microsecond=0)
+    early, late = second.replace(microsecond=100_000), second.replace(microsecond=700_000)
+    whole = [partner_side.token_request(partner, now=at)[1] for at in (early, late)]
+    with_millis = [
+        dict(h, **{"X-TIMESTAMP": snap.timestamp(at), "X-SIGNATURE": ""})
+        for h, at in zip(whole, (early, late), strict=True)
+    ]
+    assert whole[0]["X-TIMESTAMP"].endswith(".100+07:00")
+    assert len({h["X-SIGNATURE"] for h in whole}) == 2  # the milliseconds are signed
+    assert with_millis[0]["X-TIMESTAMP"] == with_millis[1]["X-TIMESTAMP"]  # whole seconds: equal
+    answers = [_token_call(client, partner, now=at) for at in (early, late)]
+    assert [a.status_code for a in answers] == [200, 200], answers[1].text
+    replay = _token_call(client, partner, now=late)  # the same bytes again
     assert replay.status_code == 409 and code(replay) == "4097300"
 
 

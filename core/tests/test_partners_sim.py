@@ -156,9 +156,10 @@ def test_the_command_reports_json_and_exits_0_when_every_check_holds(instance, s
 
 
 def test_a_second_token_request_in_the_same_second_signs_again(instance, server):
-    """RSA signatures of the same client id and second are equal: the second is a replay.
+    """The same signed token request twice is a replay (409); two honest ones are not.
 
-    The server refuses it (409); the simulated partner signs again a second later.
+    The partner signs its timestamp to the millisecond, so two requests in
+    one second sign different bytes (RSA PKCS#1 v1.5 is deterministic).
     """
     from balai.partners.sim import Partner
 

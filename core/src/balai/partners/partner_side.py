@@ -37,8 +37,8 @@ class PartnerKeys:
 def token_request(
     keys: PartnerKeys, *, now: datetime | None = None
 ) -> tuple[bytes, dict[str, str]]:
-    """The body and headers of an access-token request."""
-    stamp = snap.timestamp(now)
+    """The body and headers of an access-token request (timestamp to the millisecond)."""
+    stamp = snap.timestamp(now, millis=True)
     body = snap.minify({"grantType": "client_credentials"})
     headers = {
         "Content-Type": "application/json",
@@ -65,7 +65,7 @@ def transaction_request(
     which is what is signed.
     """
     body = snap.minify(payload)
-    stamp = snap.timestamp(now)
+    stamp = snap.timestamp(now, millis=True)
     headers = {
         "Content-Type": "application/json",
         "Authorization": f"Bearer {token}",

@@ -121,20 +121,11 @@ class Partner:
         self.timings = timings if timings is not None else {}
 
     async def get_token(self) -> None:
-        """Obtain an access token.
-
-        The token request signs the client id and a timestamp to the second with
-        a deterministic signature, so a second request within the same second is
-        refused as a replay (409); the partner then signs again a second later.
-        """
-        for _attempt in range(2):
-            body, headers = partner_side.token_request(self.keys)
-            answer = await self.client.post(
-                self.base_url + partner_side.TOKEN_PATH, content=body, headers=headers
-            )
-            if answer.status_code != 409:
-                break
-            await asyncio.sleep(1.0)
+        """Obtain an access token (signed over a timestamp to the millisecond)."""
+        body, headers = partner_side.token_request(self.keys)
+        answer = await self.client.post(
+            self.base_url + partner_side.TOKEN_PATH, content=body, headers=headers
+        )
         if answer.status_code != 200:
             raise RuntimeError(f"no access token: {answer.status_code} {answer.text[:200]}")
         self.token = answer.json()["accessToken"]

@@ -51,10 +51,18 @@ def sign(secret: str, method: str, path: str, token: str, raw_body: bytes, times
     return base64.b64encode(mac).decode("ascii")
 
 
-def timestamp(now: datetime | None = None) -> str:
-    """An ``X-TIMESTAMP``: ISO 8601 with the WIB offset, whole seconds."""
-    moment = (now or datetime.now(UTC)).astimezone(WIB).replace(microsecond=0)
-    return moment.isoformat()
+def timestamp(now: datetime | None = None, *, millis: bool = False) -> str:
+    """An ``X-TIMESTAMP``: ISO 8601 with the WIB offset, whole seconds or ``millis``.
+
+    SNAP's form is ``yyyy-MM-ddTHH:mm:ss.SSS+07:00``; a partner signing its
+    token request deterministically (RSA PKCS#1 v1.5) needs the
+    milliseconds, or two honest requests in one second sign the same bytes
+    and the second is refused as a replay.
+    """
+    moment = (now or datetime.now(UTC)).astimezone(WIB)
+    if millis:
+        return moment.isoformat(timespec="milliseconds")
+    return moment.replace(microsecond=0).isoformat()
 
 
 def external_id() -> str:
