@@ -73,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nwritten: {path}")
     market_problems = check_market(options) if options.check_only else []
     complaint_problems = check_complaints(options) if options.check_only else []
-    return 1 if any(r.problems for r in results) or market_problems or complaint_problems else 0
+    heritage_problems = check_heritage(options) if options.check_only else []
+    failed = market_problems or complaint_problems or heritage_problems
+    return 1 if any(r.problems for r in results) or failed else 0
 
 
 def check_market(options: Options) -> list[str]:
@@ -94,6 +96,31 @@ def check_market(options: Options) -> list[str]:
     work = Path(tempfile.mkdtemp(prefix="balai-bench-umkm-"))
     try:
         return umkm_run.check_only(work)
+    except Exception as exc:
+        print(f"  FAILED: {exc}")
+        return [str(exc)]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def check_heritage(options: Options) -> list[str]:
+    """A heritage site's page and an event's page against their twins.
+
+    Only when the ``wisata_heritage`` plugin loads and is among the chosen
+    plugins; ``python -m bench.heritage_run`` times them.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from bench import heritage_run
+    from bench.harness import choose_plugins
+
+    if "wisata_heritage" not in choose_plugins(options.plugins)[0]:
+        return []
+    print("\nwisata_heritage site and event pages (python -m bench.heritage_run --check-only):")
+    work = Path(tempfile.mkdtemp(prefix="balai-bench-heritage-"))
+    try:
+        return heritage_run.check_only(work)
     except Exception as exc:
         print(f"  FAILED: {exc}")
         return [str(exc)]
