@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     market_problems = check_market(options) if options.check_only else []
     complaint_problems = check_complaints(options) if options.check_only else []
     heritage_problems = check_heritage(options) if options.check_only else []
-    failed = market_problems or complaint_problems or heritage_problems
+    desludging_problems = check_desludging(options) if options.check_only else []
+    failed = market_problems or complaint_problems or heritage_problems or desludging_problems
     return 1 if any(r.problems for r in results) or failed else 0
 
 
@@ -156,6 +157,27 @@ def check_complaints(options: Options) -> list[str]:
     if pengaduan_open311.main(["--check-only", "--no-pg"]):
         problems.append("pengaduan_open311 --check-only failed")
     return problems
+
+
+def check_desludging(options: Options) -> list[str]:
+    """The desludging planner over a small registry: no truck above its capacity or trips.
+
+    Only when the ``sipaldi`` plugin loads and is among the chosen plugins
+    (3,000 premises, 30 days); ``python -m bench.sipaldi_plan_run`` times a
+    year of 200,000.
+    """
+    from bench import sipaldi_plan_run
+    from bench.harness import choose_plugins
+
+    if "sipaldi" not in choose_plugins(options.plugins)[0]:
+        return []
+    print("\nsipaldi planner (python -m bench.sipaldi_plan_run --check-only):")
+    try:
+        failed = sipaldi_plan_run.main(["--check-only"])
+    except Exception as exc:
+        print(f"  FAILED: {exc}")
+        return [str(exc)]
+    return ["sipaldi_plan_run --check-only failed"] if failed else []
 
 
 if __name__ == "__main__":

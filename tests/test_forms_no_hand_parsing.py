@@ -9,8 +9,8 @@ splitting it (``.strip()``, ``" ".join(....split())``) or comparing it
 (``form.get("box") == "1"``) is the near-copy of the toolkit's fields this test
 keeps out: a field declares its limit, parses, and words its refusal once.
 
-The plugins checked are those issue 10 names (umkm_market and pajak); add a
-plugin to :data:`CHECKED` once its forms are declared too.
+The plugins checked are those issue 10 names (umkm_market and pajak), then
+pengaduan and sipaldi; add a plugin to :data:`CHECKED` once its forms are declared too.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CHECKED = ("umkm_market", "pajak", "pengaduan")
+CHECKED = ("umkm_market", "pajak", "pengaduan", "sipaldi")
 # Reading a submitted form: ``await request.form()``.
 _FORM_CALL = "await request.form()"
 # What a helper calls the submitted form it is handed.

@@ -88,6 +88,10 @@ def test_the_demo_seeds_three_years_with_gaps_once(client, balai_app, city_run, 
     login_as("dashboard.viewer")
     page = client.get("/malang/dasbor/")
     assert page.status_code == 200 and "Tangki septik disedot tepat jadwal" in page.text
+    # the default period (the last 30 days): mostly on schedule, some late
+    on_schedule = client.get("/malang/dasbor/widget/sipaldi.on_schedule.csv").text
+    figure = float(on_schedule.splitlines()[1].split(",")[0])
+    assert 60 <= figure < 100, figure
 
 
 def test_published_visits_are_counted_per_day_and_kecamatan_without_addresses(client, city_run):

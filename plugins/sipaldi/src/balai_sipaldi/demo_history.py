@@ -4,7 +4,9 @@ Deterministic (seeded by the city). Each premises emptied in the last three
 years gets a done visit on that day by a truck serving its kecamatan; each
 truck's visits of a day go to the plant in loads within its capacity. About
 one truck day in twelve delivers less than was pumped (beyond the tolerance),
-so the reconciliation and the mayor's dashboard have gaps to flag. The daily
+so the reconciliation and the mayor's dashboard have gaps to flag; about
+one visit in seven was late (done after the tank's due day), the rest on
+schedule, so the mayor's "on schedule" figure means something in any month. The daily
 metrics are counted as the real moves count them, and the disposal fees are
 billed as the gate bills them (none paid: the demo citizen has one to pay).
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from balai import toolkit as tk
 
@@ -25,6 +27,7 @@ from balai_sipaldi.tables import Delivery, Premises, ServiceArea, Truck, Visit, 
 HISTORY_DAYS = 3 * 365
 GAP_EVERY = 12  # about one truck day in twelve loses a part of its load
 GAP_SHARE = 0.7  # what such a day delivers of what was pumped
+LATE_SHARE = 0.15  # visits done after the tank's due day; the rest by it (mostly on schedule)
 
 
 async def seed_history(rng: random.Random) -> dict[str, int]:
@@ -59,7 +62,7 @@ async def seed_history(rng: random.Random) -> dict[str, int]:
             truck_id=truck["id"],
             day=day,
             planned_litres=row["tank_litres"],
-            due_day=day + timedelta(days=rng.randint(-25, 10)),
+            due_day=due_day(rng, day),
             status=VisitStatus.DONE.value,
             volume_litres=int(litres),
             done_at=datetime.combine(day, time(10), city.tz).astimezone(UTC),
@@ -103,6 +106,13 @@ async def seed_history(rng: random.Random) -> dict[str, int]:
                 await tk.bump_metric(METRIC_ON_SCHEDULE, 1, day=day)
             visits += 1
     return {"visits": visits, "deliveries": deliveries, "gap_days": gaps}
+
+
+def due_day(rng: random.Random, day: date) -> date:
+    """The due day of a history visit done on ``day``: mostly days after it, some before (late)."""
+    if rng.random() < LATE_SHARE:
+        return day - timedelta(days=rng.randint(1, 25))
+    return day + timedelta(days=rng.randint(0, 30))
 
 
 def loads(visits: list[dict], capacity: int) -> list[list[dict]]:

@@ -2,7 +2,8 @@
 
 Done visits, visits on schedule and litres delivered at the plant are
 counted as they happen (daily metrics); overdue premises and gap flags are
-read now. The open dataset gives, per month and kecamatan, the premises
+read now. The datasets are counted by the database (``GROUP BY``), never by
+loading every premises or visit. The open dataset gives, per month and kecamatan, the premises
 served, those served late (after their due day) and the m³ they yielded —
 counts only, never an address.
 """
@@ -14,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from balai import toolkit as tk
+from piccolo.query.functions.aggregate import Count
 
 from balai_sipaldi.crew.outcomes import METRIC_DONE, METRIC_ON_SCHEDULE
 from balai_sipaldi.plant.gate import METRIC_DELIVERED
@@ -107,6 +109,19 @@ async def widgets(period: tk.Period) -> list[tk.Widget]:
     return cards
 
 
+# Done visits per day and kecamatan, counted by the database (the month is
+# folded in Python: at most 36 months of days × kecamatan rows come back).
+SERVED_SQL = """
+SELECT v.day AS day, p.kecamatan AS kecamatan, COUNT(*) AS served,
+       SUM(CASE WHEN v.due_day IS NOT NULL AND v.day > v.due_day THEN 1 ELSE 0 END) AS late,
+       SUM(COALESCE(v.volume_litres, 0)) AS litres
+FROM sipaldi_visit v
+JOIN sipaldi_premises p ON p.id = v.premises_id AND p.city = v.city
+WHERE v.city = {} AND v.status = {} AND v.day >= {}
+GROUP BY v.day, p.kecamatan
+"""
+
+
 async def served_per_kecamatan(city: tk.City) -> list[dict[str, Any]]:
     """Per month (last 36) and kecamatan: premises served, served late, m³ pumped."""
     today = datetime.now(city.tz).date()
@@ -114,18 +129,13 @@ async def served_per_kecamatan(city: tk.City) -> list[dict[str, Any]]:
     first = date(index // 12, index % 12 + 1, 1)
     totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     with tk.city_scope(city):
-        kecamatan = {
-            p["id"]: p["kecamatan"] for p in await Premises.select(Premises.id, Premises.kecamatan)
-        }
-        visits = await Visit.select(
-            Visit.premises_id, Visit.day, Visit.due_day, Visit.volume_litres
-        ).where((Visit.status == VisitStatus.DONE.value) & (Visit.day >= first))
-    for visit in visits:
-        key = (visit["day"].strftime("%Y-%m"), kecamatan.get(visit["premises_id"], ""))
-        row = totals[key]
-        row[0] += 1
-        row[1] += 1 if visit["due_day"] and visit["day"] > visit["due_day"] else 0
-        row[2] += visit["volume_litres"] or 0
+        rows = await Visit.raw(SERVED_SQL, city.slug, VisitStatus.DONE.value, first)
+    for row in rows:
+        day = row["day"] if isinstance(row["day"], date) else date.fromisoformat(row["day"])
+        total = totals[(day.strftime("%Y-%m"), row["kecamatan"])]
+        total[0] += row["served"]
+        total[1] += row["late"] or 0
+        total[2] += row["litres"] or 0
     return [
         {
             "month": month,
@@ -139,18 +149,23 @@ async def served_per_kecamatan(city: tk.City) -> list[dict[str, Any]]:
 
 
 async def overdue_per_kecamatan(city: tk.City) -> list[dict[str, Any]]:
-    """Premises overdue now, and registered, per kecamatan."""
+    """Premises overdue now, and registered, per kecamatan (counted by the database)."""
     today = datetime.now(city.tz).date()
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     with tk.city_scope(city):
-        rows = await Premises.select(Premises.kecamatan, Premises.next_due)
-    for row in rows:
-        counts[row["kecamatan"]][0] += 1
-        if row["next_due"] and row["next_due"] < today:
-            counts[row["kecamatan"]][1] += 1
+        registered = await Premises.select(Premises.kecamatan, Count()).group_by(Premises.kecamatan)
+        overdue = await (
+            Premises.select(Premises.kecamatan, Count())
+            .where(Premises.next_due < today)
+            .group_by(Premises.kecamatan)
+        )
+    late = {row["kecamatan"]: row["count"] for row in overdue}
     return [
-        {"kecamatan": name, "premises": total, "overdue": overdue}
-        for name, (total, overdue) in sorted(counts.items())
+        {
+            "kecamatan": row["kecamatan"],
+            "premises": row["count"],
+            "overdue": late.get(row["kecamatan"], 0),
+        }
+        for row in sorted(registered, key=lambda row: row["kecamatan"])
     ]
 
 

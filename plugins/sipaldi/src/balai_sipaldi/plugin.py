@@ -23,7 +23,7 @@ from balai_sipaldi.permissions import CREW, FIRM, MANAGE, PLANT
 from balai_sipaldi.planning import operator_routes, plan_routes
 from balai_sipaldi.planning.notices import send_notices
 from balai_sipaldi.planning.service import run_planner
-from balai_sipaldi.plant import gate
+from balai_sipaldi.plant import gate, report
 from balai_sipaldi.premises import household_visits
 from balai_sipaldi.premises import importer as premises_importer
 from balai_sipaldi.premises import registry as premises_registry
@@ -111,6 +111,12 @@ def roles() -> list[tk.Role]:
         tk.Role("sipaldi.officer", "Wastewater officer", (MANAGE,), department=DEPARTMENT),
         tk.Role("sipaldi.crew", "Desludging crew", (CREW,), department=DEPARTMENT),
         tk.Role("sipaldi.plant", "Treatment plant gate officer", (PLANT,), department=DEPARTMENT),
+        tk.Role(
+            report.HEAD,
+            "Head of the environment department (signs desludging reports)",
+            (MANAGE,),
+            department=DEPARTMENT,
+        ),
         tk.Role("sipaldi.operator", "Desludging operator's office", (FIRM,), department=DEPARTMENT),
     ]
 
@@ -180,6 +186,12 @@ def scheduled_jobs() -> list[tk.Job]:
             description="Tell households ahead of their desludging visits",
         ),
     ]
+
+
+@tk.hookimpl
+def document_types() -> list[tk.DocumentType]:
+    """The desludging report of a delivered visit, signed by the head of DLH."""
+    return [report.DESLUDGING_REPORT]
 
 
 @tk.hookimpl

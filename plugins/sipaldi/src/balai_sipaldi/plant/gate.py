@@ -21,6 +21,7 @@ from balai_sipaldi.dated import city_today
 from balai_sipaldi.fees.billing import bill_delivery
 from balai_sipaldi.permissions import PLANT
 from balai_sipaldi.plant.reconcile import truck_days
+from balai_sipaldi.plant.report import issue_reports
 from balai_sipaldi.settings import settings_of
 from balai_sipaldi.tables import Delivery, Premises, Truck, Visit, VisitStatus
 from balai_sipaldi.transactions import write_transaction
@@ -111,8 +112,8 @@ async def gate(request: Request, truck: FromQuery[int | None] = None) -> Respons
 async def log_delivery(request: Request) -> Response:
     """Log a truck's delivery and bill its disposal fees; refused (400) with nothing written."""
     data = await request.form()
-    truck = await truck_or_none(tk.plain_int(str(data.get("truck", ""))))
-    chosen = [n for n in (tk.plain_int(str(v)) for v in data.getall("visit", [])) if n is not None]
+    truck = await truck_or_none(tk.plain_int(data.get("truck")))
+    chosen = [n for n in map(tk.plain_int, data.getall("visit", [])) if n is not None]
     form = DeliveryForm(data)
     valid = await form.validate()
     if truck is None:
@@ -153,6 +154,11 @@ async def log_delivery(request: Request) -> Response:
                 )
             ).returning(Delivery.id)
             delivery_id = rows[0]["id"]
+            delivery = {
+                "truck_id": truck["id"],
+                "day": day,
+                "volume_litres": form.clean["volume"],
+            }
             await Visit.update({Visit.delivery_id: delivery_id}).where(Visit.id.is_in(chosen))
             await bill_delivery(delivery_id, day, truck["id"], form.clean["volume"], visits)
             await tk.bump_metric(METRIC_DELIVERED, form.clean["volume"], day=day)
@@ -166,6 +172,7 @@ async def log_delivery(request: Request) -> Response:
         subject=f"delivery:{delivery_id}",
         detail={"truck": truck["plate"], "litres": form.clean["volume"], "visits": len(visits)},
     )
+    await issue_reports(visits, delivery, actor_id=user.id, request=request)
     tk.flash(request, tk._("The delivery is logged."), "success")
     return Redirect(tk.city_url(request, GATE), status_code=303)
 
