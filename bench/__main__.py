@@ -75,7 +75,14 @@ def main(argv: list[str] | None = None) -> int:
     complaint_problems = check_complaints(options) if options.check_only else []
     heritage_problems = check_heritage(options) if options.check_only else []
     desludging_problems = check_desludging(options) if options.check_only else []
-    failed = market_problems or complaint_problems or heritage_problems or desludging_problems
+    health_problems = check_health_cover(options) if options.check_only else []
+    failed = (
+        market_problems
+        or complaint_problems
+        or heritage_problems
+        or desludging_problems
+        or health_problems
+    )
     return 1 if any(r.problems for r in results) or failed else 0
 
 
@@ -178,6 +185,40 @@ def check_desludging(options: Options) -> list[str]:
         print(f"  FAILED: {exc}")
         return [str(exc)]
     return ["sipaldi_plan_run --check-only failed"] if failed else []
+
+
+def check_health_cover(options: Options) -> list[str]:
+    """The e_jkn enrolment form against its twin, and the roll import and NIK look-up run.
+
+    Only when the ``e_jkn`` plugin loads and is among the chosen plugins
+    (SQLite, 2,000 people); ``python -m bench.e_jkn_page_run`` and
+    ``python -m bench.e_jkn_run`` time them.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from bench import e_jkn_page_run, e_jkn_run
+    from bench.harness import choose_plugins
+
+    if "e_jkn" not in choose_plugins(options.plugins)[0]:
+        return []
+    print("\ne_jkn enrolment form (python -m bench.e_jkn_page_run --check-only):")
+    work = Path(tempfile.mkdtemp(prefix="balai-bench-e-jkn-"))
+    try:
+        problems = e_jkn_page_run.check_only(work)
+    except Exception as exc:
+        print(f"  FAILED: {exc}")
+        problems = [str(exc)]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print("\ne_jkn roll import and NIK look-up (python -m bench.e_jkn_run --check-only):")
+    try:
+        if e_jkn_run.main(["--check-only"]):
+            problems.append("e_jkn_run --check-only failed")
+    except Exception as exc:
+        print(f"  FAILED: {exc}")
+        problems.append(f"e_jkn_run --check-only: {exc}")
+    return problems
 
 
 if __name__ == "__main__":
