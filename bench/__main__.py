@@ -167,24 +167,39 @@ def check_complaints(options: Options) -> list[str]:
 
 
 def check_desludging(options: Options) -> list[str]:
-    """The desludging planner over a small registry: no truck above its capacity or trips.
+    """The household's "My tanks" page against its twin, and the planner over a small registry.
 
-    Only when the ``sipaldi`` plugin loads and is among the chosen plugins
-    (3,000 premises, 30 days); ``python -m bench.sipaldi_plan_run`` times a
-    year of 200,000.
+    Only when the ``sipaldi`` plugin loads and is among the chosen plugins:
+    identical HTML and statement counts (5,000 premises), then no truck
+    above its capacity or trips (3,000 premises, 30 days).
+    ``python -m bench.sipaldi_run`` times the page, ``python -m
+    bench.sipaldi_plan_run`` a year of 200,000 premises.
     """
-    from bench import sipaldi_plan_run
+    import tempfile
+    from pathlib import Path
+
+    from bench import sipaldi_plan_run, sipaldi_run
     from bench.harness import choose_plugins
 
     if "sipaldi" not in choose_plugins(options.plugins)[0]:
         return []
-    print("\nsipaldi planner (python -m bench.sipaldi_plan_run --check-only):")
+    print("\nsipaldi household page (python -m bench.sipaldi_run --check-only):")
+    work = Path(tempfile.mkdtemp(prefix="balai-bench-sipaldi-"))
     try:
-        failed = sipaldi_plan_run.main(["--check-only"])
+        problems = sipaldi_run.check_only(work)
     except Exception as exc:
         print(f"  FAILED: {exc}")
-        return [str(exc)]
-    return ["sipaldi_plan_run --check-only failed"] if failed else []
+        problems = [str(exc)]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print("\nsipaldi planner (python -m bench.sipaldi_plan_run --check-only):")
+    try:
+        if sipaldi_plan_run.main(["--check-only"]):
+            problems.append("sipaldi_plan_run --check-only failed")
+    except Exception as exc:
+        print(f"  FAILED: {exc}")
+        problems.append(str(exc))
+    return problems
 
 
 def check_health_cover(options: Options) -> list[str]:
