@@ -131,7 +131,8 @@ def serve(env: dict[str, str], config: Path, workers: int, log: Path) -> Serving
             answered = httpx.get(f"{serving.base}/healthz", timeout=2).status_code == 200
         except httpx.TransportError:
             answered = False
-        if answered and len(children(process.pid)) >= workers:
+        # One worker: uvicorn serves in its own process; more: in spawned children.
+        if answered and (workers == 1 or len(children(process.pid)) >= workers):
             time.sleep(2 if workers > 1 else 0)  # the other workers finish their start-up
             return serving
         time.sleep(0.3)
@@ -168,16 +169,25 @@ def check_both_serve(serving: Serving, cookie: str, pages: int = 200) -> dict:
     }
 
 
-def time_run(serving: Serving, cookie: str, seconds: int, pg_database: str) -> dict:
+def time_run(
+    serving: Serving,
+    cookie: str,
+    seconds: int,
+    pg_database: str | None,
+    *,
+    connections: int = 16,
+    threads: int = 2,
+) -> dict:
     """One wrk run; CPU of the process tree and of the database's backends per request."""
-    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-H", f"Cookie: {cookie}"]
-    pg_before = measure.postgres_backends(pg_database)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    command += ["-H", f"Cookie: {cookie}"]
+    pg_before = measure.postgres_backends(pg_database) if pg_database else {}
     before = tree_cpu(serving)
     done = subprocess.run(
         [*command, f"{serving.base}/{instance.CITY}/"], capture_output=True, text=True, check=True
     )
     after = tree_cpu(serving)
-    pg_after = measure.postgres_backends(pg_database)
+    pg_after = measure.postgres_backends(pg_database) if pg_database else {}
     parsed = measure.parse_wrk(done.stdout)
     pg_cpu = sum(cpu - pg_before.get(pid, 0.0) for pid, cpu in pg_after.items())
     requests = parsed["requests"] or 1
