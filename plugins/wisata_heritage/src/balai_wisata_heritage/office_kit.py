@@ -8,6 +8,7 @@ and an audit entry ``<workflow key>.<what>``.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from balai import toolkit as tk
@@ -60,6 +61,38 @@ def publication_workflow(key: str, table: Any, *, end: str, end_label: str) -> t
         ],
         final=() if end == "withdrawn" else (end,),
     )
+
+
+class StepForm(tk.Form):
+    """A publication step an officer takes on a record, with the reason it may need."""
+
+    step = tk.TextField("Step", max_length=40)
+    comment = tk.TextField("Reason", max_length=REASON_MAX, required=False)
+
+
+async def take_step(
+    request: Request, workflow: tk.Workflow, record: dict, updated_at: Any, user: tk.CurrentUser
+) -> str | None:
+    """Move ``record`` by the submitted step (history, audit); ``None`` when done.
+
+    Returns:
+        Why it was refused (the form's or the workflow's message), or ``None``.
+    """
+    form = StepForm(await request.form())
+    if not await form.validate(owner_id=user.id):
+        return next(iter(form.errors.values()))
+    try:
+        await workflow.move(
+            record,
+            form.clean["step"],
+            tk.Actor.of(user),
+            comment=form.clean.get("comment") or "",
+            request=request,
+            values={updated_at: datetime.now(UTC)},
+        )
+    except tk.MoveRefused as refused:
+        return str(refused)
+    return None
 
 
 async def officer(request: Request) -> tk.CurrentUser:

@@ -18,6 +18,7 @@ from balai_wisata_heritage.office_kit import (
     officer,
     record_change,
     require,
+    take_step,
     write_transaction,
 )
 
@@ -147,19 +148,10 @@ async def move_event(request: Request, event_id: FromPath[int]) -> Response:
     """Publish or cancel an event (cancelling needs a reason)."""
     user = await officer(request)
     event = await _event(event_id)
-    data = await request.form()
-    try:
-        await EVENTS.move(
-            event,
-            str(data.get("step", "")),
-            tk.Actor.of(user),
-            comment=str(data.get("comment", "")),
-            request=request,
-            values={Event.updated_at: datetime.now(UTC)},
-        )
-    except tk.MoveRefused as refused:
+    refused = await take_step(request, EVENTS, event, Event.updated_at, user)
+    if refused is not None:
         await load_site_choices()
-        return await _again(request, event, EventForm(initial=_initial(event)), str(refused))
+        return await _again(request, event, EventForm(initial=_initial(event)), refused)
     tk.flash(request, tk._("Done."), "success")
     return _back(request, event_id)
 

@@ -15,6 +15,7 @@ from balai_wisata_heritage.office_kit import (
     officer,
     record_change,
     require,
+    take_step,
     write_transaction,
 )
 from balai_wisata_heritage.sites.editing import SITES, ExceptionForm, SiteForm, site_values
@@ -149,19 +150,10 @@ async def move_site(request: Request, site_id: FromPath[int]) -> Response:
     """Publish or withdraw a site (withdrawing needs a reason)."""
     user = await officer(request)
     site = await _site(site_id)
-    data = await request.form()
-    try:
-        await SITES.move(
-            site,
-            str(data.get("step", "")),
-            tk.Actor.of(user),
-            comment=str(data.get("comment", "")),
-            request=request,
-            values={Site.updated_at: datetime.now(UTC)},
-        )
-    except tk.MoveRefused as refused:
+    refused = await take_step(request, SITES, site, Site.updated_at, user)
+    if refused is not None:
         context = await _edit_page(
-            request, site, SiteForm(initial={**site, "reason": ""}), move_error=str(refused)
+            request, site, SiteForm(initial={**site, "reason": ""}), move_error=refused
         )
         return await tk.render(
             request, "wisata_heritage/office/site.html", context, status_code=400

@@ -15,6 +15,7 @@ from balai_wisata_heritage.office_kit import (
     officer,
     record_change,
     require,
+    take_step,
     write_transaction,
 )
 from balai_wisata_heritage.walks.editing import WALKS, WalkForm, load_sites, stop_lines
@@ -161,18 +162,9 @@ async def move_walk(request: Request, walk_id: FromPath[int]) -> Response:
     """Publish or withdraw a walk (withdrawing needs a reason)."""
     user = await officer(request)
     walk = await _walk(walk_id)
-    data = await request.form()
-    try:
-        await WALKS.move(
-            walk,
-            str(data.get("step", "")),
-            tk.Actor.of(user),
-            comment=str(data.get("comment", "")),
-            request=request,
-            values={Walk.updated_at: datetime.now(UTC)},
-        )
-    except tk.MoveRefused as refused:
-        return await _again(request, walk, WalkForm(initial=await _initial(walk)), str(refused))
+    refused = await take_step(request, WALKS, walk, Walk.updated_at, user)
+    if refused is not None:
+        return await _again(request, walk, WalkForm(initial=await _initial(walk)), refused)
     tk.flash(request, tk._("Done."), "success")
     return _back(request, walk_id)
 
