@@ -348,6 +348,36 @@ def partner_tickets(city: City) -> Any:
     """
 
 
+@hookspec
+def partner_catalogue(city: City) -> Any:
+    """Offer goods to the city's delivery partners (the catalogue feed and its orders).
+
+    Per city. Answer a ``toolkit.CatalogueSource``: an object whose async
+    methods the partners API calls, each inside the current city.
+
+    * ``changes(after, limit)``: at most ``limit`` ``toolkit.CatalogueItem``
+      ordered by ``(changed_at, ref)``, each changed after the
+      ``toolkit.CatalogueCursor`` ``after`` (everything when ``None``). Only
+      products of merchants who chose to publish to partners are listed;
+      one that was published and then deleted, hidden, or whose merchant
+      opted out or was suspended comes back as a tombstone
+      (``listed=False``) with a newer ``changed_at``. Read only.
+    * ``place_order(order)``: a ``toolkit.PartnerOrder`` enters your order
+      flow with channel ``partner``: reserve the stock with a conditional
+      update (never sell more than there is) and write the order in one
+      transaction; idempotent by ``(order.partner_id, order.reference)`` (a
+      repeat answers the first order). Refuse with
+      ``toolkit.PartnerOrderRefused`` (unknown product or merchant, out of
+      stock, a price other than today's), writing nothing. The partner
+      settles the payment with the merchant: create no ledger invoice.
+    * ``order_state(partner_id, reference)``: a ``toolkit.PartnerOrderState``
+      or ``None`` when that partner has no such order.
+    * ``cancel_order(partner_id, reference)``: cancel before the merchant
+      accepts (refuse ``not_cancellable`` after), giving the stock back;
+      ``None`` when there is no such order.
+    """
+
+
 # --- Notifications (balai.notifications) ------------------------------------
 
 

@@ -89,6 +89,15 @@ from balai.notifications.channels import (
 )
 from balai.notifications.outbox import notify
 from balai.opendata.types import CC_BY_4, Dataset, DatasetColumn, Licence
+from balai.partners.feed_types import (
+    CatalogueCursor,
+    CatalogueItem,
+    CatalogueSource,
+    PartnerOrder,
+    PartnerOrderLine,
+    PartnerOrderRefused,
+    PartnerOrderState,
+)
 from balai.partners.ticket_types import (
     IssuedTicket,
     TicketHold,
@@ -151,6 +160,9 @@ __all__ = [
     "PUBLIC",
     "Actor",
     "ApiError",
+    "CatalogueCursor",
+    "CatalogueItem",
+    "CatalogueSource",
     "ChannelContext",
     "ChartPoint",
     "CheckboxField",
@@ -206,6 +218,10 @@ __all__ = [
     "OutgoingMessage",
     "Page",
     "PageNumberError",
+    "PartnerOrder",
+    "PartnerOrderLine",
+    "PartnerOrderRefused",
+    "PartnerOrderState",
     "PartnerService",
     "Payable",
     "PaymentProvider",

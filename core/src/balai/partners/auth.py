@@ -8,7 +8,8 @@ asymmetric signature over ``client_id|X-TIMESTAMP``
 **Transactions**: headers ``Authorization: Bearer <token>``, ``X-PARTNER-ID``
 (the client id), ``X-TIMESTAMP``, ``X-EXTERNAL-ID``, ``CHANNEL-ID`` and
 ``X-SIGNATURE`` = HMAC-SHA512 with the client secret over
-``METHOD:path:token:sha256(body):X-TIMESTAMP`` (:func:`balai.payments.snap.sign`,
+``METHOD:path:token:sha256(body):X-TIMESTAMP`` (the path with its query
+string, if any, as sent) (:func:`balai.payments.snap.sign`,
 the same primitive the payment gateway's callbacks use).
 
 Order, each refusal changing nothing: mandatory headers (400); the client
@@ -242,6 +243,9 @@ async def transaction(
         )
         raise answers.unauthorized(service, "Credentials must be issued again") from None
     path = snap.request_path(request.scope)
+    query = request.scope.get("query_string", b"")
+    if query:  # a GET's parameters are signed with its path, as the partner sent them
+        path += "?" + query.decode("latin-1")
     expected = snap.sign(secret, request.method, path, token, raw, found["x-timestamp"])
     if not hmac.compare_digest(found["x-signature"], expected):
         _log(request, service, f"signature of {partner['client_id']} does not match")

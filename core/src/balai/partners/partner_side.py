@@ -23,6 +23,10 @@ TICKETS_LIST_PATH = "/api/mitra/v1.0/tickets/list"
 TICKETS_HOLD_PATH = "/api/mitra/v1.0/tickets/hold"
 TICKETS_CONFIRM_PATH = "/api/mitra/v1.0/tickets/confirm"
 TICKETS_CANCEL_PATH = "/api/mitra/v1.0/tickets/cancel"
+CATALOGUE_PATH = "/api/mitra/v1.0/catalogue/products"
+ORDER_PATH = "/api/mitra/v1.0/catalogue/orders"
+ORDER_STATUS_PATH = "/api/mitra/v1.0/catalogue/orders/status"
+ORDER_CANCEL_PATH = "/api/mitra/v1.0/catalogue/orders/cancel"
 
 
 @dataclass(frozen=True)
@@ -58,13 +62,15 @@ def transaction_request(
     external_id: str | None = None,
     now: datetime | None = None,
     channel: str = "95221",
+    method: str = "POST",
 ) -> tuple[bytes, dict[str, str]]:
     """The minified body and signed headers of a transaction request to ``path``.
 
-    ``path`` is the full path the partner addresses (with the city prefix),
-    which is what is signed.
+    ``path`` is the full path the partner addresses (with the city prefix
+    and, for a ``GET``, its query string), which is what is signed. A
+    ``GET`` (``payload`` ``None``) has an empty body.
     """
-    body = snap.minify(payload)
+    body = b"" if payload is None else snap.minify(payload)
     stamp = snap.timestamp(now, millis=True)
     headers = {
         "Content-Type": "application/json",
@@ -73,6 +79,6 @@ def transaction_request(
         "X-PARTNER-ID": keys.client_id,
         "X-EXTERNAL-ID": external_id or snap.external_id(),
         "CHANNEL-ID": channel,
-        "X-SIGNATURE": snap.sign(keys.secret, "POST", path, token, body, stamp),
+        "X-SIGNATURE": snap.sign(keys.secret, method, path, token, body, stamp),
     }
     return body, headers

@@ -7,7 +7,7 @@ from typing import Any
 
 from balai import __version__
 from balai.hookimpl import hookimpl
-from balai.partners import api, lookup, office, perms
+from balai.partners import api, catalogue, lookup, office, orders, perms
 from balai.tenants import City
 from balai.types import Dimension, NavItem, PluginInfo, Routes
 
@@ -37,7 +37,7 @@ def piccolo_apps() -> list[str]:
 @hookimpl
 def register_routes() -> Routes:
     """Officer pages and the partners' signed API."""
-    return Routes(office=office.ROUTES, api=api.ROUTES)
+    return Routes(office=office.ROUTES, api=[*api.ROUTES, *catalogue.ROUTES, *orders.ROUTES])
 
 
 @hookimpl

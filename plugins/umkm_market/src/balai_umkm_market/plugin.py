@@ -13,6 +13,7 @@ from balai_umkm_market import (
     datasets,
     demo,
     demo_accounts,
+    partner_channel,
     routes,
     widgets,
 )
@@ -200,6 +201,12 @@ async def invoice_expired(city: tk.City, invoice: tk.Invoice) -> None:
 async def invoice_refunded(city: tk.City, invoice: tk.Invoice) -> None:
     """An officer refunded a checkout's payment: its open orders are cancelled."""
     await orders.invoice_refunded(invoice)
+
+
+@tk.hookimpl
+def partner_catalogue(city: tk.City) -> tk.CatalogueSource:
+    """Products of the merchants who publish to delivery partners; partners' orders."""
+    return partner_channel.SOURCE
 
 
 @tk.hookimpl

@@ -13,6 +13,7 @@ from balai_umkm_market.catalogue.pages import product_path
 from balai_umkm_market.labels import merchant_categories as category_labels
 from balai_umkm_market.merchants import application as merchants
 from balai_umkm_market.merchants import office as merchants_office
+from balai_umkm_market.merchants import partner_feed
 from balai_umkm_market.settings import MANAGE, SLUG
 from balai_umkm_market.tables import Merchant, MerchantStatus, Product
 
@@ -86,7 +87,7 @@ async def shop(request: Request, merchant_id: FromPath[int]) -> Response:
     )
 
 
-PAGES = [index, shop, *merchants.PAGES, *products_admin.PAGES, *asn.PAGES]
+PAGES = [index, shop, *merchants.PAGES, *partner_feed.PAGES, *products_admin.PAGES, *asn.PAGES]
 OFFICE = [*merchants_office.OFFICE]
 
 __all__ = [

@@ -74,10 +74,18 @@ class Fulfilment(enum.StrEnum):
 
 
 class PaymentMethod(enum.StrEnum):
-    """How the buyer pays."""
+    """How the buyer pays (``partner``: the delivery partner collects and settles with the shop)."""
 
     COD = "cod"
     CASHLESS = "cashless"
+    PARTNER = "partner"
+
+
+class Channel(enum.StrEnum):
+    """Where an order came from: the market's own pages or a delivery partner's app."""
+
+    WEB = "web"
+    PARTNER = "partner"
 
 
 class Merchant(tk.CityTable, tablename="umkm_market_merchant"):
@@ -110,6 +118,11 @@ class Merchant(tk.CityTable, tablename="umkm_market_merchant"):
     rating_sum = Integer(default=0)
     rating_count = Integer(default=0)
     created_at = Timestamptz()
+    # Publishing to delivery partners (the catalogue feed), the merchant's own choice.
+    partner_feed = Boolean(default=False)
+    opening_hours = Varchar(length=200, default="")
+    # When the choice, the hours or the status last changed; None: never published.
+    partner_feed_changed_at = Timestamptz(null=True, default=None)
 
 
 class Product(tk.CityTable, tablename="umkm_market_product"):
@@ -192,6 +205,7 @@ class Order(tk.CityTable, tablename="umkm_market_order"):
     total = Integer(default=0)
     payment_method = Varchar(length=10, choices=PaymentMethod, default=PaymentMethod.COD.value)
     invoice_number = Varchar(length=40)
+    channel = Varchar(length=10, choices=Channel, default=Channel.WEB.value)
     cancel_reason = Text()
     buyer_is_asn = Boolean(default=False)
     buyer_department = Varchar(length=120)
@@ -249,6 +263,28 @@ class AsnProfile(tk.CityTable, tablename="umkm_market_asn_profile"):
     created_at = Timestamptz()
 
 
+class PartnerOrderLink(tk.CityTable, tablename="umkm_market_partner_order"):
+    """A delivery partner's reference of an order it placed: one order per partner reference."""
+
+    order = ForeignKey(references=Order, on_delete=OnDelete.cascade)
+    partner_id = Integer()
+    partner_name = Varchar(length=120)
+    reference = Varchar(length=64)
+    created_at = Timestamptz()
+
+    city_unique = (("partner_id", "reference"),)
+
+
+class FeedRemoval(tk.CityTable, tablename="umkm_market_feed_removal"):
+    """A deleted product of a merchant who published to partners: the feed's tombstone."""
+
+    product_id = Integer()
+    merchant_id = Integer()
+    removed_at = Timestamptz()
+
+    city_unique = (("product_id",),)
+
+
 TABLES = [
     Merchant,
     Product,
@@ -259,4 +295,6 @@ TABLES = [
     OrderItem,
     Review,
     AsnProfile,
+    PartnerOrderLink,
+    FeedRemoval,
 ]

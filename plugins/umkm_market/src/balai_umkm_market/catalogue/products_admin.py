@@ -21,6 +21,7 @@ from balai_umkm_market.catalogue import products_import
 from balai_umkm_market.catalogue.product_rules import ProductPageForm
 from balai_umkm_market.labels import UNITS, options, product_categories
 from balai_umkm_market.merchants.application import is_chosen_file, verified_merchant
+from balai_umkm_market.partner_channel import remember_removal
 from balai_umkm_market.tables import OrderItem, Product, ProductPhoto
 
 PAGE_SIZE = 50
@@ -278,7 +279,9 @@ async def product_delete(request: Request, product_id: FromPath[int]) -> Respons
             "info",
         )
     else:
-        await Product.delete().where(Product.id == product["id"])
+        async with Product._meta.db.transaction():
+            await Product.delete().where(Product.id == product["id"])
+            await remember_removal(product, merchant)
         tk.flash(request, tk._("Product %(name)s deleted.", name=product["name"]), "success")
     return Redirect(tk.city_url(request, BASE), status_code=303)
 

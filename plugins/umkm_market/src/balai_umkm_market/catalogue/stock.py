@@ -8,11 +8,13 @@ only those that find enough stock change the row (PostgreSQL re-checks the
 condition on the row a concurrent writer left; SQLite lets one writer at a
 time in, see :func:`write_transaction`), and a checkout that finds too little
 rolls back everything it did. A cancelled or expired order gives its
-quantities back.
+quantities back. Either move sets the product's ``updated_at`` (the
+partners' catalogue feed shows the stock).
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from piccolo.engine.sqlite import TransactionType
@@ -43,7 +45,9 @@ async def reserve(product_id: int, quantity: int) -> bool:
     if quantity <= 0:
         raise ValueError("a reservation needs a positive quantity")
     taken = (
-        await Product.update({Product.stock: Product.stock - quantity})
+        await Product.update(
+            {Product.stock: Product.stock - quantity, Product.updated_at: datetime.now(UTC)}
+        )
         .where(
             (Product.id == product_id) & (Product.stock >= quantity) & (Product.is_active == True)  # noqa: E712 (a Piccolo condition)
         )
@@ -56,4 +60,6 @@ async def release(product_id: int, quantity: int) -> None:
     """Give ``quantity`` of product ``product_id`` back to its available stock."""
     if quantity <= 0:
         raise ValueError("a release needs a positive quantity")
-    await Product.update({Product.stock: Product.stock + quantity}).where(Product.id == product_id)
+    await Product.update(
+        {Product.stock: Product.stock + quantity, Product.updated_at: datetime.now(UTC)}
+    ).where(Product.id == product_id)

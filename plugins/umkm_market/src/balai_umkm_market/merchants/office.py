@@ -242,6 +242,8 @@ async def decide(request: Request, merchant_id: FromPath[int]) -> Response:
     user = await tk.current_user(request)
     now = datetime.now(UTC)
     changes: dict[Any, Any] = {Merchant.status: target}
+    if merchant["partner_feed_changed_at"] is not None:  # its products leave or rejoin the feed
+        changes[Merchant.partner_feed_changed_at] = now
     if target == MerchantStatus.VERIFIED.value:
         changes.update({Merchant.verified_by: user.id, Merchant.verified_at: now})
         changes[Merchant.rejection_reason] = ""

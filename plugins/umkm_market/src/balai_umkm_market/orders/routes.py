@@ -233,6 +233,7 @@ async def merchant_orders(request: Request, status: FromQuery[str] = "") -> Resp
         Order.total,
         Order.fulfilment,
         Order.payment_method,
+        Order.channel,
         Order.buyer_name,
         Order.created_at,
         Order.merchant.name.as_alias("merchant_name"),

@@ -64,8 +64,16 @@ NOTE_PAID_AFTER_END = N_("Paid after the order had ended; the payments office re
 NOTE_EXPIRED = N_("The time to pay ran out.")
 NOTE_REFUNDED = N_("The payment was refunded.")
 NOTE_BUYER_CANCELLED = N_("Cancelled by the buyer.")
+NOTE_PARTNER_CANCELLED = N_("Cancelled by the delivery partner.")
 SYSTEM_NOTES = frozenset(
-    {NOTE_PAID, NOTE_PAID_AFTER_END, NOTE_EXPIRED, NOTE_REFUNDED, NOTE_BUYER_CANCELLED}
+    {
+        NOTE_PAID,
+        NOTE_PAID_AFTER_END,
+        NOTE_EXPIRED,
+        NOTE_REFUNDED,
+        NOTE_BUYER_CANCELLED,
+        NOTE_PARTNER_CANCELLED,
+    }
 )
 
 
