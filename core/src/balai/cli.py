@@ -31,6 +31,7 @@ from balai.crypto.cli import keys as _keys_commands
 from balai.documents.cli import signing as _signing_commands
 from balai.i18n import Catalogs, activate
 from balai.i18n import gettext as _
+from balai.partners.catalogue_sim import partner_catalogue_sim as _partner_catalogue_sim_command
 from balai.partners.cli import partner_recon as _partner_recon_command
 from balai.partners.cli import partner_sim as _partner_sim_command
 from balai.plugins import BUILTIN_SLUGS, CORE, ENTRY_POINT_GROUP
@@ -855,6 +856,7 @@ main.add_command(_audit_commands)
 main.add_command(_keys_commands)
 main.add_command(_partner_recon_command)
 main.add_command(_partner_sim_command)
+main.add_command(_partner_catalogue_sim_command)
 
 
 # --- signing ---------------------------------------------------------------------------
