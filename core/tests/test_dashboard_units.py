@@ -213,6 +213,16 @@ def test_number_formats_follow_the_readers_language():
     assert [nice_ceiling(v) for v in (0, 7, 13, 230, 1)] == [1, 10, 20, 250, 1]
 
 
+def test_a_small_percentage_keeps_two_significant_digits():
+    # 126 of about 850,000 people: "0,0%" would read as nobody
+    assert format_value(100 * 126 / 850_000, "percent") == "0,015%"
+    assert format_value(0.5, "percent") == "0,50%"
+    assert format_value(0.0, "percent") == "0,0%"
+    assert format_value(-0.25, "percent") == "-0,25%"
+    assert format_value(1e-9, "percent") == "0,000000%"
+    assert format_value(99.96, "percent") == "100,0%"
+
+
 # --- daily metrics ------------------------------------------------------------
 
 

@@ -125,4 +125,11 @@ class TestCoverage:
             return {w.key: w for w in await insights.widgets(period)}["e_jkn.coverage"]
 
         card = city_run("malang", coverage)
-        assert card.value == round(100 * 7 / 874_890, 2) and "BPS 2024" in card.note
+        assert card.value == 100 * 7 / 874_890 and "BPS 2024" in card.note
+
+    def test_the_dashboard_shows_a_small_coverage_with_its_digits(self, client, city_run, login_as):
+        city_run("malang", seed(ROWS))  # 7 of 874,890 people: 0.0008 %
+        login_as("city_admin")
+        page = client.get("/malang/dasbor/")
+        assert page.status_code == 200
+        assert "0,00080%" in page.text and "0,0%" not in page.text

@@ -32,17 +32,26 @@ def format_value(value: int | float | None, unit: str) -> str:
     """A number as the dashboard shows it, in the reader's notation.
 
     Indonesian: ``Rp1.250.000``, ``12,5%``, ``1.234``, ``4,2``; English uses
-    ``12.5%``, ``1,234``, ``4.2`` (rupiah keeps its PUEBI form in both).
+    ``12.5%``, ``1,234``, ``4.2`` (rupiah keeps its PUEBI form in both). A
+    percentage under 1 keeps two significant digits (``0,015%``, not ``0,0%``).
     """
     if value is None:
         return ""
     if unit == "rupiah":
         return rupiah(round(value))
     if unit == "percent":
-        return format_number(value, 1) + "%"
+        return format_number(value, _percent_digits(value)) + "%"
     if isinstance(value, float) and not value.is_integer():
         return format_number(value, 1)
     return format_number(int(value))
+
+
+def _percent_digits(value: float) -> int:
+    """One decimal, or as many as two significant digits of a share under 1 % need (at most 6)."""
+    size = abs(value)
+    if size == 0 or size >= 1:
+        return 1
+    return min(1 - math.floor(math.log10(size)), 6)
 
 
 def nice_ceiling(value: float) -> float:

@@ -92,7 +92,7 @@ async def widgets(period: tk.Period) -> list[tk.Widget]:
                 "e_jkn.coverage",
                 LIVING,
                 tk._("Population covered by the city's JKN"),
-                round(100 * enrolled / settings.population, 2),
+                100 * enrolled / settings.population,
                 unit="percent",
                 note=settings.population_source,
                 order=51,
