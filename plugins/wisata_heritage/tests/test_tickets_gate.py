@@ -131,6 +131,17 @@ def test_an_empty_code_asks_for_one(client, post_form, login_as):
     assert "Ketik kode tiket" in answer.text
 
 
+def test_a_too_long_code_or_gate_name_is_refused_with_nothing_written(
+    client, city_run, post_form, login_as
+):
+    login_as("wisata_heritage.gate_officer")
+    long_code = scan(post_form, "W" * 1001)
+    assert long_code.status_code == 400 and "Terlalu panjang" in long_code.text
+    long_gate = scan(post_form, "WHT-ABCD-EFGH-1", gate="G" * 41)
+    assert long_gate.status_code == 400 and "Nama gerbang paling banyak 40" in long_gate.text
+    assert admissions(city_run) == []
+
+
 def test_an_unpaid_ticket_is_refused(client, city_run, post_form, login_as):
     product = add_product(city_run, starts_in=timedelta(minutes=5))
     login_as()

@@ -50,23 +50,37 @@ async def gate_page(request: Request, gerbang: FromQuery[str] = "") -> Response:
     )
 
 
+class GateForm(tk.Form):
+    """What the gate officer types (or a scanner types): a ticket code or a QR's content."""
+
+    kode = tk.TextField(
+        "Ticket code or QR content",
+        max_length=MAX_TYPED,
+        missing=tk.N_("Type the ticket code or scan its QR code."),
+        invalid=tk.N_("This is too long for a ticket code or QR content."),
+    )
+    gerbang = tk.TextField(
+        "Gate",
+        max_length=gate.MAX_GATE_NAME,
+        required=False,
+        invalid=tk.N_("A gate's name is at most %(max)s characters."),
+    )
+
+
 @post("/gerbang", guards=[tk.require_permission(GATE)], name="wisata_heritage:gate-check")
 async def gate_check(request: Request) -> Response:
     """Check one ticket and admit it, or say why not (a refusal is an answer too: 200)."""
     tk.allow_camera(request)
-    form = await request.form()
-    typed = str(form.get("kode", ""))
-    gate_name = read_gate_name(form.get("gerbang"))
     user = await tk.current_user(request)
+    form = GateForm(await request.form())
+    valid = await form.validate(owner_id=user.id)
+    gate_name = read_gate_name(form.clean.get("gerbang"))
     answer: Any = None
-    if not typed.strip():
-        error = tk._("Type the ticket code or scan its QR code.")
-    elif len(typed) > MAX_TYPED:
-        error = tk._("This is too long for a ticket code or QR content.")
-    elif len(str(form.get("gerbang", ""))) > gate.MAX_GATE_NAME:
-        error = tk._("A gate's name is at most %(max)s characters.", max=gate.MAX_GATE_NAME)
+    error = ""
+    if valid:
+        answer = await gate.check(form.clean["kode"], gate_name, user.id)
     else:
-        answer, error = await gate.check(typed, gate_name, user.id), ""
+        error = next(iter(form.errors.values()))
     return await tk.render(
         request,
         "wisata_heritage/tickets/gate.html",
