@@ -120,3 +120,22 @@ def stop(server: Server) -> None:
     except subprocess.TimeoutExpired:
         server.process.kill()
         server.process.wait(timeout=10)
+
+
+def launch_pair(twin_factory: str, env: dict[str, str], log_dir: Path) -> dict[str, Server]:
+    """The platform (``bench.serve_balai:build``) and a page's twin, both ready.
+
+    Returns ``{"platform": …, "twin": …}``; when either fails to start, both are stopped.
+    """
+    running = {
+        name: launch(name, factory, env, log_dir)
+        for name, factory in (("platform", "bench.serve_balai:build"), ("twin", twin_factory))
+    }
+    try:
+        for server in running.values():
+            wait_ready(server)
+    except Exception:
+        for server in running.values():
+            stop(server)
+        raise
+    return running

@@ -110,31 +110,13 @@ async def _seed(inst: instance.Instance, citizen: int) -> None:
         await app.ui.database.close()
 
 
-def _start(inst: instance.Instance, folder: Path) -> dict[str, servers.Server]:
-    running = {
-        name: servers.launch(name, factory, inst.environ(), folder)
-        for name, factory in (
-            ("platform", "bench.serve_balai:build"),
-            ("twin", "bench.sipaldi_twin:build"),
-        )
-    }
-    try:
-        for server in running.values():
-            servers.wait_ready(server)
-    except Exception:
-        for server in running.values():
-            servers.stop(server)
-        raise
-    return running
-
-
 def run(work: Path, load: measure.Load | None, rounds: int) -> dict:
     """Seed, check, and time unless ``load`` is None."""
     folder = work / "sipaldi"
     inst = instance.new_instance(folder, None, PLUGINS)
     citizen = instance.prepare(inst)
     asyncio.run(_seed(inst, citizen))
-    running = _start(inst, folder)
+    running = servers.launch_pair("bench.sipaldi_twin:build", inst.environ(), folder)
     try:
         cookie = instance.cookie_header(instance.log_in(running["platform"].base))
         sides = {name: checks.check_page(server, PAGE, cookie) for name, server in running.items()}
