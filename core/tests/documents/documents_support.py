@@ -59,6 +59,15 @@ class SuratPlugin:
     def document_types(self) -> list[tk.DocumentType]:
         return [LETTER]
 
+    @tk.hookimpl
+    async def seed_demo(self, city: tk.City) -> tk.DemoReport:
+        """Two letters per city, one of them the demo citizen's (for the conformance suite)."""
+        citizen = await tk.demo_user(f"warga@{city.slug}.test", f"Warga {city.name}")
+        for name, subject_id in ((f"Siti {city.name}", citizen.id), (f"Budi {city.name}", None)):
+            data = {"name": name, "purpose": f"Keterangan {city.slug}", "fee": 0}
+            await tk.issue_document(LETTER.key, data=data, subject_id=subject_id)
+        return tk.DemoReport(summary=["surat: 2 letters awaiting signature"])
+
 
 def surat_registry() -> Any:
     registry = uji_registry()

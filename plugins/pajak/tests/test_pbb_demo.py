@@ -182,3 +182,24 @@ def test_demo_only_tools_refuse_outside_the_demo_seeding(balai_app, city_run):
         city_run("malang", tk.demo_user, "x@malang.test", "X")
     with pytest.raises(tk.NotSeedingError):
         city_run("malang", tk.seed_paid_invoices, [])
+
+
+def test_the_citizens_notices_of_the_last_year_await_the_heads_signature(balai_app, city_run):
+    from balai.documents.tables import Document
+    from balai_pajak.tables import NopLink
+
+    city = balai_app.ui.config.cities["malang"]
+    report = city_run("malang", as_demo_seeding(demo.seed), city)
+
+    linked = {r["nop"]: r["user_id"] for r in city_run("malang", lambda: NopLink.select())}
+    last = max(demo.YEARS)
+    noticed = city_run(
+        "malang", lambda: Sppt.select().where((Sppt.year == last) & (Sppt.notice_number != ""))
+    )
+    assert linked and {b["nop"] for b in noticed} == set(linked)
+    documents = {d["number"]: d for d in city_run("malang", lambda: Document.select())}
+    for bill in noticed:
+        document = documents[bill["notice_number"]]
+        assert document["status"] == "awaiting" and document["type_key"] == "pajak.sppt"
+        assert document["subject_id"] == linked[bill["nop"]]  # among the citizen's documents
+    assert f"pajak: {len(noticed)} SPPT notices of {last}" in " ".join(report.summary)

@@ -37,6 +37,11 @@ Class attributes to adjust:
     For path parameters the suite cannot place by name (``{x_id}`` is the
     ``id`` of the table whose name ends in ``_x``, ``{x}`` a column named
     ``x``): parameter name -> Piccolo column, e.g. ``{"nop": TaxObject.nop}``.
+``companions``
+    Other installed plugins both cities enable beside it, whose demo data
+    gives the routes rows to visit (default none). A built-in service (the
+    core's ``documents``, ``partners``...) runs the suite this way: its
+    routes are those it declares, its rows come from the companions' seeds.
 ``plugin_registry()``
     A class method returning a prepared ``PluginRegistry`` for a plugin that
     is not installed (the suite's own tests use a deliberately broken one).
@@ -54,7 +59,7 @@ from piccolo.columns import Column
 
 from balai import demo
 from balai.db.database import Database
-from balai.plugins import PluginRegistry
+from balai.plugins import BUILTIN_SLUGS, PluginRegistry
 from balai.testing import (
     TestDatabases,
     TestServers,
@@ -86,6 +91,7 @@ class PluginConformance:
     plugin: ClassVar[str] = ""
     cities: ClassVar[tuple[str, str]] = ("malang", "semarang")
     path_params: ClassVar[dict[str, Column]] = {}
+    companions: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def plugin_registry(cls) -> PluginRegistry | None:
@@ -108,7 +114,8 @@ class PluginConformance:
         if not cls.plugin:
             raise AssertionError(f"{cls.__name__} must set plugin = '<slug>'")
         folder = tmp_path_factory.mktemp(f"conformance-{cls.plugin}")
-        config = write_config(folder / "instance", {c: [cls.plugin] for c in cls.cities})
+        enabled = [p for p in (cls.plugin, *cls.companions) if p not in BUILTIN_SLUGS]
+        config = write_config(folder / "instance", {c: enabled for c in cls.cities})
         url = balai_test_servers.postgres_url or f"sqlite:///{folder / 'balai.db'}"
         with pytest.MonkeyPatch.context() as patch:
             use_fast_passwords(patch)
@@ -116,7 +123,7 @@ class PluginConformance:
                 config,
                 balai_test_databases,
                 database_url=url,
-                plugins=[cls.plugin],
+                plugins=[cls.plugin, *cls.companions],
                 registry=cls.plugin_registry(),
             )
             with open_client(app) as client:

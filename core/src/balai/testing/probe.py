@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from piccolo.columns import Column
 
@@ -390,8 +390,11 @@ class Probe:
                 Found(visitor.label, request, f"answered {status} to a visitor not signed in")
             )
         text = response.text
+        typed = unquote(request)  # repeating what the visitor typed in the address reveals nothing
         seen = [
-            f"{m!r} ({where})" for m, where in self.markers[self._other(city)].items() if m in text
+            f"{m!r} ({where})"
+            for m, where in self.markers[self._other(city)].items()
+            if m in text and m not in typed
         ]
         if seen:
             findings.leaks.append(

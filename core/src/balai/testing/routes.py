@@ -53,11 +53,11 @@ class PluginRoute:
 
 
 def plugin_routes(app: Any, slug: str) -> list[PluginRoute]:
-    """Every route the plugin ``slug`` declares in ``app``, OPTIONS and HEAD left out."""
+    """Every route the plugin (or built-in service) ``slug`` declares, OPTIONS and HEAD left out."""
     found: list[PluginRoute] = []
     for route in app.litestar.routes:
         for handler in getattr(route, "route_handlers", ()):
-            if handler.opt.get("plugin") != slug:
+            if slug not in (handler.opt.get("plugin"), handler.opt.get("service")):
                 continue
             params = tuple((p.name, p.type) for p in route.path_parameters.values())
             for method in sorted(handler.http_methods - {"OPTIONS", "HEAD"}):

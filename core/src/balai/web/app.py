@@ -254,7 +254,7 @@ def create_app(
             continue
         builtin = slug in BUILTIN_SLUGS
         prefix = "" if slug == CORE else f"/{plugin.info.url_path}"
-        opt = {} if builtin else {"plugin": slug}
+        opt = {"service": slug} if builtin else {"plugin": slug}
         # city_guard runs wherever it can refuse. On a built-in cityless route it
         # never does, and litestar copies the handler for every guard call
         # (~25 µs of the city home page's CPU), so those routes go without it.

@@ -23,9 +23,10 @@ from balai_pajak import demo_payments
 from balai_pajak.bulk import insert_rows
 from balai_pajak.pbb.assessment import njop_of, njoptkp_holders
 from balai_pajak.pbb.assessment_run import BILL_COLUMNS, bill_row
+from balai_pajak.pbb.notices import issue_notices
 from balai_pajak.pbb.penalty import amount_owed
 from balai_pajak.pbb.rules import NoRuleError, pbb_settings
-from balai_pajak.tables import AssessmentRun, Sppt, TaxObject, Taxpayer
+from balai_pajak.tables import AssessmentRun, NopLink, Sppt, TaxObject, Taxpayer
 
 YEARS = range(2022, 2027)
 # Share of each year's bills paid (bills not yet due stay unpaid).
@@ -461,4 +462,19 @@ async def seed(city: tk.City) -> tk.DemoReport:
         )
         report.accounts.extend(ledger.accounts)
         report.summary.extend(ledger.summary)
+        report.summary.append(await _notices_to_sign(city, max(b["year"] for b in bills)))
     return report
+
+
+async def _notices_to_sign(city: tk.City, year: int) -> str:
+    """SPPT notices of ``year`` awaiting the head of Bapenda's signature.
+
+    Those of the NOPs linked to the demo citizen (who then finds them among
+    their documents), or the first three when none is linked.
+    """
+    linked = sorted({row["nop"] for row in await NopLink.select(NopLink.nop)})
+    if linked:
+        issued = await issue_notices(city, year=year, nops=linked)
+    else:
+        issued = await issue_notices(city, year=year, limit=3)
+    return f"pajak: {issued} SPPT notices of {year} awaiting pajak.head's signature"

@@ -62,11 +62,24 @@ async def owners(nops: list[str]) -> dict[str, int]:
     return found
 
 
-async def issue_notices(city: tk.City, *, year: int, limit: int | None = None, **_: object) -> int:
-    """Issue the notices of ``year`` that are missing; return how many were issued."""
+async def issue_notices(
+    city: tk.City,
+    *,
+    year: int,
+    limit: int | None = None,
+    nops: list[str] | None = None,
+    **_: object,
+) -> int:
+    """Issue the notices of ``year`` that are missing (of ``nops`` only, when given).
+
+    Returns how many were issued.
+    """
+    where = (Sppt.year == year) & (Sppt.notice_number == "")
+    if nops is not None:
+        where &= Sppt.nop.is_in(nops or [""])
     query = (
         Sppt.select(Sppt.all_columns(), Sppt.tax_object.address.as_alias("address"))
-        .where((Sppt.year == year) & (Sppt.notice_number == ""))
+        .where(where)
         .order_by(Sppt.nop)
     )
     if limit is not None:
