@@ -286,3 +286,12 @@ def test_from_the_gate_to_the_firms_statement_the_household_sees_only_the_servic
     assert "Rp250.000" in page and "Rp37.500" not in page
     assert "/sipaldi/biaya/" not in page
     assert "Anda hanya membayar biaya jasa operator" in page
+
+
+def test_a_deleted_account_leaves_its_firm(client, login_as, city_run, balai_app, firms):
+    from balai_sipaldi import plugin
+
+    account = as_office(client, login_as, city_run, firms["a"])
+    city = balai_app.ui.config.cities["malang"]
+    city_run("malang", plugin.user_deleted, city, account["id"])
+    assert city_run("malang", table_rows(Staff)) == []
