@@ -21,26 +21,22 @@ of :mod:`bench.serve_balai`.
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import datetime
 from typing import Any
 
 from litestar import Litestar, Request, Response, get
-from litestar.middleware.csrf import generate_csrf_token
 from litestar.params import FromPath
 
 from bench.counting import BenchProbe, QueryLog
 from bench.instance import CITY
 from bench.twin_app import (
-    CSRF_COOKIE,
-    SESSION_COOKIE,
     PageRequest,
     PageURL,
     Twin,
     TwinUser,
-    _Flash,
     page_path,
+    plugin_visitor,
 )
 
 BOARD = f"/{CITY}/pengaduan/"
@@ -126,33 +122,10 @@ def build() -> BenchProbe:
 
     async def visitor(request: Request) -> tuple[str, str | None, TwinUser | None, list, bool]:
         """The CSRF token, the CSRF cookie, the user, the flashes, whether the user is verified."""
-        from balai.i18n import activate
-        from balai.tenants import set_current_city
-
-        facts = twin.facts
-        activate(state["catalogs"], facts.city.locale)
-        set_current_city(facts.city)  # dates are shown in the city's time zone
-        cookies = request.cookies
-        csrf_cookie = cookies.get(CSRF_COOKIE)
-        token = csrf_cookie or generate_csrf_token(facts.secret_key)
-        session_id = cookies.get(SESSION_COOKIE)
-        session = None
-        if session_id and session_id != "null":
-            raw = await twin.db.load_session(session_id)
-            session = json.loads(raw) if raw else None
-        user = None
-        verified = False
-        if session is not None:
-            found = await twin.db.load_user(CITY, session.get(f"user:{CITY}"))
-            if found is not None:
-                row, roles = found
-                verified = bool(row[6])
-                perms = frozenset().union(
-                    *(facts.role_permissions.get(r, frozenset()) for r in roles)
-                )
-                user = TwinUser(row[0], row[1], row[2], row[3], frozenset(roles), perms)
-        flashes = [_Flash(c, m) for c, m in session.pop("_flash", [])] if session else []
-        return token, csrf_cookie, user, flashes, verified
+        token, csrf_cookie, user, flashes, row = await plugin_visitor(
+            twin, state["catalogs"], request
+        )
+        return token, csrf_cookie, user, flashes, bool(row and row[6])
 
     def page_context(request: Request, token: str, user: TwinUser | None, flashes: list) -> dict:
         city = twin.facts.city

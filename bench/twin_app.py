@@ -185,6 +185,40 @@ class _Flash:
         self.message = message
 
 
+async def plugin_visitor(
+    twin: Twin, catalogs: Any, request: Request
+) -> tuple[str, str | None, TwinUser | None, list, Any]:
+    """A plugin page's visitor: the CSRF token and cookie, the user, the flashes, the user's row.
+
+    Also activates the city's language (``catalogs``: the app's) and sets the
+    current city, so that dates are shown in the city's time zone.
+    """
+    from balai.i18n import activate
+    from balai.tenants import set_current_city
+
+    facts = twin.facts
+    assert facts is not None
+    activate(catalogs, facts.city.locale)
+    set_current_city(facts.city)
+    cookies = request.cookies
+    csrf_cookie = cookies.get(CSRF_COOKIE)
+    token = csrf_cookie or generate_csrf_token(facts.secret_key)
+    session_id = cookies.get(SESSION_COOKIE)
+    session = None
+    if session_id and session_id != "null":
+        raw = await twin.db.load_session(session_id)
+        session = json.loads(raw) if raw else None
+    user = row = None
+    if session is not None:
+        found = await twin.db.load_user(CITY, session.get(f"user:{CITY}"))
+        if found is not None:
+            row, roles = found
+            perms = frozenset().union(*(facts.role_permissions.get(r, frozenset()) for r in roles))
+            user = TwinUser(row[0], row[1], row[2], row[3], frozenset(roles), perms)
+    flashes = [_Flash(c, m) for c, m in session.pop("_flash", [])] if session else []
+    return token, csrf_cookie, user, flashes, row
+
+
 def build() -> BenchProbe:
     """The twin application for uvicorn, with the query probe in front."""
     log = QueryLog()

@@ -34,8 +34,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import checks, instance, measure, servers, umkm_data
-from bench.stats import Spread, ratios
+from bench import checks, instance, measure, pairs, servers, umkm_data
+from bench.stats import Spread
 
 PLUGINS = ["umkm_market"]
 CATALOGUE = f"/{instance.CITY}/umkm-market/produk/"
@@ -113,35 +113,8 @@ def run_size(size: int, work: Path, load: measure.Load | None, rounds: int) -> d
         )
         if load is None:
             return result
-        warm = measure.Load(load.threads, load.connections, 1)
-        cpu: dict[str, dict[str, list[float]]] = {p: {"platform": [], "twin": []} for p in paths}
-        for server in running.values():
-            for path in paths.values():
-                measure.wrk(server.name, server.base + path, server.pid, warm, cookie)
-        for number in range(rounds):
-            order = ["platform", "twin"] if number % 2 == 0 else ["twin", "platform"]
-            for page, path in paths.items():
-                for name in order:
-                    server = running[name]
-                    done = measure.wrk(name, server.base + path, server.pid, load, cookie)
-                    if done.errors:
-                        result["problems"].append(f"{page} {name}: {done.errors} failed requests")
-                    cpu[page][name].append(done.cpu_us_per_request)
-            print(
-                f"    round {number + 1}/{rounds}: "
-                + ", ".join(
-                    f"{p} {cpu[p]['platform'][-1]:.0f}/{cpu[p]['twin'][-1]:.0f} µs" for p in paths
-                )
-            )
-        result["timing"] = {
-            page: {
-                "platform_us": Spread.of(sides["platform"]).as_dict(),
-                "twin_us": Spread.of(sides["twin"]).as_dict(),
-                "twin_over_platform": Spread.of(ratios(sides["twin"], sides["platform"])).as_dict(),
-                "rounds": sides,
-            }
-            for page, sides in cpu.items()
-        }
+        result["timing"], failed = pairs.time_pages(running, paths, load, rounds, cookie)
+        result["problems"] += failed
         return result
     finally:
         for server in running.values():

@@ -25,7 +25,6 @@ factory (``bench.umkm_twin:build``) with the environment of
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -34,20 +33,17 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Litestar, Request, Response, get
-from litestar.middleware.csrf import generate_csrf_token
 from litestar.params import FromPath
 
 from bench.counting import BenchProbe, QueryLog
 from bench.instance import CITY
 from bench.twin_app import (
-    CSRF_COOKIE,
-    SESSION_COOKIE,
     PageRequest,
     PageURL,
     Twin,
     TwinUser,
-    _Flash,
     page_path,
+    plugin_visitor,
 )
 
 CATALOGUE = f"/{CITY}/umkm-market/produk/"
@@ -181,30 +177,9 @@ def build() -> BenchProbe:
 
     async def visitor(request: Request) -> tuple[str, str | None, TwinUser | None, list]:
         """The CSRF token, the CSRF cookie, the logged-in user and the flashes."""
-        from balai.i18n import activate
-        from balai.tenants import set_current_city
-
-        facts = twin.facts
-        activate(state["catalogs"], facts.city.locale)
-        set_current_city(facts.city)  # dates are shown in the city's time zone
-        cookies = request.cookies
-        csrf_cookie = cookies.get(CSRF_COOKIE)
-        token = csrf_cookie or generate_csrf_token(facts.secret_key)
-        session_id = cookies.get(SESSION_COOKIE)
-        session = None
-        if session_id and session_id != "null":
-            raw = await twin.db.load_session(session_id)
-            session = json.loads(raw) if raw else None
-        user = None
-        if session is not None:
-            found = await twin.db.load_user(CITY, session.get(f"user:{CITY}"))
-            if found is not None:
-                row, roles = found
-                perms = frozenset().union(
-                    *(facts.role_permissions.get(r, frozenset()) for r in roles)
-                )
-                user = TwinUser(row[0], row[1], row[2], row[3], frozenset(roles), perms)
-        flashes = [_Flash(c, m) for c, m in session.pop("_flash", [])] if session else []
+        token, csrf_cookie, user, flashes, _row = await plugin_visitor(
+            twin, state["catalogs"], request
+        )
         return token, csrf_cookie, user, flashes
 
     def rating_text(rating_sum: int, rating_count: int) -> str:
