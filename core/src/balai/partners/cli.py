@@ -119,9 +119,8 @@ def partner_recon(
 )
 @click.option(
     "--customers-file",
-    required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Customer numbers to pay, one a line.",
+    help="Customer numbers to pay, one a line (none: tickets only).",
 )
 @click.option("--timezone", "tz_name", default="Asia/Jakarta", show_default=True)
 @click.option("--concurrency", default=8, show_default=True, type=click.IntRange(1, 500))
@@ -129,33 +128,43 @@ def partner_recon(
 @click.option("--timeouts", default=0.1, show_default=True, type=click.FloatRange(0, 1))
 @click.option("--reversals", default=0.1, show_default=True, type=click.FloatRange(0, 1))
 @click.option("--seed", default=1, show_default=True, type=int)
+@click.option(
+    "--tickets",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 100_000),
+    help="Also sell tickets: this many holds (some cancelled, some left to expire).",
+)
 def partner_sim(
     url: str,
     client_id: str,
     secret_file: Path,
     key_file: Path,
-    customers_file: Path,
+    customers_file: Path | None,
     tz_name: str,
     concurrency: int,
     duplicates: float,
     timeouts: float,
     reversals: float,
     seed: int,
+    tickets: int,
 ) -> None:
     """Play a partner against a running instance and check exactly-once and reconciliation.
 
     Pays every customer number of the file (inquiry, then payment) with
     concurrent requests, duplicates, forced time-outs and retries, same-day
-    reversals, then reconciles the day. Prints the report as JSON; exits 1
-    when a bill was credited twice, a payment was lost or the reconciliation
-    differs.
+    reversals, then reconciles the day. With ``--tickets``, also holds,
+    cancels and confirms tickets and checks none is oversold and every
+    confirmed order has its tickets. Prints the report as JSON; exits 1
+    when a bill was credited twice, a payment was lost, the reconciliation
+    differs or a ticket check fails.
     """
     import json
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
     from balai.partners.partner_side import PartnerKeys
-    from balai.partners.sim import SimOptions, simulate
+    from balai.partners.sim import SimOptions, TicketOptions, simulate, simulate_tickets
 
     keys = PartnerKeys(
         client_id,
@@ -164,9 +173,18 @@ def partner_sim(
     )
     customers = [
         line.strip()
-        for line in customers_file.read_text(encoding="utf-8").splitlines()
+        for line in (
+            customers_file.read_text(encoding="utf-8") if customers_file else ""
+        ).splitlines()
         if line.strip()
     ]
+    if not customers and not tickets:
+        fail(
+            _(
+                "Give customer numbers to pay (--customers-file), tickets to sell (--tickets) "
+                "or both."
+            )
+        )
     options = SimOptions(
         concurrency=concurrency,
         duplicate_rate=duplicates,
@@ -175,7 +193,18 @@ def partner_sim(
         seed=seed,
     )
     day = datetime.now(ZoneInfo(tz_name)).date().isoformat()
-    report = asyncio.run(simulate(url, keys, customers, day, options))
-    click.echo(json.dumps(report.as_dict(), indent=2))
-    if not report.ok:
+    result: dict = {}
+    ok = True
+    if customers:
+        report = asyncio.run(simulate(url, keys, customers, day, options))
+        result, ok = report.as_dict(), report.ok
+    if tickets:
+        sold = asyncio.run(
+            simulate_tickets(
+                url, keys, TicketOptions(holds=tickets, concurrency=concurrency, seed=seed)
+            )
+        )
+        result["tickets"], ok = sold.as_dict(), ok and sold.ok
+    click.echo(json.dumps(result, indent=2))
+    if not ok:
         raise SystemExit(1)

@@ -325,3 +325,211 @@ async def simulate(
         await _end_of_day(partner, day, book, report, options.run)
     report.seconds = time.perf_counter() - started
     return report
+
+
+# --- tickets --------------------------------------------------------------------
+
+
+@dataclass
+class TicketOptions:
+    """How the simulated partner sells tickets (shares of the holds)."""
+
+    holds: int = 40
+    concurrency: int = 8
+    cancel_rate: float = 0.15
+    expire_rate: float = 0.15  # left unconfirmed (held for 1 minute)
+    duplicate_rate: float = 0.2  # a hold or a confirmation sent twice at once
+    seed: int = 1
+    run: str = field(default_factory=lambda: secrets.token_hex(4).upper())
+
+
+@dataclass
+class TicketReport:
+    """What the ticket run did and what its checks found.
+
+    ``oversold``: places the partner got beyond what the list offered
+    (counted per slot from the list before and after the run); ``missing``:
+    confirmed orders whose tickets are not exactly the quantity held, or a
+    ticket code answered for two orders.
+    """
+
+    holds: int = 0
+    confirmed: int = 0
+    cancelled: int = 0
+    left_to_expire: int = 0
+    sold_out: int = 0
+    double_confirms_refused: int = 0
+    oversold: int = 0
+    missing: int = 0
+    unexpected: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """Whether every check held."""
+        return self.oversold == 0 and self.missing == 0 and not self.unexpected
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as plain data."""
+        return {
+            "ok": self.ok,
+            "holds": self.holds,
+            "confirmed": self.confirmed,
+            "cancelled": self.cancelled,
+            "left_to_expire": self.left_to_expire,
+            "sold_out": self.sold_out,
+            "double_confirms_refused": self.double_confirms_refused,
+            "oversold": self.oversold,
+            "missing": self.missing,
+            "unexpected": self.unexpected[:20],
+            "seconds": round(self.seconds, 2),
+        }
+
+
+@dataclass
+class _Sale:
+    slot: str
+    quantity: int
+    status: str = "refused"  # held, confirmed, cancelled
+    codes: tuple[str, ...] = ()
+
+
+async def _one_sale(
+    partner: Partner,
+    number: int,
+    slot: dict[str, Any],
+    rng: random.Random,
+    options: TicketOptions,
+    report: TicketReport,
+) -> _Sale:
+    category = slot["prices"][0]["category"]
+    sale = _Sale(slot["slotId"], rng.randint(1, min(3, slot["perOrderMax"])))
+    reference = f"SIMH{options.run}{number:06d}"
+    stays = rng.random() < options.expire_rate
+    hold = {
+        "partnerReferenceNo": reference,
+        "slotId": sale.slot,
+        "quantities": {category: sale.quantity},
+        "holdMinutes": 1 if stays else 15,
+    }
+    copies = 2 if rng.random() < options.duplicate_rate else 1
+    answers = await asyncio.gather(
+        *(partner.send(partner_side.TICKETS_HOLD_PATH, hold) for _ in range(copies))
+    )
+    held = [data for status, data in answers if status == 200]
+    if not held:
+        if all(data.get("responseCode") == "4096101" for _status, data in answers):
+            report.sold_out += 1
+        else:
+            report.unexpected.append(f"hold {reference}: {answers[0]}")
+        return sale
+    if len({data["orderNumber"] for data in held}) != 1:
+        report.unexpected.append(f"hold {reference} answered two orders")
+    sale.status = "held"
+    report.holds += 1
+    if stays:
+        report.left_to_expire += 1
+        return sale
+    if rng.random() < options.cancel_rate:
+        status, data = await partner.send(
+            partner_side.TICKETS_CANCEL_PATH, {"partnerReferenceNo": reference}
+        )
+        if status == 200:
+            sale.status = "cancelled"
+            report.cancelled += 1
+        else:
+            report.unexpected.append(f"cancel {reference}: {status} {data}")
+        return sale
+    confirm = {
+        "partnerReferenceNo": reference,
+        "paymentRequestId": f"SIMT{options.run}{number:06d}",
+        "paidAmount": held[0]["totalAmount"],
+    }
+    copies = 2 if rng.random() < options.duplicate_rate else 1
+    answers = await asyncio.gather(
+        *(partner.send(partner_side.TICKETS_CONFIRM_PATH, confirm) for _ in range(copies))
+    )
+    confirmed = [data for status, data in answers if status == 200]
+    if not confirmed:
+        report.unexpected.append(f"confirm {reference}: {answers[0]}")
+        return sale
+    codes = {tuple(t["code"] for t in data["tickets"]) for data in confirmed}
+    if len(codes) != 1:
+        report.unexpected.append(f"confirm {reference} answered different tickets")
+    sale.status, sale.codes = "confirmed", sorted(codes)[0]
+    report.confirmed += 1
+    again = dict(confirm, paymentRequestId=f"SIMX{options.run}{number:06d}")
+    status, data = await partner.send(partner_side.TICKETS_CONFIRM_PATH, again)
+    if status == 409:
+        report.double_confirms_refused += 1
+    else:
+        report.unexpected.append(f"second confirmation of {reference}: {status} {data}")
+    return sale
+
+
+async def _offered(partner: Partner) -> dict[str, dict[str, Any]]:
+    status, data = await partner.send(partner_side.TICKETS_LIST_PATH, {})
+    if status != 200:
+        raise RuntimeError(f"no ticket list: {status} {data}")
+    return {slot["slotId"]: slot for slot in data["slots"]}
+
+
+async def simulate_tickets(
+    base_url: str, keys: PartnerKeys, options: TicketOptions | None = None
+) -> TicketReport:
+    """Sell tickets as a partner against ``base_url`` and check none is oversold or missing.
+
+    Holds places of the listed slots (some twice at once), cancels some,
+    leaves some to expire, confirms the rest (some twice at once, then once
+    more under another reference, which must be refused), and compares the
+    list before and after: each slot's places went down by exactly the
+    places still held or sold, never below zero, and every confirmed order
+    has its tickets, each code once.
+    """
+    options = options or TicketOptions()
+    rng = random.Random(options.seed)  # noqa: S311 (a reproducible run, not a secret)
+    report = TicketReport()
+    started = time.perf_counter()
+    async with httpx.AsyncClient(timeout=TIMEOUT) as client:
+        partner = Partner(base_url, keys, client)
+        await partner.get_token()
+        by_id = await _offered(partner)
+        before = {slot: offer["available"] for slot, offer in by_id.items()}
+        slots = [slot for slot, left in before.items() if left > 0]
+        if not slots:
+            raise RuntimeError("no slot with places for partners")
+        gate = asyncio.Semaphore(options.concurrency)
+
+        async def guarded(number: int, slot: str, seed: int) -> _Sale:
+            async with gate:
+                return await _one_sale(
+                    partner,
+                    number,
+                    by_id[slot],
+                    random.Random(seed),  # noqa: S311 (reproducible, not a secret)
+                    options,
+                    report,
+                )
+
+        sales = await asyncio.gather(
+            *(guarded(n, rng.choice(slots), rng.randrange(2**32)) for n in range(options.holds))
+        )
+        after = {slot: offer["available"] for slot, offer in (await _offered(partner)).items()}
+    taken = Counter()
+    for sale in sales:
+        if sale.status in {"held", "confirmed"}:
+            taken[sale.slot] += sale.quantity
+        if sale.status == "confirmed" and len(sale.codes) != sale.quantity:
+            report.missing += 1
+    codes = [code for sale in sales for code in sale.codes]
+    report.missing += len(codes) - len(set(codes))
+    for slot, left in before.items():
+        now_left = after.get(slot, 0)
+        if now_left < 0 or taken[slot] > left:
+            report.oversold += max(taken[slot] - left, -now_left)
+        if now_left != left - taken[slot]:
+            report.unexpected.append(
+                f"{slot}: {left} offered, {taken[slot]} taken, {now_left} left"
+            )
+    report.seconds = time.perf_counter() - started
+    return report

@@ -32,6 +32,7 @@ from balai_wisata_heritage.tickets.tables import (
     Ticket,
     TicketOrder,
     TicketPrice,
+    TicketProduct,
     TicketSlot,
     TicketStock,
 )
@@ -44,7 +45,11 @@ class PartnerSales:
     """The heritage plugin's :class:`balai.toolkit.TicketSeller`."""
 
     async def offers(self, now: datetime) -> list[tk.TicketOffer]:
-        """Slots still to begin of active products with a partner quota, nearest first."""
+        """Slots still to begin of active products with a partner quota, nearest first.
+
+        Joins stay one table deep: PostgreSQL cuts longer join aliases to 63
+        characters, which makes two of them equal.
+        """
         rows = (
             await TicketStock.select(
                 TicketStock.slot.as_alias("slot_id"),
@@ -52,43 +57,46 @@ class PartnerSales:
                 TicketStock.slot.starts_at.as_alias("starts_at"),
                 TicketStock.slot.ends_at.as_alias("ends_at"),
                 TicketStock.slot.product.as_alias("product_id"),
-                TicketStock.slot.product.title.as_alias("product"),
-                TicketStock.slot.product.per_order_max.as_alias("per_order_max"),
-                TicketStock.slot.product.sales_opens_at.as_alias("opens"),
-                TicketStock.slot.product.sales_close_at.as_alias("closes"),
-                TicketStock.slot.product.site.name.as_alias("place"),
-                TicketStock.slot.product.event.title.as_alias("event"),
             )
             .where(
-                (TicketStock.channel == Channel.PARTNER.value)
-                & (TicketStock.slot.starts_at > now)
-                & (TicketStock.slot.product.is_active == True)  # noqa: E712
+                (TicketStock.channel == Channel.PARTNER.value) & (TicketStock.slot.starts_at > now)
             )
             .order_by(TicketStock.slot.starts_at)
             .limit(OFFERED)
         )
-        products = {row["product_id"] for row in rows}
+        ids = list({row["product_id"] for row in rows})
+        if not ids:
+            return []
+        products = {
+            product["id"]: product
+            for product in await TicketProduct.select(
+                TicketProduct.id,
+                TicketProduct.title,
+                TicketProduct.per_order_max,
+                TicketProduct.sales_opens_at,
+                TicketProduct.sales_close_at,
+                TicketProduct.site.name.as_alias("place"),
+                TicketProduct.event.title.as_alias("event"),
+            ).where(TicketProduct.id.is_in(ids) & (TicketProduct.is_active == True))  # noqa: E712
+            if _selling(product, now)
+        }
         prices: dict[int, dict[str, int]] = {}
-        if products:
-            for price in await TicketPrice.select().where(
-                TicketPrice.product.is_in(list(products))
-            ):
-                prices.setdefault(price["product"], {})[price["category"]] = price["price"]
+        for price in await TicketPrice.select().where(TicketPrice.product.is_in(ids)):
+            prices.setdefault(price["product"], {})[price["category"]] = price["price"]
         return [
             tk.TicketOffer(
                 slot_id=row["slot_id"],
-                product=row["product"],
+                product=product["title"],
                 starts_at=row["starts_at"],
                 ends_at=row["ends_at"],
                 available=row["remaining"],
-                prices=prices.get(row["product_id"], {}),
-                per_order_max=row["per_order_max"],
-                place=row["place"] or "",
-                event=row["event"] or "",
+                prices=prices.get(product["id"], {}),
+                per_order_max=product["per_order_max"],
+                place=product["place"] or "",
+                event=product["event"] or "",
             )
             for row in rows
-            if (row["opens"] is None or row["opens"] <= now)
-            and (row["closes"] is None or now < row["closes"])
+            if (product := products.get(row["product_id"])) is not None
         ]
 
     async def hold(
@@ -193,6 +201,11 @@ class PartnerSales:
             )
             for row in rows
         ]
+
+
+def _selling(product: dict, now: datetime) -> bool:
+    opens, closes = product["sales_opens_at"], product["sales_close_at"]
+    return (opens is None or opens <= now) and (closes is None or now < closes)
 
 
 async def _order(number: str) -> dict | None:
