@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import partner_support
 import pbb_citizen_support as support
 import pytest
 from balai_pajak.pbb import payment as pbb_payment
 from balai_pajak.tables import BillPayment, Sppt
 from pbb_citizen_support import (
+    NOP,
     NOP_SHOWN,
     OTHER_NOP,
     SANDBOX_HREF,
@@ -365,3 +367,58 @@ def test_a_settled_payment_gets_its_receipt_document_once(
     assert receipt.number in mine.text
     pdf = client.get(f"/malang/dokumen/unduh/{receipt.number}")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+
+
+# --- a partner pays one bill of a citizen's pending invoice -----------------------
+
+partner = partner_support.partner
+
+
+def test_a_partner_paying_one_bill_of_a_pending_invoice_cancels_it_and_frees_the_other(
+    client, post_form, city_run, owner, partner
+):
+    """The citizen's invoice for 2024 + 2025 gives way; 2025 can be paid again; no double."""
+    from balai.partners.partner_side import INQUIRY_PATH, PAYMENT_PATH
+    from balai.payments.tables import PaymentEvent, PaymentInvoice
+
+    bills = owner["bills"]
+    number = invoice_number(pay(post_form, bills[2024], bills[2025]))
+    assert post_form(f"/malang/bayar/{number}/mulai", {"method": "va"}).status_code == 303
+    bank = SANDBOX_HREF.search(client.get(f"/malang/bayar/{number}").text).group(1)
+
+    customer = {"customerNo": NOP + "2024", "inquiryRequestId": "Q9"}
+    assert partner_support.call(client, partner, INQUIRY_PATH, customer).status_code == 200
+    paid_by_partner = partner_support.call(
+        client,
+        partner,
+        PAYMENT_PATH,
+        {
+            **customer,
+            "paymentRequestId": "P9",
+            "paidAmount": {"value": f"{OWED_2024}.00", "currency": "IDR"},
+        },
+    )
+    assert paid_by_partner.status_code == 200, paid_by_partner.text
+
+    def invoice(num):
+        return city_run(
+            "malang", lambda: PaymentInvoice.select().where(PaymentInvoice.number == num).first()
+        )
+
+    assert invoice(number)["status"] == "cancelled"
+    assert [r["status"] for r in payments_of(city_run, number)] == ["expired", "expired"]
+    by_partner = bill_row(city_run, bills[2024])
+    assert by_partner["status"] == "paid" and by_partner["invoice_number"] != number
+    assert bill_row(city_run, bills[2025])["status"] == "unpaid"
+    again = invoice_number(pay(post_form, bills[2025]))  # the citizen pays 2025 on its own
+    assert again != number and invoice(again)["amount"] == OWED_2025
+
+    post_form(f"{bank}/pay", {})  # the bank pays the old VA after all: flagged, not credited
+    assert invoice(number)["status"] == "cancelled"
+    assert bill_row(city_run, bills[2024])["paid_principal"] == by_partner["paid_principal"]
+    assert bill_row(city_run, bills[2025])["status"] == "unpaid"
+    old_id = invoice(number)["id"]
+    late = city_run(
+        "malang", lambda: PaymentEvent.select().where(PaymentEvent.invoice_id == old_id)
+    )
+    assert late and all(e["outcome"] == "not_pending" and e["flagged"] for e in late)
