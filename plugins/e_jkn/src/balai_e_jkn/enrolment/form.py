@@ -85,6 +85,17 @@ class HouseholdForm(tk.Form):
     )
 
 
+class PeopleForm(tk.Form):
+    """How many person blocks the sent form had, and which button was pressed."""
+
+    anggota = tk.IntegerField("People", min_value=1, max_value=12, required=False)
+    action = tk.ChoiceField(
+        "Action",
+        choices=[("send", "Send application"), ("add", "Add a person"), ("remove", "Remove")],
+        required=False,
+    )
+
+
 def _member_fields(n: int) -> dict[str, tk.Field]:
     return {
         f"m{n}_name": tk.TextField("Full name, as on the KK", max_length=120, autocomplete="off"),
@@ -115,8 +126,12 @@ def household_fields(form: tk.Form) -> list[Any]:
     return [form[name] for name in HouseholdForm.fields]
 
 
-def people_count(data: Any, default: int = 1) -> int:
-    """How many people the page shows: ``anggota`` of the form or query, within the setting."""
-    raw = data.get("anggota", "") if data is not None else ""
-    count = int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 3 else default
+def clamp_people(count: int) -> int:
+    """``count`` people, within 1 and the city's ``max_members``."""
     return max(1, min(count, settings().max_members))
+
+
+def people_count(query: Any, default: int = 1) -> int:
+    """How many people the page shows: ``anggota`` of the query string, within the setting."""
+    raw = query.get("anggota", "")
+    return clamp_people(int(raw) if raw.isdigit() and len(raw) < 3 else default)

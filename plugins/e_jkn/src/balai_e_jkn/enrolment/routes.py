@@ -11,6 +11,8 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from balai_e_jkn.enrolment.form import (
+    PeopleForm,
+    clamp_people,
     family_form,
     household_fields,
     member_blocks,
@@ -54,9 +56,12 @@ async def apply_page(request: Request) -> Response:
 async def apply_send(request: Request) -> Response:
     """Check and store an application, or draw the form again (one more person, or the errors)."""
     data = await request.form()
-    count = people_count(data)
-    if data.get("action") in ("add", "remove"):
-        count = people_count({"anggota": str(count + (1 if data["action"] == "add" else -1))})
+    shown = PeopleForm(data)
+    await shown.validate()
+    count = clamp_people(shown.clean.get("anggota") or 1)
+    action = shown.clean.get("action")
+    if action in ("add", "remove"):
+        count = clamp_people(count + (1 if action == "add" else -1))
         return await _form_page(request, family_form(count)(data), count)
     user = await tk.current_user(request)
     form = family_form(count)(data)

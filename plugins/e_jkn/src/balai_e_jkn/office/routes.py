@@ -28,10 +28,39 @@ SLUG = "e_jkn"
 PAGE_SIZE = 50
 GUARD = [tk.require_permission(MANAGE)]
 DOCUMENTS = {"ktp": "ktp_file", "kk": "kk_file"}
-MIN_REASON = 10
 MAX_TEXT = 300
 # Reasons Dinkes's officers do not give: BPJS's refusals and Dinsos's.
 SYSTEM_REASONS = ("bpjs_refused", "welfare_not_listed")
+
+
+class RevealForm(tk.Form):
+    """Why the officer needs the full NIK (recorded)."""
+
+    reason = tk.TextField(
+        "Why you need the full NIK", min_length=10, max_length=MAX_TEXT, multiline=True
+    )
+
+
+def _reasons() -> list[tuple[str, str]]:
+    return [(code, label) for code, label in REASONS.items() if code not in SYSTEM_REASONS]
+
+
+class DecisionForm(tk.Form):
+    """Dinkes's decision: verify, or reject with a reason code and a note."""
+
+    step = tk.ChoiceField(
+        "Decision", choices=[("verify", tk.N_("Verify")), ("reject", tk.N_("Reject"))]
+    )
+    reason_code = tk.ChoiceField("Reason, if you reject", choices=_reasons, required=False)
+    comment = tk.TextField(
+        "Reason or note for the applicant", max_length=MAX_TEXT, required=False, multiline=True
+    )
+    seen_state = tk.TextField("State seen", max_length=20, required=False)
+
+    def check(self) -> None:
+        """A rejection names its reason."""
+        if self.clean.get("step") == "reject" and not self.clean.get("reason_code"):
+            self.add_error("reason_code", tk._("Choose the reason for rejecting."))
 
 
 async def _application(number: str) -> dict:
@@ -74,9 +103,7 @@ async def _detail(
             "history": await APPLICATION.history(row["id"]),
             "states": APPLICATION.labels(),
             "rules": rules,
-            "reasons": [
-                (code, tk._(label)) for code, label in REASONS.items() if code not in SYSTEM_REASONS
-            ],
+            "reasons": [(code, tk._(label)) for code, label in _reasons()],
             "errors": errors or {},
         },
         status_code=status,
@@ -117,11 +144,10 @@ async def application(request: Request, number: FromPath[str]) -> Response:
 async def reveal(request: Request, number: FromPath[str]) -> Response:
     """Show the full NIKs and KK number, for a reason that is recorded."""
     row = await _application(number)
-    data = await request.form()
-    reason = " ".join(str(data.get("reason", "")).split())
-    if not MIN_REASON <= len(reason) <= MAX_TEXT:
-        message = tk._("Write why you need to see the NIK (10 to 300 characters).")
-        return await _detail(request, row, errors={"reason": message}, status=400)
+    form = RevealForm(await request.form())
+    if not await form.validate():
+        return await _detail(request, row, errors=form.errors, status=400)
+    reason = form.clean["reason"]
     user = await tk.current_user(request)
     await tk.audit_record(
         "e_jkn.nik_revealed",
@@ -158,22 +184,17 @@ async def kk_photo(request: Request, number: FromPath[str]) -> Response:
 async def step(request: Request, number: FromPath[str]) -> Response:
     """Verify or reject (with a reason); the applicant is told."""
     row = await _application(number)
-    data = await request.form()
-    name = str(data.get("step", ""))
-    comment = " ".join(str(data.get("comment", "")).split())
-    if len(comment) > MAX_TEXT:
-        message = tk._("Write at most 300 characters.")
-        return await _detail(request, row, errors={"comment": message}, status=400)
+    form = DecisionForm(await request.form())
+    if not await form.validate():
+        return await _detail(request, row, errors=form.errors, status=400)
+    name, comment = form.clean["step"], form.clean["comment"] or ""
     user = await tk.current_user(request)
     values = {Enrolment.decided_at: datetime.now(UTC), Enrolment.decided_by: user.id}
     if name == "reject":
-        code = str(data.get("reason_code", ""))
-        if code not in REASONS or code in SYSTEM_REASONS:
-            message = tk._("Choose the reason for rejecting.")
-            return await _detail(request, row, errors={"reason_code": message}, status=400)
         values[Enrolment.reason] = comment
-        values[Enrolment.reason_code] = code
-    if data.get("seen_state") and data["seen_state"] != row["status"]:
+        values[Enrolment.reason_code] = form.clean["reason_code"]
+    seen = form.clean["seen_state"]
+    if seen and seen != row["status"]:
         raise tk.StateChanged(tk._("The application moved meanwhile."), row["status"])
     try:
         await APPLICATION.move(
