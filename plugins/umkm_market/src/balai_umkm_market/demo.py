@@ -59,6 +59,13 @@ from balai_umkm_market.tables import (
 ORDER_DAYS = 45
 CHUNK = 300
 
+# Opening hours of the shops that publish to delivery partners (as merchants write them).
+OPENING_HOURS = (
+    "Senin-Sabtu 08.00-20.00",
+    "Setiap hari 07.00-21.00",
+    "Senin-Jumat 09.00-17.00",
+)
+
 
 @dataclass(frozen=True)
 class CityPlan:
@@ -171,6 +178,8 @@ class Planner:
             if status == MerchantStatus.PENDING.value:
                 created = self.now - timedelta(days=rng.randint(1, 10), hours=rng.randint(0, 9))
             offers_delivery = rng.random() < 0.8
+            # Every other verified shop offers its products to the city's delivery partners.
+            publishes = status == MerchantStatus.VERIFIED.value and index % 2 == 0
             row = {
                 "name": name,
                 "owner_name": full_name,
@@ -191,6 +200,9 @@ class Planner:
                 "offers_delivery": offers_delivery,
                 "offers_pickup": (not offers_delivery) or rng.random() < 0.7,
                 "created_at": created,
+                "partner_feed": publishes,
+                "opening_hours": OPENING_HOURS[index % len(OPENING_HOURS)] if publishes else "",
+                "partner_feed_changed_at": created + timedelta(days=5) if publishes else None,
             }
             merchant = PlannedMerchant(row)
             count = rng.randint(min(3, len(kind.products)), min(6, len(kind.products)))
