@@ -125,3 +125,45 @@ async def test_a_page_may_allow_the_camera_for_itself():
     headers = await _headers(lambda scope: allow_camera(SimpleNamespace(scope=scope)))
     assert headers[b"permissions-policy"] == b"camera=(self), microphone=(), geolocation=()"
     assert POLICY_KEY == "balai.page_policy"
+
+
+def _picker_page(tiles: str, data: dict | None = None) -> str:
+    """``ui.map_picker`` drawn for a two-field form, with or without the city's tile server."""
+    import jinja2
+    from balai.forms.fields import TextField
+    from balai.forms.form import Form
+
+    class PlaceForm(Form):
+        latitude = TextField("Latitude", required=False, max_length=20)
+        longitude = TextField("Longitude", required=False, max_length=20)
+
+    templates = Path(__file__).resolve().parents[2] / "themes" / "default" / "templates"
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_null_translations(newstyle=True)
+    page = env.from_string(
+        '{% import "components.html" as ui with context %}'
+        "{{ ui.map_picker('Where', form.latitude, form.longitude, (-8.05, 112.57, -7.9, 112.7)) }}"
+    )
+    return page.render(
+        form=PlaceForm(data),
+        map_setup=lambda: {"tiles": tiles, "attribution": "© Peta"},
+        static=lambda path: "/static/" + path,
+    )
+
+
+def test_the_map_picker_fills_the_forms_fields_and_keeps_them_without_a_map():
+    drawn = _picker_page("https://tiles.example/{z}/{x}/{y}.png", {"latitude": "-7.97"})
+    assert 'data-map-picker data-tiles="https://tiles.example/{z}/{x}/{y}.png"' in drawn
+    assert 'data-lat="f-latitude" data-lon="f-longitude"' in drawn
+    assert 'data-bounds="-8.05,112.57,-7.9,112.7"' in drawn
+    assert "vendor/leaflet/leaflet.js" in drawn and "js/map.js" in drawn
+    fields = drawn[drawn.index("data-picker-fields") :]
+    assert 'name="latitude"' in fields and 'value="-7.97"' in fields  # kept after an error
+    plain = _picker_page("")  # no tile server: typed fields only, no script
+    assert "data-map-picker" not in plain and "leaflet" not in plain
+    assert 'name="latitude"' in plain and 'name="longitude"' in plain
