@@ -5,6 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from balai_e_jkn.registries.bpjs_http import (
+    BpjsHttpSandbox,
+    HttpBpjs,
+    signature,
+    signed_headers,
+)
 from balai_e_jkn.registries.contracts import (
     BpjsCases,
     BpjsContract,
@@ -137,3 +143,77 @@ def test_the_seeded_people_have_well_formed_and_unique_niks():
         assert tk.parse_nik(person.nik) == person.nik
         tk.check_nik_person(person.nik, female=person.female, born=person.born)
         assert tk.parse_kk(person.kk) == person.kk
+
+
+class TestBpjsOverHttp(TestBpjsSandbox):
+    """The same contract, over HTTP with signed requests, against the sandbox served on loopback."""
+
+    @pytest.fixture
+    def served(self, dukcapil):
+        server = BpjsHttpSandbox(BpjsSandbox(dukcapil, today=TODAY), {"1234": "rahasia"}).start()
+        yield server
+        server.stop()
+
+    @pytest.fixture
+    def bpjs(self, served):
+        return HttpBpjs(served.url, "1234", "rahasia")
+
+    @pytest.fixture
+    def outage(self, served):
+        return lambda: setattr(served.sandbox.switches, "outage", True)
+
+
+def _get(url: str, headers: dict[str, str]) -> int:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers)) as answer:
+            return answer.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_the_signature_is_base64_hmac_sha256_of_cons_id_and_timestamp():
+    import base64
+    import hashlib
+    import hmac
+
+    expected = base64.b64encode(
+        hmac.new(b"rahasia", b"1234&1700000000", hashlib.sha256).digest()
+    ).decode()
+    assert signature("1234", "rahasia", "1700000000") == expected
+    assert signed_headers("1234", "rahasia", now=1_700_000_000.9) == {
+        "X-cons-id": "1234",
+        "X-timestamp": "1700000000",
+        "X-signature": expected,
+    }
+
+
+def test_the_http_sandbox_refuses_unsigned_wrongly_signed_and_stale_requests(dukcapil):
+    import time
+
+    server = BpjsHttpSandbox(BpjsSandbox(dukcapil), {"1234": "rahasia"}).start()
+    try:
+        url = f"{server.url}/peserta/{SANTOSO[0].nik}"
+        assert _get(url, signed_headers("1234", "rahasia")) == 200
+        assert _get(url, {}) == 401
+        assert _get(url, signed_headers("1234", "salah")) == 401
+        assert _get(url, signed_headers("9999", "rahasia")) == 401
+        assert _get(url, signed_headers("1234", "rahasia", now=time.time() - 600)) == 401
+        assert _get(f"{server.url}/lain", signed_headers("1234", "rahasia")) == 404
+    finally:
+        server.stop()
+
+
+async def test_a_wrong_secret_is_no_answer_for_the_adapter(dukcapil):
+    server = BpjsHttpSandbox(BpjsSandbox(dukcapil), {"1234": "rahasia"}).start()
+    try:
+        with pytest.raises(RegistryUnavailable):
+            await HttpBpjs(server.url, "1234", "salah").status(SANTOSO[0].nik)
+        with pytest.raises(ValueError):
+            HttpBpjs("file:///etc/passwd", "1234", "rahasia")
+        with pytest.raises(RegistryUnavailable):  # nobody listening
+            await HttpBpjs("http://127.0.0.1:9", "1234", "rahasia").status(SANTOSO[0].nik)
+    finally:
+        server.stop()
