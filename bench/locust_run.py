@@ -1,6 +1,7 @@
 """``python -m bench.locust_run``: the city's mix (bench/locust_city.py), saturation and soak.
 
-Starts ``balai demo`` (seeded, SQLite, one worker) in a scratch folder on a
+Starts ``balai demo`` for Malang alone (the demo file cut to that city;
+seeded, SQLite, one worker) in a scratch folder on a
 free loopback port, unless ``--host`` names a running server (then
 ``--pid`` names its worker for the memory figures), and drives it with
 Locust, headless, in three steps:
@@ -33,14 +34,17 @@ import sys
 import tempfile
 import threading
 import time
+import tomllib
 from pathlib import Path
 
-import httpx
+import tomli_w
+
+from bench import workers_run
 
 HERE = Path(__file__).resolve().parent
 LOCUSTFILE = HERE / "locust_city.py"
 CHECK_SECONDS = 20  # a demo sign-in (Argon2id) takes seconds on a busy machine
-START_SECONDS = 600  # the demo seeds three cities on its first start
+START_SECONDS = 600  # the demo seeds the city on its first start
 #: Requests that show each kind of user got through its sign-in and pages.
 EVERY_KIND = (
     "home",
@@ -59,46 +63,35 @@ def _bin(name: str) -> str:
     return found
 
 
+def one_city_demo(folder: Path) -> Path:
+    """``examples/demo.toml`` cut down to Malang, its data in ``folder``: a third of the seeding."""
+    demo = tomllib.loads((HERE.parent / "examples" / "demo.toml").read_text())
+    demo["instance"]["data_dir"] = str(folder / "data")
+    demo["cities"] = {"malang": demo["cities"]["malang"]}
+    path = folder / "demo.toml"
+    path.write_text(tomli_w.dumps(demo))
+    return path
+
+
 def start_demo(folder: Path) -> tuple[subprocess.Popen, str]:
-    """``balai demo`` in ``folder`` on a free port; returns once it answers."""
+    """``balai demo`` of Malang in ``folder`` on a free port; returns once it answers."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    log = (folder / "demo.log").open("w")
-    process = subprocess.Popen(  # our own command
-        [_bin("balai"), "demo", "--port", str(port)],
-        cwd=folder,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    log = folder / "demo.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(  # our own command
+            [_bin("balai"), "demo", "--port", str(port), "--config", str(one_city_demo(folder))],
+            cwd=folder,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(
-                f"balai demo exited with {process.returncode}; see {folder / 'demo.log'}"
-            )
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            pass
-        time.sleep(0.5)
-    process.kill()
-    raise SystemExit(f"balai demo did not answer within {START_SECONDS}s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    """SIGTERM, then SIGKILL after 20 s."""
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
+    workers_run.wait_answering(process, base, log, seconds=START_SECONDS)
+    return process, base
 
 
 def locust(host: str, users: int, seconds: int, prefix: Path) -> dict:
@@ -140,14 +133,6 @@ def locust(host: str, users: int, seconds: int, prefix: Path) -> dict:
         "p99_ms": float(total["99%"]),
         "by_name": {r["Name"]: int(r["Request Count"]) for r in rows if r["Name"] != "Aggregated"},
     }
-
-
-def rss_kib(pid: int) -> int:
-    """Resident memory of a process, KiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -192,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def sample() -> None:
             while not soak and pid:
-                samples.append(rss_kib(pid))
+                samples.append(workers_run.rss_kib(pid))
                 time.sleep(10)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -221,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if errors == 0 and growth < 0.10 else 1
     finally:
         if process is not None:
-            stop(process)
+            workers_run.stop(process)
 
 
 if __name__ == "__main__":

@@ -92,14 +92,6 @@ def write_many(folder: Path, plugins: list[str]) -> Path:
     return path
 
 
-def rss_kib(pid: int) -> int:
-    """Resident memory of a process, KiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
 def setup(name: str, folder: Path, config: Path, database_url: str, secret: str) -> dict:
     """Migrate, make the citizen, serve; time the migration and the start-up."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
@@ -214,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"  {side['name']:>8}  {side['cities']:>6}  {side['migrate_seconds']:>9.1f}"
                 f"  {side['startup_seconds']:>10.1f}"
-                f"  {rss_kib(side['serving'].process.pid) / 1024:>14.0f}"
+                f"  {workers_run.rss_kib(side['serving'].process.pid) / 1024:>14.0f}"
                 f"  {Spread.of(runs[side['name']]).show(0)}"
             )
         print(

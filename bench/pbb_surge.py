@@ -29,7 +29,6 @@ import argparse
 import asyncio
 import json
 import os
-import shutil
 import socket
 import statistics
 import subprocess
@@ -43,10 +42,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from bench import workers_run
+
 CITY = "malang"
 PROVIDER = "va"
 CHECK_ONLY_PAYMENTS = 200
-START_SECONDS = 180
 BATCH = 500
 
 
@@ -57,13 +57,6 @@ class Surge:
     config: Path
     env: dict[str, str]
     attempts: list[dict]  # reference, amount, invoice number, bill id
-
-
-def _balai() -> str:
-    found = shutil.which("balai", path=str(Path(sys.executable).parent))
-    if not found:
-        raise SystemExit("the balai command is not installed beside this Python")
-    return found
 
 
 def _free_port() -> int:
@@ -249,7 +242,7 @@ def prepare(
     config = write_instance(folder, workers)
     _say("migrating")
     subprocess.run(
-        [_balai(), "migrate", "--config", str(config)],
+        [workers_run._balai(), "migrate", "--config", str(config)],
         env=env,
         check=True,
         capture_output=True,
@@ -262,7 +255,7 @@ def prepare(
 def serve(surge: Surge, workers: int, log: Path) -> tuple[subprocess.Popen, str]:
     """``balai serve --workers N``; returns once it answers."""
     port = _free_port()
-    command = [_balai(), "serve", "--config", str(surge.config), "--port", str(port)]
+    command = [workers_run._balai(), "serve", "--config", str(surge.config), "--port", str(port)]
     with log.open("a") as out:
         process = subprocess.Popen(
             [*command, "--workers", str(workers)],
@@ -272,28 +265,8 @@ def serve(surge: Surge, workers: int, log: Path) -> tuple[subprocess.Popen, str]
             start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"balai serve exited with {process.returncode}; see {log}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    raise SystemExit(f"balai serve did not answer within {START_SECONDS}s; see {log}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    """SIGTERM the server (its workers finish), SIGKILL after 20 s."""
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
+    workers_run.wait_answering(process, base, log, workers)
+    return process, base
 
 
 async def confirm(
@@ -447,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             elapsed = time.monotonic() - started
         finally:
-            stop(process)
+            workers_run.stop(process)
         _say("checking")
         result = check(surge)
     finally:

@@ -123,31 +123,53 @@ def serve(env: dict[str, str], config: Path, workers: int, log: Path) -> Serving
             start_new_session=True,
         )
     serving = Serving(workers, process, f"http://127.0.0.1:{port}")
-    deadline = time.monotonic() + START_SECONDS
+    wait_answering(process, serving.base, log, workers)
+    if workers > 1:
+        time.sleep(2)  # the other workers finish their start-up
+    return serving
+
+
+def wait_answering(
+    process: subprocess.Popen,
+    base: str,
+    log: Path,
+    workers: int = 1,
+    seconds: float = START_SECONDS,
+) -> None:
+    """Wait until ``base/healthz`` answers 200 (and ``workers`` workers run); raise otherwise."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"balai serve exited with {process.returncode}; see {log}")
+            raise SystemExit(f"the server exited with {process.returncode}; see {log}")
         try:
-            answered = httpx.get(f"{serving.base}/healthz", timeout=2).status_code == 200
+            answered = httpx.get(f"{base}/healthz", timeout=2).status_code == 200
         except httpx.TransportError:
             answered = False
         # One worker: uvicorn serves in its own process; more: in spawned children.
         if answered and (workers == 1 or len(children(process.pid)) >= workers):
-            time.sleep(2 if workers > 1 else 0)  # the other workers finish their start-up
-            return serving
+            return
         time.sleep(0.3)
     process.kill()
-    raise SystemExit(f"balai serve did not answer within {START_SECONDS}s; see {log}")
+    raise SystemExit(f"the server did not answer within {seconds:.0f}s; see {log}")
 
 
-def stop(serving: Serving) -> None:
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process, KiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def stop(serving: Serving | subprocess.Popen) -> None:
     """SIGTERM, then SIGKILL after 20 s."""
-    serving.process.terminate()
+    process = serving.process if isinstance(serving, Serving) else serving
+    process.terminate()
     try:
-        serving.process.wait(timeout=20)
+        process.wait(timeout=20)
     except subprocess.TimeoutExpired:
-        serving.process.kill()
-        serving.process.wait(timeout=10)
+        process.kill()
+        process.wait(timeout=10)
 
 
 def check_both_serve(serving: Serving, cookie: str, pages: int = 200) -> dict:
