@@ -93,6 +93,9 @@ def test_an_order_reserves_stock_once_and_reaches_the_merchants_queue_marked_par
         "payment_method": "partner",
         "invoice_number": "",  # the partner settles: no ledger invoice to anyone
     }
+    login_as("umkm_market.officer")  # the market office's list names the channel too
+    office = client.get("/malang/kelola/umkm-market/pesanan/")
+    assert order["orderNo"] in office.text and "Mitra pengantaran" in office.text
 
 
 def test_bad_orders_are_refused_with_a_snap_code_and_nothing_written(client, city_run, partner):
