@@ -76,12 +76,14 @@ def main(argv: list[str] | None = None) -> int:
     heritage_problems = check_heritage(options) if options.check_only else []
     desludging_problems = check_desludging(options) if options.check_only else []
     health_problems = check_health_cover(options) if options.check_only else []
+    partner_problems = check_partners(options) if options.check_only else []
     failed = (
         market_problems
         or complaint_problems
         or heritage_problems
         or desludging_problems
         or health_problems
+        or partner_problems
     )
     return 1 if any(r.problems for r in results) or failed else 0
 
@@ -109,6 +111,25 @@ def check_market(options: Options) -> list[str]:
         return [str(exc)]
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def check_partners(options: Options) -> list[str]:
+    """Partner payments and ticket sales against a real server: exactly once, none oversold.
+
+    Only when ``wisata_heritage`` (whose tickets partners sell) loads and is
+    among the chosen plugins; ``python -m bench.partners_sim_run`` times them.
+    """
+    from bench import partners_sim_run
+    from bench.harness import choose_plugins
+
+    if "wisata_heritage" not in choose_plugins(options.plugins)[0]:
+        return []
+    print("\npartner payments and tickets (python -m bench.partners_sim_run --check-only):")
+    try:
+        return partners_sim_run.check_only()
+    except Exception as exc:
+        print(f"  FAILED: {exc}")
+        return [str(exc)]
 
 
 def check_heritage(options: Options) -> list[str]:

@@ -13,8 +13,16 @@ reconciliation equal; exit 1 otherwise), payments per second, and the p50 /
 p99 latency of inquiries and payments. Figures are **to be measured on a
 quiet machine**; none is recorded in the docs yet.
 
-``--check-only``: 300 payments at 20 at once, the checks only, no timing
-printed (for CI and a busy machine).
+Tickets (``--tickets``, default 1,000 holds): the instance also runs
+``wisata_heritage`` with :data:`TICKET_SLOTS` slots of :data:`PARTNER_QUOTA`
+partner places each, and ``balai.partners.sim.simulate_tickets`` holds,
+cancels, leaves to expire and confirms at the same concurrency, checking 0
+oversold and every confirmed order with its tickets; printed beside the
+payments (holds per second when timed).
+
+``--check-only``: 300 payments and 60 ticket holds at 20 at once, the checks
+only, no timing printed (for CI, ``python -m bench --check-only`` and a busy
+machine).
 """
 
 from __future__ import annotations
@@ -38,6 +46,10 @@ import httpx
 SECRET = "bench-partners-" + "s" * 40
 CHECK_ONLY_PAYMENTS = 300
 CHECK_ONLY_CONCURRENCY = 20
+CHECK_ONLY_HOLDS = 60
+SERVER_START_SECONDS = 180  # a loaded machine starts balai serve slowly
+TICKET_SLOTS = 20
+PARTNER_QUOTA = 60
 
 
 def _config(folder: Path, pg_url: str | None) -> Path:
@@ -46,7 +58,7 @@ def _config(folder: Path, pg_url: str | None) -> Path:
     environ = {"BALAI_SECRET_KEY": SECRET}
     if pg_url:
         environ["DATABASE_URL"] = pg_url
-    write_config(folder, {"malang": []}, environ=environ)
+    write_config(folder, {"malang": ["wisata_heritage"]}, environ=environ)
     return folder / "balai.toml"
 
 
@@ -74,10 +86,31 @@ async def _seed(config: Path, count: int) -> tuple[list[str], object]:
                     source_ref=str(n),
                 )
                 numbers.append(invoice.number)
-            settings = manage.PartnerSettings("Bank Bench", ("bills",), public)
+            await _seed_tickets()
+            settings = manage.PartnerSettings("Bank Bench", ("bills", "tickets"), public)
             pid, secret = await manage.create_partner(settings, instance_secret=SECRET)
             client_id = (await manage.partner_by_id(pid))["client_id"]
     return numbers, partner_side.PartnerKeys(client_id, secret, private)
+
+
+async def _seed_tickets() -> None:
+    """A heritage site with a product and TICKET_SLOTS slots of partner places, from tomorrow."""
+    from balai_wisata_heritage.sites.tables import Site
+    from balai_wisata_heritage.tickets import setup
+    from balai_wisata_heritage.tickets.rules import Category, Channel
+
+    site = Site(name="Museum Bench", description="Bench.", district="Klojen")
+    await site.save()
+    product = await setup.add_product(
+        "Tiket bench",
+        site_id=site.id,
+        prices={Category.ADULT: 20000, Category.CHILD: 10000},
+    )
+    start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
+    for n in range(TICKET_SLOTS):
+        begins = start + timedelta(hours=n)
+        quotas = {Channel.ONLINE: 10, Channel.PARTNER: PARTNER_QUOTA}
+        await setup.add_slot(product, begins, begins + timedelta(hours=1), quotas)
 
 
 def _serve(config: Path, port: int, pg_url: str | None) -> subprocess.Popen:
@@ -91,7 +124,7 @@ def _serve(config: Path, port: int, pg_url: str | None) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/malang/", timeout=2).status_code == 200:
@@ -113,12 +146,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--payments", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--pg-url", help="a PostgreSQL database to use instead of SQLite")
-    parser.add_argument("--check-only", action="store_true", help="300 payments, checks only")
+    parser.add_argument("--tickets", type=int, default=1_000, help="ticket holds to make")
+    parser.add_argument(
+        "--check-only", action="store_true", help="300 payments and 60 holds, checks only"
+    )
     args = parser.parse_args(argv)
     count = CHECK_ONLY_PAYMENTS if args.check_only else args.payments
     concurrency = CHECK_ONLY_CONCURRENCY if args.check_only else args.concurrency
     from balai.cli import main as balai_main
-    from balai.partners.sim import SimOptions, simulate
+    from balai.partners.sim import SimOptions, TicketOptions, simulate, simulate_tickets
 
     with tempfile.TemporaryDirectory() as folder:
         config = _config(Path(folder) / "instance", args.pg_url)
@@ -146,10 +182,19 @@ def main(argv: list[str] | None = None) -> int:
                     SimOptions(concurrency=concurrency),
                 )
             )
+            holds = CHECK_ONLY_HOLDS if args.check_only else args.tickets
+            sold = asyncio.run(
+                simulate_tickets(
+                    f"http://127.0.0.1:{port}/malang",
+                    keys,  # type: ignore[arg-type]
+                    TicketOptions(holds=holds, concurrency=concurrency),
+                )
+            )
         finally:
             process.terminate()
             process.wait(timeout=30)
     result = report.as_dict()
+    result["tickets"] = sold.as_dict()
     if not args.check_only:
         payments = report.timings.get("/api/mitra/v1.0/transfer-va/payment", [])
         inquiries = report.timings.get("/api/mitra/v1.0/transfer-va/inquiry", [])
@@ -157,10 +202,17 @@ def main(argv: list[str] | None = None) -> int:
         result["inquiry_p50_ms"] = round(_percentile(inquiries, 0.5) * 1000, 1)
         result["inquiry_p99_ms"] = round(_percentile(inquiries, 0.99) * 1000, 1)
         result["payment_p99_ms"] = round(_percentile(payments, 0.99) * 1000, 1)
+        result["tickets"]["holds_per_second"] = round(sold.holds / sold.seconds, 1)
     else:
         result.pop("seconds", None)
+        result["tickets"].pop("seconds", None)
     print(json.dumps(result, indent=2))
-    return 0 if report.ok else 1
+    return 0 if report.ok and sold.ok else 1
+
+
+def check_only() -> list[str]:
+    """The ``--check-only`` run for ``python -m bench --check-only``: its problems, if any."""
+    return [] if main(["--check-only"]) == 0 else ["partners_sim_run --check-only failed"]
 
 
 if __name__ == "__main__":
