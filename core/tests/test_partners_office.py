@@ -150,3 +150,26 @@ def test_citizens_and_other_cities_officers_cannot_manage_partners(
     login_as("partners.officer", city="semarang")
     assert client.get("/malang/kelola/mitra/").status_code in (401, 403)
     assert _partners(city_run) == []
+
+
+def test_the_partner_list_is_paged(client, login_as, city_run, balai_app):
+    from balai.partners import manage
+    from balai.partners.office import PER_PAGE
+
+    public = key_pair()[1]
+
+    async def add_many() -> None:
+        for n in range(PER_PAGE + 3):
+            settings = manage.PartnerSettings(f"Mitra {n:02d}", ("bills",), public)
+            await manage.create_partner(settings, instance_secret=balai_app.ui.config.secret_key)
+
+    city_run("malang", add_many)
+    login_as("partners.officer")
+    first = client.get("/malang/kelola/mitra/")
+    assert first.status_code == 200
+    assert first.text.count("/kelola/mitra/") - first.text.count("/kelola/mitra/baru") >= PER_PAGE
+    assert "Mitra 00" in first.text and f"Mitra {PER_PAGE:02d}" not in first.text
+    assert "?page=2" in first.text
+    second = client.get("/malang/kelola/mitra/?page=2")
+    assert f"Mitra {PER_PAGE:02d}" in second.text and "Mitra 00" not in second.text
+    assert client.get("/malang/kelola/mitra/?page=x").status_code == 400

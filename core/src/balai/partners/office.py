@@ -23,8 +23,10 @@ from balai.partners import manage, perms, reconcile
 from balai.partners.tables import Partner, PartnerPayment, PartnerReconDiff, PartnerReconRun
 from balai.partners.types import PartnerService
 from balai.tenants import current_city
+from balai.web.lists import paginate
 from balai.web.rendering import city_url, flash, render
 
+PER_PAGE = 20
 log = logging.getLogger("balai.partners.office")
 
 MAX_FEE_TEXT = 14
@@ -102,10 +104,12 @@ async def _partner(partner_id: int) -> dict[str, Any]:
 
 @get("/", guards=[require_permission(perms.VIEW)], name="partners-office-list")
 async def partners_list(request: Request) -> Response:
-    """The city's partners."""
-    rows = await Partner.select().order_by(Partner.name)
+    """The city's partners, a page at a time (``?page=``)."""
+    found = await paginate(
+        request, Partner.select().order_by(Partner.name, Partner.id), per_page=PER_PAGE
+    )
     return await render(
-        request, "partners/office_list.html", {"rows": rows, "titles": dict(_titles())}
+        request, "partners/office_list.html", {"found": found, "titles": dict(_titles())}
     )
 
 
