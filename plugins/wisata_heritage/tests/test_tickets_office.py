@@ -182,6 +182,20 @@ def test_a_counter_sale_is_paid_in_cash_audited_and_printed(client, city_run, po
     ]
 
 
+def test_a_counter_sale_with_a_too_long_name_is_refused_with_nothing_sold(
+    client, city_run, post_form, login_as
+):
+    product = add_product(city_run, online=10, counter=5)
+    login_as("wisata_heritage.gate_officer")
+    refused = post_form(
+        f"{OFFICE}/{product.id}/loket",
+        {"slot": product.slots[0], "qty_adult": "1", "buyer_name": "N" * 121},
+    )
+    assert refused.status_code == 400
+    assert remaining(city_run, product.slots[0], "counter") == 5
+    assert counts(city_run) == (0, 0)
+
+
 def test_a_counter_sale_beyond_the_counter_quota_is_refused(client, city_run, post_form, login_as):
     product = add_product(city_run, online=10, counter=2)
     login_as("wisata_heritage.gate_officer")

@@ -56,8 +56,20 @@ async def change_rules(order: dict[str, Any], now: datetime | None = None) -> di
     }
 
 
-async def move(order: dict[str, Any], form: Any, buyer_id: int, request: Any = None) -> None:
-    """Move a paid order to another slot of its product.
+class MoveForm(tk.Form):
+    """The slot a buyer moves an order to."""
+
+    slot = tk.IntegerField(
+        "New time slot",
+        min_value=1,
+        max_value=10**11,
+        missing=tk.N_("Choose another time slot."),
+        invalid=tk.N_("Choose another time slot."),
+    )
+
+
+async def move(order: dict[str, Any], slot_id: int, buyer_id: int, request: Any = None) -> None:
+    """Move a paid order to the slot ``slot_id`` of its product (from a valid :class:`MoveForm`).
 
     Raises:
         BuyRefused: changes are closed, the slot is not one of the product's
@@ -67,12 +79,11 @@ async def move(order: dict[str, Any], form: Any, buyer_id: int, request: Any = N
     rules = await change_rules(order, now)
     if not rules["can_move"]:
         raise BuyRefused(tk._("This order can no longer be changed."))
-    text = str(form.get("slot", "")).strip()
-    if not text.isdigit() or len(text) > 12 or int(text) == order["slot"]:
+    if slot_id == order["slot"]:
         raise BuyRefused(tk._("Choose another time slot."), "slot")
     target = (
         await TicketSlot.select()
-        .where((TicketSlot.id == int(text)) & (TicketSlot.product == rules["product"]))
+        .where((TicketSlot.id == slot_id) & (TicketSlot.product == rules["product"]))
         .first()
     )
     if target is None or target["starts_at"] <= now:

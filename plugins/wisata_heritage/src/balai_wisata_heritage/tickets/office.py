@@ -338,6 +338,12 @@ async def slot_save(request: Request, slot_id: FromPath[int]) -> Response:
     return Redirect(tk.city_url(request, f"{BASE}/{slot['product']}"), status_code=303)
 
 
+class CounterVisitorForm(tk.Form):
+    """The visitor's name a counter sale may print on the tickets (the rest is the buy form)."""
+
+    buyer_name = tk.TextField("Visitor's name", max_length=120, required=False)
+
+
 @post(
     "/tiket/{product_id:int}/loket",
     guards=[tk.require_permission(COUNTER)],
@@ -347,7 +353,12 @@ async def counter_sale(request: Request, product_id: FromPath[int]) -> Response:
     """Sell tickets at the counter for cash (audited); the tickets print at once."""
     form = await request.form()
     user = await tk.current_user(request)
-    name = " ".join(str(form.get("buyer_name", "")).split())[:120] or tk._("Counter visitor")
+    visitor = CounterVisitorForm(form)
+    if not await visitor.validate(owner_id=user.id):
+        return await _product_office_page(
+            request, product_id, sale_errors=visitor.errors, status_code=400
+        )
+    name = visitor.clean["buyer_name"] or tk._("Counter visitor")
     try:
         bought = await buy(
             product_id,

@@ -193,8 +193,11 @@ async def order_page(request: Request, number: FromPath[str]) -> Response:
 async def move_order(request: Request, number: FromPath[str]) -> Response:
     """Move the order to another slot, before the product's deadline (audited)."""
     order, user = await _own_order(request, number)
+    form = changes.MoveForm(await request.form())
+    if not await form.validate(owner_id=user.id):
+        return await _order_page(request, order, form.errors, 400)
     try:
-        await changes.move(order, await request.form(), user.id, request)
+        await changes.move(order, form.clean["slot"], user.id, request)
     except BuyRefused as exc:
         return await _order_page(request, order, {exc.field: exc.message}, 400)
     tk.flash(request, tk._("Your tickets are moved to the new time slot."), "success")
