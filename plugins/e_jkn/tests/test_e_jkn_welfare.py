@@ -98,6 +98,8 @@ def test_a_poor_household_claim_waits_for_dinsos_then_goes_to_dinkes(
     assert dinsos_step(post_form, number, "welfare_confirm").status_code == 303
     after = row_of(city_run, number)
     assert (after["status"], after["welfare_decile"]) == ("submitted", 3)
+    history = client.get(f"{DINSOS}/pengajuan/{number}").text.split('class="e-jkn-history"')[1]
+    assert "Menunggu pemeriksaan kesejahteraan oleh Dinsos" in history and "Diajukan" in history
     assert post_form(f"{DINKES}/pengajuan/{number}/langkah", {"step": "verify"}).status_code == 403
 
     async def lookups():
