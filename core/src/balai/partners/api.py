@@ -106,6 +106,24 @@ def _object(required: dict[str, S]) -> S:
     return S(type=OpenAPIType.OBJECT, required=list(required), properties=required)
 
 
+def _snap_post(path: str, name: str, summary: str, body: S, headers: dict[str, str]) -> Any:
+    """The route decorator of a SNAP operation: open (each handler checks the signature).
+
+    Listed in the OpenAPI document with its headers, its JSON body and the
+    SNAP answers.
+    """
+    return post(
+        path,
+        opt=OPEN,
+        name=name,
+        status_code=200,
+        summary=summary,
+        tags=["Partners"],
+        responses=RESPONSES,
+        operation_class=_operation(body, headers),
+    )
+
+
 def _reply(answer: answers.Answer) -> Response[Any]:
     return Response(answer.body(), status_code=answer.status)
 
@@ -129,18 +147,12 @@ async def _signed(
         return _reply(refused.answer)
 
 
-@post(
+@_snap_post(
     "/v1.0/access-token/b2b",
-    opt=OPEN,
-    name="partners-token",
-    status_code=200,
-    summary="Obtain an access token (SNAP B2B) with an asymmetric signature",
-    tags=["Partners"],
-    responses=RESPONSES,
-    operation_class=_operation(
-        _object({"grantType": S(type=OpenAPIType.STRING, enum=["client_credentials"])}),
-        TOKEN_HEADERS,
-    ),
+    "partners-token",
+    "Obtain an access token (SNAP B2B) with an asymmetric signature",
+    _object({"grantType": S(type=OpenAPIType.STRING, enum=["client_credentials"])}),
+    TOKEN_HEADERS,
 )
 async def token(request: Request) -> Response[TokenBody]:
     """Give a partner an access token, after its signature over client id and timestamp."""
@@ -163,57 +175,43 @@ async def token(request: Request) -> Response[TokenBody]:
     return Response(body, status_code=200)
 
 
-@post(
+@_snap_post(
     "/v1.0/transfer-va/inquiry",
-    opt=OPEN,
-    name="partners-inquiry",
-    status_code=200,
-    summary="Inquire what a customer number owes today (bill inquiry)",
-    tags=["Partners"],
-    responses=RESPONSES,
-    operation_class=_operation(
-        _object({"customerNo": _CUSTOMER, "inquiryRequestId": _ID}), SIGNED_HEADERS
-    ),
+    "partners-inquiry",
+    "Inquire what a customer number owes today (bill inquiry)",
+    _object({"customerNo": _CUSTOMER, "inquiryRequestId": _ID}),
+    SIGNED_HEADERS,
 )
 async def inquiry(request: Request) -> Response[SnapBody]:
     """The amount due today, a masked name and the lines of a bill."""
     return await _signed(request, answers.INQUIRY, PartnerService.BILLS, bills.inquire)
 
 
-@post(
+@_snap_post(
     "/v1.0/transfer-va/payment",
-    opt=OPEN,
-    name="partners-payment",
-    status_code=200,
-    summary="Pay an inquired bill, exactly once per paymentRequestId",
-    tags=["Partners"],
-    responses=RESPONSES,
-    operation_class=_operation(
-        _object(
-            {
-                "customerNo": _CUSTOMER,
-                "inquiryRequestId": _ID,
-                "paymentRequestId": _ID,
-                "paidAmount": _MONEY,
-            }
-        ),
-        SIGNED_HEADERS,
+    "partners-payment",
+    "Pay an inquired bill, exactly once per paymentRequestId",
+    _object(
+        {
+            "customerNo": _CUSTOMER,
+            "inquiryRequestId": _ID,
+            "paymentRequestId": _ID,
+            "paidAmount": _MONEY,
+        }
     ),
+    SIGNED_HEADERS,
 )
 async def payment(request: Request) -> Response[SnapBody]:
     """Settle a partner's payment through the ledger (channel ``partner``)."""
     return await _signed(request, answers.PAYMENT, PartnerService.BILLS, bills.pay)
 
 
-@post(
+@_snap_post(
     "/v1.0/transfer-va/reversal",
-    opt=OPEN,
-    name="partners-reversal",
-    status_code=200,
-    summary="Void a payment on its business day",
-    tags=["Partners"],
-    responses=RESPONSES,
-    operation_class=_operation(_object({"paymentRequestId": _ID}), SIGNED_HEADERS),
+    "partners-reversal",
+    "Void a payment on its business day",
+    _object({"paymentRequestId": _ID}),
+    SIGNED_HEADERS,
 )
 async def reversal(request: Request) -> Response[SnapBody]:
     """Reverse a paid payment the same business day; a second reversal is refused."""
@@ -223,15 +221,12 @@ async def reversal(request: Request) -> Response[SnapBody]:
 _DAY = S(type=OpenAPIType.STRING, pattern=recon_api.DAY.pattern)
 
 
-@post(
+@_snap_post(
     "/v1.0/reconciliation/file",
-    opt=OPEN,
-    name="partners-recon-file",
-    status_code=200,
-    summary="Our file of a business day: the partner's paid and reversed payments",
-    tags=["Partners"],
-    responses=RESPONSES,
-    operation_class=_operation(_object({"day": _DAY}), SIGNED_HEADERS),
+    "partners-recon-file",
+    "Our file of a business day: the partner's paid and reversed payments",
+    _object({"day": _DAY}),
+    SIGNED_HEADERS,
 )
 async def recon_file(request: Request) -> Response[SnapBody]:
     """The day's payments of the asking partner, as the platform recorded them."""
@@ -247,25 +242,19 @@ _THEIR_PAYMENT = _object(
 )
 
 
-@post(
+@_snap_post(
     "/v1.0/reconciliation/report",
-    opt=OPEN,
-    name="partners-recon-report",
-    status_code=200,
-    summary="The partner's file of a business day, compared with ours",
-    tags=["Partners"],
-    responses=RESPONSES,
-    operation_class=_operation(
-        _object(
-            {
-                "day": _DAY,
-                "payments": S(
-                    type=OpenAPIType.ARRAY, items=_THEIR_PAYMENT, max_items=recon_api.MAX_PAYMENTS
-                ),
-            }
-        ),
-        SIGNED_HEADERS,
+    "partners-recon-report",
+    "The partner's file of a business day, compared with ours",
+    _object(
+        {
+            "day": _DAY,
+            "payments": S(
+                type=OpenAPIType.ARRAY, items=_THEIR_PAYMENT, max_items=recon_api.MAX_PAYMENTS
+            ),
+        }
     ),
+    SIGNED_HEADERS,
 )
 async def recon_report(request: Request) -> Response[SnapBody]:
     """Reconcile the day: answers how many matched and each difference (kept for officers)."""
@@ -282,83 +271,66 @@ _REFERENCE = {"partnerReferenceNo": _ID}
 _INT = OpenAPIType.INTEGER
 
 
-@post(
+@_snap_post(
     "/v1.0/tickets/list",
-    opt=OPEN,
-    name="partners-tickets-list",
-    status_code=200,
-    summary="The ticket slots partners may sell, with places left in their quota and prices",
-    tags=["Partners"],
-    responses=RESPONSES,
-    operation_class=_operation(S(type=OpenAPIType.OBJECT, properties={}), SIGNED_HEADERS),
+    "partners-tickets-list",
+    "The ticket slots partners may sell, with places left in their quota and prices",
+    S(type=OpenAPIType.OBJECT, properties={}),
+    SIGNED_HEADERS,
 )
 async def tickets_list(request: Request) -> Response[SnapBody]:
     """Every slot still to begin that partners may sell."""
     return await _signed(request, answers.TICKET_LIST, PartnerService.TICKETS, tickets.offers)
 
 
-@post(
+@_snap_post(
     "/v1.0/tickets/hold",
-    opt=OPEN,
-    name="partners-tickets-hold",
-    status_code=200,
-    summary="Hold places of a slot for some minutes, once per partnerReferenceNo",
-    tags=["Partners"],
-    responses=RESPONSES,
-    operation_class=_operation(
-        S(
-            type=OpenAPIType.OBJECT,
-            required=["partnerReferenceNo", "slotId", "quantities"],
-            properties={
-                **_REFERENCE,
-                "slotId": S(type=OpenAPIType.STRING, pattern=tickets.SLOT_ID.pattern),
-                "quantities": S(
-                    type=OpenAPIType.OBJECT,
-                    min_properties=1,
-                    max_properties=tickets.MAX_CATEGORIES,
-                    property_names=S(type=OpenAPIType.STRING, pattern=tickets.CATEGORY.pattern),
-                    additional_properties=S(type=_INT, minimum=0, maximum=tickets.MAX_TICKETS),
-                ),
-                "customerName": S(type=OpenAPIType.STRING, min_length=1, max_length=120),
-                "holdMinutes": S(
-                    type=_INT, minimum=tickets.HOLD_MINUTES[0], maximum=tickets.HOLD_MINUTES[1]
-                ),
-            },
-        ),
-        SIGNED_HEADERS,
+    "partners-tickets-hold",
+    "Hold places of a slot for some minutes, once per partnerReferenceNo",
+    S(
+        type=OpenAPIType.OBJECT,
+        required=["partnerReferenceNo", "slotId", "quantities"],
+        properties={
+            **_REFERENCE,
+            "slotId": S(type=OpenAPIType.STRING, pattern=tickets.SLOT_ID.pattern),
+            "quantities": S(
+                type=OpenAPIType.OBJECT,
+                min_properties=1,
+                max_properties=tickets.MAX_CATEGORIES,
+                property_names=S(type=OpenAPIType.STRING, pattern=tickets.CATEGORY.pattern),
+                additional_properties=S(type=_INT, minimum=0, maximum=tickets.MAX_TICKETS),
+            ),
+            "customerName": S(type=OpenAPIType.STRING, min_length=1, max_length=120),
+            "holdMinutes": S(
+                type=_INT, minimum=tickets.HOLD_MINUTES[0], maximum=tickets.HOLD_MINUTES[1]
+            ),
+        },
     ),
+    SIGNED_HEADERS,
 )
 async def tickets_hold(request: Request) -> Response[SnapBody]:
     """Reserve places in the partners' quota; they lapse unless confirmed in time."""
     return await _signed(request, answers.TICKET_HOLD, PartnerService.TICKETS, tickets.hold)
 
 
-@post(
+@_snap_post(
     "/v1.0/tickets/confirm",
-    opt=OPEN,
-    name="partners-tickets-confirm",
-    status_code=200,
-    summary="Confirm a hold as paid by the partner, exactly once; answers the signed tickets",
-    tags=["Partners"],
-    responses=RESPONSES,
-    operation_class=_operation(
-        _object({**_REFERENCE, "paymentRequestId": _ID, "paidAmount": _MONEY}), SIGNED_HEADERS
-    ),
+    "partners-tickets-confirm",
+    "Confirm a hold as paid by the partner, exactly once; answers the signed tickets",
+    _object({**_REFERENCE, "paymentRequestId": _ID, "paidAmount": _MONEY}),
+    SIGNED_HEADERS,
 )
 async def tickets_confirm(request: Request) -> Response[SnapBody]:
     """Settle the hold's invoice through the ledger (channel ``partner``) and issue its tickets."""
     return await _signed(request, answers.TICKET_CONFIRM, PartnerService.TICKETS, tickets.confirm)
 
 
-@post(
+@_snap_post(
     "/v1.0/tickets/cancel",
-    opt=OPEN,
-    name="partners-tickets-cancel",
-    status_code=200,
-    summary="Cancel a hold that is not confirmed; its places are for sale again",
-    tags=["Partners"],
-    responses=RESPONSES,
-    operation_class=_operation(_object(_REFERENCE), SIGNED_HEADERS),
+    "partners-tickets-cancel",
+    "Cancel a hold that is not confirmed; its places are for sale again",
+    _object(_REFERENCE),
+    SIGNED_HEADERS,
 )
 async def tickets_cancel(request: Request) -> Response[SnapBody]:
     """Release a hold's places at once."""
