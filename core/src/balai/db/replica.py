@@ -49,9 +49,14 @@ _NOT_READ = re.compile(
     re.IGNORECASE,
 )
 
+# Caught up with what it received: no lag, while its WAL receiver streams. With no
+# receiver (the link to the primary is down), the replica may be behind without
+# knowing it: the age of its last replayed transaction stands for the lag.
 _LAG_SQL = """
 SELECT pg_is_in_recovery() AS standby,
-       CASE WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0
+       CASE WHEN EXISTS (SELECT 1 FROM pg_stat_wal_receiver)
+                 AND pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn()
+            THEN 0
             ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 1e9)
        END::float8 AS lag
 """
