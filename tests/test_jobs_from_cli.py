@@ -76,3 +76,64 @@ def test_job_arguments_must_be_name_value_pairs(instance):
         )
         assert result.exit_code == 1
         assert "Give job arguments as NAME=VALUE" in result.output
+
+
+def test_job_arguments_take_the_type_the_job_declares(instance):
+    from balai.jobs.catalog import DeclaredJob, JobArgumentError
+    from balai.jobs.types import Job
+
+    async def typed(city, *, number: str, count: int, ratio: float, dry: bool, extra=None):
+        return None
+
+    item = DeclaredJob("ronda", Job("ronda.typed", typed))
+    converted = item.convert_arguments(
+        {"number": "007", "count": " 12 ", "ratio": "0.5", "dry": "ya", "extra": '{"a": 1}'}
+    )
+    assert converted == {"number": "007", "count": 12, "ratio": 0.5, "dry": True, "extra": {"a": 1}}
+    assert type(converted["count"]) is int
+    for bad in ({"count": "dua belas"}, {"dry": "mungkin"}, {"ratio": "x"}, {"nope": "1"}):
+        with pytest.raises(JobArgumentError):
+            item.convert_arguments(bad)
+
+    # From the command line: a bad value is refused before anything runs.
+    refused = invoke(
+        "jobs",
+        "run",
+        "pajak.assess_year",
+        "--city",
+        "malang",
+        "--arg",
+        "run_id=abc",
+        "--config",
+        instance,
+    )
+    assert refused.exit_code == 1
+    assert "pajak.assess_year: --arg run_id must be a whole number, not 'abc'." in refused.output
+    unknown = invoke(
+        "jobs",
+        "run",
+        "pajak.assess_year",
+        "--city",
+        "malang",
+        "--arg",
+        "run_id=1",
+        "--arg",
+        "tahun=2025",
+        "--config",
+        instance,
+    )
+    assert unknown.exit_code == 1
+    assert "pajak.assess_year takes no argument tahun." in unknown.output
+    # A text parameter keeps its leading zeros (it used to arrive as the number 7).
+    kept = invoke(
+        "jobs",
+        "run",
+        "pajak.issue_receipt",
+        "--city",
+        "malang",
+        "--arg",
+        "invoice_number=007",
+        "--config",
+        instance,
+    )
+    assert kept.exit_code == 0, kept.output

@@ -766,21 +766,47 @@ def jobs(ctx: click.Context, config_path: Path | None) -> None:
     click.echo(_table([_("job"), _("city"), _("last run"), _("started"), _("error")], rows))
 
 
-def _job_arguments(pairs: tuple[str, ...]) -> dict[str, Any]:
-    """``NAME=VALUE`` pairs as keyword arguments; a value that reads as JSON is taken as such."""
-    import json
-
-    found: dict[str, Any] = {}
+def _job_arguments(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``NAME=VALUE`` pairs by name, as given (the job's declared types convert them)."""
+    found: dict[str, str] = {}
     for pair in pairs:
         name, sep, raw = pair.partition("=")
         name = name.strip()
         if not sep or not name.isidentifier() or name == "context":
             fail(_("Give job arguments as NAME=VALUE (not %(pair)s).", pair=pair))
-        try:
-            found[name] = json.loads(raw)
-        except ValueError:
-            found[name] = raw
+        found[name] = raw
     return found
+
+
+def _converted_arguments(item: Any, raw: dict[str, str]) -> dict[str, Any]:
+    """``raw`` converted as the job's parameters declare; a clear refusal otherwise."""
+    from balai.jobs.catalog import JobArgumentError
+
+    try:
+        return item.convert_arguments(raw)
+    except JobArgumentError as exc:
+        if not exc.expected:
+            fail(
+                _(
+                    "%(job)s takes no argument %(name)s.",
+                    job=item.name,
+                    name=exc.argument,
+                )
+            )
+        kinds = {
+            "whole number": _("a whole number"),
+            "number": _("a number"),
+            "true/false": _("true or false"),
+        }
+        fail(
+            _(
+                "%(job)s: --arg %(name)s must be %(kind)s, not %(value)s.",
+                job=item.name,
+                name=exc.argument,
+                kind=kinds.get(exc.expected, exc.expected),
+                value=repr(exc.value),
+            )
+        )
 
 
 @jobs.command("run")
@@ -791,7 +817,10 @@ def _job_arguments(pairs: tuple[str, ...]) -> dict[str, Any]:
     "pairs",
     multiple=True,
     metavar="NAME=VALUE",
-    help="An argument for the job, as toolkit.enqueue would pass it (e.g. run_id=7); repeatable.",
+    help=(
+        "An argument for the job (e.g. run_id=7), converted to the type the job's parameter "
+        "declares (int, float, str, bool; others read as JSON); repeatable."
+    ),
 )
 @click.option(
     "--config",
@@ -819,11 +848,12 @@ def jobs_run(
     city = app.ui.config.cities.get(city_slug)
     if city is None:
         fail(_("No city %(city)s in this instance.", city=city_slug))
-    kwargs = _job_arguments(pairs)
     try:
-        missing = app.ui.jobs.catalog.get(name, city).missing_arguments(kwargs)
+        item = app.ui.jobs.catalog.get(name, city)
     except UnknownJobError as exc:
         fail(_("Cannot run %(job)s: %(reason)s", job=name, reason=str(exc)))
+    kwargs = _converted_arguments(item, _job_arguments(pairs))
+    missing = item.missing_arguments(kwargs)
     if missing:
         fail(
             _(

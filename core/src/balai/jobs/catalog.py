@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable
+import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from balai.jobs.types import CONTEXT_PARAMETER, Job
 from balai.plugins import BUILTIN_SLUGS, PluginError, PluginRegistry
@@ -13,6 +15,49 @@ from balai.tenants import City
 
 class UnknownJobError(LookupError):
     """No job of that name is declared, or the city does not run it."""
+
+
+class JobArgumentError(ValueError):
+    """A value given for a job's argument does not fit the parameter's declared type.
+
+    Attributes:
+        argument: The argument's name.
+        expected: What it takes: ``whole number``, ``number``, ``text``,
+            ``true/false``, ``JSON``; ``""`` when the job has no such parameter.
+        value: The value as given.
+    """
+
+    def __init__(self, argument: str, expected: str, value: str) -> None:
+        super().__init__(f"{argument}={value!r}: expected {expected or 'no such argument'}")
+        self.argument, self.expected, self.value = argument, expected, value
+
+
+_TRUE = {"true", "1", "yes", "ya"}
+_FALSE = {"false", "0", "no", "tidak"}
+
+
+def _as_bool(raw: str) -> bool:
+    word = raw.strip().lower()
+    if word in _TRUE | _FALSE:
+        return word in _TRUE
+    raise ValueError(raw)
+
+
+def _as_json(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+# Declared parameter types the command line converts to; by type and by its name
+# (annotations are text under ``from __future__ import annotations``).
+_CONVERTERS: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "int": ("whole number", int),
+    "float": ("number", float),
+    "str": ("text", str),
+    "bool": ("true/false", _as_bool),
+}
 
 
 @dataclass(frozen=True)
@@ -31,6 +76,44 @@ class DeclaredJob:
     def takes_context(self) -> bool:
         """Whether the job's ``run`` names a ``context`` parameter (a ``JobContext``)."""
         return takes_context(self.job.run)
+
+    def convert_arguments(self, raw: dict[str, str]) -> dict[str, Any]:
+        """Values given as text (``balai jobs run --arg``) as the job's parameters declare them.
+
+        A parameter annotated ``int``, ``float``, ``str`` or ``bool`` gets its
+        value converted to that type (``str`` keeps ``"007"`` as text); an
+        unannotated one (or one taken by ``**kwargs``) gets the value read as
+        JSON when it reads so, else as text.
+
+        Raises:
+            JobArgumentError: a value does not fit its type, or the job has no
+                parameter of that name (and no ``**kwargs``).
+        """
+        try:
+            parameters = list(inspect.signature(self.job.run).parameters.values())[1:]
+        except (TypeError, ValueError):  # no signature: read every value as JSON
+            return {name: _as_json(value) for name, value in raw.items()}
+        named = {p.name: p for p in parameters if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+        open_ended = any(p.kind == p.VAR_KEYWORD for p in parameters)
+        converted: dict[str, Any] = {}
+        for name, value in raw.items():
+            parameter = named.get(name)
+            if parameter is None or name == CONTEXT_PARAMETER:
+                if not open_ended or name == CONTEXT_PARAMETER:
+                    raise JobArgumentError(name, "", value)
+                converted[name] = _as_json(value)
+                continue
+            annotation = parameter.annotation
+            key = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
+            if key not in _CONVERTERS:
+                converted[name] = _as_json(value)
+                continue
+            expected, convert = _CONVERTERS[key]
+            try:
+                converted[name] = convert(value.strip() if key != "str" else value)
+            except ValueError:
+                raise JobArgumentError(name, expected, value) from None
+        return converted
 
     def missing_arguments(self, kwargs: dict[str, object]) -> list[str]:
         """The parameters ``run`` requires that ``kwargs`` lacks (city and context aside)."""

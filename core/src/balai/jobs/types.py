@@ -27,7 +27,10 @@ class Job:
             no keyword arguments; one-off runs get the ones given to
             ``toolkit.enqueue``. A function that names a parameter
             ``context`` (``async def run(city, *, context, **kwargs)``) also
-            gets a :class:`JobContext`.
+            gets a :class:`JobContext`. ``balai jobs run --arg NAME=VALUE``
+            converts each value to its parameter's annotation (``int``,
+            ``float``, ``str``, ``bool``) and refuses one that does not fit;
+            a value for an unannotated parameter is read as JSON if it can be.
         every: Run at every multiple of this interval (slots aligned to the
             Unix epoch, so every worker computes the same slots).
         daily_at: Run once a day at this wall-clock time in the city's zone.

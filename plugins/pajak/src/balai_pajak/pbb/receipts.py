@@ -31,11 +31,12 @@ async def queue_receipt(city: tk.City, invoice: tk.Invoice) -> None:
         await tk.enqueue(JOB_NAME, city, invoice_number=invoice.number)
 
 
-async def issue_receipt(city: tk.City, *, invoice_number: object, **_: object) -> str | None:
+async def issue_receipt(city: tk.City, *, invoice_number: str, **_: object) -> str | None:
     """Issue the receipt of ``invoice_number`` (once: the invoice is its reference).
 
-    The number may arrive as another JSON value (``balai jobs run --arg
-    invoice_number=1`` reads a number); it is read as text. Returns the document
+    ``balai jobs run --arg invoice_number=007`` hands it over as text (the
+    parameter is declared ``str``); a queue entry written before may hold
+    another JSON value, so it is read as text all the same. Returns the document
     number (``None`` for an unknown, unpaid or counter invoice).
     """
     invoice = await tk.invoice_by_number(str(invoice_number))
