@@ -11,6 +11,7 @@ it was made.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import tomllib
 from pathlib import Path
@@ -23,6 +24,7 @@ from balai.backup.archive import without_secrets
 from balai.backup.tables import postgres_tables, sqlite_tables
 from balai.cli import main
 from balai.files import service as files
+from balai.files.storage import LocalStorage
 from balai.tenants import city_scope
 from balai.testing import _pg_admin, database_url_named, run_database_name, write_config
 from click.testing import CliRunner
@@ -122,8 +124,13 @@ def test_a_backup_restores_every_table_file_and_audit_chain(tmp_path, databases,
     source = _instance(tmp_path / "source", source_url, monkeypatch)
     _seed(source, source_url, monkeypatch)
     backup = tmp_path / "backup"
+    # Files are streamed to and from the backup, never read whole into memory.
+    monkeypatch.setattr(LocalStorage, "load", _whole_file_read)
+    monkeypatch.setattr(LocalStorage, "save", _whole_file_read)
     made = _run(["backup", "--config", str(source), "--to", str(backup)], source_url)
     assert made.exit_code == 0, made.output
+    signature = json.loads((backup / "manifest.sig").read_text())
+    assert signature["algorithm"] == "Ed25519" and signature["key_id"]
 
     manifest = json.loads((backup / "manifest.json").read_text())
     assert manifest["database"]["tables"]["balai_audit_entry"]["rows"] == 8
@@ -179,6 +186,85 @@ def test_a_damaged_backup_is_refused_and_nothing_restored(tmp_path, databases, m
     else:
         assert not (target / "data" / "balai.db").exists()
     assert not (target / "data" / "files").exists()
+
+
+def _whole_file_read(self, *args):
+    raise AssertionError("a backup or restore read a whole file into memory")
+
+
+def _tampered_target(tmp_path, databases, monkeypatch, tamper):
+    """Back a seeded instance up, ``tamper(backup)``, and try restoring it; the CLI's answer."""
+    source_url, target_url = databases
+    source = _instance(tmp_path / "source", source_url, monkeypatch)
+    _seed(source, source_url, monkeypatch)
+    backup = tmp_path / "backup"
+    assert _run(["backup", "--config", str(source), "--to", str(backup)], source_url).exit_code == 0
+    tamper(backup)
+    target = tmp_path / "target"
+    write_config(target, CITIES, instance={"development": False})
+    refused = _run(
+        ["restore", "--config", str(target / "balai.toml"), "--from", str(backup)], target_url
+    )
+    assert refused.exit_code == 1
+    if target_url:
+        assert _tables(target / "data", target_url) == {}
+    else:
+        assert not (target / "data" / "balai.db").exists()
+    assert not (target / "data" / "files").exists()
+    return refused.output
+
+
+def test_a_manifest_changed_to_match_changed_files_is_refused(tmp_path, databases, monkeypatch):
+    def tamper(backup):
+        manifest = json.loads((backup / "manifest.json").read_text())
+        key = next(iter(manifest["files"]))
+        changed = (backup / "files" / key).read_bytes() + b"x"
+        (backup / "files" / key).write_bytes(changed)
+        manifest["files"][key]["sha256"] = hashlib.sha256(changed).hexdigest()
+        manifest["files"][key]["size"] = len(changed)
+        (backup / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+
+    output = _tampered_target(tmp_path, databases, monkeypatch, tamper)
+    assert "The manifest was changed after it was signed (tampered with)" in output
+
+
+def test_an_unsigned_backup_or_another_instances_is_refused(tmp_path, databases, monkeypatch):
+    unsigned = _tampered_target(
+        tmp_path / "a", databases, monkeypatch, lambda b: (b / "manifest.sig").unlink()
+    )
+    assert "has no manifest.sig" in unsigned
+
+    def another_secret(backup):
+        monkeypatch.setenv("BALAI_SECRET_KEY", "z" * 40)  # the target has another secret
+
+    other = _tampered_target(tmp_path / "b", databases, monkeypatch, another_secret)
+    assert "signed with another instance key" in other
+    assert "set BALAI_SECRET_KEY to the secret of the instance" in other
+
+
+def test_restore_writes_the_backups_instance_file_without_secrets(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    source = _instance(tmp_path / "source", None, monkeypatch)
+    backup = tmp_path / "backup"
+    assert _run(["backup", "--config", str(source), "--to", str(backup)], None).exit_code == 0
+
+    new_host = tmp_path / "new" / "balai.toml"
+    written = _run(["restore", "--from", str(backup), "--write-instance", str(new_host)], None)
+    assert written.exit_code == 0, written.output
+    assert "instance file" in written.output
+    # The backup's copy (secret-looking values emptied: test_secret_looking_values_...).
+    assert new_host.read_bytes() == (backup / "instance.toml").read_bytes()
+    assert tomllib.loads(new_host.read_text()) == tomllib.loads(source.read_text())
+
+    again = _run(["restore", "--from", str(backup), "--write-instance", str(new_host)], None)
+    assert again.exit_code == 1 and "exists already" in again.output
+    neither = _run(["restore", "--from", str(backup)], None)
+    assert neither.exit_code == 1 and "--write-instance" in neither.output
+    monkeypatch.delenv("BALAI_SECRET_KEY")
+    keyless = _run(
+        ["restore", "--from", str(backup), "--write-instance", str(tmp_path / "x")], None
+    )
+    assert keyless.exit_code == 1 and "Set BALAI_SECRET_KEY" in keyless.output
 
 
 def test_a_backup_goes_only_into_a_new_folder(tmp_path, databases, monkeypatch):

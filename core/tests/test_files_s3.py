@@ -90,6 +90,22 @@ def _has(client) -> bool:
     return any(b["Name"] == BUCKET for b in client.list_buckets().get("Buckets", []))
 
 
+def test_files_stream_to_and_from_local_files_for_backups(bucket, tmp_path):
+    storage = S3Storage(BUCKET, endpoint_url=bucket, prefix="kota/")
+    key = new_key("malang", datetime.now(UTC), "pdf")
+    big = bytes(range(256)) * 40_000  # 10 MB: boto3 moves it in parts
+    source = tmp_path / "in.pdf"
+    source.write_bytes(big)
+
+    async def run():
+        await storage.copy_in(key, source)
+        assert await storage.load(key) == big
+        await storage.copy_out(key, tmp_path / "out.pdf")
+
+    asyncio.run(run())
+    assert (tmp_path / "out.pdf").read_bytes() == big
+
+
 def test_the_adapter_keeps_the_storage_contract(bucket):
     storage = S3Storage(BUCKET, endpoint_url=bucket, prefix="kota/")
     now = datetime.now(UTC)

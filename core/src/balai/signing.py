@@ -124,16 +124,28 @@ def _key(city: str, purpose: str) -> Ed25519PrivateKey:
     return _private_key(_secret, city, purpose)
 
 
+def instance_key(purpose: str) -> Ed25519PrivateKey:
+    """The instance's own key for ``purpose``, of no city (``balai backup`` signs with it).
+
+    Derived from ``BALAI_SECRET_KEY`` like the cities' keys, under a name no
+    city can have: another instance secret gives another key.
+    """
+    _check_purpose(purpose)
+    return _key("", purpose)
+
+
+def key_id(key: Ed25519PrivateKey) -> str:
+    """A short public name of ``key``: the start of its public key's SHA-256, base64url."""
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return _b64(hashlib.sha256(raw).digest())[:12]
+
+
 def public_key(purpose: str, city: str | None = None) -> PublicKey:
     """The current (or given) city's public key for ``purpose``."""
     _check_purpose(purpose)
-    slug = city or current_city().slug
-    raw = (
-        _key(slug, purpose)
-        .public_key()
-        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    )
-    return PublicKey(key_id=_b64(hashlib.sha256(raw).digest())[:12], raw=_b64(raw))
+    key = _key(city or current_city().slug, purpose)
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return PublicKey(key_id=key_id(key), raw=_b64(raw))
 
 
 def sign_payload(purpose: str, fields: Mapping[str, str | int]) -> str:

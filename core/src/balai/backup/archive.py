@@ -1,13 +1,20 @@
 """Making a backup folder and restoring one onto a fresh data folder or database.
 
 The folder holds ``database.sqlite`` or ``database.dump``, ``files/<key>``
-for every stored file, ``instance.toml`` (secret-looking values removed) and
-``manifest.json``. Everything here is plain functions over an instance's
-``Config`` and its file storage; ``balai.backup.cli`` prints.
+for every stored file (copied chunk by chunk, never whole in memory),
+``instance.toml`` (secret-looking values removed), ``manifest.json`` and
+``manifest.sig``: the manifest's Ed25519 signature with the instance's own
+key (:func:`balai.signing.instance_key`, derived from ``BALAI_SECRET_KEY``).
+A restore checks the signature before it trusts a checksum, so a manifest
+changed to match changed files is refused. Everything here is plain
+functions over an instance's ``Config`` and its file storage;
+``balai.backup.cli`` prints.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import re
@@ -20,13 +27,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from balai import __version__
+from cryptography.exceptions import InvalidSignature
+
+from balai import __version__, signing
 from balai.backup.tables import TableSum, postgres_tables, sqlite_tables
 from balai.config import Config
 from balai.files.storage import Storage, check_key
 
 FORMAT = 1
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+SIGNING_PURPOSE = "backup_manifest"
 INSTANCE = "instance.toml"
 FILES = "files"
 SQLITE_FILE = "database.sqlite"
@@ -152,12 +163,53 @@ async def _backup_files(storage: Storage, cities: list[str], folder: Path) -> di
     listed: dict[str, Any] = {}
     for city in cities:
         for stored in sorted(await storage.list(city), key=lambda s: s.key):
-            data = await storage.load(stored.key)
             path = folder / FILES / check_key(stored.key)
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-            listed[stored.key] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+            await storage.copy_out(stored.key, path)
+            listed[stored.key] = {"size": path.stat().st_size, "sha256": sha256_of(path)}
     return listed
+
+
+def sign_manifest(data: bytes) -> dict[str, str]:
+    """The signature record of the manifest's exact bytes (``manifest.sig``)."""
+    key = signing.instance_key(SIGNING_PURPOSE)
+    return {
+        "algorithm": "Ed25519",
+        "key_id": signing.key_id(key),
+        "signature": base64.b64encode(key.sign(data)).decode("ascii"),
+    }
+
+
+def check_signature(folder: Path, data: bytes) -> None:
+    """Refuse a manifest that is unsigned or not signed by this instance's key, as it is.
+
+    Raises:
+        BackupError: no signature, another instance's key, or a changed manifest.
+    """
+    try:
+        record = json.loads((folder / SIGNATURE).read_text(encoding="utf-8"))
+        signature = base64.b64decode(record["signature"], validate=True)
+    except FileNotFoundError:
+        raise BackupError(
+            f"The backup has no {SIGNATURE}: its manifest cannot be trusted. Nothing was restored."
+        ) from None
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        raise BackupError(f"{folder / SIGNATURE} is not a signature record.") from None
+    key = signing.instance_key(SIGNING_PURPOSE)
+    ours = signing.key_id(key)
+    if record.get("key_id") != ours:
+        raise BackupError(
+            f"The manifest was signed with another instance key ({record.get('key_id')}, "
+            f"this instance has {ours}): set BALAI_SECRET_KEY to the secret of the instance "
+            "the backup was made on. Nothing was restored."
+        )
+    try:
+        key.public_key().verify(signature, data)
+    except InvalidSignature:
+        raise BackupError(
+            "The manifest was changed after it was signed (tampered with): "
+            "this backup cannot be trusted. Nothing was restored."
+        ) from None
 
 
 async def make_backup(
@@ -197,7 +249,9 @@ async def make_backup(
             "removed": removed,
         },
     }
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    data = (json.dumps(manifest, indent=2) + "\n").encode("utf-8")
+    (folder / MANIFEST).write_bytes(data)
+    (folder / SIGNATURE).write_text(json.dumps(sign_manifest(data)) + "\n", encoding="utf-8")
     return Summary(folder, engine, tables, len(files), removed)
 
 
@@ -205,15 +259,19 @@ async def make_backup(
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:
-    """The backup's manifest, with every file it names checked against its checksum.
+    """The backup's manifest, its signature checked, every file it names against its checksum.
 
     Raises:
-        BackupError: no manifest, another format, or a file missing or changed.
+        BackupError: no manifest, a bad or missing signature, another format,
+            or a file missing or changed.
     """
     try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        data = (folder / MANIFEST).read_bytes()
     except FileNotFoundError:
         raise BackupError(f"{folder} holds no {MANIFEST}: it is not a balai backup.") from None
+    check_signature(folder, data)
+    try:
+        manifest = json.loads(data)
     except ValueError as exc:
         raise BackupError(f"{folder / MANIFEST} is not valid JSON ({exc}).") from None
     if manifest.get("format") != FORMAT:
@@ -314,6 +372,20 @@ async def _restore_postgres(folder: Path, url: str) -> dict[str, TableSum]:
         await connection.close()
 
 
+def write_instance_file(folder: Path, target: Path) -> list[str]:
+    """Write the backup's instance file (its secrets left out) to ``target``; the keys to set again.
+
+    Raises:
+        BackupError: the backup is damaged or unsigned, or ``target`` exists.
+    """
+    manifest = read_manifest(folder)
+    if target.exists():
+        raise BackupError(f"{target} exists already: give a new path. Nothing was written.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(folder / manifest["instance"]["file"], target)
+    return list(manifest["instance"].get("removed", []))
+
+
 async def restore_backup(config: Config, storage: Storage, folder: Path) -> Summary:
     """Restore the backup in ``folder`` onto the empty instance of ``config``.
 
@@ -333,7 +405,7 @@ async def restore_backup(config: Config, storage: Storage, folder: Path) -> Summ
     else:
         tables = await _restore_postgres(folder, config.database_url)
     for key in manifest["files"]:
-        await storage.save(key, (folder / FILES / check_key(key)).read_bytes())
+        await storage.copy_in(key, folder / FILES / check_key(key))
     expected = {name: TableSum(**item) for name, item in manifest["database"]["tables"].items()}
     if tables != expected:
         differing = sorted(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC
+from pathlib import Path
 from typing import Any
 
 from balai.files.storage import KEY, StoredObject, check_key
@@ -65,6 +66,14 @@ class S3Storage:
     async def load(self, key: str) -> bytes:
         """The object's bytes; ``FileNotFoundError`` when there is none."""
         return await asyncio.to_thread(self._load, self._name(key))
+
+    async def copy_out(self, key: str, path: Path) -> None:
+        """Download the object to ``path`` (boto3's managed transfer, in parts)."""
+        await asyncio.to_thread(self.client.download_file, self.bucket, self._name(key), str(path))
+
+    async def copy_in(self, key: str, path: Path) -> None:
+        """Upload ``path`` as the object (boto3's managed transfer, in parts)."""
+        await asyncio.to_thread(self.client.upload_file, str(path), self.bucket, self._name(key))
 
     def _load(self, name: str) -> bytes:
         try:

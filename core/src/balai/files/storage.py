@@ -15,6 +15,7 @@ import asyncio
 import os
 import re
 import secrets
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,6 +77,12 @@ class Storage(Protocol):
     async def list(self, city: str) -> list[StoredObject]:
         """Every key stored for ``city`` (used to sweep orphaned bytes)."""
 
+    async def copy_out(self, key: str, path: Path) -> None:
+        """Write the bytes under ``key`` to the local file ``path``, chunk by chunk (backups)."""
+
+    async def copy_in(self, key: str, path: Path) -> None:
+        """Store the local file ``path`` under ``key``, chunk by chunk (restores)."""
+
 
 class LocalStorage:
     """Files under a folder on local disk (``<data_dir>/files`` by default).
@@ -117,6 +124,29 @@ class LocalStorage:
     async def load(self, key: str) -> bytes:
         """Read the whole file."""
         return await asyncio.to_thread(self.path(key).read_bytes)
+
+    async def copy_out(self, key: str, path: Path) -> None:
+        """Copy the file to ``path`` (``shutil.copyfile`` streams it)."""
+        await asyncio.to_thread(shutil.copyfile, self.path(key), path)
+
+    async def copy_in(self, key: str, path: Path) -> None:
+        """Copy ``path`` in through a temporary file renamed into place."""
+        await asyncio.to_thread(self._copy_in, self.path(key), Path(path))
+
+    @staticmethod
+    def _copy_in(target: Path, source: Path) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+        try:
+            with os.fdopen(fd, "wb") as handle, source.open("rb") as reader:
+                shutil.copyfileobj(reader, handle, 1024 * 1024)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, target)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
 
     async def delete(self, key: str) -> None:
         """Remove the file if it exists."""
