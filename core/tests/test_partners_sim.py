@@ -92,7 +92,7 @@ def server(instance):
         stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}/malang"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # balai serve starts slowly on a loaded host
     while True:
         try:
             if httpx.get(base + "/", timeout=2).status_code == 200:
