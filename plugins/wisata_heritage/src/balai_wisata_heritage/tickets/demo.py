@@ -18,7 +18,10 @@ from balai_wisata_heritage.tickets import gate, purchase, setup
 from balai_wisata_heritage.tickets.rules import SLUG, Category, Channel
 from balai_wisata_heritage.tickets.tables import TicketOrder, TicketProduct
 
-UNVERIFIED = "Harga contoh, belum diverifikasi (unverified demo prices)."
+UNVERIFIED = (
+    "Harga dan biaya pembatalan contoh, belum diverifikasi"
+    " (unverified demo prices and cancellation fee)."
+)
 DAYS = 14
 SLOT_TIMES = (time(9, 0), time(13, 0))
 SLOT_HOURS = 2
