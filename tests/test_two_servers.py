@@ -12,45 +12,25 @@ reason otherwise, as the other PostgreSQL and Redis tests are).
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import secrets
-import shutil
-import socket
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import balai.asgi
 import httpx
 import pytest
-from balai.asgi import connected
 from balai.auth.accounts import create_user
 from balai.jobs.tables import JobRun
 from balai.notifications.outbox import notify
 from balai.notifications.tables import OutboxMessage
-from balai.tenants import city_scope
 from balai.testing import run_redis_prefix, write_config
+from balai.testing.processes import in_city, run_balai, start_serve
 from balai_umkm_market.tables import Merchant, MerchantStatus, Product
 
 PASSWORD = "kata-sandi-dua-server-1"
-START_SECONDS = 180  # a loaded CI machine starts a server slowly
 DELIVERY_SECONDS = 90
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _balai() -> str:
-    found = shutil.which("balai", path=str(Path(sys.executable).parent))
-    assert found, "the balai command is not installed beside this Python"
-    return found
 
 
 @pytest.fixture
@@ -70,76 +50,32 @@ def site(tmp_path, postgres_url, redis_url):
         "BALAI_SECRET_KEY": secrets.token_urlsafe(48),
         "LANG": "C",
     }
-    migrated = subprocess.run(
-        [_balai(), "migrate", "--config", str(config)], env=env, capture_output=True, text=True
-    )
+    migrated = run_balai(["migrate", "--config", str(config)], env)
     assert migrated.returncode == 0, migrated.stderr
     seeded = _seed(config, env)
-    servers, logs = [], []
+    logs = [tmp_path / f"server-{name}.log" for name in ("a", "b")]
+    servers = []
     try:
-        for name in ("a", "b"):
-            port = _free_port()
-            log = (tmp_path / f"server-{name}.log").open("w")
-            logs.append(log)
-            process = subprocess.Popen(
-                [_balai(), "serve", "--config", str(config), "--port", str(port), "--workers", "1"],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            servers.append((process, f"http://127.0.0.1:{port}"))
-        for process, base in servers:
-            _wait_healthy(process, base)
+        for log in logs:
+            servers.append(start_serve(config, env, log, wait=False))
+        for server in servers:
+            server.wait_healthy()
         yield {
-            "a": servers[0][1],
-            "b": servers[1][1],
+            "a": servers[0].base,
+            "b": servers[1].base,
             "config": config,
             "env": env,
             "data_dir": tmp_path / "instance" / "data",
-            "logs": [tmp_path / f"server-{n}.log" for n in ("a", "b")],
+            "logs": logs,
             **seeded,
         }
     finally:
-        for process, _base in servers:
-            process.terminate()
-        for process, _base in servers:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        for log in logs:
-            log.close()
-
-
-def _wait_healthy(process: subprocess.Popen, base: str) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the server at {base} exited with {process.returncode}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"the server at {base} did not answer within {START_SECONDS}s")
+        for server in servers:
+            server.stop()
 
 
 def _in_malang(config: Path, env: dict, work):
-    saved = dict(os.environ)
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "REDIS_URL", "REDIS_KEY_PREFIX")})
-    try:
-        app = balai.asgi.build_admin_app(config)
-
-        async def run():
-            async with connected(app):
-                with city_scope(app.ui.config.cities["malang"]):
-                    return await work()
-
-        return asyncio.run(run())
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    return in_city(config, env, "malang", work)
 
 
 def _seed(config: Path, env: dict) -> dict:

@@ -1,20 +1,33 @@
-"""Kill -9 a serving worker at random moments during checkouts, then check nothing was lost.
+"""Kill -9 a serving worker at random moments, restart it, and check nothing was lost.
 
-Each round starts `balai serve` (one worker, jobs on), lets buyers check out
-of the market concurrently, kills the process with SIGKILL after a random
-delay, and checks the database:
+`balai serve` runs (one worker, jobs on, a 2-second job lease). Each round
+of each scenario gives it work, waits until the work is under way, kills the
+server's process group with SIGKILL after a random delay, starts it again,
+waits until interrupted jobs have resumed and finished, and checks the
+database; then `balai audit verify` must pass. Scenarios:
 
-* every checkout the server acknowledged (a 303 to the order's page) is there;
-* no half-made order: every order has its items, and the product's stock plus
-  every ordered quantity equals the stock seeded (nothing sold twice or lost);
-* `balai audit verify` passes.
+* ``checkout``: buyers check out of the market over HTTP. Every checkout the
+  server acknowledged (a 303 to the order's page) is there; no order lacks
+  its items; the product's stock plus every ordered quantity equals the
+  stock seeded (nothing sold twice or lost).
+* ``assessment``: the yearly PBB-P2 assessment (job ``pajak.assess_year``)
+  of a fresh year over the seeded tax objects. The run resumes after the
+  kill and finishes; every active object has exactly one bill of the year
+  (none twice, none missing); the run's counts add up.
+* ``import``: a spreadsheet of new tax objects through the core's importer
+  (job ``imports.process``, the ``pajak.objects`` importer). The run resumes
+  and finishes; every row is applied (none pending or failed) and each NOP
+  of the sheet is there exactly once.
 
-Usage (SQLite in a scratch folder; set DATABASE_URL for PostgreSQL)::
+Usage (SQLite in a scratch folder; set DATABASE_URL, and REDIS_URL with
+REDIS_KEY_PREFIX, for PostgreSQL and Redis)::
 
     uv run python tools/kill_loop.py --rounds 100           # the bench's long form
-    uv run python tools/kill_loop.py --rounds 3 --seconds 2  # CI's short form (a test)
+    uv run python tools/kill_loop.py --rounds 2 --seconds 1  # CI's short form (a test)
+    uv run python tools/kill_loop.py --scenario import --rounds 5
 
-Exit code 0 when every round held, 1 with the first broken rule.
+Exit code 0 when every round held, 1 with the first broken rule. The last
+line sums up: rounds per scenario, acknowledged writes, runs resumed.
 """
 
 from __future__ import annotations
@@ -25,102 +38,51 @@ import os
 import random
 import re
 import secrets
-import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
+import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+from balai.testing import write_config
+from balai.testing.processes import ServeProcess, admin_app, in_city, run_balai, start_serve
 
+ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "kata-sandi-uji-bunuh-1"  # noqa: S105 (the scratch instance's buyers)
 STOCK = 1_000_000
-START_SECONDS = 180
+LEASE_SECONDS = 2
+SETTLE_SECONDS = 240  # an interrupted job resumes and finishes within this
+OBJECTS = 12_000  # more than two of the assessment's batches of 5,000
+IMPORT_ROWS = 2_000  # four of the importer's batches of 500
+FIRST_YEAR = 2014  # the demo rules are valid from 2014 (figures unverified)
+SCENARIOS = ("checkout", "assessment", "import")
+EXPIRED = "stopped: the worker stopped renewing its lease%"
 
 
-def balai_command() -> str:
-    """The `balai` script beside this Python."""
-    found = shutil.which("balai", path=str(Path(sys.executable).parent))
-    if not found:
-        raise SystemExit("the balai command is not installed beside this Python")
-    return found
+class Broken(AssertionError):
+    """A rule of the round does not hold."""
 
 
 def write_instance(folder: Path) -> Path:
-    """A one-city instance with the market, in ``folder``."""
-    path = folder / "balai.toml"
-    path.write_text(
-        f'[instance]\ndata_dir = "{folder / "data"}"\npath_prefix = true\n'
-        "development = true\nworkers = 1\nrun_jobs = true\n\n"
-        '[cities.malang]\nname = "Kota Malang"\nhosts = ["malang.localhost"]\n'
-        'plugins = ["umkm_market"]\n',
-        encoding="utf-8",
+    """A one-city instance (the market and pajak with the demo's PBB rules) in ``folder``."""
+    demo = tomllib.loads((ROOT / "examples" / "demo.toml").read_text(encoding="utf-8"))
+    pbb = demo["cities"]["malang"]["settings"]["pajak"]["pbb"]
+    write_config(
+        folder,
+        {"malang": ["umkm_market", "pajak"]},
+        instance={
+            "development": True,
+            "workers": 1,
+            "run_jobs": True,
+            "job_lease_seconds": LEASE_SECONDS,
+        },
+        city_options={"malang": {"region_code": "35.73", "settings": {"pajak": {"pbb": pbb}}}},
+        environ={"BALAI_SECRET_KEY": "x" * 48},
     )
-    return path
-
-
-def _in_city(config: Path, work):
-    import balai.asgi
-    from balai.asgi import connected
-    from balai.tenants import city_scope
-
-    app = balai.asgi.build_admin_app(config)
-
-    async def run():
-        async with connected(app):
-            with city_scope(app.ui.config.cities["malang"]):
-                return await work()
-
-    return asyncio.run(run())
-
-
-def seed(config: Path, buyers: int) -> int:
-    """Buyers, a verified merchant (pickup only) and one product; returns the product's id."""
-    from balai.auth.accounts import create_user
-    from balai_umkm_market.tables import Merchant, MerchantStatus, Product
-
-    async def work():
-        now = datetime.now(UTC)
-        for n in range(buyers):
-            await create_user(
-                name=f"Pembeli {n}", email=f"pembeli{n}@contoh.id", password=PASSWORD, verified=True
-            )
-        merchant = Merchant(
-            name="Toko Uji",
-            owner_name="Bu Uji",
-            nib="9120001234567",
-            phone="081234567890",
-            address="Jl. Uji 1",
-            district="Klojen",
-            description="",
-            rejection_reason="",
-            photo="",
-            offers_delivery=False,
-            offers_pickup=True,
-            status=MerchantStatus.VERIFIED.value,
-            created_at=now,
-        )
-        await merchant.save()
-        product = Product(
-            merchant=merchant.id,
-            name="Kopi Uji",
-            description="",
-            price=10_000,
-            unit="pack",
-            stock=STOCK,
-            photo="",
-            created_at=now,
-            updated_at=now,
-        )
-        await product.save()
-        return product.id
-
-    return _in_city(config, work)
+    return folder / "balai.toml"
 
 
 def _token(page: httpx.Response) -> str:
@@ -128,6 +90,78 @@ def _token(page: httpx.Response) -> str:
     if not found:
         raise RuntimeError(f"no form token on {page.url}")
     return found[1]
+
+
+def wait_for(what: str, test, seconds: float = SETTLE_SECONDS, every: float = 0.1) -> None:
+    """Poll ``test()`` until it is true; :class:`Broken` naming ``what`` after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not test():
+        if time.monotonic() > deadline:
+            raise Broken(f"{what}: not within {seconds}s")
+        time.sleep(every)
+
+
+class Loop:
+    """The scratch instance and what the rounds share."""
+
+    def __init__(self, folder: Path, env: dict[str, str]) -> None:
+        self.folder = folder
+        self.config = write_instance(folder)
+        self.env = env
+        self.log = folder / "serve.log"
+        self.app = None  # built on the first read, after the migrations
+        self.events = asyncio.new_event_loop()  # every read's: the app's Redis client stays on it
+        self.database_url = env.get("DATABASE_URL") or f"sqlite:///{folder / 'data' / 'balai.db'}"
+
+    def read(self, work):
+        """Run ``work()`` in Malang against the servers' database."""
+        if self.app is None:
+            self.app = admin_app(self.config, self.env)
+        return in_city(self.config, self.env, "malang", work, app=self.app, loop=self.events)
+
+    def scalar(self, sql: str, *args: object) -> object:
+        """The first value of a read-only query with ``?`` placeholders (no application built)."""
+        if self.database_url.startswith("sqlite"):
+            import sqlite3
+
+            path = self.database_url.split("sqlite:///", 1)[1]
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30) as db:
+                row = db.execute(sql, args).fetchone()
+            return row[0] if row else None
+        import asyncpg
+
+        parts = sql.split("?")
+        numbered = parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], 1))
+
+        async def fetch():
+            db = await asyncpg.connect(self.database_url)
+            try:
+                return await db.fetchval(numbered, *args)
+            finally:
+                await db.close()
+
+        return asyncio.run(fetch())
+
+    def audit_verified(self) -> None:
+        """``balai audit verify`` passes, or :class:`Broken`."""
+        verified = run_balai(["audit", "verify", "--config", str(self.config)], self.env)
+        if verified.returncode != 0:
+            raise Broken(f"audit verify failed: {verified.stdout}{verified.stderr}")
+
+    def expired_runs(self, job: str) -> int:
+        """How many runs of ``job`` were freed because their worker died."""
+        return int(
+            self.scalar(
+                "SELECT COUNT(*) FROM balai_jobs_run WHERE job = ? AND status = ? AND error LIKE ?",
+                job,
+                "stopped",
+                EXPIRED,
+            )
+            or 0
+        )
+
+
+# --- checkout ---------------------------------------------------------------------
 
 
 class Buyer(threading.Thread):
@@ -178,79 +212,341 @@ class Buyer(threading.Thread):
             self.client.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+class Checkout:
+    """Buyers checking out of the market."""
+
+    name = "checkout"
+
+    def __init__(self, loop: Loop, buyers: int) -> None:
+        self.loop, self.buyers = loop, buyers
+        self.acknowledged: list[str] = []
+        self.threads: list[Buyer] = []
+        self.product_id = 0
+
+    def seed(self) -> None:
+        """Seed what the rounds need."""
+        from balai.auth.accounts import create_user
+        from balai_umkm_market.tables import Merchant, MerchantStatus, Product
+
+        async def work():
+            now = datetime.now(UTC)
+            for n in range(self.buyers):
+                await create_user(
+                    name=f"Pembeli {n}",
+                    email=f"pembeli{n}@contoh.id",
+                    password=PASSWORD,
+                    verified=True,
+                )
+            merchant = Merchant(
+                name="Toko Uji",
+                owner_name="Bu Uji",
+                nib="9120001234567",
+                phone="081234567890",
+                address="Jl. Uji 1",
+                district="Klojen",
+                description="",
+                rejection_reason="",
+                photo="",
+                offers_delivery=False,
+                offers_pickup=True,
+                status=MerchantStatus.VERIFIED.value,
+                created_at=now,
+            )
+            await merchant.save()
+            product = Product(
+                merchant=merchant.id,
+                name="Kopi Uji",
+                description="",
+                price=10_000,
+                unit="pack",
+                stock=STOCK,
+                photo="",
+                created_at=now,
+                updated_at=now,
+            )
+            await product.save()
+            return product.id
+
+        self.product_id = self.loop.read(work)
+
+    def prepare(self, number: int) -> None:
+        """Nothing to queue: the load comes over HTTP."""
+
+    def load(self, server: ServeProcess) -> None:
+        """Buyers check out until the server is killed; wait for a first acknowledged one."""
+        before = len(self.acknowledged)
+        self.threads = [
+            Buyer(server.base, f"pembeli{n}@contoh.id", self.product_id, self.acknowledged)
+            for n in range(self.buyers)
+        ]
+        for buyer in self.threads:
+            buyer.start()
+        wait_for("a first checkout", lambda: len(self.acknowledged) > before, every=0.05)
+
+    def after_kill(self) -> None:
+        """Wait for the load's clients to notice."""
+        for buyer in self.threads:
+            buyer.join(timeout=30)
+
+    def settle(self) -> None:
+        """Nothing runs in the background."""
+
+    def check(self) -> None:
+        """The round's rules; :class:`Broken` naming the first one broken."""
+        from balai_umkm_market.tables import Order, OrderItem, Product
+
+        async def read():
+            orders = await Order.select(Order.id, Order.number)
+            items = await OrderItem.select(OrderItem.order, OrderItem.quantity)
+            product = await Product.select(Product.stock).where(Product.id == self.product_id)
+            return orders, items, product[0]["stock"]
+
+        orders, items, stock = self.loop.read(read)
+        numbers = {o["number"] for o in orders}
+        lost = [n for n in self.acknowledged if n not in numbers]
+        if lost:
+            raise Broken(f"acknowledged orders lost: {lost[:5]}")
+        with_items = {i["order"] for i in items}
+        bare = [o["number"] for o in orders if o["id"] not in with_items]
+        if bare:
+            raise Broken(f"orders without items (half-made): {bare[:5]}")
+        sold = sum(i["quantity"] for i in items)
+        if stock + sold != STOCK:
+            raise Broken(f"stock {stock} + sold {sold} != {STOCK}")
+
+    def summary(self) -> str:
+        """What the rounds did so far, in a few words."""
+        return f"{len(self.acknowledged)} acknowledged orders"
 
 
-def serve(config: Path, env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
-    """Start `balai serve` and wait until it answers."""
-    port = _free_port()
-    with log.open("a") as out:
-        process = subprocess.Popen(  # noqa: S603 (our own command)
-            [balai_command(), "serve", "--config", str(config), "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
+# --- the yearly assessment ------------------------------------------------------------
+
+
+def object_nop(block: int, serial: int) -> str:
+    """An 18-digit NOP of Malang (35.73) in ``block``."""
+    return f"3573{10 * (1 + serial % 5):03d}{1 + serial % 11:03d}{block:03d}{serial:04d}0"
+
+
+class Assessment:
+    """The yearly PBB-P2 assessment of a new year each round, killed mid-run."""
+
+    name = "assessment"
+    job = "pajak.assess_year"
+
+    def __init__(self, loop: Loop) -> None:
+        self.loop = loop
+        self.run_id = 0
+        self.year = 0
+        self.runs = 0
+
+    def seed(self) -> None:
+        """Seed what the rounds need."""
+        from balai_pajak.bulk import insert_rows
+        from balai_pajak.demo import OBJECT_COLUMNS
+        from balai_pajak.tables import TaxObject, Taxpayer
+
+        async def work():
+            rng = random.Random(7)  # noqa: S311 (test data)
+            now = datetime.now(UTC)
+            people = [("malang", f"Wajib Pajak {n}", "", "", now) for n in range(OBJECTS)]
+            await insert_rows(Taxpayer, ("city", "name", "nik", "address", "created_at"), people)
+            first = (await Taxpayer.select(Taxpayer.id).order_by(Taxpayer.id).first())["id"]
+            rows = []
+            for n in range(OBJECTS):
+                land = rng.randint(60, 600)
+                building = int(land * rng.uniform(0.4, 1.6))
+                rows.append(
+                    (
+                        "malang",
+                        object_nop(n // 10_000, n % 10_000),
+                        f"Jl. Uji No. {n}",
+                        "Klojen",
+                        "Kauman",
+                        land,
+                        building,
+                        "A12",
+                        "B3",
+                        rng.randrange(800_000, 12_000_000, 50_000),
+                        rng.randrange(1_000_000, 4_000_000, 50_000),
+                        first + n,
+                        True,
+                        now,
+                    )
+                )
+            await insert_rows(TaxObject, OBJECT_COLUMNS, rows)
+
+        self.loop.read(work)
+
+    def prepare(self, number: int) -> None:
+        """Queue the run of a year no round assessed yet (the server is down)."""
+        from balai_pajak.pbb.assessment_run import start_run
+
+        self.year = FIRST_YEAR + number - 1
+        self.run_id = self.loop.read(lambda: start_run(self.year, None))
+        self.runs += 1
+
+    def _status(self) -> str:
+        return str(
+            self.loop.scalar("SELECT status FROM pajak_assessment_run WHERE id = ?", self.run_id)
         )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"balai serve exited with {process.returncode}; see {log}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    raise SystemExit(f"balai serve did not answer within {START_SECONDS}s; see {log}")
+
+    def load(self, server: ServeProcess) -> None:
+        """Wait until the server's runner has claimed the run."""
+        wait_for(
+            "the assessment run starting",
+            lambda: (
+                self.loop.scalar("SELECT COUNT(*) FROM balai_jobs_run WHERE job = ?", self.job)
+                >= self.runs
+            ),
+        )
+
+    def after_kill(self) -> None:
+        """The run was cut wherever it was."""
+
+    def settle(self) -> None:
+        """Wait until the work interrupted by the kill has finished."""
+        wait_for("the assessment run resuming and finishing", lambda: self._status() == "done")
+
+    def check(self) -> None:
+        """The round's rules; :class:`Broken` naming the first one broken."""
+        from balai_pajak.tables import AssessmentRun, Sppt, TaxObject
+
+        async def read():
+            active = await TaxObject.count().where(TaxObject.is_active == True)  # noqa: E712
+            bills = await Sppt.count().where(Sppt.year == self.year)
+            twice = await Sppt.raw(
+                "SELECT nop FROM pajak_sppt WHERE year = {} GROUP BY nop HAVING COUNT(*) > 1",
+                self.year,
+            )
+            run = await AssessmentRun.select().where(AssessmentRun.id == self.run_id).first()
+            return active, bills, twice, run
+
+        active, bills, twice, run = self.loop.read(read)
+        if twice:
+            raise Broken(f"{len(twice)} NOPs billed twice for {self.year}: {twice[:3]}")
+        if bills != active:
+            raise Broken(f"{bills} bills of {self.year} for {active} active objects")
+        if run["created"] + run["kept"] != run["done"] or run["done"] != active:
+            raise Broken(f"run counts do not add up: {run}")
+
+    def summary(self) -> str:
+        """What the rounds did so far, in a few words."""
+        return f"{self.runs} assessment runs, {self.loop.expired_runs(self.job)} resumed"
 
 
-def check(config: Path, env: dict[str, str], product_id: int, acknowledged: list[str]) -> None:
-    """The rules of the round; raises AssertionError naming the first one broken."""
-    from balai_umkm_market.tables import Order, OrderItem, Product
-
-    async def read():
-        orders = await Order.select(Order.id, Order.number)
-        items = await OrderItem.select(OrderItem.order, OrderItem.quantity)
-        product = await Product.select(Product.stock).where(Product.id == product_id).first()
-        return orders, items, product["stock"]
-
-    orders, items, stock = _in_city(config, read)
-    numbers = {o["number"] for o in orders}
-    lost = [n for n in acknowledged if n not in numbers]
-    assert not lost, f"acknowledged orders lost: {lost[:5]}"
-    with_items = {i["order"] for i in items}
-    bare = [o["number"] for o in orders if o["id"] not in with_items]
-    assert not bare, f"orders without items (half-made): {bare[:5]}"
-    sold = sum(i["quantity"] for i in items)
-    assert stock + sold == STOCK, f"stock {stock} + sold {sold} != {STOCK}"
-    verified = subprocess.run(  # noqa: S603 (our own command)
-        [balai_command(), "audit", "verify", "--config", str(config)],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert verified.returncode == 0, f"audit verify failed: {verified.stdout}{verified.stderr}"
+# --- spreadsheet imports ----------------------------------------------------------------
 
 
-def _first_checkout(acknowledged: list[str], before: int) -> None:
-    """Wait until this round's first checkout is acknowledged (a slow start is no test)."""
-    deadline = time.monotonic() + START_SECONDS
-    while len(acknowledged) == before and time.monotonic() < deadline:
-        time.sleep(0.05)
+class SheetImport:
+    """A sheet of new tax objects through the core's importer each round, killed mid-run."""
+
+    name = "import"
+    job = "imports.process"
+
+    def __init__(self, loop: Loop) -> None:
+        self.loop = loop
+        self.run_id = 0
+        self.nops: list[str] = []
+        self.runs = 0
+
+    def seed(self) -> None:
+        """The importer needs nothing seeded."""
+
+    def prepare(self, number: int) -> None:
+        """Store a sheet of new objects as an import run and queue it (the server is down)."""
+        from balai.imports import service
+        from balai.imports.parsing import parse_upload
+        from balai.tenants import current_city
+
+        self.nops = [object_nop(500 + number, serial) for serial in range(IMPORT_ROWS)]
+        lines = [
+            "nop;alamat;kecamatan;kelurahan;luas_bumi;njop_bumi_per_m2;nama_wp;alamat_wp",
+            *(
+                f"{nop};Jl. Impor {n};Klojen;Kauman;{100 + n % 400};1500000;"
+                f"Pemilik {number}-{n};Jl. Impor {n}"
+                for n, nop in enumerate(self.nops)
+            ),
+        ]
+        data = ("\n".join(lines) + "\n").encode()
+
+        async def work():
+            importer = service.active().catalog.get("pajak.objects", current_city())
+            sheet = parse_upload(
+                data, importer.columns, max_rows=importer.max_rows, max_bytes=importer.max_bytes
+            )
+            return await service.start_run(
+                current_city(),
+                importer,
+                sheet,
+                user_id=None,
+                context={},
+                file_name=f"objek-{number}.csv",
+                language="id",
+            )
+
+        self.run_id = self.loop.read(work)
+        self.runs += 1
+
+    def _status(self) -> str:
+        return str(
+            self.loop.scalar("SELECT status FROM balai_imports_run WHERE id = ?", self.run_id)
+        )
+
+    def load(self, server: ServeProcess) -> None:
+        """Wait until a worker holds the run."""
+        wait_for(
+            "the import run starting",
+            lambda: self._status() != "queued",
+        )
+
+    def after_kill(self) -> None:
+        """The run was cut wherever it was."""
+
+    def settle(self) -> None:
+        """Wait until the work interrupted by the kill has finished."""
+        wait_for(
+            "the import run resuming and finishing",
+            lambda: self._status() == "done",
+        )
+
+    def check(self) -> None:
+        """The round's rules; :class:`Broken` naming the first one broken."""
+        from balai.imports.tables import ImportRow, ImportRun
+        from balai_pajak.tables import TaxObject
+
+        async def read():
+            run = await ImportRun.select().where(ImportRun.id == self.run_id).first()
+            states = await ImportRow.raw(
+                "SELECT status, COUNT(*) AS n FROM balai_imports_row"
+                " WHERE run = {} GROUP BY status",
+                self.run_id,
+            )
+            objects = await TaxObject.select(TaxObject.nop).where(TaxObject.nop.is_in(self.nops))
+            return run, {s["status"]: s["n"] for s in states}, [o["nop"] for o in objects]
+
+        run, states, found = self.loop.read(read)
+        if states != {"ok": IMPORT_ROWS}:
+            raise Broken(f"import run {self.run_id} rows not all applied once: {states}")
+        if (run["ok"], run["failed"], run["done"]) != (IMPORT_ROWS, 0, IMPORT_ROWS):
+            raise Broken(f"import run counts do not add up: {run}")
+        if sorted(found) != sorted(self.nops):
+            raise Broken(f"{len(found)} objects for {len(self.nops)} imported NOPs (none twice)")
+
+    def summary(self) -> str:
+        """What the rounds did so far, in a few words."""
+        return f"{self.runs} import runs, {self.loop.expired_runs(self.job)} resumed"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the rounds; 0 when every round held."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=100, help="rounds of each scenario")
+    parser.add_argument(
+        "--scenario", choices=(*SCENARIOS, "all"), default="all", help="[default: all]"
+    )
     parser.add_argument("--buyers", type=int, default=4)
     parser.add_argument(
-        "--seconds", type=float, default=4.0, help="longest load after the first checkout"
+        "--seconds", type=float, default=3.0, help="longest wait after the work got under way"
     )
     parser.add_argument("--dir", type=Path, help="scratch folder [default: a new temporary one]")
     parser.add_argument("--seed", type=int, default=None, help="random seed, to repeat a run")
@@ -258,40 +554,43 @@ def main(argv: list[str] | None = None) -> int:
     chance = random.Random(args.seed if args.seed is not None else secrets.randbits(32))  # noqa: S311 (when to kill, not a secret)
     folder = args.dir or Path(tempfile.mkdtemp(prefix="balai-kill-"))
     folder.mkdir(parents=True, exist_ok=True)
-    config = write_instance(folder)
     env = {**os.environ, "BALAI_SECRET_KEY": secrets.token_urlsafe(48), "LANG": "C"}
-    os.environ["BALAI_SECRET_KEY"] = env["BALAI_SECRET_KEY"]
-    migrated = subprocess.run(  # noqa: S603 (our own command)
-        [balai_command(), "migrate", "--config", str(config)], env=env, capture_output=True
-    )
+    loop = Loop(folder, env)
+    migrated = run_balai(["migrate", "--config", str(loop.config)], env)
     if migrated.returncode != 0:
-        print(migrated.stderr.decode(), file=sys.stderr)
+        print(migrated.stderr, file=sys.stderr)
         return 1
-    product_id = seed(config, args.buyers)
-    acknowledged: list[str] = []
-    log = folder / "serve.log"
-    for number in range(1, args.rounds + 1):
-        process, base = serve(config, env, log)
-        buyers = [
-            Buyer(base, f"pembeli{n}@contoh.id", product_id, acknowledged)
-            for n in range(args.buyers)
-        ]
-        before = len(acknowledged)
-        for buyer in buyers:
-            buyer.start()
-        _first_checkout(acknowledged, before)  # the load is under way, then a random moment
-        time.sleep(chance.uniform(0.0, args.seconds))
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait()
-        for buyer in buyers:
-            buyer.join(timeout=30)
-        try:
-            check(config, env, product_id, acknowledged)
-        except AssertionError as exc:
-            print(f"round {number}: BROKEN: {exc}", file=sys.stderr)
-            return 1
-        print(f"round {number}: ok, {len(acknowledged)} acknowledged orders so far", flush=True)
-    print(f"{args.rounds} rounds held: no acknowledged order lost, none half-made, audit verified")
+    every = {
+        "checkout": lambda: Checkout(loop, args.buyers),
+        "assessment": lambda: Assessment(loop),
+        "import": lambda: SheetImport(loop),
+    }
+    chosen = SCENARIOS if args.scenario == "all" else (args.scenario,)
+    scenarios = [every[name]() for name in chosen]
+    for scenario in scenarios:
+        scenario.seed()
+    server = start_serve(loop.config, env, loop.log)
+    try:
+        for number in range(1, args.rounds + 1):
+            for scenario in scenarios:
+                try:
+                    scenario.prepare(number)
+                    scenario.load(server)
+                    time.sleep(chance.uniform(0.0, args.seconds))
+                    server.kill()
+                    scenario.after_kill()
+                    server = start_serve(loop.config, env, loop.log)
+                    scenario.settle()
+                    scenario.check()
+                    loop.audit_verified()
+                except Broken as exc:
+                    print(f"round {number} ({scenario.name}): BROKEN: {exc}", file=sys.stderr)
+                    return 1
+                print(f"round {number} ({scenario.name}): ok, {scenario.summary()}", flush=True)
+    finally:
+        server.stop()
+    sums = "; ".join(f"{s.name}: {s.summary()}" for s in scenarios)
+    print(f"{args.rounds} rounds held: nothing lost, half-made or twice; audit verified; {sums}")
     return 0
 
 

@@ -27,6 +27,7 @@ from balai.plugins import PluginRegistry
 from balai.tenants import City
 
 _active: JobService | None = None
+TICK_SECONDS = 15.0
 
 
 @dataclass
@@ -41,12 +42,15 @@ class JobService:
     def build(cls, registry: PluginRegistry, config: Config, redis: Any = None) -> JobService:
         """Collect the declared jobs and prepare (not start) a runner for ``config``."""
         catalog = JobCatalog.from_registry(registry)
+        lease = timedelta(seconds=config.job_lease_seconds)
         runner = JobRunner(
             catalog,
             config.cities,
             redis=redis,
             redis_prefix=config.redis_prefix,
-            lease=timedelta(seconds=config.job_lease_seconds),
+            lease=lease,
+            # At least two passes per lease, so a dead worker's run is found soon after.
+            tick=min(TICK_SECONDS, lease.total_seconds() / 2),
         )
         return cls(catalog=catalog, runner=runner, autostart=config.run_jobs)
 

@@ -154,11 +154,11 @@ async def start_run(year: int, user_id: int | None) -> int:
     if going is not None:
         raise RunInProgress(going["id"])
     total = await TaxObject.count().where(TaxObject.is_active == True)  # noqa: E712
-    async with AssessmentRun._meta.db.transaction():
-        row = (
-            await AssessmentRun.insert(AssessmentRun(year=year, total=total, created_by=user_id))
-        )[0]
-        await tk.enqueue(JOB_NAME, city, run_id=row["id"])
+    row = (await AssessmentRun.insert(AssessmentRun(year=year, total=total, created_by=user_id)))[0]
+    # Queued once the run is committed: with Redis the entry is pushed at once and a
+    # worker may take it before an open transaction commits (it found no run and did
+    # nothing). A run left without its entry (a crash in between) stalls and is resumed.
+    await tk.enqueue(JOB_NAME, city, run_id=row["id"])
     return row["id"]
 
 
@@ -178,11 +178,10 @@ async def resume_run(run_id: int) -> bool:
     run = await AssessmentRun.select().where(AssessmentRun.id == run_id).first()
     if run is None or not resumable(run, datetime.now(UTC)):
         return False
-    async with AssessmentRun._meta.db.transaction():
-        await AssessmentRun.update(
-            {AssessmentRun.status: RunStatus.RUNNING.value, AssessmentRun.message: ""}
-        ).where(AssessmentRun.id == run_id)
-        await tk.enqueue(JOB_NAME, tk.current_city(), run_id=run_id)
+    await AssessmentRun.update(
+        {AssessmentRun.status: RunStatus.RUNNING.value, AssessmentRun.message: ""}
+    ).where(AssessmentRun.id == run_id)
+    await tk.enqueue(JOB_NAME, tk.current_city(), run_id=run_id)  # after the commit, as above
     return True
 
 
