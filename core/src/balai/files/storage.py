@@ -16,10 +16,11 @@ import os
 import re
 import secrets
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 KEY = re.compile(
     r"^[a-z][a-z0-9-]{1,38}/\d{2}/\d{2}/[A-Za-z0-9_-]{16,64}(?:\.t\d{2,4})?\.[a-z]{3,4}$"
@@ -84,6 +85,22 @@ class Storage(Protocol):
         """Store the local file ``path`` under ``key``, chunk by chunk (restores)."""
 
 
+def _write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """``write(handle)`` into a temporary file beside ``path``, synced, then renamed onto it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 class LocalStorage:
     """Files under a folder on local disk (``<data_dir>/files`` by default).
 
@@ -108,18 +125,7 @@ class LocalStorage:
 
     @staticmethod
     def _save(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        _write_atomically(path, lambda handle: handle.write(data))
 
     async def load(self, key: str) -> bytes:
         """Read the whole file."""
@@ -135,18 +141,8 @@ class LocalStorage:
 
     @staticmethod
     def _copy_in(target: Path, source: Path) -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-        try:
-            with os.fdopen(fd, "wb") as handle, source.open("rb") as reader:
-                shutil.copyfileobj(reader, handle, 1024 * 1024)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        with source.open("rb") as reader:
+            _write_atomically(target, lambda handle: shutil.copyfileobj(reader, handle, 1 << 20))
 
     async def delete(self, key: str) -> None:
         """Remove the file if it exists."""
