@@ -14,7 +14,9 @@ Runs against ``balai demo`` (its seeded accounts and data, city ``malang``;
   (completing the payment at the sandbox bank is not in the mix yet);
 - **Penjual** (merchants, weight 1): sign in, their orders, an order
   (reading; changing an order's status is not in the mix yet);
-- **Petugas** (officers, weight 1): sign in, the complaints queue, a report.
+- **Petugas** (officers, weight 1): sign in, the complaints queue, a report,
+  an officers-only note on it (a write that two officers never race on;
+  moving a report to its next step is not in the mix yet).
 
 Forms are read from the pages (their CSRF token and fields) and sent as a
 browser would. Any answer other than 2xx/3xx counts as a failure; the
@@ -208,5 +210,14 @@ class Petugas(CityUser):
     def queue(self) -> None:
         html = self.page("/kelola/pengaduan", name="complaints queue")
         numbers = re.findall(rf"/{CITY}/kelola/pengaduan/laporan/([A-Za-z0-9-]+)", html)
-        if numbers:
-            self.page(f"/kelola/pengaduan/laporan/{random.choice(numbers)}", name="complaint")
+        if not numbers:
+            return
+        html = self.page(f"/kelola/pengaduan/laporan/{random.choice(numbers)}", name="complaint")
+        form = form_ending(html, "/komentar")
+        if form is not None:
+            # An officers-only note: officers sharing the demo account never race on it.
+            self.send(
+                form,
+                {"visibility": "internal", "body": "Dicek petugas (uji beban)."},
+                name="complaint note",
+            )

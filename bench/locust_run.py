@@ -53,6 +53,7 @@ EVERY_KIND = (
     "my bills",
     "merchant orders",
     "complaints queue",
+    "complaint note",
 )
 
 

@@ -4,7 +4,8 @@
 70 %, a 10-minute soak; bench/README.md). Here `--check-only` starts the
 demo (SQLite, seeded, on a loopback port), runs 10 users of every kind
 (visitors, buyers, taxpayers, merchants, officers) and checks that no
-request failed and that every kind got through its sign-in and pages.
+request failed and that every kind got through its sign-in and pages
+(the officers also write a note on a report).
 Runs once, in the SQLite run of the suite (the demo is SQLite either way).
 """
 
