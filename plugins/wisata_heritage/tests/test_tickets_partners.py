@@ -227,6 +227,42 @@ def test_an_expired_hold_frees_its_places_and_cannot_be_confirmed(
     assert city_run("malang", reference) is None
 
 
+def _lapse_holds(city_run):
+    """The holds' time has passed (their invoices are due), and no expiry job has run."""
+
+    async def backdate():
+        past = datetime.now(UTC) - timedelta(seconds=1)
+        await PaymentInvoice.update({PaymentInvoice.due_at: past}, force=True)
+        await PartnerTicketOrder.update({PartnerTicketOrder.expires_at: past}, force=True)
+
+    city_run("malang", backdate)
+
+
+def test_a_lapsed_hold_frees_its_places_when_the_list_is_read(client, city_run, seller):
+    product = add_product(city_run, partner=5)
+    call(client, seller, TICKETS_HOLD_PATH, hold_body(product))
+    assert remaining(city_run, product.slots[0], "partner") == 2
+    _lapse_holds(city_run)
+    answer = call(client, seller, TICKETS_LIST_PATH, {})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["slots"][0]["available"] == 5
+    assert remaining(city_run, product.slots[0], "partner") == 5
+    confirm = call(client, seller, TICKETS_CONFIRM_PATH, confirm_body())
+    assert confirm.status_code == 404 and code(confirm) == "4046219"
+
+
+def test_a_lapsed_hold_frees_its_places_for_a_new_hold(client, city_run, seller):
+    product = add_product(city_run, partner=5)
+    first = call(client, seller, TICKETS_HOLD_PATH, hold_body(product))
+    _lapse_holds(city_run)
+    whole = hold_body(product, reference="HOLD-2", quantities={"adult": 5})
+    second = call(client, seller, TICKETS_HOLD_PATH, whole)
+    assert second.status_code == 200, second.text
+    assert remaining(city_run, product.slots[0], "partner") == 0
+    number = first.json()["orderNumber"]
+    assert {t["status"] for t in tickets_of(city_run, number)} == {"void"}
+
+
 def test_a_cancelled_hold_frees_its_places_at_once(client, city_run, seller):
     product = add_product(city_run, partner=5)
     held = call(client, seller, TICKETS_HOLD_PATH, hold_body(product))

@@ -10,7 +10,9 @@ plugin's slug and its own id (``wisata_heritage:12``).
   ``holdMinutes`` (1-30, default 15): one transaction writes our row and the
   seller's order with its pending ledger invoice, or nothing at all (sold
   out, unknown slot, bad quantities). The places come back when the invoice
-  lapses (the payments' expiry job calls the seller's ``invoice_expired``).
+  lapses (the payments' expiry job calls the seller's ``invoice_expired``);
+  listing and holding expire the overdue invoices first, so a lapsed hold's
+  places are offered again at once, not only when the job next runs.
   The same reference with the same content answers the same hold again.
 * **Confirm** a hold as paid by the partner, under its ``paymentRequestId``:
   the invoice is settled through the ledger as a payment of channel
@@ -61,12 +63,23 @@ def _stamp(moment: datetime) -> str:
     return _aware(moment).astimezone(current_city().tz).isoformat(timespec="seconds")
 
 
+async def _lapse_overdue(registry: Any) -> None:
+    """Expire the city's overdue invoices now, as the payments' expiry job does every few minutes.
+
+    A lapsed hold's places come back through its seller's ``invoice_expired``
+    hook; each invoice moves once (a conditional update), whoever gets there
+    first, this call, another request or the job.
+    """
+    await ledger.expire_overdue(registry=registry)
+
+
 # --- list -----------------------------------------------------------------------
 
 
 async def offers(verified: Verified, registry: Any) -> answers.Answer:
     """The slots partners may sell, nearest first, with places and prices."""
     bills.read_body(verified.raw_body, answers.TICKET_LIST)
+    await _lapse_overdue(registry)
     found = []
     for slug, seller in (await _sellers(registry)).items():
         for offer in await seller.offers(ledger.now_utc()):
@@ -176,6 +189,7 @@ async def hold(verified: Verified, registry: Any) -> answers.Answer:
         seller = (await _sellers(registry)).get(source)
         if seller is None:
             raise answers.not_found(service, "Slot")
+        await _lapse_overdue(registry)
         try:
             await _hold(verified, seller, reference, source, int(slot_id), wanted, name, minutes)
         except TicketRefused as refused:
