@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CHECKED = ("umkm_market", "pajak", "pengaduan", "sipaldi", "e_jkn")
+CHECKED = ("umkm_market", "pajak", "pengaduan", "sipaldi", "e_jkn", "wisata_heritage")
 # Reading a submitted form: ``await request.form()``.
 _FORM_CALL = "await request.form()"
 # What a helper calls the submitted form it is handed.

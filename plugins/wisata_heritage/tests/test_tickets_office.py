@@ -114,6 +114,12 @@ def test_an_officer_creates_a_product_and_adds_a_slot(client, city_run, post_for
         ({"title": "T", "price_adult": "1", "per_order_max": "500"}, "bilangan bulat"),
         ({"title": "T", "price_adult": "1", "site": "999"}, "salah satu tempat"),
         ({"title": "T" * 200, "price_adult": "1"}, "Paling banyak 120 karakter"),
+        ({"title": "T", "price_adult": "1", "event": "999"}, "salah satu acara"),
+        (
+            {"title": "T", "price_adult": "1", "sales_opens": "2030-02-02"}
+            | {"sales_close": "2030-02-01"},
+            "ditutup setelah dibuka",
+        ),
     ],
 )
 def test_bad_products_are_refused_with_nothing_written(
@@ -124,6 +130,7 @@ def test_bad_products_are_refused_with_nothing_written(
     answer = post_form(OFFICE + "/baru", {"site": site, **data})
     assert answer.status_code == 400
     assert message in answer.text
+    assert f'value="{data["title"]}"' in answer.text  # what was typed is shown again
 
     async def none() -> int:
         return await TicketProduct.count()

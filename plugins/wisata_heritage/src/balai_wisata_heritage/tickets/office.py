@@ -104,7 +104,7 @@ async def product_add(request: Request) -> Response:
     """Create a product with its prices (audited)."""
     form = await request.form()
     sites, events = await _choices()
-    product, errors = read_product(
+    product, errors = await read_product(
         form, {row["id"] for row in sites}, {row["id"] for row in events}, tk.current_city().tz
     )
     if errors:
@@ -209,7 +209,7 @@ async def slot_add(request: Request, product_id: FromPath[int]) -> Response:
     if not await TicketProduct.exists().where(TicketProduct.id == product_id):
         raise NotFoundException()
     form = await request.form()
-    slot, errors = read_slot(form, datetime.now(UTC), tk.current_city().tz)
+    slot, errors = await read_slot(form, datetime.now(UTC), tk.current_city().tz)
     if errors:
         values = {k: str(v) for k, v in form.items() if k != "_csrf_token"}
         return await _product_office_page(

@@ -78,16 +78,28 @@ async def product_rules(product_id: int) -> tuple[dict[str, Any], ProductRules] 
     return product, rules
 
 
-def read_slot_id(form: Mapping[str, object]) -> int:
+class BuyForm(tk.Form):
+    """The buy form's time slot (:func:`.rules.read_quantities` reads the quantities)."""
+
+    slot = tk.IntegerField(
+        "Time slot",
+        min_value=1,
+        max_value=10**12,
+        missing=lambda: tk._("Choose a time slot."),
+        invalid=lambda: tk._("Choose a time slot."),
+    )
+
+
+async def read_slot_id(data: Mapping[str, object]) -> int:
     """The chosen slot's id from the buy form.
 
     Raises:
         BuyRefused: no slot, or not a slot number.
     """
-    text = str(form.get("slot", "")).strip()
-    if not text.isdigit() or len(text) > 12:
-        raise BuyRefused(tk._("Choose a time slot."), "slot")
-    return int(text)
+    checked = BuyForm(data)
+    if not await checked.validate():
+        raise BuyRefused(checked.errors["slot"], "slot")
+    return checked.clean["slot"]
 
 
 async def buy(
@@ -122,7 +134,7 @@ async def buy(
     if found is None:
         raise BuyRefused(tk._("This product is not on sale."))
     product, rules = found
-    slot_id = read_slot_id(form)
+    slot_id = await read_slot_id(form)
     slot = (
         await TicketSlot.select()
         .where((TicketSlot.id == slot_id) & (TicketSlot.product == product_id))
