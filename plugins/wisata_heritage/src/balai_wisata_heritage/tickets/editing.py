@@ -85,7 +85,8 @@ class SlotQuotaForm(tk.Form):
     reason = reason_field()
 
 
-def _day_start(day: date | None, tz: Any) -> datetime | None:
+def day_start(day: date | None, tz: Any) -> datetime | None:
+    """The start (00:00 in the city) of ``day``, in UTC; None for no day."""
     return datetime.combine(day, time(0, 0), tz).astimezone(UTC) if day else None
 
 
@@ -113,7 +114,7 @@ async def save_product(
 ) -> None:
     """Write a valid :class:`ProductEditForm` to the product and its prices, with history."""
     tz = tk.current_city().tz
-    closes = _day_start(clean.get("sales_close"), tz)
+    closes = day_start(clean.get("sales_close"), tz)
     prices = {
         c.value: clean[f"price_{c.value}"]
         for c in Category
@@ -123,7 +124,7 @@ async def save_product(
         TicketProduct.title: clean["title"],
         TicketProduct.price_note: clean.get("price_note") or "",
         TicketProduct.per_order_max: clean["per_order_max"],
-        TicketProduct.sales_opens_at: _day_start(clean.get("sales_opens"), tz),
+        TicketProduct.sales_opens_at: day_start(clean.get("sales_opens"), tz),
         TicketProduct.sales_close_at: closes + timedelta(days=1) if closes else None,
         TicketProduct.cancel_hours: clean.get("cancel_hours"),
         TicketProduct.cancel_fee: clean.get("cancel_fee") or 0,

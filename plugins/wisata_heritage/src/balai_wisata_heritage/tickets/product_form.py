@@ -6,11 +6,12 @@ Nothing here writes; :mod:`.setup` writes what these functions accepted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from balai import toolkit as tk
 
+from balai_wisata_heritage.tickets.editing import day_start
 from balai_wisata_heritage.tickets.rules import MAX_PER_ORDER, Category, Channel
 from balai_wisata_heritage.tickets.setup import MAX_CAPACITY, MAX_PRICE
 
@@ -161,11 +162,6 @@ class ProductInput:
     sales_close_at: datetime | None = None
 
 
-def _day_start(day: date | None, tz: Any) -> datetime | None:
-    """The start (00:00 in the city) of ``day``, in UTC; None for no day."""
-    return datetime.combine(day, time(0, 0), tz).astimezone(UTC) if day else None
-
-
 async def read_product(
     data: Any, site_ids: set[int], event_ids: set[int], tz: Any = UTC
 ) -> tuple[ProductInput, dict[str, str]]:
@@ -174,7 +170,7 @@ async def read_product(
     if not await checked.validate():
         return ProductInput(), checked.errors
     clean = checked.clean
-    closes = _day_start(clean["sales_close"], tz)
+    closes = day_start(clean["sales_close"], tz)
     product = ProductInput(
         title=clean["title"],
         description=clean["description"],
@@ -185,7 +181,7 @@ async def read_product(
         cancel_fee=clean["cancel_fee"] or 0,
         price_note=clean["price_note"],
         prices={c: clean[price_field(c)] for c in Category if clean[price_field(c)] is not None},
-        sales_opens_at=_day_start(clean["sales_opens"], tz),
+        sales_opens_at=day_start(clean["sales_opens"], tz),
         # Sales close at the end of the given day: the start of the next.
         sales_close_at=closes + timedelta(days=1) if closes is not None else None,
     )
