@@ -1,12 +1,15 @@
-"""The kill -9 loop's short form: checkouts, the PBB assessment and an import cut by SIGKILL.
+"""The kill -9 loop's short form: checkouts, payments, the assessment and an import cut by SIGKILL.
 
 `tools/kill_loop.py --rounds 100` is the bench's long form (bench/README.md).
 Here one round of each scenario run on SQLite (and on PostgreSQL + Redis
 when the test servers are configured): every acknowledged checkout is found
 afterwards, no order lacks its items, stock plus sold equals the seeded
-stock; the interrupted assessment and import runs resume after their lease
-and finish with one bill per object and year and each sheet row applied
-once; `balai audit verify` passes after each kill.
+stock; every acknowledged payment callback is recorded, no invoice is paid
+twice, payments sum to the paid invoices and each paid bill matches its
+invoice, with at least one payer cut mid-payment; the interrupted
+assessment and import runs resume after their lease and finish with one
+bill per object and year and each sheet row applied once; `balai audit
+verify` passes after each kill.
 """
 
 from __future__ import annotations
@@ -53,6 +56,12 @@ def assert_held(run: subprocess.CompletedProcess[str], folder: Path) -> None:
     assert len(orders) == 1 and orders[0] > 0
     assert "assessment: 1 assessment runs" in run.stdout
     assert "import: 1 import runs" in run.stdout
+    paid = re.findall(
+        r"\(payments\): ok, (\d+) acknowledged payments, \d+ started, (\d+) payers cut", run.stdout
+    )
+    assert len(paid) == 1 and int(paid[0][0]) > 0, run.stdout
+    # The kill fell while payers were paying: at least one was cut mid-work.
+    assert int(paid[0][1]) >= 1, run.stdout
     # At least one job was really cut mid-run and resumed by the restarted server.
     resumed = [int(n) for n in re.findall(r"runs, (\d+) resumed", run.stdout.splitlines()[-1])]
     assert sum(resumed) >= 1, run.stdout

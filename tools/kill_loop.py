@@ -18,6 +18,12 @@ database; then `balai audit verify` must pass. Scenarios:
   (job ``imports.process``, the ``pajak.objects`` importer). The run resumes
   and finishes; every row is applied (none pending or failed) and each NOP
   of the sheet is there exactly once.
+* ``payments``: citizens pay PBB bills: the pay step (VA at
+  ``/bayar/<invoice>/mulai``), then the gateway's signed callback, every
+  third one sent twice at once. Every acknowledged pay step has its attempt
+  and every acknowledged callback its payment; no invoice is paid twice;
+  payments sum to the paid invoices; each bill is paid exactly when its
+  invoice is, with its principal.
 
 Usage (SQLite in a scratch folder; set DATABASE_URL, and REDIS_URL with
 REDIS_KEY_PREFIX, for PostgreSQL and Redis)::
@@ -27,7 +33,8 @@ REDIS_KEY_PREFIX, for PostgreSQL and Redis)::
     uv run python tools/kill_loop.py --scenario import --rounds 5
 
 Exit code 0 when every round held, 1 with the first broken rule. The last
-line sums up: rounds per scenario, acknowledged writes, runs resumed.
+line sums up: rounds per scenario, acknowledged writes, runs resumed, payers
+cut mid-payment.
 """
 
 from __future__ import annotations
@@ -43,7 +50,7 @@ import tempfile
 import threading
 import time
 import tomllib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -58,7 +65,7 @@ SETTLE_SECONDS = 240  # an interrupted job resumes and finishes within this
 OBJECTS = 12_000  # more than two of the assessment's batches of 5,000
 IMPORT_ROWS = 2_000  # four of the importer's batches of 500
 FIRST_YEAR = 2014  # the demo rules are valid from 2014 (figures unverified)
-SCENARIOS = ("checkout", "assessment", "import")
+SCENARIOS = ("checkout", "assessment", "import", "payments")
 EXPIRED = "stopped: the worker stopped renewing its lease%"
 
 
@@ -537,6 +544,307 @@ class SheetImport:
         return f"{self.runs} import runs, {self.loop.expired_runs(self.job)} resumed"
 
 
+# --- payments ---------------------------------------------------------------------
+
+
+PAY_YEAR = FIRST_YEAR - 1  # a year no assessment round bills
+PAY_BLOCK = 700  # NOP blocks of the paid bills (the assessment's are 0-1, imports' 501-600)
+BILLS_PER_PAYER = 40  # more than a payer settles before the kill
+CALLBACK_PATH = "/malang/api/bayar/callback/va"
+
+
+class Payer(threading.Thread):
+    """Pays their bills one by one (VA, then the gateway's signed callback) until cut.
+
+    Acting as the citizen, it starts each payment at ``/bayar/<number>/mulai``;
+    acting as the gateway, it reads the payment from the sandbox bank's book
+    and sends its signed callback, every third one twice at once.
+    """
+
+    def __init__(self, scenario: Payments, base: str, login: str, numbers: list[str]) -> None:
+        super().__init__(daemon=True)
+        self.scenario, self.base, self.login, self.numbers = scenario, base, login, numbers
+        self.client = httpx.Client(timeout=10)
+        self.outcome = "working"
+
+    def _sign_in(self) -> None:
+        form = self.client.get(f"{self.base}/malang/masuk")
+        self.client.post(
+            f"{self.base}/malang/masuk",
+            data={"_csrf_token": _token(form), "login": self.login, "password": PASSWORD},
+        )
+
+    def _callback(self, body: bytes) -> httpx.Response:
+        from balai.payments import snap
+
+        headers = snap.signed_headers(
+            self.scenario.secret, self.scenario.partner, "POST", CALLBACK_PATH, body
+        )
+        with httpx.Client(timeout=10) as gateway:
+            return gateway.post(
+                f"{self.base}{CALLBACK_PATH}", content=body, headers=headers.as_dict()
+            )
+
+    def _pay(self, number: str, serial: int) -> None:
+        from balai.payments import snap
+
+        page = self.client.get(f"{self.base}/malang/bayar/{number}")
+        started = self.client.post(
+            f"{self.base}/malang/bayar/{number}/mulai",
+            data={"_csrf_token": _token(page), "method": "va"},
+            follow_redirects=False,
+        )
+        if started.status_code != 303 or "/masuk" in started.headers.get("location", ""):
+            raise RuntimeError(f"paying {number}: answered {started.status_code}")
+        self.scenario.started.append(number)
+        # The gateway's side: the payment it opened for this invoice, now paid.
+        found = self.scenario.loop.scalar(
+            "SELECT reference || ' ' || partner_reference || ' ' || CAST(amount AS TEXT)"
+            " FROM balai_payments_sandbox_txn WHERE partner_reference LIKE ? ORDER BY id DESC",
+            f"{number}-%",
+        )
+        if not found:
+            raise RuntimeError(f"paying {number}: acknowledged, but the gateway has no payment")
+        reference, attempt, amount = str(found).split(" ")
+        body = snap.minify(
+            {
+                "eventId": f"{reference}-paid",
+                "partnerServiceId": self.scenario.partner,
+                "partnerReferenceNo": attempt,
+                "referenceNo": reference,
+                "channel": "va",
+                "latestTransactionStatus": "00",
+                "paidAmount": {"value": f"{amount}.00", "currency": "IDR"},
+                "transactionDate": datetime.now(UTC).replace(microsecond=0).isoformat(),
+            }
+        )
+        answers: list[httpx.Response] = []
+        twice = serial % 3 == 0
+        if twice:  # a gateway that duplicates: the second copy at the same moment
+            copy = threading.Thread(target=lambda: answers.append(self._callback(body)))
+            copy.start()
+        answers.append(self._callback(body))
+        if twice:
+            copy.join(timeout=15)
+            if len(answers) < 2:
+                raise httpx.TransportError("the second copy got no answer")
+        for answer in answers:
+            if answer.status_code != 200 or answer.json().get("responseCode") != "2002500":
+                raise RuntimeError(f"callback of {number}: {answer.status_code} {answer.text}")
+        self.scenario.acknowledged.append(number)
+
+    def run(self) -> None:
+        """Pay until the server is killed (``cut``) or the bills run out (``finished``)."""
+        try:
+            self._sign_in()
+            for serial, number in enumerate(self.numbers):
+                self._pay(number, serial)
+            self.outcome = "finished"
+        except httpx.HTTPError:
+            self.outcome = "cut"
+        except RuntimeError as exc:
+            self.scenario.errors.append(str(exc))
+            self.outcome = "failed"
+        finally:
+            self.client.close()
+
+
+class Payments:
+    """Citizens paying PBB bills by VA, confirmed by signed gateway callbacks."""
+
+    name = "payments"
+
+    def __init__(self, loop: Loop, payers: int) -> None:
+        self.loop, self.payers = loop, payers
+        self.started: list[str] = []  # pay steps the server acknowledged (303)
+        self.acknowledged: list[str] = []  # invoices whose callback was answered "Successful"
+        self.errors: list[str] = []
+        self.numbers: list[list[str]] = []  # this round's invoices, per payer
+        self.threads: list[Payer] = []
+        self.user_ids: list[int] = []
+        self.made = 0
+        self.cut = 0
+        self.secret = self.partner = ""
+
+    def seed(self) -> None:
+        """The payers' accounts, and the gateway's secret and the city's partner id."""
+        from balai.auth.accounts import create_user
+        from balai.config import load_config
+        from balai.payments.settings import gateway_secret, settings_for
+
+        config = load_config(self.loop.config, environ=self.loop.env)
+        self.secret = gateway_secret(config) or ""
+        self.partner = settings_for(config, config.cities["malang"]).partner_id
+
+        async def work():
+            return [
+                await create_user(
+                    name=f"Pembayar {n}",
+                    email=f"pembayar{n}@contoh.id",
+                    password=PASSWORD,
+                    verified=True,
+                )
+                for n in range(self.payers)
+            ]
+
+        self.user_ids = self.loop.read(work)
+
+    def prepare(self, number: int) -> None:
+        """Bill each payer ``BILLS_PER_PAYER`` PBB bills, each with its pending invoice."""
+        from balai import toolkit as tk
+        from balai.tenants import current_city
+        from balai_pajak.pbb import penalty
+        from balai_pajak.pbb.payment import SOURCE, invoice_items, source_ref
+        from balai_pajak.tables import BillPayment, Sppt, TaxObject
+
+        async def work():
+            city = current_city()
+            now = datetime.now(UTC)
+            today = datetime.now(city.tz).date()
+            numbers = []
+            for payer, user_id in enumerate(self.user_ids):
+                mine = []
+                for _ in range(BILLS_PER_PAYER):
+                    nop = object_nop(PAY_BLOCK + self.made // 10_000, self.made % 10_000)
+                    self.made += 1
+                    land = await TaxObject.insert(
+                        TaxObject(
+                            nop=nop,
+                            address="Jl. Bayar 1",
+                            district="Klojen",
+                            village="Kauman",
+                            land_area=100,
+                            updated_at=now,
+                        )
+                    ).returning(TaxObject.id)
+                    bill = Sppt(
+                        tax_object=land[0]["id"],
+                        nop=nop,
+                        year=PAY_YEAR,
+                        taxpayer_name=f"Pembayar {payer}",
+                        tax_due=50_000 + self.made % 50 * 1_000,
+                        due_date=today + timedelta(days=365),
+                        status="unpaid",
+                        regulation="kill loop (figures unverified)",
+                        created_at=now,
+                    )
+                    await bill.save()
+                    row = await Sppt.select().where(Sppt.id == bill.id).first()
+                    owed = {bill.id: penalty.amount_owed(row, today, city)}
+                    invoice = await tk.create_invoice(
+                        payer_id=user_id,
+                        payer_name=f"Pembayar {payer}",
+                        items=invoice_items([row], owed),
+                        due_at=now + timedelta(days=30),
+                        source=SOURCE,
+                        source_ref=source_ref([bill.id]),
+                    )
+                    await BillPayment(
+                        invoice_number=invoice.number,
+                        sppt=bill.id,
+                        principal=owed[bill.id].principal,
+                        penalty=owed[bill.id].penalty,
+                        created_at=now,
+                        status="pending",
+                    ).save()
+                    mine.append(invoice.number)
+                numbers.append(mine)
+            return numbers
+
+        self.numbers = self.loop.read(work)
+
+    def load(self, server: ServeProcess) -> None:
+        """Payers pay until the server is killed; wait for a first acknowledged callback."""
+        before = len(self.acknowledged)
+        self.threads = [
+            Payer(self, server.base, f"pembayar{n}@contoh.id", self.numbers[n])
+            for n in range(self.payers)
+        ]
+        for payer in self.threads:
+            payer.start()
+        wait_for("a first paid invoice", lambda: len(self.acknowledged) > before or self.errors)
+
+    def after_kill(self) -> None:
+        """Wait for the payers to notice; count those the kill cut mid-work."""
+        for payer in self.threads:
+            payer.join(timeout=30)
+        self.cut += sum(1 for payer in self.threads if payer.outcome == "cut")
+
+    def settle(self) -> None:
+        """Nothing runs in the background that the checks need."""
+
+    def check(self) -> None:
+        """The round's rules; :class:`Broken` naming the first one broken."""
+        from balai.payments.tables import Payment, PaymentAttempt, PaymentInvoice
+        from balai_pajak.pbb.payment import SOURCE
+        from balai_pajak.tables import BillPayment, Sppt
+
+        if self.errors:
+            raise Broken(f"payments answered wrongly: {self.errors[:3]}")
+
+        async def read():
+            invoices = await PaymentInvoice.select(
+                PaymentInvoice.id,
+                PaymentInvoice.number,
+                PaymentInvoice.status,
+                PaymentInvoice.amount,
+            ).where(PaymentInvoice.source == SOURCE)
+            payments = await Payment.select(Payment.invoice_id, Payment.amount)
+            attempts = await PaymentAttempt.select(PaymentAttempt.invoice_id)
+            rows = await BillPayment.select()
+            bills = await Sppt.select().where(Sppt.year == PAY_YEAR)
+            return invoices, payments, attempts, rows, bills
+
+        invoices, payments, attempts, rows, bills = self.loop.read(read)
+        by_number = {i["number"]: i for i in invoices}
+        paid_of: dict[int, list[int]] = {}
+        for payment in payments:
+            paid_of.setdefault(payment["invoice_id"], []).append(payment["amount"])
+        twice = [i["number"] for i in invoices if len(paid_of.get(i["id"], [])) > 1]
+        if twice:
+            raise Broken(f"invoices paid twice: {twice[:5]}")
+        with_attempt = {a["invoice_id"] for a in attempts}
+        lost = [n for n in self.started if by_number[n]["id"] not in with_attempt]
+        if lost:
+            raise Broken(f"acknowledged pay steps lost: {lost[:5]}")
+        unpaid = [
+            n
+            for n in self.acknowledged
+            if by_number[n]["status"] != "paid" or by_number[n]["id"] not in paid_of
+        ]
+        if unpaid:
+            raise Broken(f"acknowledged callbacks whose payment is not recorded: {unpaid[:5]}")
+        half = [i["number"] for i in invoices if (i["status"] == "paid") != (i["id"] in paid_of)]
+        if half:
+            raise Broken(f"invoice status and payments disagree (half-made): {half[:5]}")
+        received = sum(sum(paid_of.get(i["id"], [])) for i in invoices)
+        owed = sum(i["amount"] for i in invoices if i["status"] == "paid")
+        if received != owed:
+            raise Broken(f"payments sum to {received}, paid invoices to {owed}")
+        row_of = {r["invoice_number"]: r for r in rows}
+        bill_of = {b["id"]: b for b in bills}
+        for invoice in invoices:
+            row = row_of[invoice["number"]]
+            bill = bill_of[row["sppt"]]
+            paid = invoice["status"] == "paid"
+            held = (row["status"] == "paid", bill["status"] == "paid") == (paid, paid) and (
+                not paid
+                or (
+                    bill["paid_principal"] == row["principal"]
+                    and bill["invoice_number"] == invoice["number"]
+                )
+            )
+            if not held:
+                raise Broken(f"bill and invoice {invoice['number']} disagree: {bill} {row}")
+
+    def summary(self) -> str:
+        """What the rounds did so far, in a few words."""
+        return (
+            f"{len(self.acknowledged)} acknowledged payments, {len(self.started)} started,"
+            f" {self.cut} payers cut"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the rounds; 0 when every round held."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -564,6 +872,7 @@ def main(argv: list[str] | None = None) -> int:
         "checkout": lambda: Checkout(loop, args.buyers),
         "assessment": lambda: Assessment(loop),
         "import": lambda: SheetImport(loop),
+        "payments": lambda: Payments(loop, args.buyers),
     }
     chosen = SCENARIOS if args.scenario == "all" else (args.scenario,)
     scenarios = [every[name]() for name in chosen]
