@@ -7,7 +7,7 @@ import asyncio
 import pyotp
 from balai.auth import two_factor
 from balai.auth.accounts import create_user
-from balai.documents.demo_signing import demo_timestamps, prepare_signing
+from balai.documents.demo_signing import demo_timestamps, prepare_city, prepare_signing
 from balai.documents.signing import authority
 from balai.documents.tables import SigningCertificate
 from balai.testing import DEFAULT_PASSWORD
@@ -74,7 +74,9 @@ def test_the_demo_official_signs_with_the_demo_keys_and_timestamps(
     balai_app, city_run, client, post_form, tsa_server
 ):
     head_id = make_head(city_run)
-    tsa_server.stampers.update(asyncio.run(prepare_signing(balai_app, lambda _line: None)))
+    malang = balai_app.ui.config.cities["malang"]  # on the client's loop (one pool on PostgreSQL)
+    stamper = city_run("malang", prepare_city, secret_key(balai_app), malang, lambda _line: None)
+    tsa_server.stampers["malang"] = stamper
     issued = issue(city_run)
     assert (
         post_form(

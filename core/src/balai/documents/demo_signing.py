@@ -45,7 +45,8 @@ def signer_roles(city: City) -> dict[str, str]:
     return roles
 
 
-async def _prepare_city(secret: str, city: City, say: Callable[[str], None]) -> CityStamper | None:
+async def prepare_city(secret: str, city: City, say: Callable[[str], None]) -> CityStamper | None:
+    """The current city's CA and signers' certificates (made if missing); its TSA responder."""
     roles = signer_roles(city)
     if not roles:
         return None
@@ -78,7 +79,7 @@ async def prepare_signing(app: Any, say: Callable[[str], None]) -> dict[str, Cit
     async with connected(app):
         for city in app.ui.config.cities.values():
             with city_scope(city):
-                stamper = await _prepare_city(secret, city, say)
+                stamper = await prepare_city(secret, city, say)
             if stamper is not None:
                 stampers[city.slug] = stamper
     return stampers
