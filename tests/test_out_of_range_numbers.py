@@ -8,7 +8,8 @@ PostgreSQL integer columns hold), as 40 digits, negative, in exponent form,
 and in Arabic-Indic and full-width digits (Python's ``int`` accepts those;
 a number in a URL or a form is ASCII digits only). The visitor is a city
 administrator, who passes every guard, so the value reaches the handler if
-nothing stops it earlier.
+nothing stops it earlier. Pages answer with an HTML page, the JSON API
+(``/api/...``) with its JSON error body.
 """
 
 from __future__ import annotations
@@ -91,7 +92,8 @@ def test_every_int_route_refuses_bent_numbers(client, balai_app, login_as, post_
                 else:
                     answer = post_form(url, {}) if method == "POST" else client.request(method, url)
                 expected = 404 if path_target else 400
-                if answer.status_code != expected or "text/html" not in answer.headers.get(
+                kind = "application/json" if template.startswith("/api/") else "text/html"
+                if answer.status_code != expected or kind not in answer.headers.get(
                     "content-type", ""
                 ):
                     failures.append(f"{method} {url} ({label}): {answer.status_code}")

@@ -71,7 +71,7 @@ def transaction_request(
     ``GET`` (``payload`` ``None``) has an empty body.
     """
     body = b"" if payload is None else snap.minify(payload)
-    stamp = snap.timestamp(now, millis=True)
+    stamp = snap.timestamp(now)  # to the second: the external id makes each request unique
     headers = {
         "Content-Type": "application/json",
         "Authorization": f"Bearer {token}",
