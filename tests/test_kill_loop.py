@@ -14,13 +14,16 @@ verify` passes after each kill.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-from balai.testing import run_redis_prefix
+import asyncpg
+import pytest
+from balai.testing import database_url_named, run_database_name, run_redis_prefix
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,10 +79,32 @@ def test_kill_minus_nine_loses_nothing_on_sqlite(tmp_path):
     assert_held(kill_loop(tmp_path, env), tmp_path)
 
 
-def test_kill_minus_nine_loses_nothing_on_postgres_and_redis(tmp_path, postgres_url, redis_url):
+@pytest.fixture
+def own_database(postgres_url):
+    """A database of this test's own beside the run's: the loop seeds the demo's NOPs.
+
+    The run's database holds whatever earlier tests left there (the demo's
+    tax objects among them), so the loop gets an empty one, dropped after.
+    """
+    name = f"{run_database_name()}_kill"
+
+    async def admin(statement: str) -> None:
+        connection = await asyncpg.connect(postgres_url, timeout=10)
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    yield database_url_named(postgres_url, name)
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def test_kill_minus_nine_loses_nothing_on_postgres_and_redis(tmp_path, own_database, redis_url):
     env = {
         **os.environ,
-        "DATABASE_URL": postgres_url,
+        "DATABASE_URL": own_database,
         "REDIS_URL": redis_url,
         "REDIS_KEY_PREFIX": run_redis_prefix(),
     }
