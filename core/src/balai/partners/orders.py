@@ -27,7 +27,7 @@ import logging
 import re
 from typing import Any
 
-from litestar import Request, Response, post
+from litestar import Request, Response
 from litestar.openapi.spec import OpenAPIType
 from litestar.openapi.spec import Schema as S
 
@@ -273,45 +273,36 @@ REFERENCE_BODY = S(
 )
 
 
-@post(
+@api._snap_post(
     "/v1.0/catalogue/orders",
-    opt=api.OPEN,
-    name="partners-order",
-    status_code=200,
-    summary="Order products of the catalogue feed (idempotent by partnerReferenceNo)",
-    tags=["Partners"],
-    responses=api.RESPONSES,
-    operation_class=api._operation(ORDER_BODY, api.SIGNED_HEADERS),
+    "partners-order",
+    "Order products of the catalogue feed (idempotent by partnerReferenceNo)",
+    ORDER_BODY,
+    api.SIGNED_HEADERS,
 )
 async def order_place(request: Request) -> Response[api.SnapBody]:
     """The order enters the merchant's queue with channel ``partner``; stock is reserved."""
     return await api._signed(request, ORDER, PartnerService.CATALOGUE, place)
 
 
-@post(
+@api._snap_post(
     "/v1.0/catalogue/orders/status",
-    opt=api.OPEN,
-    name="partners-order-status",
-    status_code=200,
-    summary="Where a partner's order stands",
-    tags=["Partners"],
-    responses=api.RESPONSES,
-    operation_class=api._operation(REFERENCE_BODY, api.SIGNED_HEADERS),
+    "partners-order-status",
+    "Where a partner's order stands",
+    REFERENCE_BODY,
+    api.SIGNED_HEADERS,
 )
 async def order_status(request: Request) -> Response[api.SnapBody]:
     """The order's status and whether the merchant accepted it."""
     return await api._signed(request, STATUS, PartnerService.CATALOGUE, status)
 
 
-@post(
+@api._snap_post(
     "/v1.0/catalogue/orders/cancel",
-    opt=api.OPEN,
-    name="partners-order-cancel",
-    status_code=200,
-    summary="Cancel a partner's order before the merchant accepts it",
-    tags=["Partners"],
-    responses=api.RESPONSES,
-    operation_class=api._operation(REFERENCE_BODY, api.SIGNED_HEADERS),
+    "partners-order-cancel",
+    "Cancel a partner's order before the merchant accepts it",
+    REFERENCE_BODY,
+    api.SIGNED_HEADERS,
 )
 async def order_cancel(request: Request) -> Response[api.SnapBody]:
     """Cancel (stock given back); refused once the merchant accepted."""
